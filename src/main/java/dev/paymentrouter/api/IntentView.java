@@ -1,0 +1,58 @@
+package dev.paymentrouter.api;
+
+import dev.paymentrouter.intent.domain.Attempt;
+import dev.paymentrouter.intent.domain.PaymentIntent;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** A payment intent as the API shows it. The payment token is never shown. */
+record IntentView(
+    String id,
+    String status,
+    long amount,
+    String currency,
+    PaymentMethodView paymentMethod,
+    String reference,
+    Map<String, String> metadata,
+    String failureCode,
+    List<AttemptView> attempts,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  /** The payment method without its token. */
+  record PaymentMethodView(String type, String country) {}
+
+  /** One provider attempt. */
+  record AttemptView(
+      int number,
+      String provider,
+      String status,
+      String providerReference,
+      String declineCode,
+      String errorCode,
+      Instant createdAt,
+      Instant updatedAt) {
+
+    static AttemptView of(Attempt attempt) {
+      return new AttemptView(attempt.number(), attempt.provider(), attempt.status().wireName(),
+          attempt.providerReference(), attempt.declineCode(), attempt.errorCode(), attempt.createdAt(),
+          attempt.updatedAt());
+    }
+  }
+
+  static IntentView of(PaymentIntent intent) {
+    return new IntentView(
+        intent.id(),
+        intent.status().wireName(),
+        intent.amount().amountMinor(),
+        intent.amount().currency(),
+        new PaymentMethodView(intent.paymentMethod().type(), intent.paymentMethod().country()),
+        intent.reference(),
+        intent.metadata(),
+        intent.failureCode(),
+        intent.attempts().stream().map(AttemptView::of).toList(),
+        intent.createdAt(),
+        intent.updatedAt());
+  }
+}

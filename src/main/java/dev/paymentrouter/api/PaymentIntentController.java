@@ -1,0 +1,176 @@
+package dev.paymentrouter.api;
+
+import dev.paymentrouter.intent.domain.IntentTransitions;
+import dev.paymentrouter.intent.domain.PaymentIntent;
+import dev.paymentrouter.intent.runtime.IntentIds;
+import dev.paymentrouter.intent.runtime.IntentProcess;
+import dev.paymentrouter.intent.runtime.IntentProcess.StartResult;
+import dev.paymentrouter.intent.runtime.IntentRegistry;
+import dev.paymentrouter.intent.runtime.IntentStore;
+import dev.paymentrouter.merchant.domain.Merchant;
+import dev.paymentrouter.merchant.runtime.ApiKeyAuthenticator;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** {@code /v1/payment-intents}: create (idempotent, waits briefly for a final status) and query. */
+@RestController
+class PaymentIntentController {
+
+  static final String PATH = "/v1/payment-intents";
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
+  private static final Pattern PRINTABLE_KEY = Pattern.compile("[\\x20-\\x7E]{1,255}");
+
+  private final ApiKeyAuthenticator authenticator;
+  private final IntentRegistry registry;
+  private final IntentStore store;
+  private final ApiProperties properties;
+  private final IntentRequestParser parser = new IntentRequestParser();
+
+  PaymentIntentController(
+      ApiKeyAuthenticator authenticator, IntentRegistry registry, IntentStore store, ApiProperties properties) {
+    this.authenticator = authenticator;
+    this.registry = registry;
+    this.store = store;
+    this.properties = properties;
+  }
+
+  @PostMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)
+  Mono<ResponseEntity<IntentView>> create(
+      @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+      @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+      @RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
+      @RequestHeader(name = "Prefer", required = false) String prefer,
+      @RequestBody(required = false) String body) {
+    return authenticate(authorization).flatMap(merchant -> {
+      requireJson(contentType);
+      String key = validIdempotencyKey(idempotencyKey);
+      IntentRequestParser.ParsedRequest parsed = parser.parse(body);
+      Optional<Duration> preferred = WaitPreference.parse(prefer, properties.maxWait());
+      Duration wait = preferred.orElse(properties.defaultWait());
+      IntentProcess.CreateRequest request = new IntentProcess.CreateRequest(
+          merchant.id(), parsed.amount(), parsed.paymentMethod(), parsed.reference(), parsed.metadata(), key,
+          parsed.hash());
+      return registry.create(request)
+          .flatMap(result -> answer(result, merchant, wait))
+          .map(response -> preferred.isPresent()
+              ? ResponseEntity.status(response.getStatusCode())
+                  .headers(response.getHeaders())
+                  .header("Preference-Applied", "wait=" + wait.toSeconds())
+                  .body(response.getBody())
+              : response);
+    });
+  }
+
+  @GetMapping(path = PATH + "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+  Mono<ResponseEntity<IntentView>> get(
+      @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+      @PathVariable String id) {
+    return authenticate(authorization)
+        .flatMap(merchant -> current(id, merchant))
+        .map(intent -> ResponseEntity.ok(IntentView.of(intent)))
+        .switchIfEmpty(Mono.error(() -> notFound(id)));
+  }
+
+  private Mono<ResponseEntity<IntentView>> answer(StartResult result, Merchant merchant, Duration wait) {
+    return switch (result) {
+      case StartResult.Created created -> created.process().awaitSettled(wait)
+          .defaultIfEmpty(created.intent())
+          .map(intent -> ResponseEntity.created(URI.create(PATH + "/" + intent.id())).body(IntentView.of(intent)));
+      case StartResult.Duplicate duplicate -> {
+        if (!duplicate.sameRequest()) {
+          yield Mono.error(ApiProblem.of(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency_key_reused",
+              "Idempotency key reused",
+              "this Idempotency-Key was already used with a different request body"));
+        }
+        yield settled(duplicate.existingIntentId(), merchant, wait)
+            .map(intent -> ResponseEntity.ok()
+                .location(URI.create(PATH + "/" + intent.id()))
+                .header(IDEMPOTENT_REPLAYED, "true")
+                .body(IntentView.of(intent)));
+      }
+      case StartResult.Rejected rejected -> Mono.error(
+          IntentTransitions.NO_PROVIDER_AVAILABLE.equals(rejected.code())
+              ? ApiProblem.unavailable(rejected.code(), "No provider available",
+                  "no payment provider can take a payment now; nothing was stored", properties.retryAfter())
+              : ApiProblem.of(HttpStatus.UNPROCESSABLE_CONTENT, rejected.code(), "Request refused",
+                  rejected.message()));
+      case StartResult.Overloaded overloaded -> Mono.error(ApiProblem.unavailable("overloaded",
+          "Too many payments in flight", "the router is at capacity; nothing was stored, retry later",
+          properties.retryAfter()));
+    };
+  }
+
+  /** The intent after waiting for its live process to settle, or as stored when no process is live. */
+  private Mono<PaymentIntent> settled(String id, Merchant merchant, Duration wait) {
+    return registry.find(id)
+        .map(process -> process.awaitSettled(wait))
+        .orElseGet(Mono::empty)
+        .switchIfEmpty(Mono.defer(() -> store.find(id).map(IntentStore.StoredIntent::intent)))
+        .filter(intent -> intent.merchantId().equals(merchant.id()));
+  }
+
+  private Mono<PaymentIntent> current(String id, Merchant merchant) {
+    if (!IntentIds.isWellFormed(id)) {
+      return Mono.empty();
+    }
+    return registry.find(id)
+        .map(process -> Mono.justOrEmpty(process.snapshot()))
+        .orElseGet(Mono::empty)
+        .switchIfEmpty(Mono.defer(() -> store.find(id).map(IntentStore.StoredIntent::intent)))
+        .filter(intent -> intent.merchantId().equals(merchant.id()));
+  }
+
+  private Mono<Merchant> authenticate(String authorization) {
+    return authenticator.authenticate(authorization)
+        .switchIfEmpty(Mono.error(() -> ApiProblem.of(HttpStatus.UNAUTHORIZED, "unauthorized",
+            "Authentication required", "send a valid API key as 'Authorization: Bearer sk_...'")));
+  }
+
+  private static void requireJson(String contentType) {
+    if (contentType == null) {
+      return;
+    }
+    MediaType type;
+    try {
+      type = MediaType.parseMediaType(contentType);
+    } catch (IllegalArgumentException e) {
+      type = null;
+    }
+    if (type == null || !(type.isCompatibleWith(MediaType.APPLICATION_JSON)
+        || type.getSubtype().endsWith("+json"))) {
+      throw ApiProblem.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Unsupported media type",
+          "send the request body as application/json");
+    }
+  }
+
+  private static String validIdempotencyKey(String key) {
+    if (key == null) {
+      throw ApiProblem.of(HttpStatus.BAD_REQUEST, "idempotency_key_missing", "Idempotency-Key required",
+          "send an Idempotency-Key header (1 to 255 printable characters) so that retries are safe");
+    }
+    if (!PRINTABLE_KEY.matcher(key).matches()) {
+      throw ApiProblem.of(HttpStatus.BAD_REQUEST, "idempotency_key_invalid", "Invalid Idempotency-Key",
+          "the Idempotency-Key header must be 1 to 255 printable ASCII characters");
+    }
+    return key;
+  }
+
+  private static ApiProblem notFound(String id) {
+    return ApiProblem.of(HttpStatus.NOT_FOUND, "intent_not_found", "Payment intent not found",
+        "no payment intent " + id + " exists for this merchant");
+  }
+}

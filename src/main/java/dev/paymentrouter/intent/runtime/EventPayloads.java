@@ -1,0 +1,69 @@
+package dev.paymentrouter.intent.runtime;
+
+import dev.paymentrouter.intent.domain.IntentEvent;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The audit-trail form of each event: its type name and its payload. Written by hand so that nothing sensitive
+ * (the payment token) lands in the trail by accident, and so that a new event type does not compile until it
+ * has a form here.
+ */
+final class EventPayloads {
+
+  private EventPayloads() {}
+
+  static String type(IntentEvent event) {
+    return switch (event) {
+      case IntentEvent.IntentCreated e -> "intent_created";
+      case IntentEvent.AttemptStarted e -> "attempt_started";
+      case IntentEvent.AttemptApproved e -> "attempt_approved";
+      case IntentEvent.AttemptDeclined e -> "attempt_declined";
+      case IntentEvent.AttemptNotSent e -> "attempt_not_sent";
+      case IntentEvent.AttemptUnknown e -> "attempt_unknown";
+      case IntentEvent.IntentSucceeded e -> "intent_succeeded";
+      case IntentEvent.IntentFailed e -> "intent_failed";
+    };
+  }
+
+  static Map<String, Object> payload(IntentEvent event) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    switch (event) {
+      case IntentEvent.IntentCreated e -> {
+        payload.put("merchantId", e.merchantId());
+        payload.put("amount", e.amount().amountMinor());
+        payload.put("currency", e.amount().currency());
+        payload.put("paymentMethodType", e.paymentMethod().type());
+        payload.put("country", e.paymentMethod().country());
+        payload.put("reference", e.reference());
+        payload.put("metadata", e.metadata());
+      }
+      case IntentEvent.AttemptStarted e -> {
+        payload.put("attempt", e.attemptNumber());
+        payload.put("provider", e.provider());
+        payload.put("idempotencyKey", e.idempotencyKey());
+      }
+      case IntentEvent.AttemptApproved e -> {
+        payload.put("attempt", e.attemptNumber());
+        payload.put("providerReference", e.providerReference());
+      }
+      case IntentEvent.AttemptDeclined e -> {
+        payload.put("attempt", e.attemptNumber());
+        payload.put("declineCode", e.declineCode());
+      }
+      case IntentEvent.AttemptNotSent e -> {
+        payload.put("attempt", e.attemptNumber());
+        payload.put("reason", e.reason());
+      }
+      case IntentEvent.AttemptUnknown e -> {
+        payload.put("attempt", e.attemptNumber());
+        payload.put("reason", e.reason());
+      }
+      case IntentEvent.IntentSucceeded e -> {
+        // the event itself is the fact
+      }
+      case IntentEvent.IntentFailed e -> payload.put("failureCode", e.failureCode());
+    }
+    return payload;
+  }
+}

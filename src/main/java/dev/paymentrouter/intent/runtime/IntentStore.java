@@ -1,0 +1,284 @@
+package dev.paymentrouter.intent.runtime;
+
+import dev.paymentrouter.intent.domain.Attempt;
+import dev.paymentrouter.intent.domain.AttemptStatus;
+import dev.paymentrouter.intent.domain.IntentEvent;
+import dev.paymentrouter.intent.domain.IntentStatus;
+import dev.paymentrouter.intent.domain.Money;
+import dev.paymentrouter.intent.domain.PaymentIntent;
+import dev.paymentrouter.intent.domain.PaymentMethod;
+import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Intents in PostgreSQL. Each transition is one short transaction: the state row (guarded by its version), the
+ * changed attempt rows and the appended events. No transaction is ever held across a provider call.
+ */
+public final class IntentStore {
+
+  /** What happened to an insert. */
+  public sealed interface Insertion {
+    /** The intent is now stored. */
+    record Inserted() implements Insertion {}
+
+    /** The merchant already used this idempotency key, for this intent with this request hash. */
+    record Conflict(String existingIntentId, String existingRequestHash) implements Insertion {}
+  }
+
+  /** An intent as stored, with its version. */
+  public record StoredIntent(PaymentIntent intent, long version) {}
+
+  /** Thrown when another writer changed the intent first; the loser must stop. */
+  public static final class ConcurrentUpdateException extends IllegalStateException {
+    ConcurrentUpdateException(String intentId, long expectedVersion) {
+      super("intent " + intentId + " is no longer at version " + expectedVersion);
+    }
+  }
+
+  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+
+  private final DatabaseClient db;
+  private final TransactionalOperator tx;
+  private final JsonMapper json;
+
+  public IntentStore(DatabaseClient db, TransactionalOperator tx, JsonMapper json) {
+    this.db = db;
+    this.tx = tx;
+    this.json = json;
+  }
+
+  /**
+   * Stores a new intent with its first events, unless the merchant already used the idempotency key: then
+   * nothing is written and the existing intent is named. Concurrent inserts with one key serialize on the
+   * unique constraint, so exactly one wins.
+   */
+  public Mono<Insertion> insert(
+      PaymentIntent intent, List<IntentEvent> events, String idempotencyKey, String requestHash) {
+    GenericExecuteSpec spec = db.sql("""
+            insert into payment_intents (id, merchant_id, idempotency_key, request_hash, status, amount, currency,
+                payment_method, reference, metadata, failure_code, version, created_at, updated_at)
+            values (:id, :merchant, :key, :hash, :status, :amount, :currency, :method, :reference, :metadata,
+                :failure, :version, :created, :updated)
+            on conflict (merchant_id, idempotency_key) do nothing""")
+        .bind("id", intent.id())
+        .bind("merchant", intent.merchantId())
+        .bind("key", idempotencyKey)
+        .bind("hash", requestHash)
+        .bind("status", intent.status().wireName())
+        .bind("amount", intent.amount().amountMinor())
+        .bind("currency", intent.amount().currency())
+        .bind("method", Json.of(json.writeValueAsString(paymentMethod(intent.paymentMethod()))))
+        .bind("metadata", Json.of(json.writeValueAsString(intent.metadata())))
+        .bind("version", (long) events.size())
+        .bind("created", intent.createdAt())
+        .bind("updated", intent.updatedAt());
+    spec = bindNullable(spec, "reference", intent.reference());
+    spec = bindNullable(spec, "failure", intent.failureCode());
+    Mono<Insertion> work = spec.fetch()
+        .rowsUpdated()
+        .flatMap(inserted -> inserted == 1
+            ? appendRows(intent.id(), 0, events, changedAttempts(List.of(), intent.attempts()))
+                .thenReturn((Insertion) new Insertion.Inserted())
+            : findIdempotent(intent.merchantId(), idempotencyKey));
+    return tx.transactional(work);
+  }
+
+  /** Appends a transition; fails with {@link ConcurrentUpdateException} if the version moved. */
+  public Mono<Void> append(PaymentIntent before, PaymentIntent after, long expectedVersion, List<IntentEvent> events) {
+    long newVersion = expectedVersion + events.size();
+    GenericExecuteSpec update = db.sql("""
+            update payment_intents
+               set status = :status, failure_code = :failure, version = :newVersion, updated_at = :updated
+             where id = :id and version = :expected""")
+        .bind("status", after.status().wireName())
+        .bind("newVersion", newVersion)
+        .bind("updated", after.updatedAt())
+        .bind("id", after.id())
+        .bind("expected", expectedVersion);
+    update = after.failureCode() == null
+        ? update.bindNull("failure", String.class)
+        : update.bind("failure", after.failureCode());
+    Mono<Void> work = update.fetch().rowsUpdated().flatMap(updated -> {
+      if (updated != 1) {
+        return Mono.error(new ConcurrentUpdateException(after.id(), expectedVersion));
+      }
+      return appendRows(after.id(), expectedVersion, events, changedAttempts(before.attempts(), after.attempts()));
+    });
+    return tx.transactional(work);
+  }
+
+  /** The intent with this id, if stored. */
+  public Mono<StoredIntent> find(String id) {
+    Mono<List<Attempt>> attempts = db.sql("""
+            select attempt_number, provider, provider_idempotency_key, status, provider_reference, decline_code,
+                   error_code, created_at, updated_at
+              from payment_attempts where intent_id = :id order by attempt_number""")
+        .bind("id", id)
+        .map(IntentStore::attempt)
+        .all()
+        .collectList();
+    return db.sql("""
+            select id, merchant_id, status, amount, currency, payment_method, reference, metadata, failure_code,
+                   version, created_at, updated_at
+              from payment_intents where id = :id""")
+        .bind("id", id)
+        .map(row -> row)
+        .one()
+        .map(this::intentRow)
+        .zipWhen(row -> attempts, (row, list) -> new StoredIntent(row.toIntent(list), row.version()));
+  }
+
+  private Mono<Insertion> findIdempotent(String merchantId, String idempotencyKey) {
+    return db.sql("""
+            select id, request_hash from payment_intents where merchant_id = :merchant and idempotency_key = :key""")
+        .bind("merchant", merchantId)
+        .bind("key", idempotencyKey)
+        .map(row -> (Insertion) new Insertion.Conflict(row.get("id", String.class), row.get("request_hash",
+            String.class)))
+        .one();
+  }
+
+  private Mono<Void> appendRows(String intentId, long previousVersion, List<IntentEvent> events,
+      List<Attempt> attempts) {
+    return insertEvents(intentId, previousVersion, events).then(upsertAttempts(intentId, attempts));
+  }
+
+  private Mono<Void> insertEvents(String intentId, long previousVersion, List<IntentEvent> events) {
+    StringBuilder sql = new StringBuilder(
+        "insert into intent_events (intent_id, sequence, type, payload, occurred_at) values ");
+    for (int i = 0; i < events.size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append("(:intent, :seq").append(i).append(", :type").append(i)
+          .append(", :payload").append(i).append(", :at").append(i).append(')');
+    }
+    GenericExecuteSpec spec = db.sql(sql.toString()).bind("intent", intentId);
+    for (int i = 0; i < events.size(); i++) {
+      IntentEvent event = events.get(i);
+      spec = spec.bind("seq" + i, previousVersion + i + 1)
+          .bind("type" + i, EventPayloads.type(event))
+          .bind("payload" + i, Json.of(json.writeValueAsString(EventPayloads.payload(event))))
+          .bind("at" + i, event.at());
+    }
+    return spec.fetch().rowsUpdated().then();
+  }
+
+  private Mono<Void> upsertAttempts(String intentId, List<Attempt> attempts) {
+    if (attempts.isEmpty()) {
+      return Mono.empty();
+    }
+    StringBuilder sql = new StringBuilder("""
+        insert into payment_attempts (intent_id, attempt_number, provider, provider_idempotency_key, status,
+            provider_reference, decline_code, error_code, created_at, updated_at) values\s""");
+    for (int i = 0; i < attempts.size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append("(:intent, :n").append(i).append(", :provider").append(i)
+          .append(", :key").append(i).append(", :status").append(i).append(", :ref").append(i)
+          .append(", :decline").append(i).append(", :error").append(i).append(", :created").append(i)
+          .append(", :updated").append(i).append(')');
+    }
+    sql.append("""
+         on conflict (intent_id, attempt_number) do update
+           set status = excluded.status, provider_reference = excluded.provider_reference,
+               decline_code = excluded.decline_code, error_code = excluded.error_code,
+               updated_at = excluded.updated_at""");
+    GenericExecuteSpec spec = db.sql(sql.toString()).bind("intent", intentId);
+    for (int i = 0; i < attempts.size(); i++) {
+      Attempt a = attempts.get(i);
+      spec = spec.bind("n" + i, a.number())
+          .bind("provider" + i, a.provider())
+          .bind("key" + i, a.idempotencyKey())
+          .bind("status" + i, a.status().wireName())
+          .bind("created" + i, a.createdAt())
+          .bind("updated" + i, a.updatedAt());
+      spec = bindNullable(spec, "ref" + i, a.providerReference());
+      spec = bindNullable(spec, "decline" + i, a.declineCode());
+      spec = bindNullable(spec, "error" + i, a.errorCode());
+    }
+    return spec.fetch().rowsUpdated().then();
+  }
+
+  private static GenericExecuteSpec bindNullable(GenericExecuteSpec spec, String name, String value) {
+    return value == null ? spec.bindNull(name, String.class) : spec.bind(name, value);
+  }
+
+  /** Attempts that are new or differ between two states of one intent. */
+  static List<Attempt> changedAttempts(List<Attempt> before, List<Attempt> after) {
+    List<Attempt> changed = new ArrayList<>();
+    for (Attempt attempt : after) {
+      int index = attempt.number() - 1;
+      if (index >= before.size() || !before.get(index).equals(attempt)) {
+        changed.add(attempt);
+      }
+    }
+    return changed;
+  }
+
+  private static Map<String, Object> paymentMethod(PaymentMethod method) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("type", method.type());
+    map.put("token", method.token());
+    map.put("country", method.country());
+    return map;
+  }
+
+  private static Attempt attempt(Readable row) {
+    return new Attempt(
+        Objects.requireNonNull(row.get("attempt_number", Integer.class)),
+        row.get("provider", String.class),
+        row.get("provider_idempotency_key", String.class),
+        AttemptStatus.fromWireName(row.get("status", String.class)),
+        row.get("provider_reference", String.class),
+        row.get("decline_code", String.class),
+        row.get("error_code", String.class),
+        row.get("created_at", Instant.class),
+        row.get("updated_at", Instant.class));
+  }
+
+  private IntentRow intentRow(Readable row) {
+    Map<String, String> method = json.readValue(row.get("payment_method", Json.class).asString(), STRING_MAP);
+    Map<String, String> metadata = new TreeMap<>(json.readValue(row.get("metadata", Json.class).asString(),
+        STRING_MAP));
+    return new IntentRow(
+        row.get("id", String.class),
+        row.get("merchant_id", String.class),
+        IntentStatus.fromWireName(row.get("status", String.class)),
+        new Money(Objects.requireNonNull(row.get("amount", Long.class)), row.get("currency", String.class)),
+        new PaymentMethod(method.get("type"), method.get("token"), method.get("country")),
+        row.get("reference", String.class),
+        metadata,
+        row.get("failure_code", String.class),
+        Objects.requireNonNull(row.get("version", Long.class)),
+        row.get("created_at", Instant.class),
+        row.get("updated_at", Instant.class));
+  }
+
+  private record IntentRow(
+      String id,
+      String merchantId,
+      IntentStatus status,
+      Money amount,
+      PaymentMethod method,
+      String reference,
+      Map<String, String> metadata,
+      String failureCode,
+      long version,
+      Instant createdAt,
+      Instant updatedAt) {
+
+    PaymentIntent toIntent(List<Attempt> attempts) {
+      return new PaymentIntent(id, merchantId, amount, method, reference, metadata, status, attempts, failureCode,
+          createdAt, updatedAt);
+    }
+  }
+}

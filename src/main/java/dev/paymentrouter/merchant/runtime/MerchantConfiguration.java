@@ -1,0 +1,36 @@
+package dev.paymentrouter.merchant.runtime;
+
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+/** Wires merchant storage and authentication, and the demo merchant when enabled. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(DemoMerchantProperties.class)
+class MerchantConfiguration {
+
+  @Bean
+  MerchantStore merchantStore(DatabaseClient db) {
+    return new MerchantStore(db);
+  }
+
+  @Bean
+  ApiKeyAuthenticator apiKeyAuthenticator(MerchantStore merchants) {
+    return new ApiKeyAuthenticator(merchants);
+  }
+
+  @Bean
+  @ConditionalOnBooleanProperty("payment-router.demo-merchant.enabled")
+  DemoMerchantSeeder demoMerchantSeeder(MerchantStore merchants, DemoMerchantProperties properties) {
+    return new DemoMerchantSeeder(merchants, properties);
+  }
+
+  @Bean
+  @ConditionalOnBooleanProperty("payment-router.demo-merchant.enabled")
+  ApplicationRunner seedDemoMerchant(DemoMerchantSeeder seeder) {
+    return arguments -> seeder.seed();
+  }
+}

@@ -1,0 +1,80 @@
+package dev.paymentrouter.process;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+
+/**
+ * A bounded mailbox that runs one handler at a time. A handler returns a {@link Mono} that completes when the
+ * message is fully handled (e.g. after its database write), and only then does the next message start, so a
+ * process's state is touched by one message at a time without locks. Senders never wait: {@link #offer} fails
+ * fast when the mailbox is full.
+ *
+ * @param <M> message type
+ */
+public final class Mailbox<M> {
+
+  private final Queue<M> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger size = new AtomicInteger();
+  private final AtomicInteger pending = new AtomicInteger();
+  private final int capacity;
+  private final Function<M, Mono<Void>> handler;
+  private final Consumer<Throwable> onHandlerError;
+
+  /**
+   * @param capacity       most messages waiting at once
+   * @param handler        handles one message; the next one waits for its completion
+   * @param onHandlerError told when a handler fails; the mailbox goes on with the next message
+   */
+  public Mailbox(int capacity, Function<M, Mono<Void>> handler, Consumer<Throwable> onHandlerError) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be >= 1");
+    }
+    this.capacity = capacity;
+    this.handler = handler;
+    this.onHandlerError = onHandlerError;
+  }
+
+  /** Enqueues a message; false when the mailbox is full (the message is not taken). */
+  public boolean offer(M message) {
+    if (size.incrementAndGet() > capacity) {
+      size.decrementAndGet();
+      return false;
+    }
+    queue.offer(message);
+    if (pending.getAndIncrement() == 0) {
+      runNext();
+    }
+    return true;
+  }
+
+  /** Messages waiting or being handled. */
+  public int size() {
+    return size.get();
+  }
+
+  private void runNext() {
+    M message = queue.poll();
+    Mono<Void> work;
+    try {
+      work = handler.apply(message);
+    } catch (RuntimeException e) {
+      work = Mono.error(e);
+    }
+    // Recursion through a synchronously completing handler is bounded by the capacity.
+    work.subscribe(ignored -> {}, error -> {
+      onHandlerError.accept(error);
+      finished();
+    }, this::finished);
+  }
+
+  private void finished() {
+    size.decrementAndGet();
+    if (pending.decrementAndGet() > 0) {
+      runNext();
+    }
+  }
+}

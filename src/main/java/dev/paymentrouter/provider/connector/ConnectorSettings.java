@@ -1,0 +1,31 @@
+package dev.paymentrouter.provider.connector;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to reach one provider.
+ *
+ * @param provider       provider name
+ * @param baseUrl        the provider API's base URL
+ * @param apiKey         credential sent to the provider, or null; never logged
+ * @param connectTimeout limit for opening a connection
+ * @param readTimeout    limit for the provider's answer once the request is sent
+ * @param maxConnections connections kept open to this provider at most (its own pool, shared with no one)
+ */
+public record ConnectorSettings(
+    String provider, URI baseUrl, String apiKey, Duration connectTimeout, Duration readTimeout, int maxConnections) {
+
+  public ConnectorSettings {
+    Objects.requireNonNull(provider, "provider");
+    Objects.requireNonNull(baseUrl, "baseUrl");
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(readTimeout, "readTimeout");
+  }
+
+  @Override
+  public String toString() {
+    return "ConnectorSettings[" + provider + " at " + baseUrl + "]";
+  }
+}

@@ -1,0 +1,106 @@
+package dev.paymentrouter.provider.runtime;
+
+import dev.paymentrouter.provider.connector.ProviderConnectorFactory;
+import dev.paymentrouter.provider.connector.SimulatorConnectorFactory;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.CompositeReactiveHealthContributor;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.scheduler.Schedulers;
+
+/** Wires the provider supervisors from configuration and exposes their health and metrics. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ProvidersProperties.class)
+class ProviderConfiguration {
+
+  @Bean
+  SimulatorConnectorFactory simulatorConnectorFactory(WebClient.Builder webClient) {
+    return new SimulatorConnectorFactory(webClient);
+  }
+
+  @Bean
+  CircuitBreakerRegistry providerCircuitBreakers() {
+    return CircuitBreakerRegistry.ofDefaults();
+  }
+
+  @Bean
+  ProviderDirectory providerDirectory(
+      ProvidersProperties properties,
+      List<ProviderConnectorFactory> factories,
+      Clock clock,
+      CircuitBreakerRegistry providerCircuitBreakers) {
+    List<ProviderSettings> settings = properties.toSettings();
+    if (settings.isEmpty()) {
+      throw new IllegalStateException("no provider configured: set payment-router.providers.<name>.base-url");
+    }
+    return new ProviderDirectory(settings, factories, clock, Schedulers.parallel(), providerCircuitBreakers);
+  }
+
+  /** Starts supervisors before the web server takes traffic and stops them after it stopped. */
+  @Bean
+  SmartLifecycle providerLifecycle(ProviderDirectory directory) {
+    return new SmartLifecycle() {
+      private volatile boolean running;
+
+      @Override
+      public void start() {
+        directory.start();
+        running = true;
+      }
+
+      @Override
+      public void stop() {
+        directory.stop();
+        running = false;
+      }
+
+      @Override
+      public boolean isRunning() {
+        return running;
+      }
+
+      @Override
+      public int getPhase() {
+        // Below the web server's phases: started earlier, stopped later.
+        return SmartLifecycle.DEFAULT_PHASE - 4096;
+      }
+    };
+  }
+
+  @Bean("providers")
+  CompositeReactiveHealthContributor providersHealthContributor(ProviderDirectory directory) {
+    return ProviderHealth.of(directory);
+  }
+
+  @Bean
+  MeterBinder providerMetrics(ProviderDirectory directory, CircuitBreakerRegistry providerCircuitBreakers) {
+    return registry -> {
+      TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(providerCircuitBreakers).bindTo(registry);
+      for (ProviderSupervisor supervisor : directory.all()) {
+        bindGauges(registry, supervisor);
+      }
+    };
+  }
+
+  private static void bindGauges(MeterRegistry registry, ProviderSupervisor supervisor) {
+    String provider = supervisor.provider();
+    Gauge.builder("payment_router.provider.queue.depth", supervisor, s -> s.health().queueDepth())
+        .tag("provider", provider).description("calls waiting for a worker").register(registry);
+    Gauge.builder("payment_router.provider.in_flight", supervisor, s -> s.health().inFlight())
+        .tag("provider", provider).description("calls running").register(registry);
+    Gauge.builder("payment_router.provider.tokens", supervisor, s -> s.gatekeeper().availableTokens())
+        .tag("provider", provider).description("rate-limit tokens available").register(registry);
+    Gauge.builder("payment_router.provider.up", supervisor,
+            s -> s.state() == ProviderSupervisor.State.RUNNING ? 1 : 0)
+        .tag("provider", provider).description("1 while the supervisor runs its children").register(registry);
+  }
+}

@@ -1,0 +1,98 @@
+package dev.paymentrouter.provider.runtime;
+
+import dev.paymentrouter.provider.connector.ProviderConnectorFactory;
+import dev.paymentrouter.provider.domain.ChargeStatus;
+import dev.paymentrouter.provider.domain.ProviderOutcome;
+import dev.paymentrouter.provider.domain.ProviderRequest;
+import dev.paymentrouter.routing.domain.HealthSnapshot;
+import dev.paymentrouter.routing.domain.ProviderAvailability;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The node's provider supervisors by name, fixed at start-up, and the thin dispatcher in front of them. Holds no
+ * lock and no queue of its own: every call goes straight to its provider's supervisor, so one provider's
+ * trouble never queues another's calls.
+ */
+public final class ProviderDirectory {
+
+  private final Map<String, ProviderSupervisor> supervisors;
+
+  /** Supervisors for every provider; none is started yet. */
+  public ProviderDirectory(
+      List<ProviderSettings> providers,
+      Collection<ProviderConnectorFactory> factories,
+      Clock clock,
+      Scheduler scheduler,
+      CircuitBreakerRegistry breakers) {
+    Map<String, ProviderConnectorFactory> byType = factories.stream()
+        .collect(Collectors.toMap(ProviderConnectorFactory::type, Function.identity()));
+    Map<String, ProviderSupervisor> built = new LinkedHashMap<>();
+    for (ProviderSettings settings : providers) {
+      ProviderConnectorFactory factory = byType.get(settings.type());
+      if (factory == null) {
+        throw new IllegalStateException("provider '" + settings.name() + "' has unknown type '" + settings.type()
+            + "'; known types: " + byType.keySet());
+      }
+      built.put(settings.name(), new ProviderSupervisor(settings, factory, clock, scheduler, breakers));
+    }
+    this.supervisors = java.util.Collections.unmodifiableMap(built);
+  }
+
+  /** Starts every supervisor (one-for-one: each on its own). */
+  public void start() {
+    supervisors.values().forEach(ProviderSupervisor::start);
+  }
+
+  /** Stops every supervisor. */
+  public void stop() {
+    supervisors.values().forEach(ProviderSupervisor::stop);
+  }
+
+  /** Provider names in configured order. */
+  public List<String> names() {
+    return List.copyOf(supervisors.keySet());
+  }
+
+  /** Supervisors in configured order. */
+  public Collection<ProviderSupervisor> all() {
+    return supervisors.values();
+  }
+
+  /** The supervisor of one provider. */
+  public Optional<ProviderSupervisor> find(String provider) {
+    return Optional.ofNullable(supervisors.get(provider));
+  }
+
+  /** Availability of every provider now, for routing. */
+  public HealthSnapshot snapshot() {
+    Map<String, ProviderAvailability> availability = new LinkedHashMap<>();
+    supervisors.forEach((name, supervisor) -> availability.put(name, supervisor.availability()));
+    return new HealthSnapshot(availability);
+  }
+
+  /** Sends a request to its provider's supervisor. */
+  public Mono<ProviderOutcome> dispatch(ProviderRequest request) {
+    ProviderSupervisor supervisor = supervisors.get(request.provider());
+    return supervisor == null
+        ? Mono.just(new ProviderOutcome.NotSent("unknown_provider"))
+        : supervisor.submit(request);
+  }
+
+  /** Asks a provider about a charge by our reference. */
+  public Mono<ChargeStatus> status(String provider, String reference) {
+    ProviderSupervisor supervisor = supervisors.get(provider);
+    return supervisor == null
+        ? Mono.just(new ChargeStatus.Unavailable("unknown_provider"))
+        : supervisor.status(reference);
+  }
+}

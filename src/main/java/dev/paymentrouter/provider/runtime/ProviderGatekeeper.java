@@ -1,0 +1,159 @@
+package dev.paymentrouter.provider.runtime;
+
+import dev.paymentrouter.provider.domain.ProviderOutcome;
+import dev.paymentrouter.routing.domain.ProviderAvailability;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Decides whether a call may go to its provider now: the circuit breaker first (an open circuit costs no token),
+ * then the token bucket. Told the result of every admitted call, so the breaker sees the provider's failure rate
+ * and slow-call rate. Both are lock-free, so admission is safe on an event-loop thread.
+ */
+public final class ProviderGatekeeper {
+
+  /** Whether a call was admitted, and if not, why. */
+  public sealed interface Admission {
+    /** The call may go now. */
+    record Admitted() implements Admission {}
+
+    /** The call must not go; {@code reason} becomes the attempt's not-sent reason. */
+    record Refused(String reason) implements Admission {}
+  }
+
+  private static final Admission ADMITTED = new Admission.Admitted();
+  private static final Admission CIRCUIT_OPEN = new Admission.Refused("circuit_open");
+  private static final Admission RATE_LIMITED = new Admission.Refused("rate_limited");
+
+  private final CircuitBreaker breaker;
+  private final Bucket bucket;
+  private final Clock clock;
+  private final Duration waitInOpenState;
+  private volatile Instant openedAt = Instant.MIN;
+
+  /** A gatekeeper for {@code provider} on the given clock (a fake one in tests). */
+  public ProviderGatekeeper(String provider, GatekeeperSettings settings, Clock clock) {
+    this(provider, settings, clock, CircuitBreakerRegistry.ofDefaults());
+  }
+
+  /** A gatekeeper whose breaker is registered in {@code breakers} (where metrics find it). */
+  public ProviderGatekeeper(
+      String provider, GatekeeperSettings settings, Clock clock, CircuitBreakerRegistry breakers) {
+    this.clock = clock;
+    this.waitInOpenState = settings.waitInOpenState();
+    this.breaker = breakers.circuitBreaker(provider, CircuitBreakerConfig.custom()
+        .slidingWindowType(SlidingWindowType.COUNT_BASED)
+        .slidingWindowSize(settings.slidingWindowSize())
+        .minimumNumberOfCalls(settings.minimumCalls())
+        .failureRateThreshold(settings.failureRateThreshold())
+        .slowCallRateThreshold(settings.slowCallRateThreshold())
+        .slowCallDurationThreshold(settings.slowCallDuration())
+        .waitDurationInOpenState(settings.waitInOpenState())
+        .permittedNumberOfCallsInHalfOpenState(settings.permittedCallsInHalfOpen())
+        .recordException(failure -> true)
+        .clock(clock)
+        .build());
+    this.breaker.getEventPublisher().onStateTransition(event -> {
+      if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+        openedAt = clock.instant();
+      }
+    });
+    this.bucket = Bucket.builder()
+        .addLimit(limit -> limit.capacity(settings.burst())
+            .refillGreedy(settings.permitsPerSecond(), Duration.ofSeconds(1)))
+        .withCustomTimePrecision(new ClockTimeMeter(clock))
+        .build();
+  }
+
+  /** Admits or refuses one call. An admitted call must be followed by {@link #record} or {@link #release}. */
+  public Admission tryAdmit() {
+    if (!breaker.tryAcquirePermission()) {
+      return CIRCUIT_OPEN;
+    }
+    if (!bucket.tryConsume(1)) {
+      breaker.releasePermission();
+      return RATE_LIMITED;
+    }
+    return ADMITTED;
+  }
+
+  /** An admitted call was never made (e.g. its worker pool was full). */
+  public void release() {
+    breaker.releasePermission();
+  }
+
+  /**
+   * Records an admitted call's outcome. Approvals and declines prove the provider works; a call that failed to
+   * reach it or whose answer was lost counts against it.
+   */
+  public void record(ProviderOutcome outcome, Duration elapsed) {
+    long nanos = elapsed.toNanos();
+    switch (outcome) {
+      case ProviderOutcome.Approved approved -> breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+      case ProviderOutcome.Declined declined -> breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+      case ProviderOutcome.NotSent notSent ->
+          breaker.onError(nanos, TimeUnit.NANOSECONDS, new ProviderFailure(notSent.reason()));
+      case ProviderOutcome.Unknown unknown ->
+          breaker.onError(nanos, TimeUnit.NANOSECONDS, new ProviderFailure(unknown.reason()));
+    }
+  }
+
+  /**
+   * How routing should see this provider: an open circuit whose wait is over counts as probing, so that the next
+   * call can move it to half-open (the breaker only changes state when asked for a permission).
+   */
+  public ProviderAvailability availability() {
+    return switch (breaker.getState()) {
+      case CLOSED, METRICS_ONLY, DISABLED -> ProviderAvailability.AVAILABLE;
+      case HALF_OPEN -> ProviderAvailability.PROBING;
+      case OPEN -> clock.instant().isBefore(openedAt.plus(waitInOpenState))
+          ? ProviderAvailability.UNAVAILABLE
+          : ProviderAvailability.PROBING;
+      case FORCED_OPEN -> ProviderAvailability.UNAVAILABLE;
+    };
+  }
+
+  /** The breaker's state name, for health and metrics. */
+  public String circuitState() {
+    return breaker.getState().name();
+  }
+
+  /** The breaker, for metrics binding. */
+  public CircuitBreaker circuitBreaker() {
+    return breaker;
+  }
+
+  /** Tokens left in the bucket now. */
+  public long availableTokens() {
+    return bucket.getAvailableTokens();
+  }
+
+  /** A provider failure as the breaker sees it; carries no stack trace because it is a value, not a bug. */
+  static final class ProviderFailure extends RuntimeException {
+    ProviderFailure(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  /** Bucket4j's time source backed by the injected clock, so tests can advance time. */
+  private record ClockTimeMeter(Clock clock) implements TimeMeter {
+    @Override
+    public long currentTimeNanos() {
+      Instant now = clock.instant();
+      return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
+    }
+
+    @Override
+    public boolean isWallClockBased() {
+      return true;
+    }
+  }
+}

@@ -1,0 +1,260 @@
+package dev.paymentrouter.provider.runtime;
+
+import dev.paymentrouter.provider.connector.ProviderConnector;
+import dev.paymentrouter.provider.connector.ProviderConnectorFactory;
+import dev.paymentrouter.provider.domain.ChargeStatus;
+import dev.paymentrouter.provider.domain.ProviderOutcome;
+import dev.paymentrouter.provider.domain.ProviderRequest;
+import dev.paymentrouter.routing.domain.ProviderAvailability;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Supervises one provider. Owns, in start order, its gatekeeper, its connector and its worker pool; the pool
+ * depends on the connector, so a crash restarts both (rest-for-one), while the gatekeeper's rate and breaker
+ * state survive. Restarts back off exponentially; more than {@code maxRestarts} within the window marks the
+ * provider down until a cool-down has passed. It only watches and restarts: calls go through its children.
+ */
+public final class ProviderSupervisor {
+
+  private static final Logger log = LoggerFactory.getLogger(ProviderSupervisor.class);
+
+  /** The supervisor's own state, shown in health. */
+  public enum State {
+    STARTING,
+    RUNNING,
+    RESTARTING,
+    DOWN,
+    STOPPED
+  }
+
+  /** What health and metrics show of this provider. */
+  public record HealthView(
+      String provider,
+      State state,
+      String circuitState,
+      ProviderAvailability availability,
+      long availableTokens,
+      int inFlight,
+      int queueDepth,
+      int restartsInWindow,
+      long totalRestarts,
+      String lastCrash) {}
+
+  private final ProviderSettings settings;
+  private final ProviderConnectorFactory factory;
+  private final Clock clock;
+  private final Scheduler scheduler;
+  private final ProviderGatekeeper gatekeeper;
+  private final Deque<Instant> restarts = new ArrayDeque<>();
+  private volatile State state = State.STARTING;
+  private volatile Children children;
+  private int generation;
+  private long totalRestarts;
+  private volatile String lastCrash;
+  private Disposable scheduled = () -> {};
+
+  /** A supervisor that has not started its children yet. */
+  public ProviderSupervisor(
+      ProviderSettings settings,
+      ProviderConnectorFactory factory,
+      Clock clock,
+      Scheduler scheduler,
+      CircuitBreakerRegistry breakers) {
+    this.settings = settings;
+    this.factory = factory;
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.gatekeeper = new ProviderGatekeeper(settings.name(), settings.gatekeeper(), clock, breakers);
+  }
+
+  /** Starts the connector and the pool. A failing start counts as a crash. */
+  public synchronized void start() {
+    if (state == State.STARTING && startChildren()) {
+      state = State.RUNNING;
+    }
+  }
+
+  /** Stops for good: waiting calls are answered not sent, the connector is closed. */
+  public synchronized void stop() {
+    state = State.STOPPED;
+    scheduled.dispose();
+    stopChildren(children, "provider_stopped", Duration.ZERO);
+    children = null;
+  }
+
+  /** Sends one authorization through the gatekeeper and the pool. Never errors; never waits unboundedly. */
+  public Mono<ProviderOutcome> submit(ProviderRequest request) {
+    Children current = children;
+    State now = state;
+    if (now != State.RUNNING || current == null) {
+      return Mono.just(new ProviderOutcome.NotSent(now == State.DOWN ? "provider_down" : "provider_restarting"));
+    }
+    if (gatekeeper.tryAdmit() instanceof ProviderGatekeeper.Admission.Refused refused) {
+      return Mono.just(new ProviderOutcome.NotSent(refused.reason()));
+    }
+    return current.pool().submit(request);
+  }
+
+  /** Asks the provider about a charge by our reference, within the call timeout. */
+  public Mono<ChargeStatus> status(String reference) {
+    Children current = children;
+    if (state != State.RUNNING || current == null) {
+      return Mono.just(new ChargeStatus.Unavailable("provider_" + state.name().toLowerCase(java.util.Locale.ROOT)));
+    }
+    return current.connector().status(reference)
+        .timeout(settings.pool().callTimeout())
+        .onErrorResume(TimeoutException.class, timeout -> Mono.just(new ChargeStatus.Unavailable("timeout")));
+  }
+
+  /** The provider's name. */
+  public String provider() {
+    return settings.name();
+  }
+
+  /** Its settings. */
+  public ProviderSettings settings() {
+    return settings;
+  }
+
+  /** Its gatekeeper. */
+  public ProviderGatekeeper gatekeeper() {
+    return gatekeeper;
+  }
+
+  /** Its state now. */
+  public State state() {
+    return state;
+  }
+
+  /** How routing should see this provider now. */
+  public ProviderAvailability availability() {
+    return state == State.RUNNING ? gatekeeper.availability() : ProviderAvailability.UNAVAILABLE;
+  }
+
+  /** A consistent-enough view for health and metrics. */
+  public synchronized HealthView health() {
+    Children current = children;
+    pruneRestarts(clock.instant());
+    return new HealthView(
+        settings.name(), state, gatekeeper.circuitState(), availability(), gatekeeper.availableTokens(),
+        current == null ? 0 : current.pool().inFlight(), current == null ? 0 : current.pool().queueDepth(),
+        restarts.size(), totalRestarts, lastCrash);
+  }
+
+  private boolean startChildren() {
+    int childGeneration = ++generation;
+    ProviderConnector connector;
+    try {
+      connector = factory.create(settings.connector());
+    } catch (RuntimeException failure) {
+      log.warn("Provider {}: connector failed to start: {}", settings.name(), failure.toString());
+      handleFailure(failure);
+      return false;
+    }
+    ProviderSettings.PoolSettings pool = settings.pool();
+    ProviderWorkerPool workers = new ProviderWorkerPool(
+        pool.concurrency(), pool.queueCapacity(), pool.callTimeout(), pool.queueTimeout(), connector,
+        new Observer(childGeneration), scheduler);
+    children = new Children(childGeneration, connector, workers);
+    return true;
+  }
+
+  private synchronized void childCrashed(int childGeneration, Throwable error) {
+    if (childGeneration != generation || state != State.RUNNING) {
+      return; // a late report from children that were already replaced
+    }
+    log.warn("Provider {}: connector crashed, restarting it: {}", settings.name(), error.toString());
+    Children crashed = children;
+    children = null;
+    stopChildren(crashed, "provider_restarting", settings.pool().callTimeout());
+    handleFailure(error);
+  }
+
+  private void handleFailure(Throwable error) {
+    Instant now = clock.instant();
+    lastCrash = error.getClass().getSimpleName();
+    totalRestarts++;
+    restarts.addLast(now);
+    pruneRestarts(now);
+    ProviderSettings.RestartPolicy policy = settings.restart();
+    if (restarts.size() > policy.maxRestarts()) {
+      log.error("Provider {}: {} restarts within {}, marking it down for {}", settings.name(), restarts.size(),
+          policy.window(), policy.downCooldown());
+      state = State.DOWN;
+      schedule(this::retry, policy.downCooldown());
+    } else {
+      state = State.RESTARTING;
+      schedule(this::retry, policy.backoff(restarts.size()));
+    }
+  }
+
+  private synchronized void retry() {
+    if ((state == State.RESTARTING || state == State.DOWN) && startChildren()) {
+      log.info("Provider {}: children restarted", settings.name());
+      state = State.RUNNING;
+    }
+  }
+
+  private void pruneRestarts(Instant now) {
+    Instant horizon = now.minus(settings.restart().window());
+    while (!restarts.isEmpty() && restarts.peekFirst().isBefore(horizon)) {
+      restarts.pollFirst();
+    }
+  }
+
+  private void schedule(Runnable task, Duration delay) {
+    scheduled.dispose();
+    scheduled = scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void stopChildren(Children old, String reason, Duration grace) {
+    if (old == null) {
+      return;
+    }
+    old.pool().close(reason);
+    // Calls already running get the grace period to finish before their connections go.
+    if (grace.isZero()) {
+      old.connector().close();
+    } else {
+      scheduler.schedule(old.connector()::close, grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private record Children(int generation, ProviderConnector connector, ProviderWorkerPool pool) {}
+
+  /** Feeds the gatekeeper's breaker and reports crashes of one generation of children. */
+  private final class Observer implements ProviderWorkerPool.CallObserver {
+    private final int childGeneration;
+
+    Observer(int childGeneration) {
+      this.childGeneration = childGeneration;
+    }
+
+    @Override
+    public void completed(ProviderOutcome outcome, Duration elapsed) {
+      gatekeeper.record(outcome, elapsed);
+    }
+
+    @Override
+    public void notMade() {
+      gatekeeper.release();
+    }
+
+    @Override
+    public void crashed(Throwable error) {
+      childCrashed(childGeneration, error);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Builds the routing policy from configuration. */
+package dev.paymentrouter.routing.runtime;

@@ -1,0 +1,5 @@
+/**
+ * Provider simulator: a standalone, non-blocking HTTP server that behaves like a payment service provider.
+ * It owns the fake PSP's charge ledger, magic tokens, fault injection and its control endpoints under {@code /_sim}.
+ */
+package dev.paymentrouter.simulator;
