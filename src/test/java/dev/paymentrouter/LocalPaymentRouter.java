@@ -1,0 +1,59 @@
+package dev.paymentrouter;
+
+import dev.paymentrouter.simulator.ProviderSimulator;
+import dev.paymentrouter.simulator.SimulatorBehaviour;
+import dev.paymentrouter.simulator.SimulatorSettings;
+import dev.paymentrouter.testsupport.EmbeddedDatabase;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Local mode, started by {@code ./mvnw spring-boot:run}: an embedded PostgreSQL (data under
+ * {@code target/local-postgres}), three simulated providers of different character on ports 9101-9103, a demo
+ * merchant whose API key is printed, and the router on port 8080. Lives on the test classpath so that the
+ * packaged application never contains an embedded database.
+ */
+public final class LocalPaymentRouter {
+
+  private LocalPaymentRouter() {}
+
+  public static void main(String[] args) {
+    EmbeddedDatabase database = EmbeddedDatabase.start(Path.of("target", "local-postgres"), true, true);
+    List<ProviderSimulator> simulators = List.of(
+        // alpha: fast and reliable, the default first choice
+        ProviderSimulator.start(SimulatorSettings.local("alpha").withPort(9101)
+            .withBehaviour(SimulatorBehaviour.reliable().withLatencyMs(20).withLatencyJitterMs(20))),
+        // beta: slower, declines some cards that carry no magic token
+        ProviderSimulator.start(SimulatorSettings.local("beta").withPort(9102)
+            .withBehaviour(SimulatorBehaviour.reliable().withLatencyMs(80).withLatencyJitterMs(80)
+                .withDeclineRate(0.05))),
+        // gamma: quick but strictly rate limited and sometimes unavailable
+        ProviderSimulator.start(SimulatorSettings.local("gamma").withPort(9103)
+            .withBehaviour(SimulatorBehaviour.reliable().withLatencyMs(10).withRateLimitPerSecond(20)
+                .withUnavailableRate(0.02))));
+
+    Map<String, Object> properties = new LinkedHashMap<>(database.springProperties());
+    for (ProviderSimulator simulator : simulators) {
+      properties.put("payment-router.providers." + simulator.name() + ".base-url", simulator.baseUrl());
+    }
+    properties.put("payment-router.demo-merchant.enabled", "true");
+    properties.put("server.address", "127.0.0.1");
+
+    SpringApplicationBuilder application = new SpringApplicationBuilder(PaymentRouterApplication.class)
+        .properties(properties)
+        .registerShutdownHook(false);
+    ConfigurableApplicationContext context = application.run(args);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      // The router first, so that it finishes its intents while providers and database are still there.
+      context.close();
+      simulators.forEach(ProviderSimulator::close);
+      database.close();
+    }, "local-shutdown"));
+    System.out.println("payment-router is listening on http://127.0.0.1:"
+        + context.getEnvironment().getProperty("local.server.port"));
+  }
+}
