@@ -17,6 +17,10 @@ import reactor.core.publisher.Mono;
  */
 public final class Mailbox<M> {
 
+  private static final int RUNNING = 0;
+  private static final int COMPLETED_IN_LOOP = 1;
+  private static final int LEFT_LOOP = 2;
+
   private final Queue<M> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger size = new AtomicInteger();
   private final AtomicInteger pending = new AtomicInteger();
@@ -56,25 +60,33 @@ public final class Mailbox<M> {
     return size.get();
   }
 
+  /**
+   * Runs messages until none is pending or one completes asynchronously; its completion then carries on. A
+   * handler that completes at once does not recurse, so the stack stays flat whatever the capacity.
+   */
   private void runNext() {
-    M message = queue.poll();
-    Mono<Void> work;
-    try {
-      work = handler.apply(message);
-    } catch (RuntimeException e) {
-      work = Mono.error(e);
-    }
-    // Recursion through a synchronously completing handler is bounded by the capacity.
-    work.subscribe(ignored -> {}, error -> {
-      onHandlerError.accept(error);
-      finished();
-    }, this::finished);
-  }
-
-  private void finished() {
-    size.decrementAndGet();
-    if (pending.decrementAndGet() > 0) {
-      runNext();
+    for (;;) {
+      M message = queue.poll();
+      AtomicInteger handoff = new AtomicInteger(RUNNING);
+      Runnable completed = () -> {
+        size.decrementAndGet();
+        if (!handoff.compareAndSet(RUNNING, COMPLETED_IN_LOOP) && pending.decrementAndGet() > 0) {
+          runNext();
+        }
+      };
+      Mono<Void> work;
+      try {
+        work = handler.apply(message);
+      } catch (RuntimeException e) {
+        work = Mono.error(e);
+      }
+      work.subscribe(ignored -> { }, error -> {
+        onHandlerError.accept(error);
+        completed.run();
+      }, completed);
+      if (handoff.compareAndSet(RUNNING, LEFT_LOOP) || pending.decrementAndGet() == 0) {
+        return;
+      }
     }
   }
 }

@@ -156,6 +156,9 @@ public final class IntentTransitions {
         if (intent.inFlightAttempt().isPresent()) {
           throw new IllegalTransitionException(intent, event, "another attempt is in flight");
         }
+        if (hasUnknownAttempt(intent)) {
+          throw new IllegalTransitionException(intent, event, "an attempt may have charged");
+        }
         if (started.attemptNumber() != intent.attempts().size() + 1) {
           throw new IllegalTransitionException(intent, event, "attempts are numbered in order");
         }
@@ -189,12 +192,19 @@ public final class IntentTransitions {
         if (intent.inFlightAttempt().isPresent()) {
           throw new IllegalTransitionException(intent, event, "an attempt is still in flight");
         }
+        if (hasUnknownAttempt(intent)) {
+          throw new IllegalTransitionException(intent, event, "an attempt may have charged");
+        }
         if (intent.attempts().stream().anyMatch(a -> a.status() == AttemptStatus.APPROVED)) {
           throw new IllegalTransitionException(intent, event, "an attempt was approved");
         }
         yield intent.with(IntentStatus.FAILED, intent.attempts(), failed.failureCode(), failed.at());
       }
     };
+  }
+
+  private static boolean hasUnknownAttempt(PaymentIntent intent) {
+    return intent.attempts().stream().anyMatch(a -> a.status() == AttemptStatus.UNKNOWN);
   }
 
   private static void requireOpen(PaymentIntent intent, IntentEvent event) {

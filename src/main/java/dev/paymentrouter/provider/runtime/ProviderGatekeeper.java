@@ -114,9 +114,10 @@ public final class ProviderGatekeeper {
     return switch (breaker.getState()) {
       case CLOSED, METRICS_ONLY, DISABLED -> ProviderAvailability.AVAILABLE;
       case HALF_OPEN -> ProviderAvailability.PROBING;
-      case OPEN -> clock.instant().isBefore(openedAt.plus(waitInOpenState))
-          ? ProviderAvailability.UNAVAILABLE
-          : ProviderAvailability.PROBING;
+      // Resilience4j lets the first call through once the wait is strictly over.
+      case OPEN -> clock.instant().isAfter(openedAt.plus(waitInOpenState))
+          ? ProviderAvailability.PROBING
+          : ProviderAvailability.UNAVAILABLE;
       case FORCED_OPEN -> ProviderAvailability.UNAVAILABLE;
     };
   }

@@ -1,0 +1,142 @@
+package dev.paymentrouter.provider.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.paymentrouter.provider.domain.ProviderOutcome;
+import dev.paymentrouter.provider.runtime.ProviderGatekeeper.Admission;
+import dev.paymentrouter.routing.domain.ProviderAvailability;
+import dev.paymentrouter.testsupport.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ProviderGatekeeperTest {
+
+  static final Duration FAST = Duration.ofMillis(20);
+  final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+
+  static GatekeeperSettings settings(int perSecond, int burst) {
+    // Breaker: over a window of 4 calls, at least 4 calls, 50% failures opens it for 10 s; 2 probes.
+    return new GatekeeperSettings(perSecond, burst, 50, 100, Duration.ofSeconds(2), Duration.ofSeconds(10), 4, 4, 2);
+  }
+
+  @Test
+  void admitsUpToTheBurstThenRefusesUntilTokensRefill() {
+    ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", settings(2, 3), clock);
+
+    // A full bucket lets the burst through at once.
+    for (int i = 0; i < 3; i++) {
+      assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
+    }
+    // The fourth call in the same instant is refused, and refusal does not count against the provider.
+    assertThat(admit(gatekeeper)).isEqualTo(new Admission.Refused("rate_limited"));
+    assertThat(gatekeeper.availability()).isEqualTo(ProviderAvailability.AVAILABLE);
+
+    // Half a second later one token (2 per second) has come back.
+    clock.advance(Duration.ofMillis(500));
+    assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
+    assertThat(admit(gatekeeper)).isEqualTo(new Admission.Refused("rate_limited"));
+  }
+
+  @Test
+  void opensTheCircuitAfterFailuresAndRefusesWithoutSpendingTokens() {
+    ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", settings(100, 100), clock);
+
+    // Four calls, two of them failing: 50% of the window opens the breaker.
+    succeed(gatekeeper);
+    fail(gatekeeper, new ProviderOutcome.NotSent("connection_refused"));
+    succeed(gatekeeper);
+    fail(gatekeeper, new ProviderOutcome.Unknown("timeout"));
+
+    assertThat(gatekeeper.circuitState()).isEqualTo("OPEN");
+    assertThat(gatekeeper.availability()).isEqualTo(ProviderAvailability.UNAVAILABLE);
+    long tokens = gatekeeper.availableTokens();
+    assertThat(gatekeeper.tryAdmit()).isEqualTo(new Admission.Refused("circuit_open"));
+    assertThat(gatekeeper.availableTokens()).isEqualTo(tokens);
+  }
+
+  @Test
+  void probesAfterTheOpenWaitAndClosesWhenProbesSucceed() {
+    ProviderGatekeeper gatekeeper = openGatekeeper();
+
+    // Still inside the open period (10 s): unavailable to routing.
+    clock.advance(Duration.ofSeconds(10));
+    assertThat(gatekeeper.availability()).isEqualTo(ProviderAvailability.UNAVAILABLE);
+
+    // The wait is over: routing may send a probe, which moves the breaker to half-open.
+    clock.advance(Duration.ofMillis(1));
+    assertThat(gatekeeper.availability()).isEqualTo(ProviderAvailability.PROBING);
+    assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
+    assertThat(gatekeeper.circuitState()).isEqualTo("HALF_OPEN");
+
+    // Two probes are permitted; a third concurrent one is refused.
+    assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
+    assertThat(gatekeeper.tryAdmit()).isEqualTo(new Admission.Refused("circuit_open"));
+
+    // Both probes succeed: the breaker closes.
+    gatekeeper.record(new ProviderOutcome.Approved("ch_1"), FAST);
+    gatekeeper.record(new ProviderOutcome.Declined("card_declined", false), FAST);
+    assertThat(gatekeeper.circuitState()).isEqualTo("CLOSED");
+    assertThat(gatekeeper.availability()).isEqualTo(ProviderAvailability.AVAILABLE);
+  }
+
+  @Test
+  void reopensWhenProbesFail() {
+    ProviderGatekeeper gatekeeper = openGatekeeper();
+    clock.advance(Duration.ofMillis(10_001));
+    admit(gatekeeper);
+    admit(gatekeeper);
+    gatekeeper.record(new ProviderOutcome.NotSent("connection_refused"), FAST);
+    gatekeeper.record(new ProviderOutcome.NotSent("connection_refused"), FAST);
+    assertThat(gatekeeper.circuitState()).isEqualTo("OPEN");
+    assertThat(gatekeeper.availability()).isEqualTo(ProviderAvailability.UNAVAILABLE);
+  }
+
+  @Test
+  void opensOnSlowCallsEvenWhenTheyApprove() {
+    GatekeeperSettings slowOpens = new GatekeeperSettings(
+        100, 100, 50, 50, Duration.ofSeconds(2), Duration.ofSeconds(10), 4, 4, 2);
+    ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", slowOpens, clock);
+    for (int i = 0; i < 4; i++) {
+      admit(gatekeeper);
+      gatekeeper.record(new ProviderOutcome.Approved("ch"), Duration.ofSeconds(3));
+    }
+    assertThat(gatekeeper.circuitState()).isEqualTo("OPEN");
+  }
+
+  @Test
+  void aReleasedAdmissionDoesNotCountAsACall() {
+    ProviderGatekeeper gatekeeper = openGatekeeper();
+    clock.advance(Duration.ofMillis(10_001));
+    // Two probe permissions taken, then released because the pool refused the calls.
+    admit(gatekeeper);
+    admit(gatekeeper);
+    gatekeeper.release();
+    gatekeeper.release();
+    // The permissions are free again for real probes.
+    assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
+  }
+
+  private ProviderGatekeeper openGatekeeper() {
+    ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", settings(100, 100), clock);
+    for (int i = 0; i < 4; i++) {
+      fail(gatekeeper, new ProviderOutcome.NotSent("connection_refused"));
+    }
+    assertThat(gatekeeper.circuitState()).isEqualTo("OPEN");
+    return gatekeeper;
+  }
+
+  private static Admission admit(ProviderGatekeeper gatekeeper) {
+    return gatekeeper.tryAdmit();
+  }
+
+  private static void succeed(ProviderGatekeeper gatekeeper) {
+    assertThat(gatekeeper.tryAdmit()).isInstanceOf(Admission.Admitted.class);
+    gatekeeper.record(new ProviderOutcome.Approved("ch"), FAST);
+  }
+
+  private static void fail(ProviderGatekeeper gatekeeper, ProviderOutcome outcome) {
+    assertThat(gatekeeper.tryAdmit()).isInstanceOf(Admission.Admitted.class);
+    gatekeeper.record(outcome, FAST);
+  }
+}

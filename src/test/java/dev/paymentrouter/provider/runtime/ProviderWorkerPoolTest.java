@@ -1,0 +1,145 @@
+package dev.paymentrouter.provider.runtime;
+
+import static dev.paymentrouter.testsupport.ScriptedConnector.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.paymentrouter.provider.domain.ProviderOutcome;
+import dev.paymentrouter.testsupport.ScriptedConnector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+class ProviderWorkerPoolTest {
+
+  /** Counts what the pool reports, as the gatekeeper and supervisor would see it. */
+  static final class CountingObserver implements ProviderWorkerPool.CallObserver {
+    final List<ProviderOutcome> completed = new CopyOnWriteArrayList<>();
+    final AtomicInteger notMade = new AtomicInteger();
+    final List<Throwable> crashes = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void completed(ProviderOutcome outcome, Duration elapsed) {
+      completed.add(outcome);
+    }
+
+    @Override
+    public void notMade() {
+      notMade.incrementAndGet();
+    }
+
+    @Override
+    public void crashed(Throwable error) {
+      crashes.add(error);
+    }
+  }
+
+  final CountingObserver observer = new CountingObserver();
+
+  @Test
+  void runsAtMostItsConcurrencyAndQueuesTheRest() {
+    List<Sinks.One<ProviderOutcome>> gates = new CopyOnWriteArrayList<>();
+    ScriptedConnector connector = new ScriptedConnector(request -> {
+      Sinks.One<ProviderOutcome> gate = Sinks.one();
+      gates.add(gate);
+      return gate.asMono();
+    });
+    ProviderWorkerPool pool = pool(2, 10, connector);
+
+    List<Mono<ProviderOutcome>> calls = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Mono<ProviderOutcome> call = pool.submit(request("alpha", i)).cache();
+      call.subscribe();
+      calls.add(call);
+    }
+
+    assertThat(pool.inFlight()).isEqualTo(2);
+    assertThat(pool.queueDepth()).isEqualTo(3);
+    assertThat(connector.requests()).hasSize(2);
+
+    // Each finished call lets one queued call start.
+    gates.get(0).tryEmitValue(new ProviderOutcome.Approved("ch_0"));
+    assertThat(connector.requests()).hasSize(3);
+    assertThat(pool.queueDepth()).isEqualTo(2);
+    StepVerifier.create(calls.get(0)).expectNext(new ProviderOutcome.Approved("ch_0")).verifyComplete();
+  }
+
+  @Test
+  void answersNotSentAtOnceWhenTheQueueIsFull() {
+    ScriptedConnector connector = new ScriptedConnector(request -> Mono.never());
+    ProviderWorkerPool pool = pool(1, 1, connector);
+    pool.submit(request("alpha", 1)).subscribe();
+    pool.submit(request("alpha", 2)).subscribe();
+
+    StepVerifier.create(pool.submit(request("alpha", 3)))
+        .expectNext(new ProviderOutcome.NotSent("pool_full"))
+        .verifyComplete();
+    assertThat(connector.requests()).hasSize(1);
+    assertThat(observer.notMade).hasValue(1);
+  }
+
+  @Test
+  void answersNotSentWhenACallWaitsInTheQueueTooLong() {
+    ScriptedConnector connector = new ScriptedConnector(request -> Mono.never());
+    ProviderWorkerPool pool = new ProviderWorkerPool(1, 5, Duration.ofSeconds(30), Duration.ofMillis(50),
+        connector, observer, Schedulers.parallel());
+    pool.submit(request("alpha", 1)).subscribe();
+
+    StepVerifier.create(pool.submit(request("alpha", 2)))
+        .expectNext(new ProviderOutcome.NotSent("queue_timeout"))
+        .verifyComplete();
+    assertThat(connector.requests()).hasSize(1);
+    assertThat(pool.queueDepth()).isZero();
+  }
+
+  @Test
+  void answersUnknownWhenARunningCallTimesOut() {
+    ScriptedConnector connector = new ScriptedConnector(request -> Mono.never());
+    ProviderWorkerPool pool = new ProviderWorkerPool(1, 5, Duration.ofMillis(50), Duration.ofSeconds(1),
+        connector, observer, Schedulers.parallel());
+
+    StepVerifier.create(pool.submit(request("alpha", 1)))
+        .expectNext(new ProviderOutcome.Unknown("timeout"))
+        .verifyComplete();
+    assertThat(observer.completed).containsExactly(new ProviderOutcome.Unknown("timeout"));
+    assertThat(pool.inFlight()).isZero();
+  }
+
+  @Test
+  void reportsAConnectorErrorAsACrashAndAnswersUnknown() {
+    ScriptedConnector connector = new ScriptedConnector(request -> Mono.error(new IllegalStateException("bug")));
+    ProviderWorkerPool pool = pool(1, 1, connector);
+
+    StepVerifier.create(pool.submit(request("alpha", 1)))
+        .expectNext(new ProviderOutcome.Unknown("connector_crashed"))
+        .verifyComplete();
+    assertThat(observer.crashes).singleElement().isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void answersQueuedCallsNotSentWhenClosed() {
+    ScriptedConnector connector = new ScriptedConnector(request -> Mono.never());
+    ProviderWorkerPool pool = pool(1, 5, connector);
+    pool.submit(request("alpha", 1)).subscribe();
+    Mono<ProviderOutcome> queued = pool.submit(request("alpha", 2)).cache();
+    queued.subscribe();
+
+    pool.close("provider_restarting");
+
+    StepVerifier.create(queued).expectNext(new ProviderOutcome.NotSent("provider_restarting")).verifyComplete();
+    StepVerifier.create(pool.submit(request("alpha", 3)))
+        .expectNext(new ProviderOutcome.NotSent("provider_restarting"))
+        .verifyComplete();
+  }
+
+  private ProviderWorkerPool pool(int concurrency, int queue, ScriptedConnector connector) {
+    return new ProviderWorkerPool(concurrency, queue, Duration.ofSeconds(30), Duration.ofSeconds(30), connector,
+        observer, Schedulers.parallel());
+  }
+}
