@@ -10,9 +10,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param defaultWait how long a create waits for a final status when the client states no preference
  * @param maxWait     the longest wait a client may ask for with {@code Prefer: wait=N}
  * @param retryAfter  the {@code Retry-After} given with 503 answers to overload
+ * @param storeTimeout the longest a create waits for its intent to be stored before answering 503
  */
 @ConfigurationProperties("payment-router.api")
 public record ApiProperties(
     @DefaultValue("1s") Duration defaultWait,
     @DefaultValue("10s") Duration maxWait,
-    @DefaultValue("1s") Duration retryAfter) {}
+    @DefaultValue("1s") Duration retryAfter,
+    @DefaultValue("5s") Duration storeTimeout) {}

@@ -65,6 +65,10 @@ class PaymentIntentController {
           merchant.id(), parsed.amount(), parsed.paymentMethod(), parsed.reference(), parsed.metadata(), key,
           parsed.hash());
       return registry.create(request)
+          .timeout(properties.storeTimeout(), Mono.error(() -> ApiProblem.unavailable("timeout",
+              "The payment could not be recorded in time",
+              "the intent may or may not exist; retry with the same Idempotency-Key to find out",
+              properties.retryAfter())))
           .flatMap(result -> answer(result, merchant, wait))
           .map(response -> preferred.isPresent()
               ? ResponseEntity.status(response.getStatusCode())

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 
 /**
@@ -77,7 +78,9 @@ public final class Mailbox<M> {
       Mono<Void> work;
       try {
         work = handler.apply(message);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        // As Reactor does: only errors that leave the JVM unusable escape; the mailbox must not wedge.
+        Exceptions.throwIfJvmFatal(e);
         work = Mono.error(e);
       }
       work.subscribe(ignored -> { }, error -> {

@@ -25,6 +25,8 @@ public final class IntentIds {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK provides DRBG", e);
     }
+    // The DRBG seeds itself from the operating system on first use; do that here, not on an event loop.
+    random.nextBytes(new byte[1]);
   }
 
   /** A fresh id. */

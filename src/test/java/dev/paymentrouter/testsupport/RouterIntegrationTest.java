@@ -1,0 +1,82 @@
+package dev.paymentrouter.testsupport;
+
+import dev.paymentrouter.merchant.domain.ApiKeys;
+import dev.paymentrouter.merchant.domain.Merchant;
+import dev.paymentrouter.merchant.runtime.MerchantStore;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * Base of tests that run the whole router on a random port against the shared database and simulators. Breakers
+ * need 1,000 calls before they judge a provider, so that tests which make a provider fail now and then do not
+ * change the routing of the tests after them; tests of the breaker set their own thresholds.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+@TestPropertySource(properties = {
+    "payment-router.providers.alpha.circuit-breaker.sliding-window-size=1000",
+    "payment-router.providers.alpha.circuit-breaker.minimum-calls=1000",
+    "payment-router.providers.beta.circuit-breaker.sliding-window-size=1000",
+    "payment-router.providers.beta.circuit-breaker.minimum-calls=1000",
+    "payment-router.providers.gamma.circuit-breaker.sliding-window-size=1000",
+    "payment-router.providers.gamma.circuit-breaker.minimum-calls=1000"
+})
+public abstract class RouterIntegrationTest {
+
+  private static final AtomicLong MERCHANTS = new AtomicLong();
+  private static final SplittableRandom RANDOM = new SplittableRandom();
+
+  @Autowired
+  protected WebTestClient client;
+
+  @Autowired
+  protected MerchantStore merchants;
+
+  @Autowired
+  protected DatabaseClient db;
+
+  static {
+    TestEnvironment.publish();
+  }
+
+  @BeforeEach
+  void resetProviders() {
+    TestEnvironment.resetSimulators();
+    client = client.mutate().responseTimeout(Duration.ofSeconds(30)).build();
+  }
+
+  /** A fresh merchant; returns its API key. */
+  protected String newMerchant() {
+    String id = "m_" + getClass().getSimpleName() + "_" + MERCHANTS.incrementAndGet() + "_" + System.nanoTime();
+    String key = ApiKeys.generate(RANDOM.split());
+    merchants.ensureMerchant(new Merchant(id, id))
+        .then(merchants.addKey(id, ApiKeys.hash(key), ApiKeys.displayPrefix(key)))
+        .block(Duration.ofSeconds(10));
+    return key;
+  }
+
+  /** Rows in a table, as a check that nothing was written. */
+  protected long count(String table) {
+    return db.sql("select count(*) as n from " + table).map(row -> row.get("n", Long.class)).one()
+        .block(Duration.ofSeconds(10));
+  }
+
+  /** Rows of this table for a merchant's intents. */
+  protected long countIntentsOf(String apiKey) {
+    return db.sql("""
+            select count(*) as n from payment_intents i join api_keys k on k.merchant_id = i.merchant_id
+             where k.key_hash = :hash""")
+        .bind("hash", ApiKeys.hash(apiKey))
+        .map(row -> row.get("n", Long.class))
+        .one()
+        .block(Duration.ofSeconds(10));
+  }
+}

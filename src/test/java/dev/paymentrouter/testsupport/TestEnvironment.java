@@ -1,0 +1,67 @@
+package dev.paymentrouter.testsupport;
+
+import dev.paymentrouter.simulator.ProviderSimulator;
+import dev.paymentrouter.simulator.SimulatorBehaviour;
+import dev.paymentrouter.simulator.SimulatorSettings;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What every integration test runs against, started once per test JVM: one embedded PostgreSQL and three provider
+ * simulators (alpha, beta, gamma) on random loopback ports.
+ */
+public final class TestEnvironment {
+
+  private static EmbeddedDatabase database;
+  private static Map<String, ProviderSimulator> simulators;
+
+  private TestEnvironment() {}
+
+  /** The shared database. */
+  public static synchronized EmbeddedDatabase database() {
+    if (database == null) {
+      database = EmbeddedDatabase.start(Path.of("target", "test-postgres"), false, false);
+      Runtime.getRuntime().addShutdownHook(new Thread(database::close, "test-postgres-stop"));
+    }
+    return database;
+  }
+
+  /** The shared simulators by name. */
+  public static synchronized Map<String, ProviderSimulator> simulators() {
+    if (simulators == null) {
+      Map<String, ProviderSimulator> started = new LinkedHashMap<>();
+      for (String name : new String[] {"alpha", "beta", "gamma"}) {
+        started.put(name, ProviderSimulator.start(SimulatorSettings.local(name)));
+      }
+      simulators = started;
+    }
+    return simulators;
+  }
+
+  /** One simulator. */
+  public static ProviderSimulator simulator(String name) {
+    return simulators().get(name);
+  }
+
+  /** Puts every simulator back to reliable behaviour and listening; keeps the ledgers. */
+  public static void resetSimulators() {
+    for (ProviderSimulator simulator : simulators().values()) {
+      simulator.update(SimulatorBehaviour.reliable());
+    }
+  }
+
+  /**
+   * Publishes database and providers as system properties, once. The application then sees them the way it
+   * sees a deployment's environment, early enough for its own start-up checks and derived settings.
+   */
+  public static synchronized void publish() {
+    if (System.getProperty("spring.r2dbc.url") != null) {
+      return;
+    }
+    simulators().forEach((name, simulator) ->
+        System.setProperty("payment-router.providers." + name + ".base-url", simulator.baseUrl()));
+    System.setProperty("server.address", "127.0.0.1");
+    database().springProperties().forEach((key, value) -> System.setProperty(key, value.toString()));
+  }
+}
