@@ -15,7 +15,8 @@ public final class IntentMetrics {
 
   public IntentMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.created = Counter.builder("payment_router.intents.created").register(registry);
+    this.created = Counter.builder("payment_router.intents.stored")
+        .description("intents stored (a created suffix would clash with OpenMetrics)").register(registry);
     this.succeeded = Counter.builder("payment_router.intents.final").tag("status", "succeeded").register(registry);
     this.failed = Counter.builder("payment_router.intents.final").tag("status", "failed").register(registry);
   }

@@ -9,7 +9,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
@@ -21,6 +24,8 @@ import reactor.core.scheduler.Scheduler;
  * provider. An error from the connector is a crash: the caller gets {@code Unknown} and the supervisor is told.
  */
 public final class ProviderWorkerPool {
+
+  private static final Logger log = LoggerFactory.getLogger(ProviderWorkerPool.class);
 
   private static final int QUEUED = 0;
   private static final int RUNNING = 1;
@@ -144,6 +149,15 @@ public final class ProviderWorkerPool {
     return true;
   }
 
+  private static void tell(Runnable notification) {
+    try {
+      notification.run();
+    } catch (Throwable failure) {
+      Exceptions.throwIfJvmFatal(failure);
+      log.error("A provider call observer failed; the call's outcome was delivered anyway", failure);
+    }
+  }
+
   private void expire(Task task) {
     if (task.finishNotSent("queue_timeout") && queue.remove(task)) {
       queued.decrementAndGet();
@@ -179,18 +193,19 @@ public final class ProviderWorkerPool {
         .timeout(callTimeout)
         .onErrorResume(TimeoutException.class, timeout -> Mono.just(new ProviderOutcome.Unknown("timeout")))
         .onErrorResume(crash -> {
-          observer.crashed(crash);
+          tell(() -> observer.crashed(crash));
           return Mono.just(new ProviderOutcome.Unknown("connector_crashed"));
         })
         .defaultIfEmpty(new ProviderOutcome.Unknown("no_response"))
-        .doOnCancel(observer::notMade)
+        .doOnCancel(() -> tell(observer::notMade))
         .doFinally(signal -> {
           running.decrementAndGet();
           drain();
         })
         .subscribe(outcome -> {
-          observer.completed(outcome, Duration.ofNanos(System.nanoTime() - started));
+          // The caller gets its outcome first: nothing an observer does may lose it.
           task.finish(outcome);
+          tell(() -> observer.completed(outcome, Duration.ofNanos(System.nanoTime() - started)));
         });
   }
 
@@ -210,8 +225,8 @@ public final class ProviderWorkerPool {
     boolean finishNotSent(String reason) {
       // Only a call that never started may be answered "not sent".
       if (state.compareAndSet(QUEUED, DONE)) {
-        observer.notMade();
         sink.success(new ProviderOutcome.NotSent(reason));
+        tell(observer::notMade);
         return true;
       }
       return false;
@@ -226,7 +241,7 @@ public final class ProviderWorkerPool {
       expiry.dispose();
       // A queued call that is cancelled is dropped when a worker polls it; a running one is disposed.
       if (state.compareAndSet(QUEUED, DONE)) {
-        observer.notMade();
+        tell(observer::notMade);
       } else {
         Disposable call = inFlight;
         if (call != null) {

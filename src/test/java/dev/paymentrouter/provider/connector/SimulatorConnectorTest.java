@@ -1,0 +1,133 @@
+package dev.paymentrouter.provider.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.paymentrouter.provider.domain.ChargeStatus;
+import dev.paymentrouter.provider.domain.ProviderOutcome;
+import dev.paymentrouter.provider.domain.ProviderRequest;
+import dev.paymentrouter.simulator.ProviderSimulator;
+import dev.paymentrouter.simulator.SimulatorBehaviour;
+import dev.paymentrouter.simulator.SimulatorSettings;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/** The connector's classification of every answer the simulator can give, over real HTTP. */
+class SimulatorConnectorTest {
+
+  static final Duration WAIT = Duration.ofSeconds(10);
+  static ProviderSimulator simulator;
+  SimulatorConnector connector;
+
+  @BeforeAll
+  static void startSimulator() {
+    simulator = ProviderSimulator.start(SimulatorSettings.local("sim").withApiKey("psp_secret"));
+  }
+
+  @AfterAll
+  static void stopSimulator() {
+    simulator.close();
+  }
+
+  @AfterEach
+  void closeConnector() {
+    if (connector != null) {
+      connector.close();
+    }
+    simulator.update(SimulatorBehaviour.reliable());
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+      "tok_visa, Approved, ",
+      "tok_decline, Declined, insufficient_funds",
+      "tok_expired_card, Declined, expired_card",
+      "tok_issuer_unavailable, Declined, issuer_unavailable",
+      "tok_rate_limited, NotSent, provider_rate_limited",
+      "tok_unavailable, NotSent, provider_unavailable",
+      "tok_error, Unknown, provider_status_500"
+  })
+  void classifiesEachAnswerOfTheProvider(String token, String kind, String code) {
+    connector = connector("psp_secret", Duration.ofSeconds(5));
+    ProviderOutcome outcome = connector.authorize(request(token)).block(WAIT);
+    assertThat(outcome.getClass().getSimpleName()).isEqualTo(kind);
+    switch (outcome) {
+      case ProviderOutcome.Approved approved -> assertThat(approved.providerReference()).startsWith("ch_");
+      case ProviderOutcome.Declined declined -> {
+        assertThat(declined.code()).isEqualTo(code);
+        assertThat(declined.retryableElsewhere()).isEqualTo("issuer_unavailable".equals(code));
+      }
+      case ProviderOutcome.NotSent notSent -> assertThat(notSent.reason()).isEqualTo(code);
+      case ProviderOutcome.Unknown unknown -> assertThat(unknown.reason()).isEqualTo(code);
+    }
+  }
+
+  @Test
+  void aHangingProviderIsUnknownNotFailed() {
+    connector = connector("psp_secret", Duration.ofMillis(300));
+    assertThat(connector.authorize(request("tok_hang")).block(WAIT))
+        .isEqualTo(new ProviderOutcome.Unknown("timeout"));
+  }
+
+  @Test
+  void aLostResponseIsUnknownAndTheStatusQueryFindsTheCharge() {
+    connector = connector("psp_secret", Duration.ofMillis(300));
+    ProviderRequest request = request("tok_lost_response");
+    assertThat(connector.authorize(request).block(WAIT)).isEqualTo(new ProviderOutcome.Unknown("timeout"));
+    assertThat(connector.status(request.idempotencyKey()).block(WAIT)).isInstanceOf(ChargeStatus.Charged.class);
+  }
+
+  @Test
+  void theStatusQueryTellsAChargeThatNeverHappened() {
+    connector = connector("psp_secret", Duration.ofSeconds(5));
+    assertThat(connector.status("never-sent-" + UUID.randomUUID()).block(WAIT))
+        .isEqualTo(new ChargeStatus.NotFound());
+  }
+
+  @Test
+  void aWrongCredentialIsRefusedBeforeAnythingIsCharged() {
+    connector = connector("wrong", Duration.ofSeconds(5));
+    assertThat(connector.authorize(request("tok_visa")).block(WAIT))
+        .isEqualTo(new ProviderOutcome.NotSent("provider_rejected_401"));
+  }
+
+  @Test
+  void aRefusedConnectionIsNotSent() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    connector = new SimulatorConnector(new ConnectorSettings("down", URI.create("http://127.0.0.1:" + closedPort),
+        null, Duration.ofSeconds(1), Duration.ofSeconds(1), 4), WebClient.builder());
+    assertThat(connector.authorize(request("tok_visa")).block(WAIT))
+        .isEqualTo(new ProviderOutcome.NotSent("connection_refused"));
+  }
+
+  @Test
+  void replaysUseTheProvidersIdempotencySoOneAttemptChargesOnce() {
+    connector = connector("psp_secret", Duration.ofSeconds(5));
+    ProviderRequest request = request("tok_visa");
+    ProviderOutcome first = connector.authorize(request).block(WAIT);
+    ProviderOutcome second = connector.authorize(request).block(WAIT);
+    assertThat(second).isEqualTo(first);
+    assertThat(simulator.ledger().approvedCountFor(request.idempotencyKey())).isEqualTo(1);
+  }
+
+  private static SimulatorConnector connector(String apiKey, Duration readTimeout) {
+    return new SimulatorConnector(new ConnectorSettings("sim", URI.create(simulator.baseUrl()), apiKey,
+        Duration.ofSeconds(1), readTimeout, 8), WebClient.builder());
+  }
+
+  private static ProviderRequest request(String token) {
+    String intent = "pi_" + UUID.randomUUID().toString().replace("-", "");
+    return new ProviderRequest(intent, 1, "sim", intent + "_1", 1299, "EUR", token);
+  }
+}
