@@ -10,17 +10,20 @@ import dev.paymentrouter.intent.runtime.IntentStore;
 import dev.paymentrouter.merchant.domain.Merchant;
 import dev.paymentrouter.merchant.runtime.ApiKeyAuthenticator;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
@@ -32,6 +35,7 @@ class PaymentIntentController {
   static final String PATH = "/v1/payment-intents";
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
+  private static final int MAX_BODY_BYTES = 64 * 1024;
   private static final Pattern PRINTABLE_KEY = Pattern.compile("[\\x20-\\x7E]{1,255}");
 
   private final ApiKeyAuthenticator authenticator;
@@ -54,29 +58,49 @@ class PaymentIntentController {
       @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
       @RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
       @RequestHeader(name = "Prefer", required = false) String prefer,
-      @RequestBody(required = false) String body) {
+      ServerHttpRequest httpRequest) {
     return authenticate(authorization).flatMap(merchant -> {
       requireJson(contentType);
       String key = validIdempotencyKey(idempotencyKey);
-      IntentRequestParser.ParsedRequest parsed = parser.parse(body);
-      Optional<Duration> preferred = WaitPreference.parse(prefer, properties.maxWait());
-      Duration wait = preferred.orElse(properties.defaultWait());
-      IntentProcess.CreateRequest request = new IntentProcess.CreateRequest(
-          merchant.id(), parsed.amount(), parsed.paymentMethod(), parsed.reference(), parsed.metadata(), key,
-          parsed.hash());
-      return registry.create(request)
-          .timeout(properties.storeTimeout(), Mono.error(() -> ApiProblem.unavailable("timeout",
-              "The payment could not be recorded in time",
-              "the intent may or may not exist; retry with the same Idempotency-Key to find out",
-              properties.retryAfter())))
-          .flatMap(result -> answer(result, merchant, wait))
-          .map(response -> preferred.isPresent()
-              ? ResponseEntity.status(response.getStatusCode())
-                  .headers(response.getHeaders())
-                  .header("Preference-Applied", "wait=" + wait.toSeconds())
-                  .body(response.getBody())
-              : response);
+      return body(httpRequest).map(parser::parse).flatMap(parsed -> create(merchant, key, parsed, prefer));
     });
+  }
+
+  private Mono<ResponseEntity<IntentView>> create(
+      Merchant merchant, String key, IntentRequestParser.ParsedRequest parsed, String prefer) {
+    Optional<Duration> preferred = WaitPreference.parse(prefer, properties.maxWait());
+    Duration wait = preferred.orElse(properties.defaultWait());
+    IntentProcess.CreateRequest request = new IntentProcess.CreateRequest(
+        merchant.id(), parsed.amount(), parsed.paymentMethod(), parsed.reference(), parsed.metadata(), key,
+        parsed.hash());
+    return registry.create(request)
+        .timeout(properties.storeTimeout(), Mono.error(() -> ApiProblem.unavailable("timeout",
+            "The payment could not be recorded in time",
+            "the intent may or may not exist; retry with the same Idempotency-Key to find out",
+            properties.retryAfter())))
+        .flatMap(result -> answer(result, merchant, wait))
+        .map(response -> preferred.isPresent()
+            ? ResponseEntity.status(response.getStatusCode())
+                .headers(response.getHeaders())
+                .header("Preference-Applied", "wait=" + wait.toSeconds())
+                .body(response.getBody())
+            : response);
+  }
+
+  /** The raw body, read here rather than by a codec so that any declared type (e.g. curl's default) is JSON. */
+  private static Mono<String> body(ServerHttpRequest request) {
+    return DataBufferUtils.join(request.getBody(), MAX_BODY_BYTES)
+        .map(buffer -> {
+          try {
+            return buffer.toString(StandardCharsets.UTF_8);
+          } finally {
+            DataBufferUtils.release(buffer);
+          }
+        })
+        .defaultIfEmpty("")
+        .onErrorMap(DataBufferLimitException.class, tooLarge -> ApiProblem.of(HttpStatus.CONTENT_TOO_LARGE,
+            "payload_too_large", "Request body too large",
+            "the request body must be at most " + MAX_BODY_BYTES / 1024 + " KiB"));
   }
 
   @GetMapping(path = PATH + "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -144,8 +168,12 @@ class PaymentIntentController {
             "Authentication required", "send a valid API key as 'Authorization: Bearer sk_...'")));
   }
 
+  /**
+   * JSON, or no declared type, or the form type curl sends by default with {@code -d}: all are parsed as JSON.
+   * Any other declared type is refused.
+   */
   private static void requireJson(String contentType) {
-    if (contentType == null) {
+    if (contentType == null || contentType.isBlank()) {
       return;
     }
     MediaType type;
@@ -154,8 +182,9 @@ class PaymentIntentController {
     } catch (IllegalArgumentException e) {
       type = null;
     }
-    if (type == null || !(type.isCompatibleWith(MediaType.APPLICATION_JSON)
-        || type.getSubtype().endsWith("+json"))) {
+    boolean json = type != null && (type.isCompatibleWith(MediaType.APPLICATION_JSON)
+        || type.getSubtype().endsWith("+json") || type.isCompatibleWith(MediaType.APPLICATION_FORM_URLENCODED));
+    if (!json) {
       throw ApiProblem.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Unsupported media type",
           "send the request body as application/json");
     }

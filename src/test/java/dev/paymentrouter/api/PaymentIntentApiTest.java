@@ -193,6 +193,21 @@ class PaymentIntentApiTest extends RouterIntegrationTest {
   }
 
   @Test
+  void jsonSentWithCurlsDefaultFormTypeIsAccepted() {
+    client.post().uri("/v1/payment-intents").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+        .header("Idempotency-Key", newKey()).contentType(MediaType.APPLICATION_FORM_URLENCODED).bodyValue(VISA)
+        .exchange()
+        .expectStatus().isCreated();
+  }
+
+  @Test
+  void anOversizedBodyIsRefusedWithoutBeingRead() {
+    String huge = VISA.replace("order-123", "x".repeat(70 * 1024));
+    problem(create(key, newKey(), huge), HttpStatus.CONTENT_TOO_LARGE, "payload_too_large");
+    assertThat(countIntentsOf(key)).isZero();
+  }
+
+  @Test
   void aBodyThatIsNotJsonIsRefusedWithUnsupportedMediaType() {
     problem(client.post().uri("/v1/payment-intents").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
         .header("Idempotency-Key", newKey()).contentType(MediaType.TEXT_PLAIN).bodyValue(VISA).exchange(),
