@@ -16,14 +16,16 @@ record IntentView(
     String reference,
     Map<String, String> metadata,
     String failureCode,
+    String unresolvedReason,
     List<AttemptView> attempts,
+    Instant deadline,
     Instant createdAt,
     Instant updatedAt) {
 
   /** The payment method without its token. */
   record PaymentMethodView(String type, String country) {}
 
-  /** One provider attempt. */
+  /** One provider attempt, with why routing chose its provider. */
   record AttemptView(
       int number,
       String provider,
@@ -31,15 +33,19 @@ record IntentView(
       String providerReference,
       String declineCode,
       String errorCode,
+      RoutingView routing,
       Instant createdAt,
       Instant updatedAt) {
 
     static AttemptView of(Attempt attempt) {
       return new AttemptView(attempt.number(), attempt.provider(), attempt.status().wireName(),
-          attempt.providerReference(), attempt.declineCode(), attempt.errorCode(), attempt.createdAt(),
-          attempt.updatedAt());
+          attempt.providerReference(), attempt.declineCode(), attempt.errorCode(),
+          new RoutingView(attempt.routingRule(), attempt.candidates()), attempt.createdAt(), attempt.updatedAt());
     }
   }
+
+  /** The routing decision behind an attempt: the rule that matched and the candidates it offered, in order. */
+  record RoutingView(String rule, List<String> candidates) {}
 
   static IntentView of(PaymentIntent intent) {
     return new IntentView(
@@ -51,7 +57,9 @@ record IntentView(
         intent.reference(),
         intent.metadata(),
         intent.failureCode(),
+        intent.unresolvedReason(),
         intent.attempts().stream().map(AttemptView::of).toList(),
+        intent.deadline(),
         intent.createdAt(),
         intent.updatedAt());
   }

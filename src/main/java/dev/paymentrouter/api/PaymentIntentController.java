@@ -7,6 +7,7 @@ import dev.paymentrouter.intent.runtime.IntentProcess;
 import dev.paymentrouter.intent.runtime.IntentProcess.StartResult;
 import dev.paymentrouter.intent.runtime.IntentRegistry;
 import dev.paymentrouter.intent.runtime.IntentStore;
+import dev.paymentrouter.intent.runtime.RecoveryProperties;
 import dev.paymentrouter.merchant.domain.Merchant;
 import dev.paymentrouter.merchant.runtime.ApiKeyAuthenticator;
 import java.net.URI;
@@ -42,14 +43,16 @@ class PaymentIntentController {
   private final IntentRegistry registry;
   private final IntentStore store;
   private final ApiProperties properties;
+  private final Duration janitorWait;
   private final IntentRequestParser parser = new IntentRequestParser();
 
-  PaymentIntentController(
-      ApiKeyAuthenticator authenticator, IntentRegistry registry, IntentStore store, ApiProperties properties) {
+  PaymentIntentController(ApiKeyAuthenticator authenticator, IntentRegistry registry, IntentStore store,
+      ApiProperties properties, RecoveryProperties recovery) {
     this.authenticator = authenticator;
     this.registry = registry;
     this.store = store;
     this.properties = properties;
+    this.janitorWait = recovery.janitorWait();
   }
 
   @PostMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -151,6 +154,10 @@ class PaymentIntentController {
         .filter(intent -> intent.merchantId().equals(merchant.id()));
   }
 
+  /**
+   * The intent as it is now. An intent whose outcome is unknown and that no process holds gets an on-the-fly
+   * status check with its provider first (Kill Bill's janitor), within {@code janitor-wait}.
+   */
   private Mono<PaymentIntent> current(String id, Merchant merchant) {
     if (!IntentIds.isWellFormed(id)) {
       return Mono.empty();
@@ -158,8 +165,19 @@ class PaymentIntentController {
     return registry.find(id)
         .map(process -> Mono.justOrEmpty(process.snapshot()))
         .orElseGet(Mono::empty)
-        .switchIfEmpty(Mono.defer(() -> store.find(id).map(IntentStore.StoredIntent::intent)))
+        .switchIfEmpty(Mono.defer(() -> store.find(id).map(IntentStore.StoredIntent::intent)
+            .filter(intent -> intent.merchantId().equals(merchant.id()))
+            .flatMap(this::checkedOnTheFly)))
         .filter(intent -> intent.merchantId().equals(merchant.id()));
+  }
+
+  private Mono<PaymentIntent> checkedOnTheFly(PaymentIntent intent) {
+    if (intent.status().isFinal() || intent.unknownAttempt().isEmpty() || intent.isUnresolved()) {
+      return Mono.just(intent);
+    }
+    return registry.recover(intent.id(), IntentProcess.Recovery.RECONCILE_NOW)
+        .flatMap(process -> process.awaitSettled(janitorWait))
+        .defaultIfEmpty(intent);
   }
 
   private Mono<Merchant> authenticate(String authorization) {

@@ -1,6 +1,7 @@
 package dev.paymentrouter.intent.domain;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,6 +14,8 @@ import java.util.Objects;
  * @param providerReference the provider's charge id once approved, else null
  * @param declineCode       the provider's decline code when declined, else null
  * @param errorCode         why it was not sent or is unknown, else null
+ * @param routingRule       the routing rule that chose the provider
+ * @param candidates        the candidates routing offered when the attempt started, in order
  * @param createdAt         when it started
  * @param updatedAt         when it last changed
  */
@@ -24,6 +27,8 @@ public record Attempt(
     String providerReference,
     String declineCode,
     String errorCode,
+    String routingRule,
+    List<String> candidates,
     Instant createdAt,
     Instant updatedAt) {
 
@@ -33,21 +38,27 @@ public record Attempt(
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
+    candidates = candidates == null ? List.of() : List.copyOf(candidates);
   }
 
-  static Attempt started(int number, String provider, String idempotencyKey, Instant at) {
-    return new Attempt(number, provider, idempotencyKey, AttemptStatus.IN_FLIGHT, null, null, null, at, at);
+  static Attempt started(IntentEvent.AttemptStarted started) {
+    return new Attempt(started.attemptNumber(), started.provider(), started.idempotencyKey(),
+        AttemptStatus.IN_FLIGHT, null, null, null, started.routingRule(), started.candidates(), started.at(),
+        started.at());
   }
 
   Attempt approved(String reference, Instant at) {
-    return new Attempt(number, provider, idempotencyKey, AttemptStatus.APPROVED, reference, null, null, createdAt, at);
+    return new Attempt(number, provider, idempotencyKey, AttemptStatus.APPROVED, reference, null, errorCode,
+        routingRule, candidates, createdAt, at);
   }
 
   Attempt declined(String code, Instant at) {
-    return new Attempt(number, provider, idempotencyKey, AttemptStatus.DECLINED, null, code, null, createdAt, at);
+    return new Attempt(number, provider, idempotencyKey, AttemptStatus.DECLINED, null, code, errorCode,
+        routingRule, candidates, createdAt, at);
   }
 
   Attempt ended(AttemptStatus end, String error, Instant at) {
-    return new Attempt(number, provider, idempotencyKey, end, null, null, error, createdAt, at);
+    return new Attempt(number, provider, idempotencyKey, end, null, null, error, routingRule, candidates,
+        createdAt, at);
   }
 }

@@ -1,6 +1,8 @@
 package dev.paymentrouter.intent.domain;
 
+import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -19,6 +21,7 @@ public sealed interface IntentCommand {
       PaymentMethod paymentMethod,
       String reference,
       Map<String, String> metadata,
+      Instant deadline,
       RouteOptions route,
       Instant at)
       implements IntentCommand {
@@ -27,18 +30,48 @@ public sealed interface IntentCommand {
       Objects.requireNonNull(merchantId, "merchantId");
       Objects.requireNonNull(amount, "amount");
       Objects.requireNonNull(paymentMethod, "paymentMethod");
+      Objects.requireNonNull(deadline, "deadline");
       Objects.requireNonNull(route, "route");
       Objects.requireNonNull(at, "at");
       metadata = Map.copyOf(metadata);
     }
   }
 
-  /** Record what a provider answered for attempt {@code attemptNumber}, and move on using {@code route}. */
+  /** Record what a provider answered for the attempt in flight, and move on using {@code route}. */
   record RecordOutcome(int attemptNumber, ProviderOutcome outcome, RouteOptions route, Instant at)
       implements IntentCommand {
     public RecordOutcome {
       Objects.requireNonNull(outcome, "outcome");
       Objects.requireNonNull(route, "route");
+      Objects.requireNonNull(at, "at");
+    }
+  }
+
+  /**
+   * Record what a status query said about an unknown attempt. "Not found" proves nothing while the provider may
+   * still be processing the request, so it only counts once {@code settleTime} has passed since the attempt started.
+   */
+  record Reconcile(int attemptNumber, ChargeStatus status, Duration settleTime, RouteOptions route, Instant at)
+      implements IntentCommand {
+    public Reconcile {
+      Objects.requireNonNull(status, "status");
+      Objects.requireNonNull(settleTime, "settleTime");
+      Objects.requireNonNull(route, "route");
+      Objects.requireNonNull(at, "at");
+    }
+  }
+
+  /** Stop reconciling on our own: the intent waits for an operator. */
+  record GiveUp(String reason, Instant at) implements IntentCommand {
+    public GiveUp {
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(at, "at");
+    }
+  }
+
+  /** An operator asks for an unresolved intent to be reconciled again. */
+  record Redrive(Instant at) implements IntentCommand {
+    public Redrive {
       Objects.requireNonNull(at, "at");
     }
   }

@@ -1,6 +1,7 @@
 package dev.paymentrouter.intent.domain;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -18,22 +19,30 @@ public sealed interface IntentEvent {
       PaymentMethod paymentMethod,
       String reference,
       Map<String, String> metadata,
+      Instant deadline,
       Instant at)
       implements IntentEvent {
     public IntentCreated {
       Objects.requireNonNull(intentId, "intentId");
+      Objects.requireNonNull(deadline, "deadline");
       metadata = Map.copyOf(metadata);
     }
   }
 
   /** A provider attempt was started; its request may be sent from now on. */
-  record AttemptStarted(int attemptNumber, String provider, String idempotencyKey, Instant at)
-      implements IntentEvent {}
+  record AttemptStarted(
+      int attemptNumber, String provider, String idempotencyKey, String routingRule, List<String> candidates,
+      Instant at)
+      implements IntentEvent {
+    public AttemptStarted {
+      candidates = List.copyOf(candidates);
+    }
+  }
 
-  /** The provider charged. */
+  /** The provider charged (answered, or found by reconciliation). */
   record AttemptApproved(int attemptNumber, String providerReference, Instant at) implements IntentEvent {}
 
-  /** The provider declined. */
+  /** The provider declined (answered, or found by reconciliation). */
   record AttemptDeclined(int attemptNumber, String declineCode, Instant at) implements IntentEvent {}
 
   /** The request never reached the provider. */
@@ -42,9 +51,18 @@ public sealed interface IntentEvent {
   /** The request may have reached the provider; nobody knows whether it charged. */
   record AttemptUnknown(int attemptNumber, String reason, Instant at) implements IntentEvent {}
 
+  /** The provider confirmed that the unknown attempt charged nothing. */
+  record AttemptNotCharged(int attemptNumber, Instant at) implements IntentEvent {}
+
   /** The intent is paid. Final. */
   record IntentSucceeded(Instant at) implements IntentEvent {}
 
   /** The intent will not be paid. Final. */
   record IntentFailed(String failureCode, Instant at) implements IntentEvent {}
+
+  /** Reconciliation gave up; an operator has to look. */
+  record IntentUnresolved(String reason, Instant at) implements IntentEvent {}
+
+  /** An operator sent an unresolved intent back to reconciliation. */
+  record IntentRedriven(Instant at) implements IntentEvent {}
 }

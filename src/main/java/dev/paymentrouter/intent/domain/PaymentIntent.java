@@ -8,24 +8,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * A merchant's request to collect an amount, and everything that happened to it since. Immutable: every change is
  * an event folded in by {@link IntentTransitions#evolve}.
  *
- * @param id            opaque id, {@code pi_} prefix
- * @param merchantId    the owning merchant
- * @param amount        what to collect
- * @param paymentMethod how
- * @param reference     the merchant's own reference (e.g. an order id), or null
- * @param metadata      the merchant's key/value pairs, in the order given
- * @param status        where the intent stands
- * @param attempts      provider attempts in order
- * @param failureCode   why it failed, when it did
- * @param createdAt     creation time
- * @param updatedAt     last transition time
+ * @param id               opaque id, {@code pi_} prefix
+ * @param merchantId       the owning merchant
+ * @param amount           what to collect
+ * @param paymentMethod    how
+ * @param reference        the merchant's own reference (e.g. an order id), or null
+ * @param metadata         the merchant's key/value pairs
+ * @param status           where the intent stands
+ * @param attempts         provider attempts in order
+ * @param failureCode      why it failed, when it did
+ * @param unresolvedReason why reconciliation gave up on it, while an operator has to look; else null
+ * @param deadline         no new attempt starts after this instant
+ * @param createdAt        creation time
+ * @param updatedAt        last transition time
  */
 public record PaymentIntent(
     String id,
@@ -37,6 +37,8 @@ public record PaymentIntent(
     IntentStatus status,
     List<Attempt> attempts,
     String failureCode,
+    String unresolvedReason,
+    Instant deadline,
     Instant createdAt,
     Instant updatedAt)
     implements IntentState {
@@ -47,6 +49,7 @@ public record PaymentIntent(
     Objects.requireNonNull(amount, "amount");
     Objects.requireNonNull(paymentMethod, "paymentMethod");
     Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(deadline, "deadline");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
     metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
@@ -55,7 +58,12 @@ public record PaymentIntent(
 
   /** The attempt waiting for a provider's answer, if any. At most one exists at a time. */
   public Optional<Attempt> inFlightAttempt() {
-    return attempts.stream().filter(a -> a.status() == AttemptStatus.IN_FLIGHT).findFirst();
+    return firstWith(AttemptStatus.IN_FLIGHT);
+  }
+
+  /** The attempt whose outcome is unknown, if any. While there is one, no other attempt starts. */
+  public Optional<Attempt> unknownAttempt() {
+    return firstWith(AttemptStatus.UNKNOWN);
   }
 
   /** The attempt with this number, if any. */
@@ -63,24 +71,28 @@ public record PaymentIntent(
     return number >= 1 && number <= attempts.size() ? Optional.of(attempts.get(number - 1)) : Optional.empty();
   }
 
-  /** Providers this intent already tried, in any state. */
-  public Set<String> triedProviders() {
-    return attempts.stream().map(Attempt::provider).collect(Collectors.toUnmodifiableSet());
+  /** Whether an operator has to look at it. */
+  public boolean isUnresolved() {
+    return unresolvedReason != null;
   }
 
-  PaymentIntent with(IntentStatus newStatus, List<Attempt> newAttempts, String newFailureCode, Instant at) {
-    return new PaymentIntent(
-        id, merchantId, amount, paymentMethod, reference, metadata, newStatus, newAttempts, newFailureCode,
-        createdAt, at);
+  private Optional<Attempt> firstWith(AttemptStatus wanted) {
+    return attempts.stream().filter(a -> a.status() == wanted).findFirst();
   }
 
-  PaymentIntent withAttempt(Attempt attempt, IntentStatus newStatus, Instant at) {
+  PaymentIntent with(IntentStatus newStatus, String newFailureCode, String newUnresolvedReason, Instant at) {
+    return new PaymentIntent(id, merchantId, amount, paymentMethod, reference, metadata, newStatus, attempts,
+        newFailureCode, newUnresolvedReason, deadline, createdAt, at);
+  }
+
+  PaymentIntent withAttempt(Attempt attempt, Instant at) {
     List<Attempt> updated = new ArrayList<>(attempts);
     if (attempt.number() == attempts.size() + 1) {
       updated.add(attempt);
     } else {
       updated.set(attempt.number() - 1, attempt);
     }
-    return with(newStatus, updated, failureCode, at);
+    return new PaymentIntent(id, merchantId, amount, paymentMethod, reference, metadata, IntentStatus.PROCESSING,
+        updated, failureCode, unresolvedReason, deadline, createdAt, at);
   }
 }

@@ -21,8 +21,11 @@ final class EventPayloads {
       case IntentEvent.AttemptDeclined e -> "attempt_declined";
       case IntentEvent.AttemptNotSent e -> "attempt_not_sent";
       case IntentEvent.AttemptUnknown e -> "attempt_unknown";
+      case IntentEvent.AttemptNotCharged e -> "attempt_not_charged";
       case IntentEvent.IntentSucceeded e -> "intent_succeeded";
       case IntentEvent.IntentFailed e -> "intent_failed";
+      case IntentEvent.IntentUnresolved e -> "intent_unresolved";
+      case IntentEvent.IntentRedriven e -> "intent_redriven";
     };
   }
 
@@ -37,11 +40,14 @@ final class EventPayloads {
         payload.put("country", e.paymentMethod().country());
         payload.put("reference", e.reference());
         payload.put("metadata", e.metadata());
+        payload.put("deadline", e.deadline().toString());
       }
       case IntentEvent.AttemptStarted e -> {
         payload.put("attempt", e.attemptNumber());
         payload.put("provider", e.provider());
         payload.put("idempotencyKey", e.idempotencyKey());
+        payload.put("routingRule", e.routingRule());
+        payload.put("candidates", e.candidates());
       }
       case IntentEvent.AttemptApproved e -> {
         payload.put("attempt", e.attemptNumber());
@@ -62,7 +68,12 @@ final class EventPayloads {
       case IntentEvent.IntentSucceeded e -> {
         // the event itself is the fact
       }
+      case IntentEvent.AttemptNotCharged e -> payload.put("attempt", e.attemptNumber());
       case IntentEvent.IntentFailed e -> payload.put("failureCode", e.failureCode());
+      case IntentEvent.IntentUnresolved e -> payload.put("reason", e.reason());
+      case IntentEvent.IntentRedriven e -> {
+        // the event itself is the fact
+      }
     }
     return payload;
   }

@@ -6,17 +6,26 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Wires the intent runtime: store, registry and what each process needs. */
+/** Wires the intent runtime: store, registry, sentinel and what each process needs. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(IntentProperties.class)
+@EnableConfigurationProperties({IntentProperties.class, RecoveryProperties.class})
 class IntentConfiguration {
+
+  /** A provider whose intents wait for an operator. */
+  static final Status DEGRADED = new Status("DEGRADED", "intents wait for an operator");
 
   @Bean
   IntentStore intentStore(DatabaseClient db, ReactiveTransactionManager transactions, JsonMapper json) {
@@ -36,6 +45,7 @@ class IntentConfiguration {
   @Bean
   IntentRegistry intentRegistry(
       IntentProperties properties,
+      RecoveryProperties recovery,
       Clock clock,
       IntentStore store,
       IntentRouting routing,
@@ -44,9 +54,65 @@ class IntentConfiguration {
       MeterRegistry meters) {
     IntentRegistry registry = new IntentRegistry(properties.maxActive(), new IntentIds(clock));
     registry.bind(new IntentProcess.IntentRuntime(
-        store, routing, providers, clock, registry, metrics, properties.mailboxCapacity()));
+        store, routing, providers, clock, registry, metrics, properties.mailboxCapacity(), recovery.nodeId(),
+        recovery.lease(), recovery.settleTime(), recovery.schedule(), properties.deadline()));
     Gauge.builder("payment_router.intents.active", registry, IntentRegistry::active)
         .description("live intent processes on this node").register(meters);
     return registry;
+  }
+
+  @Bean
+  IntentSentinel intentSentinel(
+      IntentStore store, IntentRegistry registry, Clock clock, RecoveryProperties recovery, MeterRegistry meters) {
+    IntentSentinel sentinel = new IntentSentinel(store, registry, clock, recovery.scanInterval(),
+        recovery.batchSize(), Schedulers.parallel());
+    Gauge.builder("payment_router.intents.unresolved", sentinel, IntentSentinel::unresolved)
+        .description("intents whose outcome reconciliation could not establish; an operator must look")
+        .register(meters);
+    return sentinel;
+  }
+
+  /** Recovery starts after the providers (it may send requests) and stops before them. */
+  @Bean
+  SmartLifecycle intentSentinelLifecycle(IntentSentinel sentinel) {
+    return new SmartLifecycle() {
+      private volatile boolean running;
+
+      @Override
+      public void start() {
+        sentinel.start();
+        running = true;
+      }
+
+      @Override
+      public void stop() {
+        sentinel.stop();
+        running = false;
+      }
+
+      @Override
+      public boolean isRunning() {
+        return running;
+      }
+
+      @Override
+      public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 3072;
+      }
+    };
+  }
+
+  /** {@code DEGRADED} while intents wait for an operator; the router itself keeps serving. */
+  @Bean("intents")
+  ReactiveHealthIndicator intentsHealthIndicator(IntentSentinel sentinel, IntentRegistry registry) {
+    return () -> Mono.fromSupplier(() -> {
+      long unresolved = sentinel.unresolved();
+      return Health.status(unresolved == 0 ? Status.UP : DEGRADED)
+          .withDetail("unresolved", unresolved)
+          .withDetail("active", registry.active())
+          .withDetail("capacity", registry.capacity())
+          .withDetail("recovered", sentinel.recovered())
+          .build();
+    });
   }
 }

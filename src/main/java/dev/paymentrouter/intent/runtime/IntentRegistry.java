@@ -7,7 +7,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Intent id to live process on this node, bounded: when {@code maxActive} processes are live, new intents are
- * refused before anything is stored, so overload is answered at once instead of piling up.
+ * refused before anything is stored, and recovery waits for room, so overload is answered at once instead of
+ * piling up.
  */
 public final class IntentRegistry {
 
@@ -31,13 +32,33 @@ public final class IntentRegistry {
 
   /** Spawns the process of a new intent and asks it to create the intent. */
   public Mono<IntentProcess.StartResult> create(IntentProcess.CreateRequest request) {
-    if (active.incrementAndGet() > maxActive) {
-      active.decrementAndGet();
+    if (!reserve()) {
       return Mono.just(new IntentProcess.StartResult.Overloaded());
     }
     IntentProcess process = new IntentProcess(ids.next(), runtime);
     live.put(process.id(), process);
     return process.start(request);
+  }
+
+  /**
+   * Takes up a stored intent on this node: claims it (only when nobody holds its lease) and spawns its process.
+   * Empty when it is already live here, held by another node, final, or when this node has no room.
+   */
+  public Mono<IntentProcess> recover(String intentId, IntentProcess.Recovery mode) {
+    if (live.containsKey(intentId) || !reserve()) {
+      return Mono.empty();
+    }
+    IntentProcess.IntentRuntime rt = runtime;
+    java.time.Instant now = rt.clock().instant();
+    return rt.store().claim(intentId, rt.node(), now.plus(rt.lease()), now)
+        .map(stored -> {
+          IntentProcess process = new IntentProcess(stored, rt);
+          live.put(intentId, process);
+          process.resume(mode);
+          return process;
+        })
+        .switchIfEmpty(Mono.fromRunnable(active::decrementAndGet))
+        .doOnError(error -> active.decrementAndGet());
   }
 
   /** The live process of an intent, if it has one on this node. */
@@ -53,6 +74,19 @@ public final class IntentRegistry {
   /** The most processes that may be live at once. */
   public int capacity() {
     return maxActive;
+  }
+
+  /** Room for more processes now. */
+  public int free() {
+    return Math.max(0, maxActive - active.get());
+  }
+
+  private boolean reserve() {
+    if (active.incrementAndGet() > maxActive) {
+      active.decrementAndGet();
+      return false;
+    }
+    return true;
   }
 
   void passivated(IntentProcess process) {

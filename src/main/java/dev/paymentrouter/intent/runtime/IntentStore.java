@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,8 +39,17 @@ public final class IntentStore {
     record Conflict(String existingIntentId, String existingRequestHash) implements Insertion {}
   }
 
-  /** An intent as stored, with its version. */
-  public record StoredIntent(PaymentIntent intent, long version) {}
+  /** An intent as stored, with its version and its reconciliation progress. */
+  public record StoredIntent(PaymentIntent intent, long version, int checkCount) {}
+
+  /**
+   * Who owns an intent and what recovery should do with it: the owning node and its lease, when the sentinel
+   * should look next (null: not due), and how many inconclusive status queries were made.
+   */
+  public record Ownership(String owner, Instant leaseUntil, Instant nextCheckAt, int checkCount) {}
+
+  /** An intent waiting for an operator. */
+  public record UnresolvedIntent(String id, String merchantId, String reason, Instant updatedAt) {}
 
   /** Thrown when another writer changed the intent first; the loser must stop. */
   public static final class ConcurrentUpdateException extends IllegalStateException {
@@ -49,6 +59,7 @@ public final class IntentStore {
   }
 
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+  private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
 
   private final DatabaseClient db;
   private final TransactionalOperator tx;
@@ -65,13 +76,14 @@ public final class IntentStore {
    * nothing is written and the existing intent is named. Concurrent inserts with one key serialize on the
    * unique constraint, so exactly one wins.
    */
-  public Mono<Insertion> insert(
-      PaymentIntent intent, List<IntentEvent> events, String idempotencyKey, String requestHash) {
+  public Mono<Insertion> insert(PaymentIntent intent, List<IntentEvent> events, String idempotencyKey,
+      String requestHash, Ownership ownership) {
     GenericExecuteSpec spec = db.sql("""
             insert into payment_intents (id, merchant_id, idempotency_key, request_hash, status, amount, currency,
-                payment_method, reference, metadata, failure_code, version, created_at, updated_at)
+                payment_method, reference, metadata, failure_code, version, deadline, owner, lease_until,
+                next_check_at, check_count, created_at, updated_at)
             values (:id, :merchant, :key, :hash, :status, :amount, :currency, :method, :reference, :metadata,
-                :failure, :version, :created, :updated)
+                :failure, :version, :deadline, :owner, :lease, :next, :checks, :created, :updated)
             on conflict (merchant_id, idempotency_key) do nothing""")
         .bind("id", intent.id())
         .bind("merchant", intent.merchantId())
@@ -83,10 +95,15 @@ public final class IntentStore {
         .bind("method", Json.of(json.writeValueAsString(paymentMethod(intent.paymentMethod()))))
         .bind("metadata", Json.of(json.writeValueAsString(intent.metadata())))
         .bind("version", (long) events.size())
+        .bind("deadline", intent.deadline())
+        .bind("owner", ownership.owner())
+        .bind("lease", ownership.leaseUntil())
+        .bind("checks", ownership.checkCount())
         .bind("created", intent.createdAt())
         .bind("updated", intent.updatedAt());
     spec = bindNullable(spec, "reference", intent.reference());
     spec = bindNullable(spec, "failure", intent.failureCode());
+    spec = bindNullable(spec, "next", ownership.nextCheckAt());
     Mono<Insertion> work = spec.fetch()
         .rowsUpdated()
         .flatMap(inserted -> inserted == 1
@@ -96,21 +113,30 @@ public final class IntentStore {
     return tx.transactional(work);
   }
 
-  /** Appends a transition; fails with {@link ConcurrentUpdateException} if the version moved. */
-  public Mono<Void> append(PaymentIntent before, PaymentIntent after, long expectedVersion, List<IntentEvent> events) {
+  /**
+   * Appends a transition and the owner's new schedule; fails with {@link ConcurrentUpdateException} if the
+   * version moved or another node took the intent over.
+   */
+  public Mono<Void> append(PaymentIntent before, PaymentIntent after, long expectedVersion, List<IntentEvent> events,
+      Ownership ownership) {
     long newVersion = expectedVersion + events.size();
     GenericExecuteSpec update = db.sql("""
             update payment_intents
-               set status = :status, failure_code = :failure, version = :newVersion, updated_at = :updated
-             where id = :id and version = :expected""")
+               set status = :status, failure_code = :failure, unresolved_reason = :unresolved,
+                   version = :newVersion, updated_at = :updated, lease_until = :lease, next_check_at = :next,
+                   check_count = :checks
+             where id = :id and version = :expected and owner = :owner""")
         .bind("status", after.status().wireName())
         .bind("newVersion", newVersion)
         .bind("updated", after.updatedAt())
+        .bind("lease", ownership.leaseUntil())
+        .bind("checks", ownership.checkCount())
         .bind("id", after.id())
-        .bind("expected", expectedVersion);
-    update = after.failureCode() == null
-        ? update.bindNull("failure", String.class)
-        : update.bind("failure", after.failureCode());
+        .bind("expected", expectedVersion)
+        .bind("owner", ownership.owner());
+    update = bindNullable(update, "failure", after.failureCode());
+    update = bindNullable(update, "unresolved", after.unresolvedReason());
+    update = bindNullable(update, "next", ownership.nextCheckAt());
     Mono<Void> work = update.fetch().rowsUpdated().flatMap(updated -> {
       if (updated != 1) {
         return Mono.error(new ConcurrentUpdateException(after.id(), expectedVersion));
@@ -120,25 +146,93 @@ public final class IntentStore {
     return tx.transactional(work);
   }
 
+  /** Changes only the owner's schedule (no transition), e.g. after an inconclusive status query. */
+  public Mono<Void> reschedule(String id, long expectedVersion, Ownership ownership) {
+    GenericExecuteSpec update = db.sql("""
+            update payment_intents set lease_until = :lease, next_check_at = :next, check_count = :checks
+             where id = :id and version = :expected and owner = :owner""")
+        .bind("lease", ownership.leaseUntil())
+        .bind("checks", ownership.checkCount())
+        .bind("id", id)
+        .bind("expected", expectedVersion)
+        .bind("owner", ownership.owner());
+    update = bindNullable(update, "next", ownership.nextCheckAt());
+    return update.fetch().rowsUpdated().flatMap(updated -> updated == 1
+        ? Mono.<Void>empty()
+        : Mono.error(new ConcurrentUpdateException(id, expectedVersion)));
+  }
+
+  /**
+   * Takes over an open intent whose lease has run out (its owner died, or let it go to wait for reconciliation).
+   * Empty when the intent is final or another node holds it. Only one of several racing claimants wins.
+   */
+  public Mono<StoredIntent> claim(String id, String owner, Instant leaseUntil, Instant now) {
+    return db.sql("""
+            update payment_intents set owner = :owner, lease_until = :lease
+             where id = :id and status in ('pending', 'processing')
+               and (lease_until is null or lease_until < :now)""")
+        .bind("owner", owner)
+        .bind("lease", leaseUntil)
+        .bind("id", id)
+        .bind("now", now)
+        .fetch()
+        .rowsUpdated()
+        .flatMap(claimed -> claimed == 1 ? find(id) : Mono.empty());
+  }
+
+  /** Open intents that nobody owns and that are due for a look, oldest due first. */
+  public Flux<String> dueForRecovery(Instant now, int limit) {
+    return db.sql("""
+            select id from payment_intents
+             where status in ('pending', 'processing') and unresolved_reason is null
+               and (next_check_at is null or next_check_at <= :now)
+               and (lease_until is null or lease_until < :now)
+             order by next_check_at nulls first
+             limit :limit""")
+        .bind("now", now)
+        .bind("limit", limit)
+        .map(row -> row.get("id", String.class))
+        .all();
+  }
+
+  /** How many intents wait for an operator. */
+  public Mono<Long> countUnresolved() {
+    return db.sql("select count(*) as n from payment_intents where unresolved_reason is not null")
+        .map(row -> row.get("n", Long.class))
+        .one();
+  }
+
+  /** Intents waiting for an operator, oldest first. */
+  public Flux<UnresolvedIntent> unresolved(int limit) {
+    return db.sql("""
+            select id, merchant_id, unresolved_reason, updated_at from payment_intents
+             where unresolved_reason is not null order by updated_at limit :limit""")
+        .bind("limit", limit)
+        .map(row -> new UnresolvedIntent(row.get("id", String.class), row.get("merchant_id", String.class),
+            row.get("unresolved_reason", String.class), row.get("updated_at", Instant.class)))
+        .all();
+  }
+
   /** The intent with this id, if stored. */
   public Mono<StoredIntent> find(String id) {
     Mono<List<Attempt>> attempts = db.sql("""
             select attempt_number, provider, provider_idempotency_key, status, provider_reference, decline_code,
-                   error_code, created_at, updated_at
+                   error_code, routing_rule, routing_candidates, created_at, updated_at
               from payment_attempts where intent_id = :id order by attempt_number""")
         .bind("id", id)
-        .map(IntentStore::attempt)
+        .map(this::attempt)
         .all()
         .collectList();
     return db.sql("""
             select id, merchant_id, status, amount, currency, payment_method, reference, metadata, failure_code,
-                   version, created_at, updated_at
+                   unresolved_reason, deadline, version, check_count, created_at, updated_at
               from payment_intents where id = :id""")
         .bind("id", id)
         .map(row -> row)
         .one()
         .map(this::intentRow)
-        .zipWhen(row -> attempts, (row, list) -> new StoredIntent(row.toIntent(list), row.version()));
+        .zipWhen(row -> attempts,
+            (row, list) -> new StoredIntent(row.toIntent(list), row.version(), row.checkCount()));
   }
 
   private Mono<Insertion> findIdempotent(String merchantId, String idempotencyKey) {
@@ -180,12 +274,14 @@ public final class IntentStore {
     }
     StringBuilder sql = new StringBuilder("""
         insert into payment_attempts (intent_id, attempt_number, provider, provider_idempotency_key, status,
-            provider_reference, decline_code, error_code, created_at, updated_at) values\s""");
+            provider_reference, decline_code, error_code, routing_rule, routing_candidates, created_at, updated_at)
+        values\s""");
     for (int i = 0; i < attempts.size(); i++) {
       sql.append(i == 0 ? "" : ", ").append("(:intent, :n").append(i).append(", :provider").append(i)
           .append(", :key").append(i).append(", :status").append(i).append(", :ref").append(i)
-          .append(", :decline").append(i).append(", :error").append(i).append(", :created").append(i)
-          .append(", :updated").append(i).append(')');
+          .append(", :decline").append(i).append(", :error").append(i).append(", :rule").append(i)
+          .append(", :candidates").append(i).append(", :created").append(i).append(", :updated").append(i)
+          .append(')');
     }
     sql.append("""
          on conflict (intent_id, attempt_number) do update
@@ -199,17 +295,23 @@ public final class IntentStore {
           .bind("provider" + i, a.provider())
           .bind("key" + i, a.idempotencyKey())
           .bind("status" + i, a.status().wireName())
+          .bind("candidates" + i, Json.of(json.writeValueAsString(a.candidates())))
           .bind("created" + i, a.createdAt())
           .bind("updated" + i, a.updatedAt());
       spec = bindNullable(spec, "ref" + i, a.providerReference());
       spec = bindNullable(spec, "decline" + i, a.declineCode());
       spec = bindNullable(spec, "error" + i, a.errorCode());
+      spec = bindNullable(spec, "rule" + i, a.routingRule());
     }
     return spec.fetch().rowsUpdated().then();
   }
 
   private static GenericExecuteSpec bindNullable(GenericExecuteSpec spec, String name, String value) {
     return value == null ? spec.bindNull(name, String.class) : spec.bind(name, value);
+  }
+
+  private static GenericExecuteSpec bindNullable(GenericExecuteSpec spec, String name, Instant value) {
+    return value == null ? spec.bindNull(name, Instant.class) : spec.bind(name, value);
   }
 
   /** Attempts that are new or differ between two states of one intent. */
@@ -232,7 +334,7 @@ public final class IntentStore {
     return map;
   }
 
-  private static Attempt attempt(Readable row) {
+  private Attempt attempt(Readable row) {
     return new Attempt(
         Objects.requireNonNull(row.get("attempt_number", Integer.class)),
         row.get("provider", String.class),
@@ -241,6 +343,8 @@ public final class IntentStore {
         row.get("provider_reference", String.class),
         row.get("decline_code", String.class),
         row.get("error_code", String.class),
+        row.get("routing_rule", String.class),
+        json.readValue(row.get("routing_candidates", Json.class).asString(), STRING_LIST),
         row.get("created_at", Instant.class),
         row.get("updated_at", Instant.class));
   }
@@ -258,7 +362,10 @@ public final class IntentStore {
         row.get("reference", String.class),
         metadata,
         row.get("failure_code", String.class),
+        row.get("unresolved_reason", String.class),
+        row.get("deadline", Instant.class),
         Objects.requireNonNull(row.get("version", Long.class)),
+        Objects.requireNonNull(row.get("check_count", Integer.class)),
         row.get("created_at", Instant.class),
         row.get("updated_at", Instant.class));
   }
@@ -272,13 +379,16 @@ public final class IntentStore {
       String reference,
       Map<String, String> metadata,
       String failureCode,
+      String unresolvedReason,
+      Instant deadline,
       long version,
+      int checkCount,
       Instant createdAt,
       Instant updatedAt) {
 
     PaymentIntent toIntent(List<Attempt> attempts) {
       return new PaymentIntent(id, merchantId, amount, method, reference, metadata, status, attempts, failureCode,
-          createdAt, updatedAt);
+          unresolvedReason, deadline, createdAt, updatedAt);
     }
   }
 }

@@ -85,6 +85,11 @@ public final class ProviderGatekeeper {
     return ADMITTED;
   }
 
+  /** Takes one token for a call the breaker does not judge (a status query); false when the rate is used up. */
+  public boolean tryTakeToken() {
+    return bucket.tryConsume(1);
+  }
+
   /** An admitted call was never made (e.g. its worker pool was full). */
   public void release() {
     breaker.releasePermission();

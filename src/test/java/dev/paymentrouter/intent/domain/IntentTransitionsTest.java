@@ -4,16 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.paymentrouter.intent.domain.IntentCommand.Create;
+import dev.paymentrouter.intent.domain.IntentCommand.GiveUp;
 import dev.paymentrouter.intent.domain.IntentCommand.RecordOutcome;
+import dev.paymentrouter.intent.domain.IntentCommand.Reconcile;
+import dev.paymentrouter.intent.domain.IntentCommand.Redrive;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptApproved;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptDeclined;
+import dev.paymentrouter.intent.domain.IntentEvent.AttemptNotCharged;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptNotSent;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptStarted;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptUnknown;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentCreated;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentFailed;
+import dev.paymentrouter.intent.domain.IntentEvent.IntentRedriven;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentSucceeded;
+import dev.paymentrouter.intent.domain.IntentEvent.IntentUnresolved;
+import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,26 +38,37 @@ class IntentTransitionsTest {
 
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   static final Instant T1 = T0.plusSeconds(1);
+  static final Instant LATER = T0.plusSeconds(120);
+  static final Instant DEADLINE = T0.plusSeconds(900);
+  static final Duration SETTLE = Duration.ofSeconds(60);
   static final String ID = "pi_TEST";
-  static final RouteOptions ALPHA_BETA = new RouteOptions(List.of("alpha", "beta"), 3);
+  static final RouteOptions ALPHA_BETA = new RouteOptions(List.of("alpha", "beta"), 3, "default");
+
+  static IntentCreated created(Instant at) {
+    return new IntentCreated(ID, "m1", new Money(1299, "EUR"), new PaymentMethod("card", "tok_visa", "DE"),
+        "order-1", Map.of(), DEADLINE, at);
+  }
+
+  static AttemptStarted started(int n, String provider) {
+    return new AttemptStarted(n, provider, ID + "_" + n, "default", List.of("alpha", "beta"), T0);
+  }
 
   /** Named states every transition is checked from. */
   enum S {
-    NONE, PENDING, IN_FLIGHT, UNKNOWN_ATTEMPT, SUCCEEDED, FAILED;
+    NONE, PENDING, IN_FLIGHT, UNKNOWN_ATTEMPT, UNRESOLVED, SUCCEEDED, FAILED;
 
     IntentState build() {
-      IntentCreated created = new IntentCreated(ID, "m1", new Money(1299, "EUR"),
-          new PaymentMethod("card", "tok_visa", "DE"), "order-1", Map.of(), T0);
-      AttemptStarted started = new AttemptStarted(1, "alpha", ID + "_1", T0);
       return switch (this) {
         case NONE -> IntentState.NONE;
-        case PENDING -> IntentTransitions.evolve(IntentState.NONE, created);
-        case IN_FLIGHT -> IntentTransitions.replay(List.of(created, started));
-        case UNKNOWN_ATTEMPT -> IntentTransitions.replay(List.of(created, started,
+        case PENDING -> IntentTransitions.evolve(IntentState.NONE, created(T0));
+        case IN_FLIGHT -> IntentTransitions.replay(List.of(created(T0), started(1, "alpha")));
+        case UNKNOWN_ATTEMPT -> IntentTransitions.replay(List.of(created(T0), started(1, "alpha"),
             new AttemptUnknown(1, "timeout", T1)));
-        case SUCCEEDED -> IntentTransitions.replay(List.of(created, started,
+        case UNRESOLVED -> IntentTransitions.replay(List.of(created(T0), started(1, "alpha"),
+            new AttemptUnknown(1, "timeout", T1), new IntentUnresolved("reconciliation_exhausted", T1)));
+        case SUCCEEDED -> IntentTransitions.replay(List.of(created(T0), started(1, "alpha"),
             new AttemptApproved(1, "ch_1", T1), new IntentSucceeded(T1)));
-        case FAILED -> IntentTransitions.replay(List.of(created, started,
+        case FAILED -> IntentTransitions.replay(List.of(created(T0), started(1, "alpha"),
             new AttemptDeclined(1, "insufficient_funds", T1), new IntentFailed("insufficient_funds", T1)));
       };
     }
@@ -57,16 +76,18 @@ class IntentTransitionsTest {
 
   /** Named events, each applied to every state. */
   enum E {
-    CREATED(new IntentCreated(ID, "m1", new Money(1299, "EUR"), new PaymentMethod("card", "tok_visa", "DE"),
-        null, Map.of(), T1)),
-    STARTED_1(new AttemptStarted(1, "alpha", ID + "_1", T1)),
-    STARTED_2(new AttemptStarted(2, "beta", ID + "_2", T1)),
+    CREATED(created(T1)),
+    STARTED_1(started(1, "alpha")),
+    STARTED_2(started(2, "beta")),
     APPROVED_1(new AttemptApproved(1, "ch_1", T1)),
     DECLINED_1(new AttemptDeclined(1, "card_declined", T1)),
     NOT_SENT_1(new AttemptNotSent(1, "rate_limited", T1)),
     UNKNOWN_1(new AttemptUnknown(1, "timeout", T1)),
+    NOT_CHARGED_1(new AttemptNotCharged(1, T1)),
     SUCCEEDED(new IntentSucceeded(T1)),
-    FAILED(new IntentFailed("no_provider_available", T1));
+    FAILED(new IntentFailed("no_provider_available", T1)),
+    UNRESOLVED(new IntentUnresolved("reconciliation_exhausted", T1)),
+    REDRIVEN(new IntentRedriven(T1));
 
     final IntentEvent event;
 
@@ -77,6 +98,10 @@ class IntentTransitionsTest {
 
   /** The whole (state, event) table: the status that follows, or null where the event is illegal. */
   static Stream<Arguments> everyStateAndEvent() {
+    Map<E, IntentStatus> afterUnknown = Map.of(
+        E.APPROVED_1, IntentStatus.PROCESSING,
+        E.DECLINED_1, IntentStatus.PROCESSING,
+        E.NOT_CHARGED_1, IntentStatus.PROCESSING);
     Map<S, Map<E, IntentStatus>> legal = Map.of(
         S.NONE, Map.of(E.CREATED, IntentStatus.PENDING),
         S.PENDING, Map.of(E.STARTED_1, IntentStatus.PROCESSING, E.FAILED, IntentStatus.FAILED),
@@ -85,8 +110,9 @@ class IntentTransitionsTest {
             E.DECLINED_1, IntentStatus.PROCESSING,
             E.NOT_SENT_1, IntentStatus.PROCESSING,
             E.UNKNOWN_1, IntentStatus.PROCESSING),
-        // After an unknown outcome nothing may start or end the intent until reconciliation says more.
-        S.UNKNOWN_ATTEMPT, Map.of(),
+        // After an unknown outcome nothing may start or fail the intent until reconciliation says more.
+        S.UNKNOWN_ATTEMPT, with(afterUnknown, E.UNRESOLVED, IntentStatus.PROCESSING),
+        S.UNRESOLVED, with(afterUnknown, E.REDRIVEN, IntentStatus.PROCESSING),
         S.SUCCEEDED, Map.of(),
         S.FAILED, Map.of());
     List<Arguments> rows = new ArrayList<>();
@@ -96,6 +122,12 @@ class IntentTransitionsTest {
       }
     }
     return rows.stream();
+  }
+
+  private static Map<E, IntentStatus> with(Map<E, IntentStatus> base, E event, IntentStatus status) {
+    Map<E, IntentStatus> map = new java.util.HashMap<>(base);
+    map.put(event, status);
+    return map;
   }
 
   @ParameterizedTest(name = "{0} + {1} -> {2}")
@@ -113,12 +145,22 @@ class IntentTransitionsTest {
   /** Named commands, each decided against every state. */
   enum C {
     CREATE(new Create(ID, "m1", new Money(1299, "EUR"), new PaymentMethod("card", "tok_visa", "DE"), null,
-        Map.of(), ALPHA_BETA, T1)),
+        Map.of(), DEADLINE, ALPHA_BETA, T1)),
     APPROVED_1(new RecordOutcome(1, new ProviderOutcome.Approved("ch_1"), ALPHA_BETA, T1)),
-    DECLINED_1(new RecordOutcome(1, new ProviderOutcome.Declined("insufficient_funds", false), ALPHA_BETA, T1)),
+    HARD_DECLINE_1(new RecordOutcome(1, new ProviderOutcome.Declined("insufficient_funds", false), ALPHA_BETA,
+        T1)),
+    SOFT_DECLINE_1(new RecordOutcome(1, new ProviderOutcome.Declined("issuer_unavailable", true), ALPHA_BETA,
+        T1)),
     NOT_SENT_1(new RecordOutcome(1, new ProviderOutcome.NotSent("circuit_open"), ALPHA_BETA, T1)),
     UNKNOWN_1(new RecordOutcome(1, new ProviderOutcome.Unknown("timeout"), ALPHA_BETA, T1)),
-    APPROVED_2(new RecordOutcome(2, new ProviderOutcome.Approved("ch_2"), ALPHA_BETA, T1));
+    APPROVED_2(new RecordOutcome(2, new ProviderOutcome.Approved("ch_2"), ALPHA_BETA, T1)),
+    CHARGED_1(new Reconcile(1, new ChargeStatus.Charged("ch_1"), SETTLE, ALPHA_BETA, T1)),
+    FOUND_DECLINED_1(new Reconcile(1, new ChargeStatus.Declined("card_declined", false), SETTLE, ALPHA_BETA, T1)),
+    NOT_FOUND_SETTLED_1(new Reconcile(1, new ChargeStatus.NotFound(), SETTLE, ALPHA_BETA, LATER)),
+    NOT_FOUND_TOO_EARLY_1(new Reconcile(1, new ChargeStatus.NotFound(), SETTLE, ALPHA_BETA, T1)),
+    STATUS_UNAVAILABLE_1(new Reconcile(1, new ChargeStatus.Unavailable("timeout"), SETTLE, ALPHA_BETA, T1)),
+    GIVE_UP(new GiveUp("reconciliation_exhausted", T1)),
+    REDRIVE(new Redrive(T1));
 
     final IntentCommand command;
 
@@ -139,19 +181,47 @@ class IntentTransitionsTest {
   }
 
   private static String expectedDecision(S state, C command) {
+    if (state == S.NONE) {
+      return command == C.CREATE ? "IntentCreated,AttemptStarted" : "rejected:intent_not_found";
+    }
+    if (command == C.CREATE) {
+      return "rejected:intent_exists";
+    }
     return switch (state) {
-      case NONE -> command == C.CREATE ? "IntentCreated,AttemptStarted" : "rejected:intent_not_found";
-      case PENDING, UNKNOWN_ATTEMPT ->
-          command == C.CREATE ? "rejected:intent_exists" : "rejected:attempt_not_in_flight";
+      case NONE -> throw new AssertionError("handled above");
+      case PENDING -> switch (command) {
+        case GIVE_UP, CHARGED_1, FOUND_DECLINED_1, NOT_FOUND_SETTLED_1, NOT_FOUND_TOO_EARLY_1,
+            STATUS_UNAVAILABLE_1 -> "rejected:attempt_not_unknown";
+        case REDRIVE -> "rejected:intent_not_unresolved";
+        default -> "rejected:attempt_not_in_flight";
+      };
       case IN_FLIGHT -> switch (command) {
-        case CREATE -> "rejected:intent_exists";
         case APPROVED_1 -> "AttemptApproved,IntentSucceeded";
-        case DECLINED_1 -> "AttemptDeclined,IntentFailed";
+        case HARD_DECLINE_1 -> "AttemptDeclined,IntentFailed";
+        case SOFT_DECLINE_1 -> "AttemptDeclined,AttemptStarted";
         case NOT_SENT_1 -> "AttemptNotSent,AttemptStarted";
         case UNKNOWN_1 -> "AttemptUnknown";
         case APPROVED_2 -> "rejected:attempt_not_in_flight";
+        case REDRIVE -> "rejected:intent_not_unresolved";
+        default -> "rejected:attempt_not_unknown";
       };
-      case SUCCEEDED, FAILED -> command == C.CREATE ? "rejected:intent_exists" : "rejected:intent_final";
+      case UNKNOWN_ATTEMPT -> switch (command) {
+        case CHARGED_1 -> "AttemptApproved,IntentSucceeded";
+        case FOUND_DECLINED_1 -> "AttemptDeclined,IntentFailed";
+        case NOT_FOUND_SETTLED_1 -> "AttemptNotCharged,AttemptStarted";
+        case NOT_FOUND_TOO_EARLY_1 -> "rejected:too_early_to_tell";
+        case STATUS_UNAVAILABLE_1 -> "rejected:status_unavailable";
+        case GIVE_UP -> "IntentUnresolved";
+        case REDRIVE -> "rejected:intent_not_unresolved";
+        default -> "rejected:attempt_not_in_flight";
+      };
+      case UNRESOLVED -> switch (command) {
+        case REDRIVE -> "IntentRedriven";
+        case CHARGED_1, FOUND_DECLINED_1, NOT_FOUND_SETTLED_1, NOT_FOUND_TOO_EARLY_1, STATUS_UNAVAILABLE_1,
+            GIVE_UP -> "rejected:intent_unresolved";
+        default -> "rejected:attempt_not_in_flight";
+      };
+      case SUCCEEDED, FAILED -> command == C.REDRIVE ? "rejected:intent_not_unresolved" : "rejected:intent_final";
     };
   }
 
@@ -187,7 +257,7 @@ class IntentTransitionsTest {
   @Test
   void createWithoutCandidatesIsRejectedAndCreatesNothing() {
     Create create = new Create(ID, "m1", new Money(100, "EUR"), new PaymentMethod("card", "tok_visa", null), null,
-        Map.of(), new RouteOptions(List.of(), 3), T0);
+        Map.of(), DEADLINE, new RouteOptions(List.of(), 3), T0);
     assertThat(IntentTransitions.decide(IntentState.NONE, create))
         .isEqualTo(new Decision.Rejected("no_provider_available", "no provider can take a payment now"));
   }
@@ -240,22 +310,108 @@ class IntentTransitionsTest {
     assertThat(after.attempts()).singleElement().extracting(Attempt::status).isEqualTo(AttemptStatus.UNKNOWN);
   }
 
+  @Test
+  void aRetryableDeclineCascadesToTheNextProvider() {
+    PaymentIntent after = apply((PaymentIntent) S.IN_FLIGHT.build(),
+        new RecordOutcome(1, new ProviderOutcome.Declined("issuer_unavailable", true), ALPHA_BETA, T1));
+    assertThat(after.status()).isEqualTo(IntentStatus.PROCESSING);
+    assertThat(after.attempts()).extracting(Attempt::provider, Attempt::status).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("alpha", AttemptStatus.DECLINED),
+        org.assertj.core.groups.Tuple.tuple("beta", AttemptStatus.IN_FLIGHT));
+  }
+
+  @Test
+  void aRetryableDeclineWithNoProviderLeftFailsWithItsCode() {
+    PaymentIntent after = apply((PaymentIntent) S.IN_FLIGHT.build(), new RecordOutcome(1,
+        new ProviderOutcome.Declined("issuer_unavailable", true), new RouteOptions(List.of("alpha"), 3), T1));
+    assertThat(after.status()).isEqualTo(IntentStatus.FAILED);
+    assertThat(after.failureCode()).isEqualTo("issuer_unavailable");
+  }
+
+  @Test
+  void anUnknownAttemptConfirmedNotChargedAfterItSettledLetsTheNextProviderTry() {
+    PaymentIntent after = apply((PaymentIntent) S.UNKNOWN_ATTEMPT.build(),
+        new Reconcile(1, new ChargeStatus.NotFound(), SETTLE, ALPHA_BETA, LATER));
+    assertThat(after.attempts()).extracting(Attempt::provider, Attempt::status).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("alpha", AttemptStatus.NOT_CHARGED),
+        org.assertj.core.groups.Tuple.tuple("beta", AttemptStatus.IN_FLIGHT));
+    // The unknown attempt keeps the reason it became unknown.
+    assertThat(after.attempts().getFirst().errorCode()).isEqualTo("timeout");
+  }
+
+  @Test
+  void anUnknownAttemptFoundChargedSucceedsTheIntentWithoutAnotherAttempt() {
+    PaymentIntent after = apply((PaymentIntent) S.UNKNOWN_ATTEMPT.build(),
+        new Reconcile(1, new ChargeStatus.Charged("ch_late"), SETTLE, ALPHA_BETA, LATER));
+    assertThat(after.status()).isEqualTo(IntentStatus.SUCCEEDED);
+    assertThat(after.attempts()).singleElement().satisfies(a -> {
+      assertThat(a.status()).isEqualTo(AttemptStatus.APPROVED);
+      assertThat(a.providerReference()).isEqualTo("ch_late");
+    });
+  }
+
+  @Test
+  void noNewAttemptStartsAfterTheDeadline() {
+    Instant afterDeadline = DEADLINE.plusSeconds(1);
+    PaymentIntent notSent = apply((PaymentIntent) S.IN_FLIGHT.build(),
+        new RecordOutcome(1, new ProviderOutcome.NotSent("circuit_open"), ALPHA_BETA, afterDeadline));
+    assertThat(notSent.status()).isEqualTo(IntentStatus.FAILED);
+    assertThat(notSent.failureCode()).isEqualTo("deadline_exceeded");
+    PaymentIntent reconciled = apply((PaymentIntent) S.UNKNOWN_ATTEMPT.build(),
+        new Reconcile(1, new ChargeStatus.NotFound(), SETTLE, ALPHA_BETA, afterDeadline));
+    assertThat(reconciled.failureCode()).isEqualTo("deadline_exceeded");
+  }
+
+  @Test
+  void aChargeFoundAfterTheDeadlineStillSucceeds() {
+    PaymentIntent after = apply((PaymentIntent) S.UNKNOWN_ATTEMPT.build(),
+        new Reconcile(1, new ChargeStatus.Charged("ch_late"), SETTLE, ALPHA_BETA, DEADLINE.plusSeconds(60)));
+    assertThat(after.status()).isEqualTo(IntentStatus.SUCCEEDED);
+  }
+
+  @Test
+  void eachAttemptRecordsTheRuleAndCandidatesThatChoseIt() {
+    RouteOptions byRule = new RouteOptions(List.of("gamma", "alpha"), 3, "vip");
+    PaymentIntent after = apply((PaymentIntent) S.IN_FLIGHT.build(),
+        new RecordOutcome(1, new ProviderOutcome.NotSent("rate_limited"), byRule, T1));
+    Attempt second = after.attempts().get(1);
+    assertThat(second.provider()).isEqualTo("gamma");
+    assertThat(second.routingRule()).isEqualTo("vip");
+    assertThat(second.candidates()).containsExactly("gamma", "alpha");
+  }
+
+  @Test
+  void giveUpMarksTheIntentUnresolvedAndRedriveClearsIt() {
+    PaymentIntent unresolved = apply((PaymentIntent) S.UNKNOWN_ATTEMPT.build(),
+        new GiveUp("reconciliation_exhausted", T1));
+    assertThat(unresolved.status()).isEqualTo(IntentStatus.PROCESSING);
+    assertThat(unresolved.unresolvedReason()).isEqualTo("reconciliation_exhausted");
+    PaymentIntent redriven = apply(unresolved, new Redrive(LATER));
+    assertThat(redriven.isUnresolved()).isFalse();
+    assertThat(redriven.unknownAttempt()).isPresent();
+  }
+
   /** Any sequence of provider outcomes leads to at most one approved attempt and a consistent state. */
   @Test
-  void noSequenceOfOutcomesApprovesTwiceOrFailsOverAfterUnknown() {
+  void noSequenceOfOutcomesAndReconciliationsApprovesTwiceOrFailsOverAfterUnknown() {
     Random random = new Random(42);
     List<ProviderOutcome> outcomes = List.of(
         new ProviderOutcome.Approved("ch"), new ProviderOutcome.Declined("card_declined", false),
         new ProviderOutcome.NotSent("rate_limited"), new ProviderOutcome.Unknown("timeout"));
+    List<ChargeStatus> statuses = List.of(new ChargeStatus.Charged("ch"), new ChargeStatus.NotFound(),
+        new ChargeStatus.Declined("issuer_unavailable", true), new ChargeStatus.Unavailable("timeout"));
     RouteOptions route = new RouteOptions(Arrays.asList("alpha", "beta", "gamma", "delta"), 4);
     for (int run = 0; run < 2_000; run++) {
       PaymentIntent intent = IntentTransitions.evolveAll(IntentState.NONE, accepted(IntentTransitions.decide(
           IntentState.NONE, new Create(ID, "m1", new Money(1, "EUR"), new PaymentMethod("card", "t", null), null,
-              Map.of(), route, T0))));
-      for (int step = 0; step < 6; step++) {
+              Map.of(), DEADLINE, route, T0))));
+      for (int step = 0; step < 8; step++) {
         int attempt = 1 + random.nextInt(intent.attempts().size() + 1);
-        ProviderOutcome outcome = outcomes.get(random.nextInt(outcomes.size()));
-        Decision decision = IntentTransitions.decide(intent, new RecordOutcome(attempt, outcome, route, T1));
+        Instant at = T0.plusSeconds(random.nextInt(200));
+        IntentCommand command = random.nextBoolean()
+            ? new RecordOutcome(attempt, outcomes.get(random.nextInt(outcomes.size())), route, at)
+            : new Reconcile(attempt, statuses.get(random.nextInt(statuses.size())), SETTLE, route, at);
+        Decision decision = IntentTransitions.decide(intent, command);
         if (decision instanceof Decision.Accepted accepted) {
           intent = IntentTransitions.evolveAll(intent, accepted.events());
         }
@@ -263,10 +419,15 @@ class IntentTransitionsTest {
       long approved = intent.attempts().stream().filter(a -> a.status() == AttemptStatus.APPROVED).count();
       assertThat(approved).isLessThanOrEqualTo(1);
       assertThat(intent.status() == IntentStatus.SUCCEEDED).isEqualTo(approved == 1);
+      // An attempt that may have charged is always the last one, and the intent stays open while it is.
       int unknownAt = indexOfFirst(intent.attempts(), AttemptStatus.UNKNOWN);
       if (unknownAt >= 0) {
         assertThat(intent.attempts()).hasSize(unknownAt + 1);
         assertThat(intent.status()).isEqualTo(IntentStatus.PROCESSING);
+      }
+      if (intent.status() == IntentStatus.FAILED) {
+        assertThat(intent.attempts()).noneMatch(a -> a.status() == AttemptStatus.UNKNOWN
+            || a.status() == AttemptStatus.IN_FLIGHT || a.status() == AttemptStatus.APPROVED);
       }
     }
   }

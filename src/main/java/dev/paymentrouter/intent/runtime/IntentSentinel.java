@@ -1,0 +1,86 @@
+package dev.paymentrouter.intent.runtime;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Watches PostgreSQL for open intents that no process owns: those whose owner died (its lease ran out, on this
+ * node or another) and those whose unknown outcome is due for another status query. It claims them and hands them
+ * to the registry, which rebuilds their processes. It holds no state of its own but a count for health, does no
+ * provider work itself, and survives its own failures: a failed scan is logged and the next one runs.
+ */
+public final class IntentSentinel {
+
+  private static final Logger log = LoggerFactory.getLogger(IntentSentinel.class);
+
+  private final IntentStore store;
+  private final IntentRegistry registry;
+  private final Clock clock;
+  private final Duration interval;
+  private final int batchSize;
+  private final Scheduler scheduler;
+  private final AtomicLong unresolved = new AtomicLong();
+  private final AtomicLong recovered = new AtomicLong();
+  private volatile Disposable loop;
+
+  public IntentSentinel(
+      IntentStore store, IntentRegistry registry, Clock clock, Duration interval, int batchSize,
+      Scheduler scheduler) {
+    this.store = store;
+    this.registry = registry;
+    this.clock = clock;
+    this.interval = interval;
+    this.batchSize = batchSize;
+    this.scheduler = scheduler;
+  }
+
+  /** Starts scanning at once (recovery at start-up), then every interval; scans never overlap. */
+  public synchronized void start() {
+    if (loop == null) {
+      loop = Flux.interval(Duration.ZERO, interval, scheduler)
+          .onBackpressureDrop()
+          .concatMap(tick -> scan().onErrorResume(error -> {
+            log.warn("Sentinel scan failed, next one in {}: {}", interval, error.toString());
+            return Mono.empty();
+          }), 0)
+          .subscribe();
+    }
+  }
+
+  /** Stops scanning; intents it already handed over carry on. */
+  public synchronized void stop() {
+    if (loop != null) {
+      loop.dispose();
+      loop = null;
+    }
+  }
+
+  /** One pass: claim what is due, as far as the registry has room, and refresh the unresolved count. */
+  public Mono<Void> scan() {
+    int room = Math.min(batchSize, registry.free());
+    Flux<String> due = room == 0 ? Flux.empty() : store.dueForRecovery(clock.instant(), room);
+    return due
+        .concatMap(id -> registry.recover(id, IntentProcess.Recovery.RESUME)
+            .doOnNext(process -> recovered.incrementAndGet()))
+        .then(store.countUnresolved())
+        .doOnNext(unresolved::set)
+        .then();
+  }
+
+  /** Intents waiting for an operator, as of the last scan. */
+  public long unresolved() {
+    return unresolved.get();
+  }
+
+  /** Intents this node took up since it started. */
+  public long recovered() {
+    return recovered.get();
+  }
+}
