@@ -101,6 +101,7 @@ public final class IntentProcess {
   private PaymentIntent state;
   private long version;
   private int checkCount;
+  private Instant nextCheckAt;
   private volatile PaymentIntent snapshot;
   private volatile boolean passivated;
 
@@ -116,6 +117,7 @@ public final class IntentProcess {
     this(stored.intent().id(), runtime);
     become(stored.intent(), stored.version());
     this.checkCount = stored.checkCount();
+    this.nextCheckAt = stored.nextCheckAt();
   }
 
   /** The intent's id. */
@@ -290,9 +292,8 @@ public final class IntentProcess {
   /** The provider could not say. Try later, on the schedule; when the schedule is over, an operator decides. */
   private Mono<Void> inconclusive(StatusAnswer answer, Instant now) {
     if (answer.mode() == Recovery.RECONCILE_NOW) {
-      // An on-the-fly check does not use up the schedule.
-      return release(now, now.plus(runtime.schedule().delayAfter(checkCount).orElse(Duration.ZERO)))
-          .doOnSuccess(done -> passivate());
+      // An on-the-fly check neither uses up the schedule nor moves it: a client polling GET changes nothing.
+      return release(now, nextCheckAt).doOnSuccess(done -> passivate());
     }
     int checks = checkCount + 1;
     return runtime.schedule().delayAfter(checks)

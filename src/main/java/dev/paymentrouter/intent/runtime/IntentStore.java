@@ -40,7 +40,7 @@ public final class IntentStore {
   }
 
   /** An intent as stored, with its version and its reconciliation progress. */
-  public record StoredIntent(PaymentIntent intent, long version, int checkCount) {}
+  public record StoredIntent(PaymentIntent intent, long version, int checkCount, Instant nextCheckAt) {}
 
   /**
    * Who owns an intent and what recovery should do with it: the owning node and its lease, when the sentinel
@@ -225,14 +225,14 @@ public final class IntentStore {
         .collectList();
     return db.sql("""
             select id, merchant_id, status, amount, currency, payment_method, reference, metadata, failure_code,
-                   unresolved_reason, deadline, version, check_count, created_at, updated_at
+                   unresolved_reason, deadline, version, check_count, next_check_at, created_at, updated_at
               from payment_intents where id = :id""")
         .bind("id", id)
         .map(row -> row)
         .one()
         .map(this::intentRow)
         .zipWhen(row -> attempts,
-            (row, list) -> new StoredIntent(row.toIntent(list), row.version(), row.checkCount()));
+            (row, list) -> new StoredIntent(row.toIntent(list), row.version(), row.checkCount(), row.nextCheckAt()));
   }
 
   private Mono<Insertion> findIdempotent(String merchantId, String idempotencyKey) {
@@ -366,6 +366,7 @@ public final class IntentStore {
         row.get("deadline", Instant.class),
         Objects.requireNonNull(row.get("version", Long.class)),
         Objects.requireNonNull(row.get("check_count", Integer.class)),
+        row.get("next_check_at", Instant.class),
         row.get("created_at", Instant.class),
         row.get("updated_at", Instant.class));
   }
@@ -383,6 +384,7 @@ public final class IntentStore {
       Instant deadline,
       long version,
       int checkCount,
+      Instant nextCheckAt,
       Instant createdAt,
       Instant updatedAt) {
 

@@ -11,7 +11,6 @@ import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.http.HttpHeaders;
@@ -34,9 +33,6 @@ import tools.jackson.databind.JsonNode;
  * exhaust its own connections.
  */
 public final class SimulatorConnector implements ProviderConnector {
-
-  /** Decline codes that another provider may well accept: the issuer or processor was unreachable. */
-  static final Set<String> RETRYABLE_DECLINES = Set.of("issuer_unavailable", "processing_error", "try_again_later");
 
   private final ConnectionProvider connections;
   private final WebClient client;
@@ -98,7 +94,7 @@ public final class SimulatorConnector implements ProviderConnector {
           .map(SimulatorConnector::chargeOutcome)
           .defaultIfEmpty(new ProviderOutcome.Unknown("empty_response"));
     }
-    return response.releaseBody().thenReturn(errorOutcome(status));
+    return response.releaseBody().thenReturn(SimulatorClassification.forErrorStatus(status));
   }
 
   private static ProviderOutcome chargeOutcome(JsonNode charge) {
@@ -107,20 +103,9 @@ public final class SimulatorConnector implements ProviderConnector {
       case "approved" -> new ProviderOutcome.Approved(charge.path("id").asString(""));
       case "declined" -> {
         String code = charge.path("declineCode").asString("declined");
-        yield new ProviderOutcome.Declined(code, RETRYABLE_DECLINES.contains(code));
+        yield new ProviderOutcome.Declined(code, SimulatorClassification.retryableElsewhere(code));
       }
       default -> new ProviderOutcome.Unknown("unexpected_charge_status");
-    };
-  }
-
-  /** An error status: only answers that prove the provider did not process the request count as not sent. */
-  static ProviderOutcome errorOutcome(int status) {
-    return switch (status) {
-      case 429 -> new ProviderOutcome.NotSent("provider_rate_limited");
-      case 503 -> new ProviderOutcome.NotSent("provider_unavailable");
-      case 400, 401, 403, 404 -> new ProviderOutcome.NotSent("provider_rejected_" + status);
-      // 409/422: the key is already in use at the provider, so a charge under it may exist.
-      default -> new ProviderOutcome.Unknown("provider_status_" + status);
     };
   }
 
@@ -142,7 +127,7 @@ public final class SimulatorConnector implements ProviderConnector {
       case "approved" -> new ChargeStatus.Charged(charge.path("id").asString(""));
       case "declined" -> {
         String code = charge.path("declineCode").asString("declined");
-        yield new ChargeStatus.Declined(code, RETRYABLE_DECLINES.contains(code));
+        yield new ChargeStatus.Declined(code, SimulatorClassification.retryableElsewhere(code));
       }
       default -> new ChargeStatus.Unavailable("unexpected_charge_status");
     };

@@ -1,0 +1,52 @@
+package dev.paymentrouter.provider.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.paymentrouter.provider.domain.ProviderOutcome;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The classification table, row by row: what may fail over and what must be reconciled. */
+class SimulatorClassificationTest {
+
+  @ParameterizedTest(name = "HTTP {0} -> {1} {2}")
+  @CsvSource({
+      "429, NotSent, provider_rate_limited",
+      "503, NotSent, provider_unavailable",
+      "400, NotSent, provider_rejected_400",
+      "401, NotSent, provider_rejected_401",
+      "403, NotSent, provider_rejected_403",
+      "404, NotSent, provider_rejected_404",
+      "409, Unknown, provider_status_409",
+      "422, Unknown, provider_status_422",
+      "500, Unknown, provider_status_500",
+      "502, Unknown, provider_status_502",
+      "504, Unknown, provider_status_504",
+      "302, Unknown, provider_status_302"
+  })
+  void onlyAnswersThatProveNothingWasProcessedAreNotSent(int status, String kind, String reason) {
+    ProviderOutcome outcome = SimulatorClassification.forErrorStatus(status);
+    assertThat(outcome.getClass().getSimpleName()).isEqualTo(kind);
+    assertThat(outcome).isIn(new ProviderOutcome.NotSent(reason), new ProviderOutcome.Unknown(reason));
+  }
+
+  @ParameterizedTest(name = "{0} -> retryable elsewhere: {1}")
+  @CsvSource({
+      "insufficient_funds, false",
+      "card_declined, false",
+      "expired_card, false",
+      "incorrect_cvc, false",
+      "invalid_card, false",
+      "lost_card, false",
+      "stolen_card, false",
+      "fraudulent, false",
+      "do_not_honor, false",
+      "issuer_unavailable, true",
+      "processing_error, true",
+      "try_again_later, true",
+      "some_new_code, false"
+  })
+  void hardDeclinesNeverFailOverAndSoftOnesMay(String code, boolean retryable) {
+    assertThat(SimulatorClassification.retryableElsewhere(code)).isEqualTo(retryable);
+  }
+}
