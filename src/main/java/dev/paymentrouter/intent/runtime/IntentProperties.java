@@ -11,9 +11,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param mailboxCapacity messages a process may have waiting
  * @param deadline        how long after creation an intent may still start a new attempt; after that it fails
  *                        with {@code deadline_exceeded} unless a charge may already exist
+ * @param drainTimeout    at shutdown, how long live intents may take to finish before the node hands them over
  */
 @ConfigurationProperties("payment-router.intents")
 public record IntentProperties(
     @DefaultValue("10000") int maxActive,
     @DefaultValue("16") int mailboxCapacity,
-    @DefaultValue("15m") Duration deadline) {}
+    @DefaultValue("15m") Duration deadline,
+    @DefaultValue("15s") Duration drainTimeout) {}

@@ -180,6 +180,17 @@ public final class IntentStore {
         .flatMap(claimed -> claimed == 1 ? find(id) : Mono.empty());
   }
 
+  /** Lets go of every lease this node holds, so that other nodes may take its open intents over at once. */
+  public Mono<Long> releaseAll(String owner, Instant now) {
+    return db.sql("""
+            update payment_intents set lease_until = :now
+             where owner = :owner and lease_until > :now and status in ('pending', 'processing')""")
+        .bind("owner", owner)
+        .bind("now", now)
+        .fetch()
+        .rowsUpdated();
+  }
+
   /** Open intents that nobody owns and that are due for a look, oldest due first. */
   public Flux<String> dueForRecovery(Instant now, int limit) {
     return db.sql("""
