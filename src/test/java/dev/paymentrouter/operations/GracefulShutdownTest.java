@@ -42,6 +42,7 @@ class GracefulShutdownTest {
 
   final HttpClient http = HttpClient.newHttpClient();
   final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
+  final Map<String, Object> database = TestEnvironment.isolatedDatabase();
 
   @BeforeAll
   static void environment() {
@@ -106,10 +107,13 @@ class GracefulShutdownTest {
 
   private ConfigurableApplicationContext start(Map<String, Object> properties) {
     Map<String, Object> all = new java.util.HashMap<>(properties);
+    all.putAll(database);
     all.put("server.port", "0");
+    // As arguments, so that they win over the shared test environment's system properties.
+    String[] arguments = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+        .toArray(String[]::new);
     ConfigurableApplicationContext context = new SpringApplicationBuilder(PaymentRouterApplication.class)
-        .properties(all)
-        .run();
+        .run(arguments);
     nodes.add(context);
     return context;
   }
@@ -143,7 +147,7 @@ class GracefulShutdownTest {
     return ids;
   }
 
-  private static boolean allFinal(List<String> ids) {
+  private boolean allFinal(List<String> ids) {
     try {
       return statuses(ids).stream().allMatch(s -> s.equals("succeeded") || s.equals("failed"));
     } catch (Exception e) {
@@ -151,9 +155,9 @@ class GracefulShutdownTest {
     }
   }
 
-  private static List<String> statuses(List<String> ids) throws Exception {
+  private List<String> statuses(List<String> ids) throws Exception {
     List<String> statuses = new ArrayList<>();
-    try (Connection db = DriverManager.getConnection(TestEnvironment.database().jdbcUrl(), "postgres", "");
+    try (Connection db = DriverManager.getConnection(TestEnvironment.jdbcUrl(database), "postgres", "");
          PreparedStatement query = db.prepareStatement("select status from payment_intents where id = ?")) {
       for (String id : ids) {
         query.setString(1, id);
@@ -165,9 +169,9 @@ class GracefulShutdownTest {
     return statuses;
   }
 
-  private static String describe(List<String> ids) throws Exception {
+  private String describe(List<String> ids) throws Exception {
     StringBuilder out = new StringBuilder();
-    try (Connection db = DriverManager.getConnection(TestEnvironment.database().jdbcUrl(), "postgres", "");
+    try (Connection db = DriverManager.getConnection(TestEnvironment.jdbcUrl(database), "postgres", "");
          PreparedStatement query = db.prepareStatement(
              "select intent_id, attempt_number, provider, status, error_code from payment_attempts "
                  + "where intent_id = any(?) order by intent_id, attempt_number")) {
@@ -182,8 +186,8 @@ class GracefulShutdownTest {
     return out.toString();
   }
 
-  private static long leasesHeldAfter(List<String> ids, Instant instant) throws Exception {
-    try (Connection db = DriverManager.getConnection(TestEnvironment.database().jdbcUrl(), "postgres", "");
+  private long leasesHeldAfter(List<String> ids, Instant instant) throws Exception {
+    try (Connection db = DriverManager.getConnection(TestEnvironment.jdbcUrl(database), "postgres", "");
          PreparedStatement query = db.prepareStatement(
              "select count(*) from payment_intents where id = any(?) and lease_until > ?")) {
       query.setArray(1, db.createArrayOf("text", ids.toArray()));

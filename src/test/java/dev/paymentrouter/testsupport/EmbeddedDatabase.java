@@ -51,12 +51,45 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /** The R2DBC URL of the {@code postgres} database. */
   public String r2dbcUrl() {
-    return "r2dbc:postgresql://127.0.0.1:" + port() + "/postgres";
+    return r2dbcUrl("postgres");
   }
 
   /** The JDBC URL of the {@code postgres} database. */
   public String jdbcUrl() {
-    return "jdbc:postgresql://127.0.0.1:" + port() + "/postgres";
+    return jdbcUrl("postgres");
+  }
+
+  /** The R2DBC URL of a database on this server. */
+  public String r2dbcUrl(String database) {
+    return "r2dbc:postgresql://127.0.0.1:" + port() + "/" + database;
+  }
+
+  /** The JDBC URL of a database on this server. */
+  public String jdbcUrl(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
+  }
+
+  /** Creates an empty database and returns its name. */
+  public String createDatabase(String name) {
+    try (java.sql.Connection connection = java.sql.DriverManager.getConnection(jdbcUrl(), "postgres", "");
+         java.sql.Statement statement = connection.createStatement()) {
+      statement.execute("create database " + name);
+      return name;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("cannot create database " + name, e);
+    }
+  }
+
+  /** Spring properties pointing the router (and its migrations) at one database of this server. */
+  public Map<String, Object> springProperties(String database) {
+    Map<String, Object> properties = new LinkedHashMap<>();
+    properties.put("spring.r2dbc.url", r2dbcUrl(database));
+    properties.put("spring.r2dbc.username", "postgres");
+    properties.put("spring.r2dbc.password", "");
+    properties.put("spring.flyway.url", jdbcUrl(database));
+    properties.put("spring.flyway.user", "postgres");
+    properties.put("spring.flyway.password", "");
+    return properties;
   }
 
   /** Spring properties pointing the router at this database. */

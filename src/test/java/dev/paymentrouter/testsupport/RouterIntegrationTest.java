@@ -11,6 +11,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -45,6 +47,12 @@ public abstract class RouterIntegrationTest {
 
   static {
     TestEnvironment.publish();
+  }
+
+  /** Each application context gets a database of its own (see {@link TestEnvironment#isolatedDatabase()}). */
+  @DynamicPropertySource
+  static void isolatedDatabase(DynamicPropertyRegistry registry) {
+    TestEnvironment.isolatedDatabase().forEach((key, value) -> registry.add(key, () -> value));
   }
 
   @BeforeEach

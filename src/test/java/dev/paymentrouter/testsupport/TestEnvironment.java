@@ -27,6 +27,23 @@ public final class TestEnvironment {
     return database;
   }
 
+  private static final java.util.concurrent.atomic.AtomicInteger DATABASES =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * A fresh database for one application context: each context runs its own sentinel, which would otherwise take
+   * over the intents of the tests of other contexts.
+   */
+  public static Map<String, Object> isolatedDatabase() {
+    String name = database().createDatabase("router_" + DATABASES.incrementAndGet());
+    return database().springProperties(name);
+  }
+
+  /** The JDBC URL of the database named in {@code properties}. */
+  public static String jdbcUrl(Map<String, Object> properties) {
+    return properties.get("spring.flyway.url").toString();
+  }
+
   /** The shared simulators by name. */
   public static synchronized Map<String, ProviderSimulator> simulators() {
     if (simulators == null) {

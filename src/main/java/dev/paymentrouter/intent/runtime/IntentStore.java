@@ -239,9 +239,9 @@ public final class IntentStore {
                    unresolved_reason, deadline, version, check_count, next_check_at, created_at, updated_at
               from payment_intents where id = :id""")
         .bind("id", id)
-        .map(row -> row)
-        .one()
+        // A row is only readable inside the mapping function: its buffer is released right after.
         .map(this::intentRow)
+        .one()
         .zipWhen(row -> attempts,
             (row, list) -> new StoredIntent(row.toIntent(list), row.version(), row.checkCount(), row.nextCheckAt()));
   }
