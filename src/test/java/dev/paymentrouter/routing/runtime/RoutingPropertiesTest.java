@@ -17,6 +17,9 @@ import dev.paymentrouter.routing.domain.RuleAction;
 import dev.paymentrouter.routing.domain.RuleCondition;
 import dev.paymentrouter.testsupport.TestProviders;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +66,13 @@ class RoutingPropertiesTest {
     RouteOptions vip = policy.route(
         new RoutingRequest("pi_1", "merchant_vip", 500, "EUR", "card", null, Map.of("tier", "gold")), ALL_AVAILABLE);
     assertThat(vip.rule()).isEqualTo("vip");
+  }
+
+  @Test
+  void theReadmeShowsTheExampleThatIsTestedHere() throws IOException {
+    String example = new ClassPathResource("routing/example.yml").getContentAsString(StandardCharsets.UTF_8);
+    String withoutHeader = example.substring(example.indexOf("payment-router:"));
+    assertThat(Files.readString(Path.of("README.md"))).contains(withoutHeader);
   }
 
   @Test
