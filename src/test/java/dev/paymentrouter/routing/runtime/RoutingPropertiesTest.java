@@ -116,7 +116,8 @@ class RoutingPropertiesTest {
   static Stream<Arguments> refusesAnInvalidConfigurationNamingTheMistake() {
     return Stream.of(
         invalid("unknown provider in the default list", Map.of("default", "alpha,omega"),
-            "payment-router.routing.default names unknown provider 'omega'; configured providers: [alpha, beta, gamma]"),
+            "payment-router.routing.default names unknown provider 'omega'; "
+                + "configured providers: [alpha, beta, gamma]"),
         invalid("unknown provider under the former key", Map.of("order", "omega"),
             "payment-router.routing.order names unknown provider 'omega'"),
         invalid("default and order disagree", Map.of("default", "alpha", "order", "beta"),
@@ -199,7 +200,8 @@ class RoutingPropertiesTest {
         .run(context -> {
           assertThat(context).hasFailed();
           assertThat(context.getStartupFailure()).rootCause()
-              .hasMessageContaining("payment-router.routing.rules[0] (eu).then.provider names unknown provider 'omega'");
+              .hasMessageContaining(
+                  "payment-router.routing.rules[0] (eu).then.provider names unknown provider 'omega'");
         });
   }
 
