@@ -1,5 +1,5 @@
 /**
  * What the router says to a provider and what it can learn back: requests, the four kinds of outcome and the
- * answer of a status query. Pure types: no I/O, no framework.
+ * answer of a status query, and how a call scores for the provider's success rate. Pure types: no I/O, no framework.
  */
 package dev.paymentrouter.provider.domain;

@@ -37,12 +37,14 @@ class ProviderConfiguration {
       ProvidersProperties properties,
       List<ProviderConnectorFactory> factories,
       Clock clock,
-      CircuitBreakerRegistry providerCircuitBreakers) {
+      CircuitBreakerRegistry providerCircuitBreakers,
+      ProviderScoreboard providerScoreboard) {
     List<ProviderSettings> settings = properties.toSettings();
     if (settings.isEmpty()) {
       throw new IllegalStateException("no provider configured: set payment-router.providers.<name>.base-url");
     }
-    return new ProviderDirectory(settings, factories, clock, Schedulers.parallel(), providerCircuitBreakers);
+    return new ProviderDirectory(
+        settings, factories, clock, Schedulers.parallel(), providerCircuitBreakers, providerScoreboard);
   }
 
   /** Starts supervisors before the web server takes traffic and stops them after it stopped. */

@@ -26,14 +26,26 @@ import reactor.core.scheduler.Scheduler;
 public final class ProviderDirectory {
 
   private final Map<String, ProviderSupervisor> supervisors;
+  private final ProviderScoreboard scoreboard;
 
-  /** Supervisors for every provider; none is started yet. */
+  /** Supervisors for every provider, success rates over the last 100 calls from 20 calls on; none is started yet. */
   public ProviderDirectory(
       List<ProviderSettings> providers,
       Collection<ProviderConnectorFactory> factories,
       Clock clock,
       Scheduler scheduler,
       CircuitBreakerRegistry breakers) {
+    this(providers, factories, clock, scheduler, breakers, new ProviderScoreboard(100, 20));
+  }
+
+  /** Supervisors for every provider, feeding this scoreboard; none is started yet. */
+  public ProviderDirectory(
+      List<ProviderSettings> providers,
+      Collection<ProviderConnectorFactory> factories,
+      Clock clock,
+      Scheduler scheduler,
+      CircuitBreakerRegistry breakers,
+      ProviderScoreboard scoreboard) {
     Map<String, ProviderConnectorFactory> byType = factories.stream()
         .collect(Collectors.toMap(ProviderConnectorFactory::type, Function.identity()));
     Map<String, ProviderSupervisor> built = new LinkedHashMap<>();
@@ -43,9 +55,10 @@ public final class ProviderDirectory {
         throw new IllegalStateException("provider '" + settings.name() + "' has unknown type '" + settings.type()
             + "'; known types: " + byType.keySet());
       }
-      built.put(settings.name(), new ProviderSupervisor(settings, factory, clock, scheduler, breakers));
+      built.put(settings.name(), new ProviderSupervisor(settings, factory, clock, scheduler, breakers, scoreboard));
     }
     this.supervisors = java.util.Collections.unmodifiableMap(built);
+    this.scoreboard = scoreboard;
   }
 
   /** Starts every supervisor (one-for-one: each on its own). */
@@ -73,11 +86,11 @@ public final class ProviderDirectory {
     return Optional.ofNullable(supervisors.get(provider));
   }
 
-  /** Availability of every provider now, for routing. */
+  /** Availability and recent success rates of every provider now, for routing. */
   public HealthSnapshot snapshot() {
     Map<String, ProviderAvailability> availability = new LinkedHashMap<>();
     supervisors.forEach((name, supervisor) -> availability.put(name, supervisor.availability()));
-    return new HealthSnapshot(availability);
+    return new HealthSnapshot(availability, scoreboard.successRates());
   }
 
   /** Sends a request to its provider's supervisor. */

@@ -57,6 +57,7 @@ public final class ProviderSupervisor {
   private final Clock clock;
   private final Scheduler scheduler;
   private final ProviderGatekeeper gatekeeper;
+  private final ProviderScoreboard scoreboard;
   private final Deque<Instant> restarts = new ArrayDeque<>();
   private volatile State state = State.STARTING;
   private volatile Children children;
@@ -71,12 +72,14 @@ public final class ProviderSupervisor {
       ProviderConnectorFactory factory,
       Clock clock,
       Scheduler scheduler,
-      CircuitBreakerRegistry breakers) {
+      CircuitBreakerRegistry breakers,
+      ProviderScoreboard scoreboard) {
     this.settings = settings;
     this.factory = factory;
     this.clock = clock;
     this.scheduler = scheduler;
     this.gatekeeper = new ProviderGatekeeper(settings.name(), settings.gatekeeper(), clock, breakers);
+    this.scoreboard = scoreboard;
   }
 
   /** Starts the connector and the pool. A failing start counts as a crash. */
@@ -241,7 +244,7 @@ public final class ProviderSupervisor {
 
   private record Children(int generation, ProviderConnector connector, ProviderWorkerPool pool) {}
 
-  /** Feeds the gatekeeper's breaker and reports crashes of one generation of children. */
+  /** Feeds the gatekeeper's breaker and the scoreboard, and reports crashes of one generation of children. */
   private final class Observer implements ProviderWorkerPool.CallObserver {
     private final int childGeneration;
 
@@ -252,6 +255,7 @@ public final class ProviderSupervisor {
     @Override
     public void completed(ProviderOutcome outcome, Duration elapsed) {
       gatekeeper.record(outcome, elapsed);
+      scoreboard.record(settings.name(), outcome);
     }
 
     @Override

@@ -1,0 +1,38 @@
+package dev.paymentrouter.provider.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CallScoreTest {
+
+  static Stream<Arguments> scoresEveryKindOfOutcome() {
+    return Stream.of(
+        Arguments.of(new ProviderOutcome.Approved("ch_1"), CallScore.SUCCESS),
+        // The provider could not serve: its fault, so its rate drops.
+        Arguments.of(new ProviderOutcome.Unknown("timeout"), CallScore.FAILURE),
+        Arguments.of(new ProviderOutcome.Unknown("provider_status_500"), CallScore.FAILURE),
+        Arguments.of(new ProviderOutcome.NotSent("connection_refused"), CallScore.FAILURE),
+        Arguments.of(new ProviderOutcome.NotSent("provider_rate_limited"), CallScore.FAILURE),
+        Arguments.of(new ProviderOutcome.NotSent("provider_unavailable"), CallScore.FAILURE),
+        Arguments.of(new ProviderOutcome.Declined("issuer_unavailable", true), CallScore.FAILURE),
+        // The card's fault: says nothing about the provider.
+        Arguments.of(new ProviderOutcome.Declined("insufficient_funds", false), CallScore.NOT_COUNTED),
+        // The router's own refusals: the provider was never asked.
+        Arguments.of(new ProviderOutcome.NotSent("rate_limited"), CallScore.NOT_COUNTED),
+        Arguments.of(new ProviderOutcome.NotSent("circuit_open"), CallScore.NOT_COUNTED),
+        Arguments.of(new ProviderOutcome.NotSent("pool_full"), CallScore.NOT_COUNTED),
+        Arguments.of(new ProviderOutcome.NotSent("queue_timeout"), CallScore.NOT_COUNTED),
+        Arguments.of(new ProviderOutcome.NotSent("provider_restarting"), CallScore.NOT_COUNTED),
+        Arguments.of(new ProviderOutcome.NotSent("provider_down"), CallScore.NOT_COUNTED));
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @MethodSource
+  void scoresEveryKindOfOutcome(ProviderOutcome outcome, CallScore score) {
+    assertThat(CallScore.of(outcome)).isEqualTo(score);
+  }
+}
