@@ -34,7 +34,7 @@ import tools.jackson.databind.JsonNode;
     "payment-router.providers.omega.supervisor.backoff-initial=10ms",
     "payment-router.providers.omega.supervisor.backoff-max=20ms",
     "payment-router.providers.omega.supervisor.down-cool-down=1h",
-    "payment-router.routing.order=omega,alpha,beta,gamma"
+    "payment-router.routing.default=omega,alpha,beta,gamma"
 })
 @DirtiesContext
 class ProviderCrashIsolationTest extends RouterIntegrationTest {

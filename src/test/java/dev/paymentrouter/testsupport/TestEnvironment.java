@@ -80,7 +80,7 @@ public final class TestEnvironment {
         System.setProperty("payment-router.providers." + name + ".base-url", simulator.baseUrl()));
     System.setProperty("server.address", "127.0.0.1");
     // System properties have no order, so the preference order is spelled out.
-    System.setProperty("payment-router.routing.order", "alpha,beta,gamma");
+    System.setProperty("payment-router.routing.default", "alpha,beta,gamma");
     database().springProperties().forEach((key, value) -> System.setProperty(key, value.toString()));
   }
 }
