@@ -1,0 +1,164 @@
+package dev.paymentrouter.chaos;
+
+import dev.paymentrouter.testsupport.EmbeddedDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A database of its own for one chaos run, in the tests' embedded PostgreSQL, read with plain JDBC on the test
+ * thread. A database of its own because routers of other test classes stay alive in this JVM (Spring caches their
+ * contexts) on the shared {@code postgres} database: once routers recover each other's unfinished intents, they
+ * would adopt the chaos intents and charge them on the shared simulators, out of sight of the chaos ledgers.
+ */
+final class RouterDatabase {
+
+  static final String USER = "postgres";
+  static final String PASSWORD = "";
+
+  private final EmbeddedDatabase server;
+  private final String name;
+
+  private RouterDatabase(EmbeddedDatabase server, String name) {
+    this.server = server;
+    this.name = name;
+  }
+
+  /** Creates an empty database; the router's Flyway migrations fill it at its first start. */
+  static RouterDatabase create(EmbeddedDatabase server, String name) throws SQLException {
+    if (!name.matches("[a-z][a-z0-9_]{0,62}")) {
+      throw new IllegalArgumentException("not a plain database name: " + name);
+    }
+    try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), USER, PASSWORD);
+        Statement statement = connection.createStatement()) {
+      statement.execute("create database " + name);
+    }
+    return new RouterDatabase(server, name);
+  }
+
+  String r2dbcUrl() {
+    return "r2dbc:postgresql://127.0.0.1:" + server.port() + "/" + name;
+  }
+
+  String jdbcUrl() {
+    return "jdbc:postgresql://127.0.0.1:" + server.port() + "/" + name;
+  }
+
+  /** An intent as stored. {@code unresolvedReason} is null when the schema has no such column (yet). */
+  record IntentRow(String id, String idempotencyKey, String status, long amount, String currency,
+      String failureCode, String unresolvedReason) {
+
+    boolean isFinal() {
+      return status.equals("succeeded") || status.equals("failed");
+    }
+
+    /** Explicitly given up on: a reason recorded, or a status of that name, whichever the router uses. */
+    boolean isUnresolved() {
+      return unresolvedReason != null || status.equals("unresolved");
+    }
+  }
+
+  /** An attempt as stored. */
+  record AttemptRow(String intentId, int number, String provider, String providerIdempotencyKey, String status,
+      String errorCode) {}
+
+  /** What the router stored for one merchant. */
+  record Snapshot(boolean hasUnresolvedColumn, List<IntentRow> intents, List<AttemptRow> attempts,
+      Set<String> unknownAttempts) {
+
+    /** The key of an attempt in {@link #unknownAttempts}. */
+    static String attemptRef(String intentId, int number) {
+      return intentId + "#" + number;
+    }
+  }
+
+  /** Whether the router's schema has {@code payment_intents.unresolved_reason}. */
+  boolean hasUnresolvedColumn() throws SQLException {
+    try (Connection connection = connect();
+        PreparedStatement query = connection.prepareStatement("""
+            select count(*) from information_schema.columns
+             where table_schema = current_schema() and table_name = 'payment_intents'
+               and column_name = 'unresolved_reason'""");
+        ResultSet rows = query.executeQuery()) {
+      rows.next();
+      return rows.getLong(1) > 0;
+    }
+  }
+
+  /** Intents of the merchant that are neither final nor explicitly unresolved. */
+  long countUnsettled(String merchantId) throws SQLException {
+    boolean unresolvedColumn = hasUnresolvedColumn();
+    try (Connection connection = connect();
+        PreparedStatement query = connection.prepareStatement(
+            "select count(*) from payment_intents where merchant_id = ? "
+                + "and status not in ('succeeded', 'failed', 'unresolved')"
+                + (unresolvedColumn ? " and unresolved_reason is null" : ""))) {
+      query.setString(1, merchantId);
+      try (ResultSet rows = query.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
+  }
+
+  /** Intents, attempts and unknown outcomes of the merchant. */
+  Snapshot read(String merchantId) throws SQLException {
+    boolean unresolvedColumn = hasUnresolvedColumn();
+    try (Connection connection = connect()) {
+      // One snapshot of all three tables.
+      connection.setAutoCommit(false);
+      connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      List<IntentRow> intents = new ArrayList<>();
+      try (PreparedStatement query = connection.prepareStatement(
+          "select id, idempotency_key, status, amount, currency, failure_code, "
+              + (unresolvedColumn ? "unresolved_reason" : "null::text as unresolved_reason")
+              + " from payment_intents where merchant_id = ? order by created_at, id")) {
+        query.setString(1, merchantId);
+        try (ResultSet rows = query.executeQuery()) {
+          while (rows.next()) {
+            intents.add(new IntentRow(rows.getString(1), rows.getString(2), rows.getString(3), rows.getLong(4),
+                rows.getString(5), rows.getString(6), rows.getString(7)));
+          }
+        }
+      }
+      List<AttemptRow> attempts = new ArrayList<>();
+      try (PreparedStatement query = connection.prepareStatement("""
+          select a.intent_id, a.attempt_number, a.provider, a.provider_idempotency_key, a.status, a.error_code
+            from payment_attempts a join payment_intents i on i.id = a.intent_id
+           where i.merchant_id = ? order by a.intent_id, a.attempt_number""")) {
+        query.setString(1, merchantId);
+        try (ResultSet rows = query.executeQuery()) {
+          while (rows.next()) {
+            attempts.add(new AttemptRow(rows.getString(1), rows.getInt(2), rows.getString(3), rows.getString(4),
+                rows.getString(5), rows.getString(6)));
+          }
+        }
+      }
+      Set<String> unknown = new HashSet<>();
+      try (PreparedStatement query = connection.prepareStatement("""
+          select distinct e.intent_id, (e.payload ->> 'attempt')::int
+            from intent_events e join payment_intents i on i.id = e.intent_id
+           where i.merchant_id = ? and e.type = 'attempt_unknown'""")) {
+        query.setString(1, merchantId);
+        try (ResultSet rows = query.executeQuery()) {
+          while (rows.next()) {
+            unknown.add(Snapshot.attemptRef(rows.getString(1), rows.getInt(2)));
+          }
+        }
+      }
+      connection.commit();
+      return new Snapshot(unresolvedColumn, intents, attempts, unknown);
+    }
+  }
+
+  private Connection connect() throws SQLException {
+    return DriverManager.getConnection(jdbcUrl(), USER, PASSWORD);
+  }
+}
