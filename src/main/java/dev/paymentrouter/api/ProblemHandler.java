@@ -9,6 +9,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.server.ServerWebExchange;
@@ -28,7 +29,7 @@ class ProblemHandler {
 
   /** The database is unreachable or saturated: the client may retry with the same idempotency key. */
   @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,
-      IntentStore.ConcurrentUpdateException.class})
+      CannotCreateTransactionException.class, IntentStore.ConcurrentUpdateException.class})
   ResponseEntity<Problem> storageUnavailable(RuntimeException error, ServerWebExchange exchange) {
     log.warn("Request {} failed on storage: {}", exchange.getRequest().getId(), error.toString());
     return respond(ApiProblem.unavailable("storage_unavailable", "Storage is unavailable",
