@@ -62,11 +62,13 @@ class PaymentIntentController {
       @RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
       @RequestHeader(name = "Prefer", required = false) String prefer,
       ServerHttpRequest httpRequest) {
-    return authenticate(authorization).flatMap(merchant -> {
+    // The body (at most 64 KiB) is read before anything is answered: a connection whose request body was left
+    // unread cannot safely carry the next request.
+    return body(httpRequest).flatMap(raw -> authenticate(authorization).flatMap(merchant -> {
       requireJson(contentType);
       String key = validIdempotencyKey(idempotencyKey);
-      return body(httpRequest).map(parser::parse).flatMap(parsed -> create(merchant, key, parsed, prefer));
-    });
+      return create(merchant, key, parser.parse(raw), prefer);
+    }));
   }
 
   private Mono<ResponseEntity<IntentView>> create(
