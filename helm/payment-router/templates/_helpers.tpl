@@ -1,0 +1,87 @@
+{{/* Chart name, overridable. */}}
+{{- define "payment-router.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Fully qualified name of the release's objects: at most 63 characters (DNS label). */}}
+{{- define "payment-router.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Chart name and version, for the helm.sh/chart label. */}}
+{{- define "payment-router.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels of every object. */}}
+{{- define "payment-router.labels" -}}
+helm.sh/chart: {{ include "payment-router.chart" . }}
+{{ include "payment-router.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: payment-router
+{{- end }}
+
+{{/* Labels that select the router's pods. */}}
+{{- define "payment-router.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "payment-router.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/* The service account the pods run as. */}}
+{{- define "payment-router.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "payment-router.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* The image reference. */}}
+{{- define "payment-router.image" -}}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- end }}
+
+{{/* Where the ConfigMap's application.yaml is mounted. */}}
+{{- define "payment-router.configDirectory" -}}
+/etc/payment-router
+{{- end }}
+
+{{/* "true" when the chart must create its own Secret: a value that is not taken from an existing Secret. */}}
+{{- define "payment-router.createSecret" -}}
+{{- $create := not .Values.database.existingSecret }}
+{{- range $name, $provider := .Values.providers }}
+{{- if and $provider.apiKey (not $provider.existingSecret) }}
+{{- $create = true }}
+{{- end }}
+{{- end }}
+{{- if $create }}true{{ end }}
+{{- end }}
+
+{{/*
+The application.yaml of the ConfigMap: the non-secret settings under payment-router.*, then extraConfig merged
+over them. Secrets (apiKey) and the chart's own keys (existingSecret*) are left out.
+*/}}
+{{- define "payment-router.applicationYaml" -}}
+{{- $providers := dict }}
+{{- range $name, $provider := .Values.providers }}
+{{- $_ := set $providers $name (omit $provider "apiKey" "existingSecret" "existingSecretKey") }}
+{{- end }}
+{{- $router := dict "providers" $providers }}
+{{- range $section := list "routing" "intents" "recovery" "api" }}
+{{- with index $.Values $section }}
+{{- $_ := set $router $section . }}
+{{- end }}
+{{- end }}
+{{- $config := dict "payment-router" $router }}
+{{- toYaml (mergeOverwrite $config (deepCopy .Values.extraConfig)) }}
+{{- end }}

@@ -1,0 +1,104 @@
+package dev.paymentrouter.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.paymentrouter.platform.HealthProbe;
+import dev.paymentrouter.testsupport.IntentClient;
+import dev.paymentrouter.testsupport.TestEnvironment;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The router boots with exactly the environment docker-compose.yml gives it. Only the addresses of the other
+ * containers are pointed at their stand-ins here: the embedded PostgreSQL (prepared the way the postgres service
+ * prepares its database) and the test simulators.
+ */
+class ComposeStackBootTest {
+
+  static final ComposeFile COMPOSE = ComposeFile.read();
+  static RouterInstance router;
+
+  @BeforeAll
+  static void startWithTheComposeEnvironment() {
+    TestEnvironment.resetSimulators();
+    Map<String, String> postgres = COMPOSE.environment("postgres");
+    Map<String, String> standIns = new LinkedHashMap<>();
+    standIns.put("postgres:5432", RouterInstance.freshDatabase(postgres.get("POSTGRES_DB"),
+        postgres.get("POSTGRES_USER"), postgres.get("POSTGRES_PASSWORD")));
+    for (String simulator : DockerComposeTest.SIMULATORS) {
+      String port = COMPOSE.environment(simulator).get("SIMULATOR_PORT");
+      standIns.put(simulator + ":" + port,
+          URI.create(TestEnvironment.simulator(simulator).baseUrl()).getAuthority());
+    }
+    Map<String, String> environment = new LinkedHashMap<>();
+    COMPOSE.environment("router").forEach((name, value) ->
+        environment.put(name, RouterInstance.rewriteAddresses(value, standIns)));
+    router = RouterInstance.start(environment);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (router != null) {
+      router.close();
+    }
+  }
+
+  @Test
+  void livenessAndReadinessAnswerUpAsTheProbesExpect() {
+    for (String probe : List.of("/actuator/health/liveness", "/actuator/health/readiness")) {
+      HttpResponse<String> response = router.get(probe);
+      assertThat(response.statusCode()).as(probe).isEqualTo(200);
+      assertThat(IntentClient.read(response.body().getBytes()).path("status").asString()).as(probe)
+          .isEqualTo("UP");
+    }
+  }
+
+  @Test
+  void theComposeHealthCheckPasses() {
+    URI asked = URI.create(COMPOSE.healthCheckCommand("router").getLast());
+    URI here = router.uri(asked.getPath());
+    assertThat(HealthProbe.check(here, Duration.ofSeconds(5)).healthy()).isTrue();
+  }
+
+  @Test
+  void seesEveryProviderOfTheEnvironment() {
+    JsonNode health = IntentClient.read(router.get("/actuator/health").body().getBytes());
+    for (String provider : DockerComposeTest.SIMULATORS) {
+      assertThat(health.at("/components/providers/components/" + provider + "/status").asString())
+          .as(provider).isEqualTo("UP");
+    }
+    assertThat(health.at("/components/r2dbc/status").asString()).isEqualTo("UP");
+  }
+
+  @Test
+  void theDemoKeyOfComposeCreatesAnIntentRoutedToAlphaFirst() {
+    String key = COMPOSE.environment("router").get("PAYMENTROUTER_DEMOMERCHANT_APIKEY");
+    HttpResponse<String> response = router.post("/v1/payment-intents", Map.of(
+            "Authorization", "Bearer " + key,
+            "Idempotency-Key", "compose-boot-" + System.nanoTime(),
+            "Content-Type", "application/json"),
+        IntentClient.body(1_299, "tok_visa"));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    JsonNode intent = IntentClient.read(response.body().getBytes());
+    assertThat(intent.path("status").asString()).isEqualTo("succeeded");
+    assertThat(intent.at("/attempts/0/provider").asString()).isEqualTo("alpha");
+  }
+
+  @Test
+  void aWrongKeyIsRefused() {
+    HttpResponse<String> response = router.post("/v1/payment-intents", Map.of(
+            "Authorization", "Bearer sk_notTheComposeDemoKey0000",
+            "Idempotency-Key", "compose-boot-" + System.nanoTime(),
+            "Content-Type", "application/json"),
+        IntentClient.body(1_299, "tok_visa"));
+    assertThat(response.statusCode()).isEqualTo(401);
+  }
+}

@@ -1,0 +1,152 @@
+package dev.paymentrouter.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.paymentrouter.merchant.domain.ApiKeys;
+import dev.paymentrouter.platform.HealthProbe;
+import dev.paymentrouter.simulator.ProviderSimulatorMain;
+import dev.paymentrouter.simulator.SimulatorSettings;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.PropertySource;
+
+/** docker-compose.yml is a working stack: every service there, healthy before it is used, wired consistently. */
+class DockerComposeTest {
+
+  static final List<String> SIMULATORS = List.of("alpha", "beta", "gamma");
+  static final Pattern BASE_URL = Pattern.compile("PAYMENTROUTER_PROVIDERS_([A-Z0-9]+)_BASEURL");
+
+  final ComposeFile compose = ComposeFile.read();
+  final Map<String, String> router = compose.environment("router");
+
+  @Test
+  void hasTheDatabaseTheRouterAndThreeSimulatorsEachWithAHealthCheck() {
+    assertThat(compose.services()).containsOnlyKeys("postgres", "router", "alpha", "beta", "gamma");
+    for (String service : compose.services().keySet()) {
+      assertThat(compose.healthCheckCommand(service)).as(service).isNotEmpty();
+    }
+    assertThat(compose.healthCheckCommand("postgres").getFirst()).isEqualTo("pg_isready");
+  }
+
+  @Test
+  void keepsTheDatabaseOnANamedVolumeOfAPinnedMajorVersion() {
+    Map<String, Object> postgres = compose.service("postgres");
+    assertThat((String) postgres.get("image")).matches("postgres:\\d+(\\.\\d+)?(-[a-z0-9]+)?");
+    String volume = String.valueOf(Yaml.list(postgres.get("volumes")).getFirst());
+    assertThat(volume).endsWith(":/var/lib/postgresql/data");
+    assertThat(Yaml.map(compose.root().get("volumes"))).containsKey(volume.substring(0, volume.indexOf(':')));
+  }
+
+  @Test
+  void routerStartsOnlyOnceTheDatabaseAndEverySimulatorAreHealthy() {
+    Map<String, Object> dependsOn = Yaml.map(compose.service("router").get("depends_on"));
+    assertThat(dependsOn).containsOnlyKeys("postgres", "alpha", "beta", "gamma");
+    dependsOn.forEach((service, condition) -> assertThat(Yaml.map(condition).get("condition"))
+        .as(service).isEqualTo("service_healthy"));
+  }
+
+  @Test
+  void everyVariableGivenToTheRouterIsOneTheApplicationReads() {
+    PropertySource<?> environment = ApplicationSettings.environment(router);
+    List<PropertySource<?>> all = new ArrayList<>();
+    all.add(environment);
+    all.addAll(ApplicationSettings.packagedDefaults());
+    assertThat(ApplicationSettings.unreadKeys((EnumerablePropertySource<?>) environment, all)).isEmpty();
+  }
+
+  @Test
+  void everyProviderPointsAtASimulatorServiceOnThePortItListensOn() {
+    List<String> providers = new ArrayList<>();
+    router.forEach((name, value) -> {
+      Matcher provider = BASE_URL.matcher(name);
+      if (!provider.matches()) {
+        return;
+      }
+      URI url = URI.create(value);
+      String service = url.getHost();
+      providers.add(service);
+      assertThat(service).as(name).isEqualTo(provider.group(1).toLowerCase());
+      assertThat(compose.service(service).get("command")).as(service).isEqualTo(List.of("simulator"));
+      // The simulator's own parser decides where it listens; it also rejects invalid settings.
+      SimulatorSettings settings = ProviderSimulatorMain.fromEnvironment(compose.environment(service));
+      assertThat(settings.host()).as(service).isEqualTo("0.0.0.0");
+      assertThat(url.getPort()).as(name).isEqualTo(settings.port());
+      assertThat(settings.name()).isEqualTo(service);
+      assertThat(compose.publishedContainerPorts(service)).contains(settings.port());
+    });
+    assertThat(providers).containsExactlyInAnyOrderElementsOf(SIMULATORS);
+    // Environment variables come without order: the routing order must be explicit.
+    assertThat(router.get("PAYMENTROUTER_ROUTING_DEFAULT")).isEqualTo(String.join(",", SIMULATORS));
+  }
+
+  @Test
+  void theDatabaseUrlAndCredentialsAreThoseOfThePostgresService() {
+    Map<String, String> postgres = compose.environment("postgres");
+    URI url = URI.create(router.get("SPRING_R2DBC_URL").substring("r2dbc:".length()));
+    assertThat(url.getScheme()).isEqualTo("postgresql");
+    assertThat(url.getHost()).isEqualTo("postgres");
+    assertThat(url.getPort()).isEqualTo(5432);
+    assertThat(url.getPath()).isEqualTo("/" + postgres.get("POSTGRES_DB"));
+    assertThat(router.get("SPRING_R2DBC_USERNAME")).isEqualTo(postgres.get("POSTGRES_USER"));
+    assertThat(router.get("SPRING_R2DBC_PASSWORD")).isEqualTo(postgres.get("POSTGRES_PASSWORD"));
+  }
+
+  @Test
+  void theDemoMerchantHasAFixedWellFormedKeyThatTheReadmeShows() throws IOException {
+    assertThat(router.get("PAYMENTROUTER_DEMOMERCHANT_ENABLED")).isEqualTo("true");
+    String key = router.get("PAYMENTROUTER_DEMOMERCHANT_APIKEY");
+    assertThat(ApiKeys.isWellFormed(key)).isTrue();
+    assertThat(Files.readString(Path.of("README.md"))).contains(key);
+  }
+
+  @Test
+  void routerAndSimulatorsRunTheImageOfTheDockerfile() {
+    for (String service : List.of("router", "alpha", "beta", "gamma")) {
+      assertThat(compose.service(service).get("build")).as(service).isEqualTo(".");
+      assertThat(compose.service(service).get("image")).as(service).isEqualTo("payment-router:local");
+    }
+    int serverPort = ApplicationSettings.resolve("server.port", Integer.class, ApplicationSettings.packagedDefaults(),
+        8080);
+    assertThat(compose.publishedContainerPorts("router")).containsExactly(serverPort);
+  }
+
+  @Test
+  void healthChecksRunTheProbeFromTheImageAgainstWhatEachServiceServes() {
+    String classes = Dockerfile.read().runtime().last("WORKDIR").arguments() + "/BOOT-INF/classes";
+    int serverPort = ApplicationSettings.resolve("server.port", Integer.class, ApplicationSettings.packagedDefaults(),
+        8080);
+    assertThat(probeUrl("router", classes))
+        .isEqualTo(URI.create("http://127.0.0.1:" + serverPort + "/actuator/health/readiness"));
+    for (String simulator : SIMULATORS) {
+      int port = ProviderSimulatorMain.fromEnvironment(compose.environment(simulator)).port();
+      assertThat(probeUrl(simulator, classes)).isEqualTo(URI.create("http://127.0.0.1:" + port + "/_sim/stats"));
+    }
+  }
+
+  @Test
+  void routerGetsMoreTimeToStopThanItsGracefulShutdownTakes() {
+    String grace = String.valueOf(compose.service("router").get("stop_grace_period"));
+    java.time.Duration shutdown = ApplicationSettings.resolve("spring.lifecycle.timeout-per-shutdown-phase",
+        java.time.Duration.class, ApplicationSettings.packagedDefaults(), java.time.Duration.ofSeconds(30));
+    assertThat(grace).matches("\\d+s");
+    assertThat(Long.parseLong(grace.replace("s", ""))).isGreaterThan(shutdown.toSeconds());
+  }
+
+  /** The URL a service's health check asks, after checking it runs the JDK-only probe from the image's classes. */
+  private URI probeUrl(String service, String classes) {
+    List<String> command = compose.healthCheckCommand(service);
+    assertThat(command.getFirst()).isEqualTo("java");
+    assertThat(command).containsSubsequence("-cp", classes);
+    assertThat(command).contains(HealthProbe.class.getName());
+    return URI.create(command.getLast());
+  }
+}

@@ -1,0 +1,75 @@
+package dev.paymentrouter.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import dev.paymentrouter.api.ApiProperties;
+import dev.paymentrouter.intent.runtime.IntentProperties;
+import dev.paymentrouter.intent.runtime.RecoveryProperties;
+import dev.paymentrouter.routing.runtime.RoutingProperties;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+
+/** The chart with its default values: lint-clean, the objects an installation needs, the application's defaults. */
+class HelmChartDefaultsTest extends ChartContract {
+
+  @Override
+  RenderedChart chart() {
+    return RenderedChart.defaults();
+  }
+
+  @Override
+  Path valuesFile() {
+    return null;
+  }
+
+  @Override
+  Map<String, Map<String, String>> existingSecrets() {
+    return Map.of();
+  }
+
+  @Test
+  void lintsCleanInStrictMode() {
+    LintResult lint = new Helm(RenderedChart.CHART).lint().strict().call();
+    assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+  }
+
+  @Test
+  void rendersTheRouterWithoutAutoscalerOrServiceMonitor() {
+    assertThat(chart().objects()).extracting(object -> object.get("kind")).containsExactlyInAnyOrder(
+        "ConfigMap", "Deployment", "PodDisruptionBudget", "Secret", "Service", "ServiceAccount");
+    assertThat(Yaml.at(chart().one("Deployment"), "spec", "replicas")).isEqualTo(2);
+  }
+
+  @Test
+  void createsTheDatabaseSecretFromValues() {
+    String secret = (String) Yaml.at(chart().one("Secret"), "metadata", "name");
+    Map<String, Object> password = Yaml.map(Yaml.at(chart().envEntries().get("SPRING_R2DBC_PASSWORD"),
+        "valueFrom", "secretKeyRef"));
+    assertThat(password).containsEntry("name", secret).containsEntry("key", "database-password");
+    assertThat(chart().secretData(secret)).containsEntry("database-username", "payment_router");
+    // Providers without an API key (the simulators) get no variable for one.
+    assertThat(chart().envEntries().keySet()).noneMatch(name -> name.endsWith("_APIKEY"));
+  }
+
+  @Test
+  void itsIntentRecoveryAndApiSettingsAreTheApplicationsDefaults() {
+    Binder chart = new Binder(ConfigurationPropertySources.from(sources()));
+    Binder application = new Binder(ConfigurationPropertySources.from(ApplicationSettings.packagedDefaults()));
+    assertThat(chart.bindOrCreate("payment-router.intents", IntentProperties.class))
+        .isEqualTo(application.bindOrCreate("payment-router.intents", IntentProperties.class));
+    assertThat(chart.bindOrCreate("payment-router.api", ApiProperties.class))
+        .isEqualTo(application.bindOrCreate("payment-router.api", ApiProperties.class));
+    RecoveryProperties chartRecovery = chart.bindOrCreate("payment-router.recovery", RecoveryProperties.class);
+    RecoveryProperties defaultRecovery = application.bindOrCreate("payment-router.recovery",
+        RecoveryProperties.class);
+    assertThat(chartRecovery).usingRecursiveComparison().ignoringFields("nodeId").isEqualTo(defaultRecovery);
+    assertThat(chart.bindOrCreate("payment-router.routing", RoutingProperties.class).order())
+        .isEqualTo(List.of("alpha", "beta", "gamma"));
+  }
+}

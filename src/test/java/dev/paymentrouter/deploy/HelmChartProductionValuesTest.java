@@ -1,0 +1,116 @@
+package dev.paymentrouter.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.paymentrouter.provider.runtime.ProvidersProperties;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+
+/**
+ * The chart with a production-like values file: existing Secrets, autoscaling, a ServiceMonitor, other sizes and
+ * a fourth provider.
+ */
+class HelmChartProductionValuesTest extends ChartContract {
+
+  static final Path VALUES = Path.of("src", "test", "resources", "helm", "values-production.yaml");
+
+  @Override
+  RenderedChart chart() {
+    return RenderedChart.with(VALUES);
+  }
+
+  @Override
+  Path valuesFile() {
+    return VALUES;
+  }
+
+  @Override
+  Map<String, Map<String, String>> existingSecrets() {
+    return Map.of(
+        "payments-db-app", Map.of("user", "payment_router_prod", "password", "db-password-from-the-operator"),
+        "psp-beta", Map.of("token", "sk_live_beta_from_existing_secret"),
+        "psp-delta", Map.of("api-key", "sk_live_delta_from_existing_secret"));
+  }
+
+  @Test
+  void scalesWithAHorizontalPodAutoscalerInsteadOfAFixedCount() {
+    Map<String, Object> autoscaler = chart().one("HorizontalPodAutoscaler");
+    assertThat(autoscaler.get("apiVersion")).isEqualTo("autoscaling/v2");
+    assertThat(Yaml.map(Yaml.at(autoscaler, "spec", "scaleTargetRef")))
+        .containsEntry("kind", "Deployment")
+        .containsEntry("name", Yaml.at(chart().one("Deployment"), "metadata", "name"));
+    assertThat(Yaml.at(autoscaler, "spec", "minReplicas")).isEqualTo(3);
+    assertThat(Yaml.at(autoscaler, "spec", "maxReplicas")).isEqualTo(12);
+    Map<String, Object> cpu = Yaml.map(Yaml.list(Yaml.at(autoscaler, "spec", "metrics")).getFirst());
+    assertThat(Yaml.at(cpu, "resource", "name")).isEqualTo("cpu");
+    assertThat(Yaml.at(cpu, "resource", "target", "averageUtilization")).isEqualTo(60);
+    // The autoscaler owns the count: a replicas field would fight it on every upgrade.
+    assertThat(Yaml.map(chart().one("Deployment").get("spec"))).doesNotContainKey("replicas");
+  }
+
+  @Test
+  void aServiceMonitorScrapesThePrometheusEndpointThroughTheService() {
+    Map<String, Object> monitor = chart().one("ServiceMonitor");
+    assertThat(monitor.get("apiVersion")).isEqualTo("monitoring.coreos.com/v1");
+    assertThat(Yaml.map(Yaml.at(monitor, "metadata", "labels"))).containsEntry("release", "prometheus");
+    Map<String, Object> endpoint = Yaml.map(Yaml.list(Yaml.at(monitor, "spec", "endpoints")).getFirst());
+    assertThat(endpoint).containsEntry("path", "/actuator/prometheus").containsEntry("interval", "15s");
+    Map<String, Object> service = chart().one("Service");
+    List<Object> servicePorts = Yaml.list(Yaml.at(service, "spec", "ports"));
+    assertThat(servicePorts).extracting(port -> Yaml.map(port).get("name")).contains(endpoint.get("port"));
+    assertThat(Yaml.map(Yaml.at(service, "metadata", "labels")))
+        .containsAllEntriesOf(Yaml.map(Yaml.at(monitor, "spec", "selector", "matchLabels")));
+    assertThat(ApplicationSettings.resolve("management.endpoints.web.exposure.include", String.class, sources(),
+        "")).contains("prometheus");
+  }
+
+  @Test
+  void takesDatabaseCredentialsAndProviderKeysFromTheirExistingSecrets() {
+    assertThat(secretRef("SPRING_R2DBC_USERNAME")).containsEntry("name", "payments-db-app")
+        .containsEntry("key", "user");
+    assertThat(secretRef("SPRING_R2DBC_PASSWORD")).containsEntry("name", "payments-db-app")
+        .containsEntry("key", "password");
+    assertThat(secretRef("PAYMENTROUTER_PROVIDERS_BETA_APIKEY")).containsEntry("name", "psp-beta")
+        .containsEntry("key", "token");
+    assertThat(secretRef("PAYMENTROUTER_PROVIDERS_DELTA_APIKEY")).containsEntry("name", "psp-delta")
+        .containsEntry("key", "api-key");
+    // Keys given as values land in the chart's own Secret, which no longer holds database credentials.
+    String own = (String) Yaml.at(chart().one("Secret"), "metadata", "name");
+    assertThat(secretRef("PAYMENTROUTER_PROVIDERS_ALPHA_APIKEY")).containsEntry("name", own);
+    assertThat(chart().secretData(own)).containsOnlyKeys("provider-alpha-api-key", "provider-gamma-api-key");
+  }
+
+  @Test
+  void eachProviderGetsItsKeyAndItsSettingsFromEnvironmentAndConfigMapTogether() {
+    ProvidersProperties providers = new Binder(ConfigurationPropertySources.from(sources()))
+        .bindOrCreate("payment-router", ProvidersProperties.class);
+    assertThat(providers.providers()).containsOnlyKeys("alpha", "beta", "gamma", "delta");
+    assertThat(providers.providers().get("alpha").apiKey()).isEqualTo("sk_live_alpha_from_values_0001");
+    assertThat(providers.providers().get("beta").apiKey()).isEqualTo("sk_live_beta_from_existing_secret");
+    assertThat(providers.providers().get("gamma").apiKey()).isEqualTo("sk_live_gamma_from_values_0003");
+    assertThat(providers.providers().get("delta").apiKey()).isEqualTo("sk_live_delta_from_existing_secret");
+    assertThat(providers.providers().get("alpha").rateLimit().permitsPerSecond()).isEqualTo(400);
+    assertThat(providers.providers().get("beta").circuitBreaker().waitInOpenState())
+        .isEqualTo(Duration.ofSeconds(20));
+    assertThat(providers.providers().get("delta").connectTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(providers.providers().get("delta").supervisor().downCooldown()).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void sizesThePodsFromTheValues() {
+    Map<String, Object> resources = Yaml.map(chart().container().get("resources"));
+    assertThat(Yaml.at(resources, "limits", "memory")).isEqualTo("1536Mi");
+    assertThat(chart().container().get("image")).isEqualTo("payments/payment-router:0.1.0");
+    assertThat(chart().podSpec().get("terminationGracePeriodSeconds")).isEqualTo(60);
+    assertThat(chart().podSpec()).containsKey("topologySpreadConstraints");
+  }
+
+  private Map<String, Object> secretRef(String variable) {
+    return Yaml.map(Yaml.at(chart().envEntries().get(variable), "valueFrom", "secretKeyRef"));
+  }
+}

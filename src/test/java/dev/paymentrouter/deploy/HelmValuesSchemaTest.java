@@ -1,0 +1,39 @@
+package dev.paymentrouter.deploy;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** values.schema.json stops a bad values file before anything is rendered. */
+class HelmValuesSchemaTest {
+
+  static final Path SCRATCH = Path.of("target", "helm-values");
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      replica count as text          | replicaCount: two                                        | replicaCount
+      no replicas at all             | replicaCount: 0                                          | replicaCount
+      unknown pull policy            | 'image: {repository: payment-router, pullPolicy: Sometimes}' | pullPolicy
+      unknown connector type         | 'providers: {alpha: {baseUrl: "http://a:1", type: paypal}}' | type
+      provider without a base URL    | 'providers: {zeta: {rateLimit: {burst: 5}}}'            | baseUrl
+      provider name unfit for env    | 'providers: {psp-one: {baseUrl: "http://a:1"}}'         | psp-one
+      misspelt provider setting      | 'providers: {alpha: {baseURL: "http://a:1"}}'           | baseURL
+      JDBC instead of R2DBC URL      | 'database: {url: "jdbc:postgresql://db:5432/x"}'        | url
+      duration in words              | 'intents: {deadline: 15 minutes}'                       | deadline
+      misspelt top-level key         | 'replicas: 3'                                           | replicas
+      service type unknown           | 'service: {type: Ingress, port: 80}'                    | type
+      root allowed                   | 'podSecurityContext: {runAsNonRoot: false}'             | runAsNonRoot
+      """)
+  void rejects(String description, String values, String named) throws IOException {
+    Files.createDirectories(SCRATCH);
+    Path file = SCRATCH.resolve(description.replace(' ', '-') + ".yaml");
+    Files.writeString(file, values + "\n");
+    assertThatThrownBy(() -> RenderedChart.template(file))
+        .hasMessageContaining("schema")
+        .hasMessageContaining(named);
+  }
+}

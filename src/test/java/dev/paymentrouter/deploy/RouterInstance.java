@@ -1,0 +1,209 @@
+package dev.paymentrouter.deploy;
+
+import dev.paymentrouter.PaymentRouterApplication;
+import dev.paymentrouter.testsupport.TestEnvironment;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.context.event.ApplicationStartingEvent;
+import org.springframework.boot.context.event.SpringApplicationEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.Ordered;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.StandardEnvironment;
+
+/**
+ * The router started in this JVM with exactly a deployment's environment variables: no system properties, no
+ * variables of the test JVM. Only the test harness adds two settings of its own, kept apart from the deployment's:
+ * a free port and the loopback address ({@code server.port=0}, {@code server.address=127.0.0.1}).
+ */
+final class RouterInstance implements AutoCloseable {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final Pattern AUTHORITY = Pattern.compile("(?<=//)([A-Za-z0-9.-]+):(\\d+)");
+
+  private final ConfigurableApplicationContext context;
+  private final int port;
+
+  private RouterInstance(ConfigurableApplicationContext context) {
+    this.context = context;
+    this.port = Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
+  }
+
+  /** Starts the router with these environment variables, as a container would get them. */
+  static RouterInstance start(Map<String, String> environmentVariables) {
+    StandardEnvironment environment = new StandardEnvironment();
+    MutablePropertySources sources = environment.getPropertySources();
+    sources.remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+    sources.remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+    sources.addLast(ApplicationSettings.environment(environmentVariables));
+    sources.addFirst(new MapPropertySource("testHarness",
+        Map.of("server.port", "0", "server.address", "127.0.0.1")));
+    SpringApplication application = new SpringApplication(PaymentRouterApplication.class);
+    application.setEnvironment(environment);
+    application.setRegisterShutdownHook(false);
+    LoggingSetupTurn turn = new LoggingSetupTurn();
+    application.addListeners(turn.take(), turn.giveBack());
+    return new RouterInstance(application.run());
+  }
+
+  /**
+   * Spring Boot sets logging up for the whole JVM while it prepares an application's environment; instances
+   * started at once take turns there (and only there: their migrations and the rest of their start-up still run
+   * together).
+   */
+  private static final class LoggingSetupTurn {
+
+    private static final Semaphore TURN = new Semaphore(1);
+    private final AtomicBoolean held = new AtomicBoolean();
+
+    ApplicationListener<ApplicationStartingEvent> take() {
+      record Take(LoggingSetupTurn turn) implements ApplicationListener<ApplicationStartingEvent>, Ordered {
+        @Override
+        public void onApplicationEvent(ApplicationStartingEvent event) {
+          TURN.acquireUninterruptibly();
+          turn.held.set(true);
+        }
+
+        @Override
+        public int getOrder() {
+          return Ordered.HIGHEST_PRECEDENCE;
+        }
+      }
+      return new Take(this);
+    }
+
+    ApplicationListener<SpringApplicationEvent> giveBack() {
+      record GiveBack(LoggingSetupTurn turn) implements ApplicationListener<SpringApplicationEvent>, Ordered {
+        @Override
+        public void onApplicationEvent(SpringApplicationEvent event) {
+          boolean done = event instanceof ApplicationEnvironmentPreparedEvent || event instanceof ApplicationFailedEvent;
+          if (done && turn.held.compareAndSet(true, false)) {
+            TURN.release();
+          }
+        }
+
+        @Override
+        public int getOrder() {
+          return Ordered.LOWEST_PRECEDENCE;
+        }
+      }
+      return new GiveBack(this);
+    }
+  }
+
+  /**
+   * Points addresses of other containers ({@code host:port} after {@code //}) at what stands in for them here;
+   * every address in {@code value} must have a stand-in.
+   */
+  static String rewriteAddresses(String value, Map<String, String> standIns) {
+    Matcher matcher = AUTHORITY.matcher(value);
+    StringBuilder rewritten = new StringBuilder();
+    while (matcher.find()) {
+      String standIn = standIns.get(matcher.group());
+      if (standIn == null) {
+        throw new AssertionError("no stand-in for " + matcher.group() + " in " + value);
+      }
+      matcher.appendReplacement(rewritten, Matcher.quoteReplacement(standIn));
+    }
+    matcher.appendTail(rewritten);
+    return rewritten.toString();
+  }
+
+  /**
+   * Does what the PostgreSQL container does with POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB, on the
+   * embedded test server: an empty database owned by a login role. Returns the server's {@code host:port}.
+   */
+  static String freshDatabase(String database, String user, String password) {
+    var server = TestEnvironment.database();
+    try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), "postgres", "");
+        Statement sql = connection.createStatement()) {
+      sql.execute("drop database if exists " + identifier(database) + " with (force)");
+      String login = password == null || password.isEmpty() ? "login" : "login password '" + password.replace("'",
+          "''") + "'";
+      sql.execute("do $$ begin if not exists (select from pg_roles where rolname = '" + user + "') then "
+          + "create role " + identifier(user) + " " + login + "; end if; end $$");
+      sql.execute("alter role " + identifier(user) + " " + login);
+      sql.execute("create database " + identifier(database) + " owner " + identifier(user));
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not prepare database " + database, e);
+    }
+    return "127.0.0.1:" + server.port();
+  }
+
+  /** Rows of a query's single number, run on a database of the embedded server as its superuser. */
+  static long count(String database, String query) {
+    var server = TestEnvironment.database();
+    String url = "jdbc:postgresql://127.0.0.1:" + server.port() + "/" + database;
+    try (Connection connection = DriverManager.getConnection(url, "postgres", "");
+        Statement sql = connection.createStatement();
+        var rows = sql.executeQuery(query)) {
+      rows.next();
+      return rows.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String identifier(String name) {
+    if (!name.matches("[a-z_][a-z0-9_]*")) {
+      throw new IllegalArgumentException("unexpected SQL identifier " + name);
+    }
+    return name;
+  }
+
+  /** Where it listens. */
+  URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  /** The port it listens on. */
+  int port() {
+    return port;
+  }
+
+  HttpResponse<String> get(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build());
+  }
+
+  HttpResponse<String> post(String path, Map<String, String> headers, String body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    new LinkedHashMap<>(headers).forEach(request::header);
+    return send(request.build());
+  }
+
+  private static HttpResponse<String> send(HttpRequest request) {
+    try {
+      return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(request.uri() + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    context.close();
+  }
+}
