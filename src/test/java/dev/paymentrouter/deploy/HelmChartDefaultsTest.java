@@ -69,7 +69,7 @@ class HelmChartDefaultsTest extends ChartContract {
     RecoveryProperties defaultRecovery = application.bindOrCreate("payment-router.recovery",
         RecoveryProperties.class);
     assertThat(chartRecovery).usingRecursiveComparison().ignoringFields("nodeId").isEqualTo(defaultRecovery);
-    assertThat(chart.bindOrCreate("payment-router.routing", RoutingProperties.class).order())
+    assertThat(chart.bindOrCreate("payment-router.routing", RoutingProperties.class).defaultProviders())
         .isEqualTo(List.of("alpha", "beta", "gamma"));
   }
 }

@@ -3,6 +3,9 @@ package dev.paymentrouter.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paymentrouter.provider.runtime.ProvidersProperties;
+import dev.paymentrouter.routing.domain.RoutingPolicy;
+import dev.paymentrouter.routing.domain.RoutingRule;
+import dev.paymentrouter.routing.runtime.RoutingProperties;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +38,17 @@ class HelmChartProductionValuesTest extends ChartContract {
         "payments-db-app", Map.of("user", "payment_router_prod", "password", "db-password-from-the-operator"),
         "psp-beta", Map.of("token", "sk_live_beta_from_existing_secret"),
         "psp-delta", Map.of("api-key", "sk_live_delta_from_existing_secret"));
+  }
+
+  @Test
+  void routingRulesFromTheValuesReachTheApplicationIntact() {
+    Binder binder = new Binder(ConfigurationPropertySources.from(sources()));
+    ProvidersProperties providers = binder.bindOrCreate("payment-router", ProvidersProperties.class);
+    RoutingPolicy policy = binder.bindOrCreate("payment-router.routing", RoutingProperties.class)
+        .toPolicy(List.copyOf(providers.providers().keySet()));
+    assertThat(policy.rules()).extracting(RoutingRule::name).containsExactly("usd-split", "gold");
+    assertThat(policy.defaultProviders()).containsExactly("alpha", "delta", "beta", "gamma");
+    assertThat(policy.maxAttempts()).isEqualTo(4);
   }
 
   @Test
