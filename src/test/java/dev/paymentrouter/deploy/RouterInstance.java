@@ -1,6 +1,7 @@
 package dev.paymentrouter.deploy;
 
 import dev.paymentrouter.PaymentRouterApplication;
+import dev.paymentrouter.testsupport.PrivateReactorResources;
 import dev.paymentrouter.testsupport.TestEnvironment;
 import java.io.IOException;
 import java.net.URI;
@@ -60,6 +61,7 @@ final class RouterInstance implements AutoCloseable {
     SpringApplication application = new SpringApplication(PaymentRouterApplication.class);
     application.setEnvironment(environment);
     application.setRegisterShutdownHook(false);
+    application.addInitializers(new PrivateReactorResources());
     LoggingSetupTurn turn = new LoggingSetupTurn();
     application.addListeners(turn.take(), turn.giveBack());
     return new RouterInstance(application.run());

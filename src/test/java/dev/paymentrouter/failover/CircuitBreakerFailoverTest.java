@@ -90,6 +90,7 @@ class CircuitBreakerFailoverTest extends RouterIntegrationTest {
 
   private JsonNode post(String key, String body) throws Exception {
     HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri("/v1/payment-intents"))
+        .timeout(Duration.ofSeconds(30))
         .header("Authorization", "Bearer " + key)
         .header("Idempotency-Key", "key-" + System.nanoTime())
         .header("Content-Type", "application/json")
@@ -101,13 +102,15 @@ class CircuitBreakerFailoverTest extends RouterIntegrationTest {
 
   private JsonNode get(String key, String id) throws Exception {
     HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri("/v1/payment-intents/" + id))
+        .timeout(Duration.ofSeconds(30))
         .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     assertThat(response.statusCode()).isEqualTo(200);
     return IntentClient.read(response.body());
   }
 
   private JsonNode health() throws Exception {
-    HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri("/actuator/health")).GET().build(),
+    HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri("/actuator/health"))
+            .timeout(Duration.ofSeconds(30)).GET().build(),
         HttpResponse.BodyHandlers.ofByteArray());
     return IntentClient.read(response.body());
   }

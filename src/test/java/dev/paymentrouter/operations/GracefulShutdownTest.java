@@ -9,6 +9,7 @@ import dev.paymentrouter.merchant.domain.Merchant;
 import dev.paymentrouter.merchant.runtime.MerchantStore;
 import dev.paymentrouter.simulator.SimulatorBehaviour;
 import dev.paymentrouter.testsupport.IntentClient;
+import dev.paymentrouter.testsupport.PrivateReactorResources;
 import dev.paymentrouter.testsupport.TestEnvironment;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -113,6 +114,7 @@ class GracefulShutdownTest {
     String[] arguments = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
         .toArray(String[]::new);
     ConfigurableApplicationContext context = new SpringApplicationBuilder(PaymentRouterApplication.class)
+        .initializers(new PrivateReactorResources())
         .run(arguments);
     nodes.add(context);
     return context;

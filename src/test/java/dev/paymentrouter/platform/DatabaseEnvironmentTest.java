@@ -51,6 +51,7 @@ class DatabaseEnvironmentTest {
   void refusesToStartWithoutADatabaseInsteadOfFallingBackToAnEmbeddedOne() {
     SpringApplication application = new SpringApplication(PaymentRouterApplication.class);
     application.setWebApplicationType(WebApplicationType.NONE);
+    application.addInitializers(new dev.paymentrouter.testsupport.PrivateReactorResources());
     // An environment of its own: no system properties or variables from the rest of the test run.
     application.setEnvironment(environment(Map.of()));
     assertThatThrownBy(application::run)

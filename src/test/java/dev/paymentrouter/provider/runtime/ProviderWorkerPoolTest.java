@@ -2,6 +2,7 @@ package dev.paymentrouter.provider.runtime;
 
 import static dev.paymentrouter.testsupport.ScriptedConnector.request;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.testsupport.ScriptedConnector;
@@ -107,8 +108,10 @@ class ProviderWorkerPoolTest {
     StepVerifier.create(pool.submit(request("alpha", 1)))
         .expectNext(new ProviderOutcome.Unknown("timeout"))
         .verifyComplete();
-    assertThat(observer.completed).containsExactly(new ProviderOutcome.Unknown("timeout"));
-    assertThat(pool.inFlight()).isZero();
+    // The caller hears first; the breaker's observer right after.
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(observer.completed).containsExactly(new ProviderOutcome.Unknown("timeout")));
+    await().atMost(Duration.ofSeconds(5)).until(() -> pool.inFlight() == 0);
   }
 
   @Test
