@@ -182,6 +182,25 @@ class PaymentIntentApiTest extends RouterIntegrationTest {
   }
 
   @Test
+  void aKeyIsLookedUpOnceWhileUnknownKeysAreLookedUpEveryTime() {
+    // Known: after one successful request, the key works without its row (it is remembered for a while).
+    create(key, newKey(), VISA).expectStatus().isCreated();
+    db.sql("update api_keys set revoked_at = now() where key_hash = :hash")
+        .bind("hash", dev.paymentrouter.merchant.domain.ApiKeys.hash(key)).fetch().rowsUpdated()
+        .block(java.time.Duration.ofSeconds(5));
+    create(key, newKey(), VISA).expectStatus().isCreated();
+    // Unknown: refused, and not remembered as refused, so a key added a moment later works at once.
+    String later = dev.paymentrouter.merchant.domain.ApiKeys.generate(new java.util.SplittableRandom());
+    problem(create(later, newKey(), VISA), HttpStatus.UNAUTHORIZED, "unauthorized");
+    String merchantId = db.sql("select merchant_id from api_keys where key_hash = :hash")
+        .bind("hash", dev.paymentrouter.merchant.domain.ApiKeys.hash(key))
+        .map(row -> row.get("merchant_id", String.class)).one().block(java.time.Duration.ofSeconds(5));
+    merchants.addKey(merchantId, dev.paymentrouter.merchant.domain.ApiKeys.hash(later), "sk_later")
+        .block(java.time.Duration.ofSeconds(5));
+    create(later, newKey(), VISA).expectStatus().isCreated();
+  }
+
+  @Test
   void aMissingOrInvalidIdempotencyKeyIsRefused() {
     problem(client.post().uri("/v1/payment-intents").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
         .contentType(MediaType.APPLICATION_JSON).bodyValue(VISA).exchange(), HttpStatus.BAD_REQUEST,

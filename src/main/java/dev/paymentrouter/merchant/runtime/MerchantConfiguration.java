@@ -9,7 +9,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 
 /** Wires merchant storage and authentication, and the demo merchant when enabled. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(DemoMerchantProperties.class)
+@EnableConfigurationProperties({DemoMerchantProperties.class, ApiKeyProperties.class})
 class MerchantConfiguration {
 
   @Bean
@@ -18,8 +18,8 @@ class MerchantConfiguration {
   }
 
   @Bean
-  ApiKeyAuthenticator apiKeyAuthenticator(MerchantStore merchants) {
-    return new ApiKeyAuthenticator(merchants);
+  ApiKeyAuthenticator apiKeyAuthenticator(MerchantStore merchants, ApiKeyProperties properties) {
+    return new ApiKeyAuthenticator(merchants, properties.cacheTtl(), properties.cacheSize());
   }
 
   @Bean
