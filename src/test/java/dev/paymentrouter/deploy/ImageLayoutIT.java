@@ -43,7 +43,7 @@ class ImageLayoutIT {
   static final Dockerfile DOCKERFILE = Dockerfile.read();
   static final ComposeFile COMPOSE = ComposeFile.read();
   static final String JAVA = ProcessHandle.current().info().command().orElseThrow();
-  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   static Path buildStage;
   static Path runtimeStage;

@@ -38,7 +38,8 @@ import org.springframework.core.env.StandardEnvironment;
  */
 final class RouterInstance implements AutoCloseable {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private static final Pattern AUTHORITY = Pattern.compile("(?<=//)([A-Za-z0-9.-]+):(\\d+)");
 
   private final ConfigurableApplicationContext context;

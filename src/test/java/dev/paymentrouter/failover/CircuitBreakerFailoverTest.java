@@ -35,7 +35,9 @@ class CircuitBreakerFailoverTest extends RouterIntegrationTest {
   @LocalServerPort
   int port;
 
-  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1 as merchants mostly speak it; the JDK client's default tries an h2c upgrade first.
+  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
 
   @AfterEach
   void restartAlpha() {

@@ -41,7 +41,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class GracefulShutdownTest {
 
-  final HttpClient http = HttpClient.newHttpClient();
+  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
   final Map<String, Object> database = TestEnvironment.isolatedDatabase();
 

@@ -150,7 +150,7 @@ class CrashRecoveryTest extends RouterIntegrationTest {
   }
 
   private static void chargeDirectly(String provider, String attemptKey) throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+    HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(
             URI.create(TestEnvironment.simulator(provider).baseUrl() + "/v1/charges"))
         .header("Idempotency-Key", attemptKey)
         .header("Content-Type", "application/json")

@@ -15,8 +15,6 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.transaction.ReactiveTransactionManager;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,8 +30,8 @@ class IntentConfiguration {
   static final Status DEGRADED = new Status("DEGRADED", "intents wait for an operator");
 
   @Bean
-  IntentStore intentStore(DatabaseClient db, ReactiveTransactionManager transactions, JsonMapper json) {
-    return new IntentStore(db, TransactionalOperator.create(transactions), json);
+  IntentStore intentStore(DatabaseClient db, JsonMapper json) {
+    return new IntentStore(db, json);
   }
 
   @Bean

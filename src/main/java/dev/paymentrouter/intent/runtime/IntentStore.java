@@ -18,15 +18,15 @@ import java.util.Objects;
 import java.util.TreeMap;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Intents in PostgreSQL. Each transition is one short transaction: the state row (guarded by its version), the
- * changed attempt rows and the appended events. No transaction is ever held across a provider call.
+ * Intents in PostgreSQL. Each transition is one statement, hence one round trip and one commit: the state row
+ * (guarded by version and owner), the changed attempt rows and the appended events. No transaction is ever held
+ * across a provider call.
  */
 public final class IntentStore {
 
@@ -62,29 +62,34 @@ public final class IntentStore {
   private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
 
   private final DatabaseClient db;
-  private final TransactionalOperator tx;
   private final JsonMapper json;
 
-  public IntentStore(DatabaseClient db, TransactionalOperator tx, JsonMapper json) {
+  public IntentStore(DatabaseClient db, JsonMapper json) {
     this.db = db;
-    this.tx = tx;
     this.json = json;
   }
 
   /**
-   * Stores a new intent with its first events, unless the merchant already used the idempotency key: then
-   * nothing is written and the existing intent is named. Concurrent inserts with one key serialize on the
-   * unique constraint, so exactly one wins.
+   * Stores a new intent with its first events and attempt, unless the merchant already used the idempotency key:
+   * then nothing is written and the existing intent is named. Concurrent inserts with one key serialize on the
+   * unique constraint, so exactly one wins. One statement, so one round trip and one commit.
    */
   public Mono<Insertion> insert(PaymentIntent intent, List<IntentEvent> events, String idempotencyKey,
       String requestHash, Ownership ownership) {
-    GenericExecuteSpec spec = db.sql("""
-            insert into payment_intents (id, merchant_id, idempotency_key, request_hash, status, amount, currency,
-                payment_method, reference, metadata, failure_code, version, deadline, owner, lease_until,
-                next_check_at, check_count, created_at, updated_at)
-            values (:id, :merchant, :key, :hash, :status, :amount, :currency, :method, :reference, :metadata,
-                :failure, :version, :deadline, :owner, :lease, :next, :checks, :created, :updated)
-            on conflict (merchant_id, idempotency_key) do nothing""")
+    Rows rows = new Rows();
+    rows.sql.append("""
+        with written as (
+          insert into payment_intents (id, merchant_id, idempotency_key, request_hash, status, amount, currency,
+              payment_method, reference, metadata, failure_code, version, deadline, owner, lease_until,
+              next_check_at, check_count, created_at, updated_at)
+          values (:id, :merchant, :key, :hash, :status, :amount, :currency, :method, :reference, :metadata,
+              :failure, :version, :deadline, :owner, :lease, :next, :checks, :created, :updated)
+          on conflict (merchant_id, idempotency_key) do nothing
+          returning id)""");
+    rows.events(0, events);
+    rows.attempts(changedAttempts(List.of(), intent.attempts()));
+    rows.sql.append(" select count(*) as n from written");
+    GenericExecuteSpec spec = rows.bindTo(db.sql(rows.sql.toString()))
         .bind("id", intent.id())
         .bind("merchant", intent.merchantId())
         .bind("key", idempotencyKey)
@@ -104,30 +109,35 @@ public final class IntentStore {
     spec = bindNullable(spec, "reference", intent.reference());
     spec = bindNullable(spec, "failure", intent.failureCode());
     spec = bindNullable(spec, "next", ownership.nextCheckAt());
-    Mono<Insertion> work = spec.fetch()
-        .rowsUpdated()
+    return spec.map(row -> row.get("n", Long.class))
+        .one()
         .flatMap(inserted -> inserted == 1
-            ? appendRows(intent.id(), 0, events, changedAttempts(List.of(), intent.attempts()))
-                .thenReturn((Insertion) new Insertion.Inserted())
+            ? Mono.just((Insertion) new Insertion.Inserted())
             : findIdempotent(intent.merchantId(), idempotencyKey));
-    return tx.transactional(work);
   }
 
   /**
-   * Appends a transition and the owner's new schedule; fails with {@link ConcurrentUpdateException} if the
-   * version moved or another node took the intent over.
+   * Appends a transition and the owner's new schedule, in one statement; fails with
+   * {@link ConcurrentUpdateException} if the version moved or another node took the intent over (then nothing of
+   * it is written).
    */
   public Mono<Void> append(PaymentIntent before, PaymentIntent after, long expectedVersion, List<IntentEvent> events,
       Ownership ownership) {
-    long newVersion = expectedVersion + events.size();
-    GenericExecuteSpec update = db.sql("""
-            update payment_intents
-               set status = :status, failure_code = :failure, unresolved_reason = :unresolved,
-                   version = :newVersion, updated_at = :updated, lease_until = :lease, next_check_at = :next,
-                   check_count = :checks
-             where id = :id and version = :expected and owner = :owner""")
+    Rows rows = new Rows();
+    rows.sql.append("""
+        with written as (
+          update payment_intents
+             set status = :status, failure_code = :failure, unresolved_reason = :unresolved,
+                 version = :newVersion, updated_at = :updated, lease_until = :lease, next_check_at = :next,
+                 check_count = :checks
+           where id = :id and version = :expected and owner = :owner
+          returning id)""");
+    rows.events(expectedVersion, events);
+    rows.attempts(changedAttempts(before.attempts(), after.attempts()));
+    rows.sql.append(" select count(*) as n from written");
+    GenericExecuteSpec update = rows.bindTo(db.sql(rows.sql.toString()))
         .bind("status", after.status().wireName())
-        .bind("newVersion", newVersion)
+        .bind("newVersion", expectedVersion + events.size())
         .bind("updated", after.updatedAt())
         .bind("lease", ownership.leaseUntil())
         .bind("checks", ownership.checkCount())
@@ -137,13 +147,11 @@ public final class IntentStore {
     update = bindNullable(update, "failure", after.failureCode());
     update = bindNullable(update, "unresolved", after.unresolvedReason());
     update = bindNullable(update, "next", ownership.nextCheckAt());
-    Mono<Void> work = update.fetch().rowsUpdated().flatMap(updated -> {
-      if (updated != 1) {
-        return Mono.error(new ConcurrentUpdateException(after.id(), expectedVersion));
-      }
-      return appendRows(after.id(), expectedVersion, events, changedAttempts(before.attempts(), after.attempts()));
-    });
-    return tx.transactional(work);
+    return update.map(row -> row.get("n", Long.class))
+        .one()
+        .flatMap(updated -> updated == 1
+            ? Mono.<Void>empty()
+            : Mono.error(new ConcurrentUpdateException(after.id(), expectedVersion)));
   }
 
   /** Changes only the owner's schedule (no transition), e.g. after an inconclusive status query. */
@@ -256,65 +264,76 @@ public final class IntentStore {
         .one();
   }
 
-  private Mono<Void> appendRows(String intentId, long previousVersion, List<IntentEvent> events,
-      List<Attempt> attempts) {
-    return insertEvents(intentId, previousVersion, events).then(upsertAttempts(intentId, attempts));
-  }
+  /**
+   * The event and attempt rows of one transition as data-modifying CTEs that read the intent row the statement
+   * wrote ({@code written}): when the guarded insert or update writes nothing, they write nothing either.
+   */
+  private final class Rows {
+    final StringBuilder sql = new StringBuilder();
+    private final List<java.util.function.UnaryOperator<GenericExecuteSpec>> binds = new ArrayList<>();
 
-  private Mono<Void> insertEvents(String intentId, long previousVersion, List<IntentEvent> events) {
-    StringBuilder sql = new StringBuilder(
-        "insert into intent_events (intent_id, sequence, type, payload, occurred_at) values ");
-    for (int i = 0; i < events.size(); i++) {
-      sql.append(i == 0 ? "" : ", ").append("(:intent, :seq").append(i).append(", :type").append(i)
-          .append(", :payload").append(i).append(", :at").append(i).append(')');
+    void events(long previousVersion, List<IntentEvent> events) {
+      sql.append(", events as (insert into intent_events (intent_id, sequence, type, payload, occurred_at)"
+          + " select written.id, v.sequence, v.type, v.payload, v.occurred_at from written, (values ");
+      for (int i = 0; i < events.size(); i++) {
+        IntentEvent event = events.get(i);
+        int n = i;
+        long sequence = previousVersion + i + 1;
+        sql.append(i == 0 ? "" : ", ").append("(:seq").append(i).append(", :type").append(i)
+            .append(", :payload").append(i).append(", :at").append(i).append(')');
+        binds.add(spec -> spec.bind("seq" + n, sequence)
+            .bind("type" + n, EventPayloads.type(event))
+            .bind("payload" + n, Json.of(json.writeValueAsString(EventPayloads.payload(event))))
+            .bind("at" + n, event.at()));
+      }
+      sql.append(") as v(sequence, type, payload, occurred_at))");
     }
-    GenericExecuteSpec spec = db.sql(sql.toString()).bind("intent", intentId);
-    for (int i = 0; i < events.size(); i++) {
-      IntentEvent event = events.get(i);
-      spec = spec.bind("seq" + i, previousVersion + i + 1)
-          .bind("type" + i, EventPayloads.type(event))
-          .bind("payload" + i, Json.of(json.writeValueAsString(EventPayloads.payload(event))))
-          .bind("at" + i, event.at());
-    }
-    return spec.fetch().rowsUpdated().then();
-  }
 
-  private Mono<Void> upsertAttempts(String intentId, List<Attempt> attempts) {
-    if (attempts.isEmpty()) {
-      return Mono.empty();
+    void attempts(List<Attempt> attempts) {
+      if (attempts.isEmpty()) {
+        return;
+      }
+      sql.append(", attempts as (insert into payment_attempts (intent_id, attempt_number, provider,"
+          + " provider_idempotency_key, status, provider_reference, decline_code, error_code, routing_rule,"
+          + " routing_candidates, created_at, updated_at)"
+          + " select written.id, v.* from written, (values ");
+      for (int i = 0; i < attempts.size(); i++) {
+        Attempt a = attempts.get(i);
+        int n = i;
+        sql.append(i == 0 ? "" : ", ").append("(:n").append(i).append(", :provider").append(i)
+            .append(", :akey").append(i).append(", :astatus").append(i).append(", cast(:ref").append(i)
+            .append(" as text), cast(:decline").append(i).append(" as text), cast(:error").append(i)
+            .append(" as text), cast(:rule").append(i).append(" as text), :candidates").append(i)
+            .append(", :acreated").append(i).append(", :aupdated").append(i).append(')');
+        binds.add(spec -> {
+          GenericExecuteSpec bound = spec.bind("n" + n, a.number())
+              .bind("provider" + n, a.provider())
+              .bind("akey" + n, a.idempotencyKey())
+              .bind("astatus" + n, a.status().wireName())
+              .bind("candidates" + n, Json.of(json.writeValueAsString(a.candidates())))
+              .bind("acreated" + n, a.createdAt())
+              .bind("aupdated" + n, a.updatedAt());
+          bound = bindNullable(bound, "ref" + n, a.providerReference());
+          bound = bindNullable(bound, "decline" + n, a.declineCode());
+          bound = bindNullable(bound, "error" + n, a.errorCode());
+          return bindNullable(bound, "rule" + n, a.routingRule());
+        });
+      }
+      sql.append(") as v(attempt_number, provider, provider_idempotency_key, status, provider_reference,"
+          + " decline_code, error_code, routing_rule, routing_candidates, created_at, updated_at)"
+          + " on conflict (intent_id, attempt_number) do update"
+          + " set status = excluded.status, provider_reference = excluded.provider_reference,"
+          + " decline_code = excluded.decline_code, error_code = excluded.error_code,"
+          + " updated_at = excluded.updated_at)");
     }
-    StringBuilder sql = new StringBuilder("""
-        insert into payment_attempts (intent_id, attempt_number, provider, provider_idempotency_key, status,
-            provider_reference, decline_code, error_code, routing_rule, routing_candidates, created_at, updated_at)
-        values\s""");
-    for (int i = 0; i < attempts.size(); i++) {
-      sql.append(i == 0 ? "" : ", ").append("(:intent, :n").append(i).append(", :provider").append(i)
-          .append(", :key").append(i).append(", :status").append(i).append(", :ref").append(i)
-          .append(", :decline").append(i).append(", :error").append(i).append(", :rule").append(i)
-          .append(", :candidates").append(i).append(", :created").append(i).append(", :updated").append(i)
-          .append(')');
+
+    GenericExecuteSpec bindTo(GenericExecuteSpec spec) {
+      GenericExecuteSpec bound = spec;
+      for (var bind : binds) {
+        bound = bind.apply(bound);
+      }
+      return bound;
     }
-    sql.append("""
-         on conflict (intent_id, attempt_number) do update
-           set status = excluded.status, provider_reference = excluded.provider_reference,
-               decline_code = excluded.decline_code, error_code = excluded.error_code,
-               updated_at = excluded.updated_at""");
-    GenericExecuteSpec spec = db.sql(sql.toString()).bind("intent", intentId);
-    for (int i = 0; i < attempts.size(); i++) {
-      Attempt a = attempts.get(i);
-      spec = spec.bind("n" + i, a.number())
-          .bind("provider" + i, a.provider())
-          .bind("key" + i, a.idempotencyKey())
-          .bind("status" + i, a.status().wireName())
-          .bind("candidates" + i, Json.of(json.writeValueAsString(a.candidates())))
-          .bind("created" + i, a.createdAt())
-          .bind("updated" + i, a.updatedAt());
-      spec = bindNullable(spec, "ref" + i, a.providerReference());
-      spec = bindNullable(spec, "decline" + i, a.declineCode());
-      spec = bindNullable(spec, "error" + i, a.errorCode());
-      spec = bindNullable(spec, "rule" + i, a.routingRule());
-    }
-    return spec.fetch().rowsUpdated().then();
   }
 
   private static GenericExecuteSpec bindNullable(GenericExecuteSpec spec, String name, String value) {
