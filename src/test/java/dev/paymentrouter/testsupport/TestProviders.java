@@ -32,20 +32,27 @@ public final class TestProviders {
         return ScriptedConnector.approving();
       }
     };
-    List<ProviderSettings> settings = Arrays.stream(names).map(TestProviders::settings).toList();
+    List<ProviderSettings> settings = Arrays.stream(names)
+        .map(name -> settings(name, "scripted",
+            new GatekeeperSettings(100, 100, 50, 100, Duration.ofSeconds(3), Duration.ofSeconds(10), 20, 10, 3), 3))
+        .toList();
     return new ProviderDirectory(settings, List.of(approving), Clock.systemUTC(), Schedulers.parallel(),
         CircuitBreakerRegistry.ofDefaults());
   }
 
-  private static ProviderSettings settings(String name) {
+  /**
+   * Settings of a provider nothing real answers for: a pool of 4 with a 200 ms call timeout, and a supervisor that
+   * restarts after 20-100 ms and cools down for 300 ms once it gave up.
+   */
+  public static ProviderSettings settings(String name, String type, GatekeeperSettings gatekeeper, int maxRestarts) {
     return new ProviderSettings(
         name,
-        "scripted",
+        type,
         new ConnectorSettings(name, URI.create("http://127.0.0.1:1"), null, Duration.ofSeconds(1),
             Duration.ofSeconds(1), 4),
-        new GatekeeperSettings(100, 100, 50, 100, Duration.ofSeconds(3), Duration.ofSeconds(10), 20, 10, 3),
-        new ProviderSettings.PoolSettings(4, 8, Duration.ofSeconds(1), Duration.ofSeconds(1)),
-        new ProviderSettings.RestartPolicy(3, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(100),
-            Duration.ofMillis(300)));
+        gatekeeper,
+        new ProviderSettings.PoolSettings(4, 8, Duration.ofMillis(200), Duration.ofSeconds(1)),
+        new ProviderSettings.RestartPolicy(maxRestarts, Duration.ofMinutes(1), Duration.ofMillis(20),
+            Duration.ofMillis(100), Duration.ofMillis(300)));
   }
 }

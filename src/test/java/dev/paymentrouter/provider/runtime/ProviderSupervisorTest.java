@@ -11,8 +11,8 @@ import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
 import dev.paymentrouter.routing.domain.ProviderAvailability;
 import dev.paymentrouter.testsupport.ScriptedConnector;
+import dev.paymentrouter.testsupport.TestProviders;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -141,16 +141,10 @@ class ProviderSupervisorTest {
   }
 
   private static ProviderSettings settings(String name, int maxRestarts) {
-    return new ProviderSettings(
-        name,
-        "crashing",
-        new ConnectorSettings(name, URI.create("http://127.0.0.1:1"), null, Duration.ofSeconds(1),
-            Duration.ofSeconds(1), 4),
-        // A breaker that stays closed in these tests: crashes are the supervisor's business here.
+    // A breaker that stays closed in these tests: crashes are the supervisor's business here.
+    return TestProviders.settings(name, "crashing",
         new GatekeeperSettings(1_000, 1_000, 100, 100, Duration.ofSeconds(5), Duration.ofSeconds(5), 100, 100, 1),
-        new ProviderSettings.PoolSettings(4, 8, Duration.ofMillis(200), Duration.ofSeconds(1)),
-        new ProviderSettings.RestartPolicy(maxRestarts, Duration.ofMinutes(1), Duration.ofMillis(20),
-            Duration.ofMillis(100), Duration.ofMillis(300)));
+        maxRestarts);
   }
 
   private static ProviderRequest crash(String provider) {
