@@ -6,28 +6,51 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 
-/** Counters of what intents do, for operators: created, attempts by provider and result, final states. */
+/**
+ * Counters of what intents do, for operators: stored, final states, attempt results, failovers and
+ * reconciliations. Every counter is registered once up front: counting is on the path of every intent.
+ */
 public final class IntentMetrics {
 
-  private final MeterRegistry registry;
-  private final Counter created;
+  private final Counter stored;
   private final Counter succeeded;
   private final Counter failed;
   private final Counter failovers;
+  private final Counter unresolved;
+  private final Counter redriven;
+  private final Counter approved;
+  private final Counter declined;
+  private final Counter notSent;
+  private final Counter unknown;
+  private final Counter notCharged;
+  private final Counter reconciledCharged;
+  private final Counter reconciledDeclined;
+  private final Counter reconciledNotFound;
+  private final Counter reconciledUnavailable;
 
   public IntentMetrics(MeterRegistry registry) {
-    this.registry = registry;
-    this.created = Counter.builder("payment_router.intents.stored")
+    this.stored = Counter.builder("payment_router.intents.stored")
         .description("intents stored (a created suffix would clash with OpenMetrics)").register(registry);
     this.succeeded = Counter.builder("payment_router.intents.final").tag("status", "succeeded").register(registry);
     this.failed = Counter.builder("payment_router.intents.final").tag("status", "failed").register(registry);
     this.failovers = Counter.builder("payment_router.attempts.failovers")
         .description("attempts started after an earlier attempt was proven not to have charged")
         .register(registry);
+    this.unresolved = registry.counter("payment_router.intents.unresolved_marked");
+    this.redriven = registry.counter("payment_router.intents.redriven");
+    this.approved = attempts(registry, "approved");
+    this.declined = attempts(registry, "declined");
+    this.notSent = attempts(registry, "not_sent");
+    this.unknown = attempts(registry, "unknown");
+    this.notCharged = attempts(registry, "not_charged");
+    this.reconciledCharged = reconciliations(registry, "charged");
+    this.reconciledDeclined = reconciliations(registry, "declined");
+    this.reconciledNotFound = reconciliations(registry, "not_found");
+    this.reconciledUnavailable = reconciliations(registry, "unavailable");
   }
 
   void created() {
-    created.increment();
+    stored.increment();
   }
 
   void transitioned(List<IntentEvent> events) {
@@ -35,13 +58,13 @@ public final class IntentMetrics {
       switch (event) {
         case IntentEvent.IntentSucceeded e -> succeeded.increment();
         case IntentEvent.IntentFailed e -> failed.increment();
-        case IntentEvent.AttemptApproved e -> attempt("approved");
-        case IntentEvent.AttemptDeclined e -> attempt("declined");
-        case IntentEvent.AttemptNotSent e -> attempt("not_sent");
-        case IntentEvent.AttemptUnknown e -> attempt("unknown");
-        case IntentEvent.AttemptNotCharged e -> attempt("not_charged");
-        case IntentEvent.IntentUnresolved e -> registry.counter("payment_router.intents.unresolved_marked").increment();
-        case IntentEvent.IntentRedriven e -> registry.counter("payment_router.intents.redriven").increment();
+        case IntentEvent.AttemptApproved e -> approved.increment();
+        case IntentEvent.AttemptDeclined e -> declined.increment();
+        case IntentEvent.AttemptNotSent e -> notSent.increment();
+        case IntentEvent.AttemptUnknown e -> unknown.increment();
+        case IntentEvent.AttemptNotCharged e -> notCharged.increment();
+        case IntentEvent.IntentUnresolved e -> unresolved.increment();
+        case IntentEvent.IntentRedriven e -> redriven.increment();
         case IntentEvent.AttemptStarted e -> {
           if (e.attemptNumber() > 1) {
             failovers.increment();
@@ -53,16 +76,21 @@ public final class IntentMetrics {
   }
 
   void reconciled(ChargeStatus status) {
-    String result = switch (status) {
-      case ChargeStatus.Charged charged -> "charged";
-      case ChargeStatus.Declined declined -> "declined";
-      case ChargeStatus.NotFound notFound -> "not_found";
-      case ChargeStatus.Unavailable unavailable -> "unavailable";
-    };
-    registry.counter("payment_router.reconciliations", "result", result).increment();
+    switch (status) {
+      case ChargeStatus.Charged charged -> reconciledCharged.increment();
+      case ChargeStatus.Declined declined -> reconciledDeclined.increment();
+      case ChargeStatus.NotFound notFound -> reconciledNotFound.increment();
+      case ChargeStatus.Unavailable unavailable -> reconciledUnavailable.increment();
+    }
   }
 
-  private void attempt(String result) {
-    registry.counter("payment_router.attempts.ended", "result", result).increment();
+  private static Counter attempts(MeterRegistry registry, String result) {
+    return Counter.builder("payment_router.attempts.ended").tag("result", result)
+        .description("attempts by how they ended").register(registry);
+  }
+
+  private static Counter reconciliations(MeterRegistry registry, String result) {
+    return Counter.builder("payment_router.reconciliations").tag("result", result)
+        .description("status queries about unknown outcomes, by answer").register(registry);
   }
 }
