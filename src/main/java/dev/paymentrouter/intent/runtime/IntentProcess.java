@@ -291,6 +291,7 @@ public final class IntentProcess {
 
   /** The provider could not say. Try later, on the schedule; when the schedule is over, an operator decides. */
   private Mono<Void> inconclusive(StatusAnswer answer, Instant now) {
+    runtime.metrics().reconciled(answer.status());
     if (answer.mode() == Recovery.RECONCILE_NOW) {
       // An on-the-fly check neither uses up the schedule nor moves it: a client polling GET changes nothing.
       return release(now, nextCheckAt).doOnSuccess(done -> passivate());
