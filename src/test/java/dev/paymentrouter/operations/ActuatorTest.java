@@ -46,6 +46,8 @@ class ActuatorTest extends RouterIntegrationTest {
             .containsPattern("(?m)^payment_router_intents_stored_total(\\{[^}]*})? [1-9]")
             .containsPattern("(?m)^payment_router_intents_final_total\\{[^}]*status=\"succeeded\"[^}]*} [1-9]")
             .containsPattern("(?m)^payment_router_provider_queue_depth\\{[^}]*provider=\"alpha\"[^}]*} 0")
+            .containsPattern("(?m)^payment_router_provider_calls_seconds_count\\{[^}]*outcome=\"approved\""
+                + "[^}]*provider=\"alpha\"[^}]*} [1-9]")
             .containsPattern("(?m)^resilience4j_circuitbreaker_state\\{[^}]*name=\"alpha\"[^}]*state=\"closed\"[^}]*} 1"));
   }
 }

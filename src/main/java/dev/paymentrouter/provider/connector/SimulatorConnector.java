@@ -3,58 +3,68 @@ package dev.paymentrouter.provider.connector;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.timeout.ReadTimeoutException;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.URLEncoder;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
-import org.springframework.core.codec.DecodingException;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
-import org.springframework.web.reactive.function.client.ClientResponse;
-import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.reactive.function.client.WebClientException;
 import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.internal.shaded.reactor.pool.PoolAcquirePendingLimitException;
 import reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException;
 import reactor.netty.resources.ConnectionProvider;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Connector for the bundled provider simulator's API ({@code POST /v1/charges} with an {@code Idempotency-Key},
  * {@code GET /v1/charges?reference=}). Each connector owns its connection pool, so a slow provider can only
- * exhaust its own connections.
+ * exhaust its own connections. It speaks Reactor Netty's client directly: every intent makes this call, and a
+ * request in flight should hold little more than its connection.
  */
 public final class SimulatorConnector implements ProviderConnector {
 
+  private static final byte[] EMPTY = new byte[0];
+
   private final ConnectionProvider connections;
-  private final WebClient client;
+  private final HttpClient client;
+  private final JsonMapper json;
 
   /** Opens nothing yet: connections are made on first use. */
-  public SimulatorConnector(ConnectorSettings settings, WebClient.Builder builder) {
+  public SimulatorConnector(ConnectorSettings settings, JsonMapper json) {
+    this.json = json;
     this.connections = ConnectionProvider.builder("provider-" + settings.provider())
         .maxConnections(settings.maxConnections())
         .pendingAcquireMaxCount(settings.maxConnections())
         .pendingAcquireTimeout(settings.connectTimeout())
-        .maxIdleTime(java.time.Duration.ofSeconds(20))
+        .maxIdleTime(Duration.ofSeconds(20))
         .build();
-    HttpClient http = HttpClient.create(connections)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(settings.connectTimeout().toMillis()))
-        .responseTimeout(settings.readTimeout());
-    WebClient.Builder configured = builder.clone()
+    String authorization = settings.apiKey() == null || settings.apiKey().isBlank()
+        ? null
+        : "Bearer " + settings.apiKey();
+    this.client = HttpClient.create(connections)
         .baseUrl(settings.baseUrl().toString())
-        .clientConnector(new ReactorClientHttpConnector(http));
-    if (settings.apiKey() != null && !settings.apiKey().isBlank()) {
-      configured.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + settings.apiKey());
-    }
-    this.client = configured.build();
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(settings.connectTimeout().toMillis()))
+        .responseTimeout(settings.readTimeout())
+        .headers(headers -> {
+          if (authorization != null) {
+            headers.set(HttpHeaderNames.AUTHORIZATION, authorization);
+          }
+        });
   }
 
   @Override
@@ -64,20 +74,25 @@ public final class SimulatorConnector implements ProviderConnector {
     body.put("currency", request.currency());
     body.put("token", request.paymentToken());
     body.put("reference", request.idempotencyKey());
-    return client.post()
+    byte[] payload = json.writeValueAsBytes(body);
+    return client
+        .headers(headers -> headers
+            .set("Idempotency-Key", request.idempotencyKey())
+            .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON))
+        .post()
         .uri("/v1/charges")
-        .header("Idempotency-Key", request.idempotencyKey())
-        .contentType(MediaType.APPLICATION_JSON)
-        .bodyValue(body)
-        .exchangeToMono(SimulatorConnector::classifyCharge)
+        .send(ByteBufFlux.fromInbound(Mono.just(payload)))
+        .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(EMPTY)
+            .map(bytes -> classifyCharge(response.status().code(), bytes)))
         .onErrorResume(SimulatorConnector::isTransportError, error -> Mono.just(classifyTransportError(error)));
   }
 
   @Override
   public Mono<ChargeStatus> status(String reference) {
     return client.get()
-        .uri(uri -> uri.path("/v1/charges").queryParam("reference", reference).build())
-        .exchangeToMono(SimulatorConnector::classifyStatus)
+        .uri("/v1/charges?reference=" + URLEncoder.encode(reference, StandardCharsets.UTF_8))
+        .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(EMPTY)
+            .map(bytes -> classifyStatus(response.status().code(), bytes)))
         .onErrorResume(SimulatorConnector::isTransportError,
             error -> Mono.just(new ChargeStatus.Unavailable(transportReason(error))));
   }
@@ -87,19 +102,12 @@ public final class SimulatorConnector implements ProviderConnector {
     connections.dispose();
   }
 
-  private static Mono<ProviderOutcome> classifyCharge(ClientResponse response) {
-    int status = response.statusCode().value();
-    if (status == 200 || status == 201) {
-      return response.bodyToMono(JsonNode.class)
-          .map(SimulatorConnector::chargeOutcome)
-          .defaultIfEmpty(new ProviderOutcome.Unknown("empty_response"));
+  private ProviderOutcome classifyCharge(int status, byte[] body) {
+    if (status != 200 && status != 201) {
+      return SimulatorClassification.forErrorStatus(status);
     }
-    return response.releaseBody().thenReturn(SimulatorClassification.forErrorStatus(status));
-  }
-
-  private static ProviderOutcome chargeOutcome(JsonNode charge) {
-    String status = charge.path("status").asString("");
-    return switch (status) {
+    JsonNode charge = json.readTree(body);
+    return switch (charge.path("status").asString("")) {
       case "approved" -> new ProviderOutcome.Approved(charge.path("id").asString(""));
       case "declined" -> {
         String code = charge.path("declineCode").asString("declined");
@@ -109,20 +117,14 @@ public final class SimulatorConnector implements ProviderConnector {
     };
   }
 
-  private static Mono<ChargeStatus> classifyStatus(ClientResponse response) {
-    int status = response.statusCode().value();
-    if (status == 200) {
-      return response.bodyToMono(JsonNode.class)
-          .map(SimulatorConnector::chargeStatus)
-          .defaultIfEmpty(new ChargeStatus.Unavailable("empty_response"));
+  private ChargeStatus classifyStatus(int status, byte[] body) {
+    if (status == 404) {
+      return new ChargeStatus.NotFound();
     }
-    ChargeStatus answer = status == 404
-        ? new ChargeStatus.NotFound()
-        : new ChargeStatus.Unavailable("provider_status_" + status);
-    return response.releaseBody().thenReturn(answer);
-  }
-
-  private static ChargeStatus chargeStatus(JsonNode charge) {
+    if (status != 200) {
+      return new ChargeStatus.Unavailable("provider_status_" + status);
+    }
+    JsonNode charge = json.readTree(body);
     return switch (charge.path("status").asString("")) {
       case "approved" -> new ChargeStatus.Charged(charge.path("id").asString(""));
       case "declined" -> {
@@ -133,10 +135,12 @@ public final class SimulatorConnector implements ProviderConnector {
     };
   }
 
+  /** What the network or the provider's answer did, as opposed to a bug in this connector. */
   private static boolean isTransportError(Throwable error) {
-    return error instanceof WebClientException || error instanceof DecodingException
-        || error instanceof TimeoutException || findCause(error, ReadTimeoutException.class) != null
-        || findCause(error, PrematureCloseException.class) != null;
+    return findCause(error, IOException.class) != null || findCause(error, ChannelException.class) != null
+        || findCause(error, TimeoutException.class) != null || findCause(error, JacksonException.class) != null
+        || findCause(error, PoolAcquireTimeoutException.class) != null
+        || findCause(error, PoolAcquirePendingLimitException.class) != null;
   }
 
   /** A transport failure: before the request left us it is not sent, after that the outcome is unknown. */
@@ -174,7 +178,7 @@ public final class SimulatorConnector implements ProviderConnector {
     if (findCause(error, PrematureCloseException.class) != null) {
       return "connection_closed";
     }
-    if (findCause(error, DecodingException.class) != null) {
+    if (findCause(error, JacksonException.class) != null) {
       return "malformed_response";
     }
     return "transport_error";

@@ -1,14 +1,14 @@
 package dev.paymentrouter.provider.connector;
 
-import org.springframework.web.reactive.function.client.WebClient;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Makes {@link SimulatorConnector}s for providers of type {@code simulator}. */
 public final class SimulatorConnectorFactory implements ProviderConnectorFactory {
 
-  private final WebClient.Builder builder;
+  private final JsonMapper json;
 
-  public SimulatorConnectorFactory(WebClient.Builder builder) {
-    this.builder = builder;
+  public SimulatorConnectorFactory(JsonMapper json) {
+    this.json = json;
   }
 
   @Override
@@ -18,6 +18,6 @@ public final class SimulatorConnectorFactory implements ProviderConnectorFactory
 
   @Override
   public ProviderConnector create(ConnectorSettings settings) {
-    return new SimulatorConnector(settings, builder);
+    return new SimulatorConnector(settings, json);
   }
 }

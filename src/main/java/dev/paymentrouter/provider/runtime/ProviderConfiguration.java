@@ -14,7 +14,7 @@ import org.springframework.boot.health.contributor.CompositeReactiveHealthContri
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.reactive.function.client.WebClient;
+import tools.jackson.databind.json.JsonMapper;
 import reactor.core.scheduler.Schedulers;
 
 /** Wires the provider supervisors from configuration and exposes their health and metrics. */
@@ -23,8 +23,8 @@ import reactor.core.scheduler.Schedulers;
 class ProviderConfiguration {
 
   @Bean
-  SimulatorConnectorFactory simulatorConnectorFactory(WebClient.Builder webClient) {
-    return new SimulatorConnectorFactory(webClient);
+  SimulatorConnectorFactory simulatorConnectorFactory(JsonMapper json) {
+    return new SimulatorConnectorFactory(json);
   }
 
   @Bean
@@ -38,13 +38,15 @@ class ProviderConfiguration {
       List<ProviderConnectorFactory> factories,
       Clock clock,
       CircuitBreakerRegistry providerCircuitBreakers,
-      ProviderScoreboard providerScoreboard) {
+      ProviderScoreboard providerScoreboard,
+      MeterRegistry meters) {
     List<ProviderSettings> settings = properties.toSettings();
     if (settings.isEmpty()) {
       throw new IllegalStateException("no provider configured: set payment-router.providers.<name>.base-url");
     }
+    ProviderCallTimers timers = new ProviderCallTimers(meters, settings.stream().map(ProviderSettings::name).toList());
     return new ProviderDirectory(
-        settings, factories, clock, Schedulers.parallel(), providerCircuitBreakers, providerScoreboard);
+        settings, factories, clock, Schedulers.parallel(), providerCircuitBreakers, providerScoreboard, timers);
   }
 
   /** Starts supervisors before the web server takes traffic and stops them after it stopped. */

@@ -46,6 +46,18 @@ public final class ProviderDirectory {
       Scheduler scheduler,
       CircuitBreakerRegistry breakers,
       ProviderScoreboard scoreboard) {
+    this(providers, factories, clock, scheduler, breakers, scoreboard, ProviderCallListener.NONE);
+  }
+
+  /** Supervisors for every provider, feeding this scoreboard and this listener; none is started yet. */
+  public ProviderDirectory(
+      List<ProviderSettings> providers,
+      Collection<ProviderConnectorFactory> factories,
+      Clock clock,
+      Scheduler scheduler,
+      CircuitBreakerRegistry breakers,
+      ProviderScoreboard scoreboard,
+      ProviderCallListener listener) {
     Map<String, ProviderConnectorFactory> byType = factories.stream()
         .collect(Collectors.toMap(ProviderConnectorFactory::type, Function.identity()));
     Map<String, ProviderSupervisor> built = new LinkedHashMap<>();
@@ -55,7 +67,8 @@ public final class ProviderDirectory {
         throw new IllegalStateException("provider '" + settings.name() + "' has unknown type '" + settings.type()
             + "'; known types: " + byType.keySet());
       }
-      built.put(settings.name(), new ProviderSupervisor(settings, factory, clock, scheduler, breakers, scoreboard));
+      built.put(settings.name(), new ProviderSupervisor(settings, factory, clock, scheduler, breakers, scoreboard,
+          listener));
     }
     this.supervisors = java.util.Collections.unmodifiableMap(built);
     this.scoreboard = scoreboard;

@@ -58,6 +58,7 @@ public final class ProviderSupervisor {
   private final Scheduler scheduler;
   private final ProviderGatekeeper gatekeeper;
   private final ProviderScoreboard scoreboard;
+  private final ProviderCallListener listener;
   private final Deque<Instant> restarts = new ArrayDeque<>();
   private volatile State state = State.STARTING;
   private volatile Children children;
@@ -73,13 +74,15 @@ public final class ProviderSupervisor {
       Clock clock,
       Scheduler scheduler,
       CircuitBreakerRegistry breakers,
-      ProviderScoreboard scoreboard) {
+      ProviderScoreboard scoreboard,
+      ProviderCallListener listener) {
     this.settings = settings;
     this.factory = factory;
     this.clock = clock;
     this.scheduler = scheduler;
     this.gatekeeper = new ProviderGatekeeper(settings.name(), settings.gatekeeper(), clock, breakers);
     this.scoreboard = scoreboard;
+    this.listener = listener;
   }
 
   /** Starts the connector and the pool. A failing start counts as a crash. */
@@ -256,6 +259,7 @@ public final class ProviderSupervisor {
     public void completed(ProviderOutcome outcome, Duration elapsed) {
       gatekeeper.record(outcome, elapsed);
       scoreboard.record(settings.name(), outcome);
+      listener.completed(settings.name(), outcome, elapsed);
     }
 
     @Override

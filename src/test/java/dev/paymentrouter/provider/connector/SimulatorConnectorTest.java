@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.springframework.web.reactive.function.client.WebClient;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The connector's classification of every answer the simulator can give, over real HTTP. */
 class SimulatorConnectorTest {
@@ -106,7 +106,7 @@ class SimulatorConnectorTest {
       closedPort = socket.getLocalPort();
     }
     connector = new SimulatorConnector(new ConnectorSettings("down", URI.create("http://127.0.0.1:" + closedPort),
-        null, Duration.ofSeconds(1), Duration.ofSeconds(1), 4), WebClient.builder());
+        null, Duration.ofSeconds(1), Duration.ofSeconds(1), 4), JsonMapper.builder().build());
     assertThat(connector.authorize(request("tok_visa")).block(WAIT))
         .isEqualTo(new ProviderOutcome.NotSent("connection_refused"));
   }
@@ -123,7 +123,7 @@ class SimulatorConnectorTest {
 
   private static SimulatorConnector connector(String apiKey, Duration readTimeout) {
     return new SimulatorConnector(new ConnectorSettings("sim", URI.create(simulator.baseUrl()), apiKey,
-        Duration.ofSeconds(1), readTimeout, 8), WebClient.builder());
+        Duration.ofSeconds(1), readTimeout, 8), JsonMapper.builder().build());
   }
 
   private static ProviderRequest request(String token) {

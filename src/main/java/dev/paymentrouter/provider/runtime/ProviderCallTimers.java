@@ -1,0 +1,48 @@
+package dev.paymentrouter.provider.runtime;
+
+import dev.paymentrouter.provider.domain.ProviderOutcome;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code payment_router.provider.calls{provider, outcome}}: how long provider calls take, by outcome
+ * ({@code approved}, {@code declined}, {@code not_sent}, {@code unknown}). Registered once per provider up front.
+ */
+public final class ProviderCallTimers implements ProviderCallListener {
+
+  private final Map<String, Timer[]> timers = new HashMap<>();
+
+  public ProviderCallTimers(MeterRegistry registry, List<String> providers) {
+    String[] outcomes = {"approved", "declined", "not_sent", "unknown"};
+    for (String provider : providers) {
+      Timer[] byOutcome = new Timer[outcomes.length];
+      for (int i = 0; i < outcomes.length; i++) {
+        byOutcome[i] = Timer.builder("payment_router.provider.calls")
+            .tag("provider", provider)
+            .tag("outcome", outcomes[i])
+            .description("provider calls that reached the connector, by outcome")
+            .register(registry);
+      }
+      timers.put(provider, byOutcome);
+    }
+  }
+
+  @Override
+  public void completed(String provider, ProviderOutcome outcome, Duration elapsed) {
+    Timer[] byOutcome = timers.get(provider);
+    if (byOutcome == null) {
+      return;
+    }
+    int index = switch (outcome) {
+      case ProviderOutcome.Approved approved -> 0;
+      case ProviderOutcome.Declined declined -> 1;
+      case ProviderOutcome.NotSent notSent -> 2;
+      case ProviderOutcome.Unknown unknown -> 3;
+    };
+    byOutcome[index].record(elapsed);
+  }
+}
