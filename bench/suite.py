@@ -441,7 +441,7 @@ class Suite:
                                warmup, duration + (0 if self.quick else 5))
         self.tools.jcmd_run(self.router.pid, "JFR.stop", "name=saturation")
         scenario["profileStep"] = step_row(sustainable, result, self.step_passes(result))
-        scenario["profile"] = profile.analyse(self.tools, jfr_file, self.out)
+        scenario["profile"] = profile.analyse(self.tools, jfr_file, self.out, self.classpath)
         self.wait_router_idle()
         self.save()
 

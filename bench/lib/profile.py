@@ -4,6 +4,7 @@ belong to, the application frames that lead into them, and JFR's own views (save
 import collections
 import json
 import subprocess
+from pathlib import Path
 
 CATEGORIES = [
     ("application (dev.paymentrouter)", ("dev.paymentrouter.",)),
@@ -87,36 +88,34 @@ def thread_group(name):
     return name.rstrip("0123456789-#") or name
 
 
-def _frames(event):
-    trace = event["values"].get("stackTrace") or {}
-    frames = []
-    for frame in trace.get("frames") or []:
-        method = frame.get("method") or {}
-        kind = (method.get("type") or {}).get("name", "?").replace("/", ".")
-        frames.append((kind, method.get("name", "?"), frame.get("lineNumber")))
-    return frames
+def _load(tools, classpath, jfr_file, out_dir):
+    """[(thread, [frames leaf first], count)] from JfrStacks' collapsed stacks: CPU-time samples when there are
+    enough of them, else execution samples."""
+    prefix = out_dir / jfr_file.stem
+    subprocess.run([tools.java, "-cp", classpath, "dev.paymentrouter.bench.jfr.JfrStacks", str(jfr_file),
+                    str(prefix)], check=True, capture_output=True, text=True)
+    chosen = None
+    for source, suffix in (("jdk.CPUTimeSample", ".cpu-time.collapsed"), ("jdk.ExecutionSample",
+                                                                        ".execution.collapsed")):
+        stacks = []
+        for line in Path(str(prefix) + suffix).read_text().splitlines():
+            stack, _, count = line.rpartition(" ")
+            parts = stack.split(";")
+            stacks.append((parts[0], list(reversed(parts[1:])), int(count)))
+        if sum(c for _, _, c in stacks) >= 200 or source == "jdk.ExecutionSample":
+            chosen = (source, stacks)
+            break
+    return chosen
 
 
-def _load(tools, jfr_file, event_type):
-    result = subprocess.run([tools.jfr, "print", "--json", "--stack-depth", "512", "--events", event_type,
-                             str(jfr_file)],
-                            capture_output=True, text=True)
-    if result.returncode != 0 or not result.stdout.strip():
-        return []
-    return json.loads(result.stdout)["recording"]["events"]
-
-
-def analyse(tools, jfr_file, out_dir, top=20):
-    """A summary of the recording; JFR's views go to out_dir/jfr-<view>.txt."""
+def analyse(tools, jfr_file, out_dir, classpath, top=20):
+    """A summary of the recording; JFR's views go to out_dir/jfr-<view>.txt, the collapsed stacks (flame graph
+    input) beside the recording."""
     for view in VIEWS:
         result = subprocess.run([tools.jfr, "view", "--width", "200", view, str(jfr_file)], capture_output=True,
                                 text=True)
         (out_dir / f"jfr-{view}.txt").write_text(result.stdout + result.stderr)
-    events = _load(tools, jfr_file, "jdk.CPUTimeSample")
-    source = "jdk.CPUTimeSample"
-    if len(events) < 200:
-        events = _load(tools, jfr_file, "jdk.ExecutionSample")
-        source = "jdk.ExecutionSample"
+    source, stacks = _load(tools, classpath, Path(jfr_file), Path(out_dir))
     total = 0
     self_methods = collections.Counter()
     self_categories = collections.Counter()
@@ -126,29 +125,27 @@ def analyse(tools, jfr_file, out_dir, top=20):
     app_call_sites = collections.Counter()
     threads = collections.Counter()
     centres = collections.Counter()
-    for event in events:
-        frames = _frames(event)
+    for thread, frames, count in stacks:
         if not frames:
             continue
-        total += 1
-        values = event["values"]
-        thread = (values.get("sampledThread") or values.get("eventThread") or {}).get("javaName")
-        threads[thread_group(thread)] += 1
-        leaf_type, leaf_name, _ = frames[0]
-        self_methods[f"{leaf_type}.{leaf_name}"] += 1
-        self_categories[category(leaf_type)] += 1
+        total += count
+        threads[thread_group(thread)] += count
+        leaf = frames[0]
+        leaf_type = leaf.rsplit(".", 1)[0]
+        self_methods[leaf] += count
+        self_categories[category(leaf_type)] += count
         # JDK code (collections, strings, locks, syscalls) counted for the library that called it.
-        caller = next((category(kind) for kind, _, _ in frames if category(kind) != "JDK"), "JDK")
-        self_libraries[caller] += 1
-        centres[cost_centre([f"{kind}.{name}" for kind, name, _ in frames], leaf_type)] += 1
-        for name in {category(kind) for kind, _, _ in frames}:
-            inclusive_categories[name] += 1
-        for method in {f"{kind}.{name}" for kind, name, _ in frames if kind.startswith("dev.paymentrouter.")}:
-            inclusive_app[method] += 1
+        caller = next((category(f) for f in frames if category(f) != "JDK"), "JDK")
+        self_libraries[caller] += count
+        centres[cost_centre(frames, leaf_type)] += count
+        for name in {category(f) for f in frames}:
+            inclusive_categories[name] += count
+        for method in {f for f in frames if f.startswith("dev.paymentrouter.")}:
+            inclusive_app[method] += count
         # The application frame nearest the leaf: which of our calls the library time is spent for.
-        site = next((f"{kind}.{name}" for kind, name, _ in frames if kind.startswith("dev.paymentrouter.")),
+        site = next((f for f in frames if f.startswith("dev.paymentrouter.")),
                     "(no application frame: " + category(leaf_type) + ")")
-        app_call_sites[site] += 1
+        app_call_sites[site] += count
 
     def share(counter, limit=top):
         return [[name, count, round(100.0 * count / total, 1)] for name, count in counter.most_common(limit)]
