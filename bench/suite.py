@@ -285,11 +285,11 @@ class Suite:
     def durations(self):
         return (2, 5) if self.quick else (3, 10)
 
-    def warm_up(self, rates=(50, 100)):
+    def warm_up(self, rates=(50, 100), limit=None):
         """Load at gentle rates until the router's JIT compilers have done most of their work: on two cores they
         compete with everything else for a minute or more after start."""
         seconds = 6 if self.quick else 10
-        limit = 60 if self.quick else 150
+        limit = limit or (60 if self.quick else 150)
         started = time.time()
         for rate in rates:
             while True:
@@ -600,7 +600,7 @@ class Suite:
         )
         self.reset_sims()
         self.start_router("router-inflight", env)
-        self.warm_up(rates=(100,))
+        self.warm_up(rates=(100,), limit=30 if self.quick else 45)
         time.sleep(1)
         before_bytes, before_classes = self.tools.live_heap(self.router.pid)
         rss_before = procs.rss_mib(self.router.pid)
@@ -656,7 +656,7 @@ class Suite:
     def jmh(self):
         out = self.out / "jmh.json"
         options = ["-f", "1", "-wi", "2", "-w", "1", "-i", "3", "-r", "1"] if self.quick else \
-            ["-f", "1", "-wi", "3", "-w", "1", "-i", "5", "-r", "1"]
+            ["-f", "1", "-wi", "2", "-w", "1", "-i", "4", "-r", "1"]
         log("JMH: " + " ".join(options))
         with open(self.logs / "jmh.log", "w") as output:
             subprocess.run([self.tools.java, "-cp", self.classpath, "org.openjdk.jmh.Main",
