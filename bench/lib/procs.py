@@ -204,6 +204,9 @@ timezone = 'UTC'
             self._run(self.bindir / "pg_ctl", "-D", self.data, "-l", self.logfile, "-w", "-t", "60", "start",
                       capture=True)
         self.psql("select 1", database="postgres")
+        # Slow statements (e.g. a COMMIT waiting on a slow WAL flush) are logged, to explain latency spikes.
+        self.psql("alter system set log_min_duration_statement = '100ms'", database="postgres")
+        self.psql("select pg_reload_conf()", database="postgres")
 
     def stop(self):
         self._run(self.bindir / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop", check=False, capture=True)
@@ -263,6 +266,47 @@ timezone = 'UTC'
         with open(self.logfile, "rb") as handle:
             handle.seek(offset)
             return handle.read().decode(errors="replace")
+
+    def slow_statements(self, offset):
+        """Statements PostgreSQL logged as slower than log_min_duration_statement since `offset` of its log:
+        (COMMITs, the slowest COMMIT in ms, other statements)."""
+        commits, slowest, others = 0, 0.0, 0
+        for match in re.finditer(r"duration: ([0-9.]+) ms\s+(?:statement|execute [^:]*): (\S+)",
+                                 self.read_log_from(offset)):
+            if match.group(2).upper().startswith("COMMIT"):
+                commits += 1
+                slowest = max(slowest, float(match.group(1)))
+            else:
+                others += 1
+        return commits, slowest, others
+
+    def pgbench_at_rate(self, script, clients, rate, seconds, log_dir, user="router"):
+        """The script at a fixed rate (pgbench -R: Poisson arrivals, latency counted from the scheduled start, so
+        no coordinated omission): the database's own latency distribution at that load."""
+        log_dir.mkdir(parents=True, exist_ok=True)
+        for old in log_dir.glob("pgb*"):
+            old.unlink()
+        threads = min(clients, os.cpu_count() or 2)
+        result = subprocess.run(
+            [str(self.bindir / "pgbench"), "-h", HOST, "-p", str(self.port), "-U", user, "-n", "-M", "prepared",
+             "-c", str(clients), "-j", str(threads), "-T", str(seconds), "-R", str(rate), "-l",
+             f"--log-prefix={log_dir}/pgb", "-f", str(script), self.database], text=True, capture_output=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"pgbench -R failed ({result.returncode}): {result.stdout}\n{result.stderr}")
+        latencies = []
+        for log_file in log_dir.glob("pgb*"):
+            for line in log_file.read_text().splitlines():
+                parts = line.split()
+                if len(parts) >= 7:
+                    latencies.append((int(parts[2]) + int(parts[6])) / 1000.0)
+        latencies.sort()
+
+        def at(p):
+            return round(latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))], 2) if latencies else None
+
+        return {"rate": rate, "clients": clients, "seconds": seconds, "transactions": len(latencies),
+                "p50": at(50), "p90": at(90), "p99": at(99), "p999": at(99.9),
+                "max": round(latencies[-1], 2) if latencies else None}
 
     def pgbench(self, script, clients, seconds, user="router", mode="prepared"):
         """Transactions per second of a custom script, closed loop, `clients` connections."""

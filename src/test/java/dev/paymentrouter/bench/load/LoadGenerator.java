@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
@@ -220,6 +221,12 @@ public final class LoadGenerator {
     final LongAdder notFinal = new LongAdder();
     final LongAdder skipped = new LongAdder();
     final AtomicLong outstanding = new AtomicLong();
+    // Per second of intended send time (from the start of the measured window): answers and worst latency (µs),
+    // to see when a stall happened and line it up with the router's and PostgreSQL's logs.
+    final AtomicLongArray secondCount = new AtomicLongArray(3600);
+    final AtomicLongArray secondMax = new AtomicLongArray(3600);
+    volatile long measureFromNanos;
+    volatile long measureFromEpochMillis;
     final AtomicLong maxOutstandingSeen = new AtomicLong();
     final CountDownLatch outstandingDone = new CountDownLatch(1);
     volatile boolean sending = true;
@@ -265,6 +272,8 @@ public final class LoadGenerator {
 
     /** Sends on schedule until {@code end}; runs on its own thread, which does nothing else. */
     void send(long t0, long measureFrom, long end) {
+      measureFromNanos = measureFrom;
+      measureFromEpochMillis = System.currentTimeMillis() + (measureFrom - System.nanoTime()) / 1_000_000;
       double intervalNanos = 1e9 / rate;
       for (long i = 0; ; i++) {
         long intended = t0 + (long) (i * intervalNanos);
@@ -337,6 +346,7 @@ public final class LoadGenerator {
       long micros = Math.max(1, (System.nanoTime() - intended) / 1000);
       if (measured) {
         all.recordValue(Math.min(micros, HIGHEST_MICROS));
+        second(intended, micros);
         count(httpStatus, Integer.toString(answer.status()));
         if (answer.status() >= 200 && answer.status() < 300) {
           String status = kind.equals("intent") ? first(STATUS, answer.body()) : "charged";
@@ -370,10 +380,17 @@ public final class LoadGenerator {
       long micros = Math.max(1, (System.nanoTime() - intended) / 1000);
       if (measured) {
         all.recordValue(Math.min(micros, HIGHEST_MICROS));
+        second(intended, micros);
         errorCount.increment();
         count(transportErrors, error.getClass().getSimpleName());
       }
       done();
+    }
+
+    private void second(long intended, long micros) {
+      int second = (int) Math.min(3599, Math.max(0, (intended - measureFromNanos) / 1_000_000_000L));
+      secondCount.incrementAndGet(second);
+      secondMax.accumulateAndGet(second, micros, Math::max);
     }
 
     private void done() {
@@ -407,6 +424,11 @@ public final class LoadGenerator {
       node.set("intentStatus", counts(intentStatus));
       node.set("problemCodes", counts(problemCodes));
       node.set("transportErrors", counts(transportErrors));
+      node.put("measureFromEpochMillis", measureFromEpochMillis);
+      ArrayNode timeline = node.putArray("timeline");
+      for (int second = 0; second < 3600 && second < Math.ceil(measureNanos / 1e9); second++) {
+        timeline.addArray().add(second).add(secondCount.get(second)).add(secondMax.get(second) / 1000.0);
+      }
       ObjectNode latency = node.putObject("latencyMs");
       Histogram allHistogram = all.getIntervalHistogram();
       latency.set("all", percentiles(allHistogram));
