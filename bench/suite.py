@@ -371,10 +371,12 @@ class Suite:
         return summary, self.out / "intent.pgbench.sql"
 
     def step_passes(self, result, p99_limit=100.0):
+        """Every request answered 201 with an intent that succeeded (0 ms reliable providers), p99 < 100 ms."""
         stream = result["streams"][0]
         latency = stream["latencyMs"]["all"]
         return (stream["errors"] == 0 and stream["refused"] == 0 and stream["unanswered"] == 0
-                and stream["sent"] > 0 and latency.get("p99", 1e9) < p99_limit)
+                and stream["sent"] > 0 and stream["httpStatus"] == {"201": stream["sent"]}
+                and stream["intentStatus"] == {"succeeded": stream["sent"]} and latency.get("p99", 1e9) < p99_limit)
 
     def throughput(self):
         """Rising constant rates to final status; the database limit of the same SQL; the profile at saturation."""
@@ -388,54 +390,56 @@ class Suite:
         warmup, duration = self.durations()
         ladder = []
         scenario["ladder"] = ladder
+        labels = set()
+
+        def try_rate(rate, what="throughput step"):
+            """One step of the ladder, repeated once if it failed while disturbed from outside (other processes,
+            a stalled WAL flush). Every try has its own idempotency keys: a repeat must not be served replays."""
+            for attempt in (1, 2):
+                label = f"tput-{rate:.0f}"
+                while label in labels:
+                    label += "-again"
+                labels.add(label)
+                log(f"{what} at {rate:.0f}/s" + ("" if attempt == 1 else " (repeat)"))
+                result = self.generate(label, [self.stream("router", rate, f"{label}-{self.run_id}-")],
+                                       warmup, duration)
+                passed = self.step_passes(result)
+                ladder.append(step_row(rate, result, passed) | {"label": label})
+                self.save()
+                self.wait_router_idle()
+                reason = self.disturbed(result)
+                if passed or not reason or attempt == 2:
+                    return passed
+                log(f"  step failed while disturbed ({reason}); repeating it")
+                ladder[-1]["disturbed"] = reason
+                self.wait_for_quiet()
+            return False
+
         best = None
         if self.args.sustainable_rate:
             best = {"rate": self.args.sustainable_rate}
         else:
             rate = self.args.start_rate
             failed_rate = None
-            retried = False
             while rate <= self.args.max_rate:
-                log(f"throughput step at {rate:.0f}/s")
-                result = self.generate(f"tput-{rate:.0f}", [self.stream("router", rate, f"t{rate:.0f}-{self.run_id}-")],
-                                       warmup, duration)
-                passed = self.step_passes(result)
-                ladder.append(step_row(rate, result, passed))
-                self.save()
-                self.wait_router_idle()
-                if passed:
+                if try_rate(rate):
                     best = ladder[-1]
                     if failed_rate:
                         break
                     rate = round(rate * self.args.ladder_factor)
-                    retried = False
-                elif self.disturbed(result) and not retried:
-                    # Failed while disturbed from outside (other processes, a stalled disk flush): once more.
-                    log(f"  step failed while disturbed ({self.disturbed(result)}); repeating it")
-                    ladder[-1]["disturbed"] = self.disturbed(result)
-                    self.wait_for_quiet()
-                    retried = True
                 else:
                     failed_rate = rate
                     if best:
                         break
                     # Not even the first rate held: go down until one does.
                     rate = round(rate / self.args.ladder_factor)
-                    retried = False
                     if rate < 5:
                         break
             if best and failed_rate and not self.quick:
                 # One more step between the last rate that held and the first that did not.
                 rate = round(math.sqrt(best["rate"] * failed_rate))
-                if best["rate"] < rate < failed_rate:
-                    log(f"throughput refinement step at {rate}/s")
-                    result = self.generate(f"tput-{rate}", [self.stream("router", rate, f"t{rate}-{self.run_id}-")],
-                                           warmup, duration)
-                    passed = self.step_passes(result)
-                    ladder.append(step_row(rate, result, passed))
-                    self.wait_router_idle()
-                    if passed:
-                        best = ladder[-1]
+                if best["rate"] < rate < failed_rate and try_rate(rate, "throughput refinement step"):
+                    best = ladder[-1]
         if not best:
             raise RuntimeError("not even the first rate of the ladder held; lower --start-rate")
         sustainable = best["rate"]
@@ -550,7 +554,18 @@ class Suite:
         result = self.generate("overload", [self.stream("router", rate, prefix, expect_final=False,
                                                         maxConnections=10000)], 0, duration, drain=60, sample=sample)
         self.wait_router_idle(timeout=120)
-        time.sleep(1)
+        # Intents whose process gave up on a storage error stay open until their lease runs out and the sentinel
+        # takes them over: wait for that (bounded), and say how long it took.
+        settle_started = time.time()
+        open_left = None
+        while time.time() - settle_started < 150:
+            open_left = int(self.pg.psql(f"select count(*) from payment_intents where idempotency_key like "
+                                         f"'{prefix}%' and status in ('pending', 'processing')"))
+            if open_left == 0:
+                break
+            time.sleep(2)
+        settle_seconds = round(time.time() - settle_started)
+        log(f"  {open_left} overload intents still open {settle_seconds} s after the load")
         stream = result["streams"][0]
         rows = dict(line.split("|") for line in self.pg.psql(
             f"select status, count(*) from payment_intents where idempotency_key like '{prefix}%' group by status")
@@ -562,7 +577,8 @@ class Suite:
         heap_values = [v for _, v in heap if v is not None]
         scenario = {"rate": rate, "sustainableRate": sustainable, "durationSeconds": duration,
                     "router": stream_row(stream), "stored": stored, "storedByStatus": rows, "final": final,
-                    "created201": created, "lost": max(0, created - final),
+                    "created201": created, "lost": max(0, created - final), "openAfterLoad": open_left,
+                    "secondsUntilAllFinal": settle_seconds if open_left == 0 else None,
                     "storedWithout201": stored - created,
                     "heapUsedMiB": {"max": round(max(heap_values) / 2**20, 1) if heap_values else None,
                                     "series": [(t, round(v / 2**20, 1) if v else None) for t, v in heap]},
@@ -671,8 +687,15 @@ class Suite:
         rss_after = procs.rss_mib(self.router.pid)
         log(f"  in flight: {active} intents active, {provider_in_flight} provider calls in flight")
         in_flight = active or 0
-        top = sorted(((after_classes.get(c, 0) - before_classes.get(c, 0), c) for c in after_classes),
-                     reverse=True)[:25]
+        delta = {c.split(" (java.base@")[0]: after_classes.get(c, 0) - before_classes.get(c, 0)
+                 for c in after_classes}
+        (self.out / "inflight-heap-delta.json").write_text(json.dumps(
+            dict(sorted(delta.items(), key=lambda kv: -kv[1])), indent=1))
+        top = sorted(((b, c) for c, b in delta.items()), reverse=True)[:25]
+        by_library = {}
+        for name, size in delta.items():
+            library = heap_library(name)
+            by_library[library] = by_library.get(library, 0) + size
         log(f"waiting for the {count} intents to finish")
         try:
             wait_until(lambda: self.count_final(prefix) >= result["streams"][0]["httpStatus"].get("201", 0),
@@ -692,8 +715,9 @@ class Suite:
             "heapPerInFlightBytes": round((after_bytes - before_bytes) / in_flight) if in_flight else None,
             "rssBeforeMiB": round(rss_before, 1), "rssPeakMiB": round(rss_after, 1),
             "rssPerInFlightKiB": round((rss_after - rss_before) * 1024 / in_flight, 2) if in_flight else None,
-            "topClassesBytesPerInFlight": [[c.split(" (java.base@")[0], round(b / in_flight, 1)]
-                                           for b, c in top if in_flight],
+            "topClassesBytesPerInFlight": [[c, round(b / in_flight, 1)] for b, c in top if in_flight],
+            "bytesPerInFlightByLibrary": [[k, round(v / in_flight, 1)] for k, v in
+                                          sorted(by_library.items(), key=lambda kv: -kv[1]) if in_flight],
             "router": stream_row(stream), "finalByStatus": rows,
             "errors": stream["errors"] + stream["refused"] + sum(v for k, v in rows.items()
                                                                  if k not in ("succeeded",)),
@@ -732,7 +756,8 @@ class Suite:
     # ------------------------------------------------------------ the run
 
     def run(self):
-        chosen = [s for s in self.args.only.split(",") if s] or ["throughput", "overhead", "overload", "isolation",
+        # Overload after isolation: its aftermath (intents recovered by the sentinel) must not disturb the others.
+        chosen = [s for s in self.args.only.split(",") if s] or ["throughput", "overhead", "isolation", "overload",
                                                                   "inflight", "jmh"]
         started = time.time()
         try:
@@ -800,6 +825,19 @@ def step_row(rate, result, passed):
     row["slowCommits"] = result["db"]["slowCommits"]
     row["slowestCommitMs"] = result["db"]["slowestCommitMs"]
     return row
+
+
+def heap_library(class_name):
+    """Which part of the stack a heap class belongs to (arrays and JDK collections count as "JDK")."""
+    name = class_name.lstrip("[").lstrip("L") if class_name.startswith("[L") else class_name
+    for prefix, library in (("dev.paymentrouter.", "application"), ("reactor.netty.", "Reactor Netty"),
+                            ("io.netty.", "Netty"), ("reactor.core.", "Reactor core"),
+                            ("org.springframework.", "Spring"), ("io.micrometer.", "Micrometer"),
+                            ("io.r2dbc.", "R2DBC"), ("tools.jackson.", "Jackson"),
+                            ("io.github.resilience4j.", "Resilience4j"), ("io.github.bucket4j.", "Bucket4j")):
+        if name.startswith(prefix):
+            return library
+    return "JDK (strings, arrays, collections, ...)"
 
 
 def machine():

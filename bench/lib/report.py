@@ -461,6 +461,12 @@ def markdown(results, chart_name, notes):
             ["errors", f["errors"]],
         ]))
         add("")
+        if f.get("bytesPerInFlightByLibrary"):
+            add("The extra live heap per in-flight intent by the library its classes belong to:")
+            add("")
+            add(table(["library", "bytes per in-flight intent"],
+                      [[k, fmt(b, 0)] for k, b in f["bytesPerInFlightByLibrary"] if abs(b) >= 1]))
+            add("")
         add("What the extra live heap is made of, per in-flight intent (largest classes):")
         add("")
         add(table(["class", "bytes per in-flight intent"],
@@ -511,6 +517,10 @@ def markdown(results, chart_name, notes):
             ["201 answers / final in the database / lost", f"{fmt(v['created201'], 0)} / {fmt(v['final'], 0)} / "
                                                            f"{v['lost']}"],
             ["stored without a 201 (client gave up or timed out)", fmt(v["storedWithout201"], 0)],
+            ["time until every stored intent was final", (f"{v['secondsUntilAllFinal']} s after the load (intents "
+                                                          "left open by storage errors are taken over by the "
+                                                          "sentinel when their lease runs out)")
+             if v.get("secondsUntilAllFinal") is not None else f"{v.get('openAfterLoad')} still open"],
             ["router heap used, max while overloaded", f"{fmt(v['heapUsedMiB']['max'])} MiB (of 2,048)"],
             ["router RSS, max", f"{fmt(v['routerRssMiB']['max'])} MiB"],
             ["CPU " + CORES_HEADER.split(": ")[1], cores(v["cpu"])],
