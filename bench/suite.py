@@ -475,6 +475,7 @@ class Suite:
         # The database limit: exactly that SQL, closed loop, at the router's concurrency.
         seconds = 5 if self.quick else 10
         limits = {}
+        scenario["databaseLimit"] = limits
         for clients in sorted({1, self.args.db_pool}):
             log(f"pgbench: one intent's SQL, {clients} clients, {seconds} s")
             limits[str(clients)] = self.pg.pgbench(script, clients, seconds)

@@ -1,6 +1,7 @@
 """What SQL one intent costs, read from PostgreSQL's statement log (log_statement = all) of a short run where
 intents are created one after the other, and the pgbench script that replays exactly that SQL."""
 
+import json
 import re
 
 ENTRY = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \w+) \[(\d+)\] (\S*?)@?(\S*) ?(LOG|DETAIL|ERROR|STATEMENT"
@@ -100,7 +101,8 @@ def summarize(statements):
             writing_commits += 1 if tx_writes else 0
             in_tx = False
             continue
-        is_write = head in ("INSERT", "UPDATE", "DELETE")
+        is_write = head in ("INSERT", "UPDATE", "DELETE") or (
+            head == "WITH" and re.search(r"\b(insert|update|delete)\b", sql, re.I) is not None)
         if is_write:
             writes += 1
         else:
@@ -114,8 +116,27 @@ def summarize(statements):
             "durableCommits": writing_commits + autocommit_writes}
 
 
+TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d(:?\d\d)?|Z)?$")
+
+
 def _literal(value):
-    return "NULL" if value is None else "'" + value.replace("'", "''") + "'"
+    """The value as SQL. The log does not say which type the driver bound it with, and an untyped literal is
+    typed by its context, which a VALUES list in a SELECT (data-modifying CTEs) turns into text: numbers go in
+    bare, timestamps and JSON with a cast."""
+    if value is None:
+        return "NULL"
+    if re.fullmatch(r"-?\d{1,18}", value):
+        return value
+    quoted = "'" + value.replace("'", "''") + "'"
+    if TIMESTAMP.match(value):
+        return quoted + "::timestamptz"
+    if value.lstrip().startswith(("{", "[")):
+        try:
+            json.loads(value)
+            return quoted + "::jsonb"
+        except ValueError:
+            pass
+    return quoted
 
 
 def pgbench_script(statements, unique_values):
