@@ -1,0 +1,872 @@
+#!/usr/bin/env python3
+"""The payment-router benchmark suite. Started by bench/run.sh after the build; see docs/benchmarks.md.
+
+Everything runs on this machine and binds to 127.0.0.1: a PostgreSQL cluster of its own (durable commits), the
+provider simulators (one JVM, three providers), the router as a separate JVM from the packaged jar, and the
+open-model load generator (dev.paymentrouter.bench.load.LoadGenerator). Each scenario runs side by side with its
+baseline in the same run, so that ratios survive a noisy machine. Raw results go to target/bench/; the report to
+docs/benchmarks.md and docs/benchmarks-latency.svg (or target/bench/ for --quick runs)."""
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "lib"))
+
+import procs  # noqa: E402
+import profile  # noqa: E402
+import report  # noqa: E402
+import sqlcapture  # noqa: E402
+from procs import HOST, http, log, wait_until  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = ROOT / "target" / "bench"
+API_KEY = "sk_benchmarkRouterKey0123456789"
+PROVIDERS = ["alpha", "beta", "gamma"]
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="short steps and fewer of them (about 5 minutes)")
+    parser.add_argument("--only", default="", help="comma-separated scenarios: throughput,overhead,overload,"
+                                                   "isolation,inflight,jmh (default: all)")
+    parser.add_argument("--java-home", default=os.environ.get("JAVA_HOME", ""))
+    parser.add_argument("--jar", default="", help="the router jar to measure (default: target/payment-router-*.jar)")
+    parser.add_argument("--pg-bin", default="/usr/lib/postgresql/15/bin")
+    parser.add_argument("--pg-port", type=int, default=55432)
+    parser.add_argument("--router-port", type=int, default=18080)
+    parser.add_argument("--sim-port", type=int, default=19101, help="first of three consecutive ports")
+    parser.add_argument("--db-pool", type=int, default=32, help="router R2DBC pool size (= pgbench clients)")
+    parser.add_argument("--start-rate", type=float, default=100, help="first rate of the throughput ladder")
+    parser.add_argument("--ladder-factor", type=float, default=1.3)
+    parser.add_argument("--max-rate", type=float, default=6000)
+    parser.add_argument("--sustainable-rate", type=float, default=0,
+                        help="skip the ladder and take this rate as the highest sustainable one")
+    parser.add_argument("--overhead-rate", type=float, default=0, help="default: half the sustainable rate")
+    parser.add_argument("--inflight", type=int, default=5000, help="intents in flight in the many-in-flight run")
+    parser.add_argument("--inflight-rate", type=float, default=0,
+                        help="their creation rate (default 2 x the sustainable rate, 150..600/s)")
+    parser.add_argument("--docs", action="store_true", help="write docs/ even for a --quick run")
+    parser.add_argument("--no-docs", action="store_true", help="write the report to target/bench only")
+    parser.add_argument("--keep-pg", action="store_true", help="leave PostgreSQL running at the end")
+    return parser.parse_args()
+
+
+class Suite:
+
+    def __init__(self, args):
+        self.args = args
+        self.quick = args.quick
+        self.tools = procs.Tools(args.java_home)
+        self.run_id = time.strftime("%Y%m%d-%H%M%S")
+        self.out = TARGET / "results" / self.run_id
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.logs = self.out / "logs"
+        self.logs.mkdir(exist_ok=True)
+        (TARGET / "results" / "latest").unlink(missing_ok=True)
+        (TARGET / "results" / "latest").symlink_to(self.run_id)
+        self.jar = self._jar()
+        self.classpath = (ROOT / "target" / "test-classes").as_posix() + ":" + (
+            ROOT / "target" / "classes").as_posix() + ":" + (TARGET / "classpath.txt").read_text().strip()
+        self.pg = procs.Postgres(args.pg_bin, TARGET / "pg", args.pg_port, "payment_router_bench")
+        self.simulator = None
+        self.router = None
+        self.generator = None
+        self.results = {"runId": self.run_id, "quick": self.quick, "machine": machine(), "scenarios": {},
+                        "settings": {"dbPool": args.db_pool}}
+        self.step = 0
+
+    # ------------------------------------------------------------ plumbing
+
+    def _jar(self):
+        jars = sorted(p for p in (ROOT / "target").glob("payment-router-*.jar") if not p.name.endswith("-plain.jar"))
+        if self.args.jar:
+            jars = [Path(self.args.jar)]
+        if not jars:
+            raise SystemExit("no target/payment-router-*.jar: run bench/run.sh (it builds first)")
+        # The benchmark runs a copy under a name of its own: on a shared machine, commands that clean up other runs
+        # of the application by its jar's name (pkill -f payment-router) must not stop the benchmark's processes.
+        copy = TARGET / "app" / "bench-app.jar"
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(jars[-1], copy)
+        return copy
+
+    def save(self):
+        (self.out / "results.json").write_text(json.dumps(self.results, indent=2))
+
+    def sim_url(self, provider):
+        return f"http://{HOST}:{self.args.sim_port + PROVIDERS.index(provider)}"
+
+    @property
+    def router_url(self):
+        return f"http://{HOST}:{self.args.router_port}"
+
+    def start_simulators(self):
+        env = {"SIMULATOR_NAMES": ",".join(PROVIDERS), "SIMULATOR_HOST": HOST, "SIMULATOR_PORT": self.args.sim_port,
+               "SIMULATOR_LATENCY_MS": 0}
+        self.simulator = procs.JavaProcess("simulators", [self.tools.java, "-Xms1g", "-Xmx2g", "-jar", str(self.jar),
+                                                          "simulator"], env, self.logs / "simulators.log")
+        for provider in PROVIDERS:
+            wait_until(lambda p=provider: http("GET", self.sim_url(p) + "/_sim/config")[0] == 200, 60,
+                       what=f"simulator {provider}")
+
+    def configure_sim(self, provider, **behaviour):
+        status, text = http("PUT", self.sim_url(provider) + "/_sim/config", behaviour)
+        if status != 200:
+            raise RuntimeError(f"simulator {provider}: {status} {text}")
+
+    def reset_sims(self):
+        for provider in PROVIDERS:
+            self.configure_sim(provider, latencyMs=0, latencyJitterMs=0, errorRate=0.0, unavailableRate=0.0,
+                               available=True)
+            http("POST", self.sim_url(provider) + "/_sim/reset")
+
+    def router_env(self, **overrides):
+        a = self.args
+        env = {
+            "SPRING_R2DBC_URL": f"r2dbc:postgresql://{HOST}:{a.pg_port}/{self.pg.database}",
+            "SPRING_R2DBC_USERNAME": "router",
+            "SPRING_R2DBC_PASSWORD": "router",
+            "SPRING_R2DBC_POOL_MAXSIZE": a.db_pool,
+            "SPRING_R2DBC_POOL_INITIALSIZE": a.db_pool,
+            "SERVER_ADDRESS": HOST,
+            "SERVER_PORT": a.router_port,
+            "PAYMENTROUTER_DEMOMERCHANT_ENABLED": "true",
+            "PAYMENTROUTER_DEMOMERCHANT_APIKEY": API_KEY,
+            "PAYMENTROUTER_ROUTING_DEFAULT": ",".join(PROVIDERS),
+            # Intents with metadata lane=sick go to gamma only: the isolation scenario's sick lane.
+            "PAYMENTROUTER_ROUTING_RULES_0_NAME": "sick",
+            "PAYMENTROUTER_ROUTING_RULES_0_WHEN_METADATA_LANE": "sick",
+            "PAYMENTROUTER_ROUTING_RULES_0_THEN_PROVIDER": "gamma",
+        }
+        for provider in PROVIDERS:
+            prefix = f"PAYMENTROUTER_PROVIDERS_{provider.upper()}_"
+            env[prefix + "BASEURL"] = self.sim_url(provider)
+            env[prefix + "RATELIMIT_PERMITSPERSECOND"] = 100000
+            env[prefix + "RATELIMIT_BURST"] = 100000
+            env[prefix + "POOL_CONCURRENCY"] = 512
+            env[prefix + "POOL_QUEUECAPACITY"] = 4096
+        env.update({k: str(v) for k, v in overrides.items()})
+        return env
+
+    def start_router(self, name, env, heap="2g"):
+        # Reactive stacks are deep: JFR keeps 512 frames so that samples still reach the application frames.
+        command = [self.tools.java, f"-Xms{heap}", f"-Xmx{heap}", "-XX:FlightRecorderOptions=stackdepth=512",
+                   "-XX:+UnlockDiagnosticVMOptions",
+                   "-XX:+DebugNonSafepoints",
+                   # GC pauses and safepoints with wall-clock times, to line up with the generator's timeline.
+                   f"-Xlog:gc,safepoint:file={self.logs / (name + '-gc.log')}:time,uptime,level,tags",
+                   "-jar", str(self.jar)]
+        self.router = procs.JavaProcess(name, command, env, self.logs / f"{name}.log")
+        wait_until(lambda: http("GET", self.router_url + "/actuator/health/readiness")[0] == 200, 120,
+                   interval=0.5, what="router readiness")
+        (self.out / f"{name}.env.json").write_text(json.dumps(env, indent=2))
+        log(f"router {name} ready (pid {self.router.pid})")
+
+    def stop_router(self):
+        if self.router:
+            self.router.stop()
+            self.router = None
+
+    def router_metric(self, name):
+        status, text = http("GET", f"{self.router_url}/actuator/metrics/{name}", timeout=3)
+        if status != 200:
+            return None
+        return json.loads(text)["measurements"][0]["value"]
+
+    def wait_router_idle(self, timeout=60):
+        try:
+            wait_until(lambda: self.router_metric("payment_router.intents.active") == 0, timeout, interval=0.5,
+                       what="router idle")
+        except TimeoutError as error:
+            log(f"warning: {error} (active={self.router_metric('payment_router.intents.active')})")
+
+    def cpu_meter(self):
+        def of(process):
+            return process.cpu_seconds if process else (lambda: 0.0)
+
+        def router_part(kind):
+            return lambda: procs.thread_cpu_seconds(self.router.pid)[kind] if self.router else 0.0
+
+        return procs.CpuMeter({"router": of(self.router), "simulators": of(self.simulator),
+                               "postgres": self.pg.cpu_seconds, "generator": of(self.generator),
+                               "_routerJit": router_part("jit"), "_routerGc": router_part("gc")})
+
+    def stream(self, name, rate, key_prefix, kind="intent", wait=10, lane="main", expect_final=True, **extra):
+        spec = {"name": name, "kind": kind, "rate": rate, "keyPrefix": key_prefix, "expectFinal": expect_final,
+                "timeoutSeconds": 30, "maxConnections": 6000}
+        if kind == "intent":
+            spec.update({"url": self.router_url + "/v1/payment-intents", "apiKey": API_KEY, "waitSeconds": wait,
+                         "lane": lane})
+        else:
+            spec.update({"url": self.sim_url(extra.pop("provider", "alpha")) + "/v1/charges", "expectFinal": False})
+        spec.update(extra)
+        return spec
+
+    def generate(self, label, streams, warmup, duration, drain=40, sample=None):
+        """Runs one plan on the load generator; returns its result with CPU, database and sampled figures."""
+        self.step += 1
+        plan = {"label": label, "warmupSeconds": warmup, "durationSeconds": duration, "drainSeconds": drain,
+                "streams": streams}
+        plan_file = self.out / f"{label}.plan.json"
+        result_file = self.out / f"{label}.json"
+        plan_file.write_text(json.dumps(plan, indent=2))
+        if self.generator is None:
+            self.generator = procs.Generator(self.tools.java, self.classpath, self.logs / "generator.log")
+        meter = self.cpu_meter()
+        db_before = self.pg.counters()
+        pg_log_offset = self.pg.log_size()
+        samples = {"activeBackends": [], "routerRssMiB": [], "t": []}
+        cpu_before = cpu_after = None
+        outcome = None
+        self.generator.submit(plan_file, result_file)
+        started = time.time()
+        give_up = time.time() + warmup + duration + drain + 60
+        while outcome is None:
+            if time.time() > give_up:
+                raise TimeoutError(f"load generator: no result for {label}")
+            for process in (self.router, self.simulator):
+                if process and not process.alive():
+                    raise RuntimeError(f"{process.name} exited with {process.process.returncode} during {label} "
+                                       f"(see {process.logfile})")
+            line = self.generator.poll_line()
+            while line is not None:
+                # The generator says when its measured window starts and when its sending ends.
+                if line == "phase measure":
+                    cpu_before = meter.sample()
+                    started = time.time()
+                elif line == "phase drain" and cpu_after is None:
+                    cpu_after = meter.sample()
+                elif line.startswith(("done ", "failed ")) or line == "exited":
+                    outcome = line
+                    break
+                line = self.generator.poll_line()
+            if outcome is None and cpu_before is not None and cpu_after is None:
+                try:
+                    samples["activeBackends"].append(self.pg.active_backends())
+                except subprocess.CalledProcessError:
+                    pass
+                if self.router:
+                    samples["routerRssMiB"].append(round(procs.rss_mib(self.router.pid), 1))
+                samples["t"].append(round(time.time() - started, 2))
+            if outcome is None and sample:
+                sample(time.time() - started)
+            if outcome is None:
+                time.sleep(0.25)
+        if cpu_before is None:
+            cpu_before = meter.sample()
+        if cpu_after is None:
+            cpu_after = meter.sample()
+        if not outcome.startswith("done") or not result_file.exists():
+            raise RuntimeError(f"load generator failed for {label}: {outcome} (see {self.logs}/generator.log)")
+        result = json.loads(result_file.read_text())
+        db_after = self.pg.counters()
+        cpu = procs.CpuMeter.delta(cpu_before, cpu_after)
+        result["cpu"] = cpu
+        result["db"] = {k: db_after[k] - db_before[k] for k in db_before}
+        slow_commits, slowest_commit, slow_other = self.pg.slow_statements(pg_log_offset)
+        result["db"].update({"slowCommits": slow_commits, "slowestCommitMs": slowest_commit,
+                             "slowOtherStatements": slow_other})
+        backends = samples["activeBackends"]
+        result["activeBackends"] = {"mean": round(sum(backends) / len(backends), 2) if backends else None,
+                                    "max": max(backends) if backends else None}
+        result["routerRssMiB"] = {"max": max(samples["routerRssMiB"], default=None),
+                                  "series": samples["routerRssMiB"]}
+        for stream in result["streams"]:
+            all_latency = stream["latencyMs"]["all"]
+            log(f"  {label}/{stream['name']}: offered {stream['offeredRate']:.0f}/s sent {stream['sent']} "
+                f"ok {stream['ok']} refused {stream['refused']} errors {stream['errors']} "
+                f"p50 {all_latency.get('p50', 0):.1f} p99 {all_latency.get('p99', 0):.1f} "
+                f"max {all_latency.get('max', 0):.1f} ms lag {stream['maxSendLagMs']:.1f} ms")
+        log(f"  cpu: {cpu}")
+        if slow_commits:
+            log(f"  PostgreSQL: {slow_commits} COMMITs took over 100 ms (slowest {slowest_commit:.0f} ms)")
+        return result
+
+    @staticmethod
+    def disturbed(result):
+        """Why a measurement may not show the system under test alone: CPU taken by other processes, or a
+        PostgreSQL WAL flush that stalled (a COMMIT over 100 ms: the disk, not the router)."""
+        reasons = []
+        if result["cpu"]["othersCores"] > 0.25:
+            reasons.append(f"{result['cpu']['othersCores']:.2f} cores used outside the suite")
+        if result["db"]["slowCommits"]:
+            reasons.append(f"{result['db']['slowCommits']} COMMITs over 100 ms (slowest "
+                           f"{result['db']['slowestCommitMs']:.0f} ms)")
+        return "; ".join(reasons)
+
+    # ------------------------------------------------------------ scenarios
+
+    def durations(self):
+        return (2, 5) if self.quick else (3, 10)
+
+    def warm_up(self, rates=(50, 100), limit=None):
+        """Load at gentle rates until the router's JIT compilers have done most of their work: on two cores they
+        compete with everything else for a minute or more after start."""
+        seconds = 6 if self.quick else 10
+        limit = limit or (60 if self.quick else 150)
+        started = time.time()
+        for rate in rates:
+            while True:
+                log(f"warming up the router: {rate}/s for {seconds} s")
+                result = self.generate(f"warmup-{self.step}", [self.stream(
+                    "router", rate, f"warm-{self.run_id}-{self.step}-", expect_final=False)], 0, seconds)
+                self.wait_router_idle()
+                jit = result["cpu"].get("routerJitCores", 0)
+                if jit < 0.1 or time.time() - started > limit:
+                    break
+                log(f"  the router's JIT compilers still used {jit:.2f} cores")
+        self.results.setdefault("warmUpSeconds", []).append(round(time.time() - started))
+
+    def wait_for_quiet(self, limit=0.25, timeout=120):
+        """Waits (up to `timeout`) until processes outside the suite use less than `limit` cores; returns their
+        use. On a shared machine other builds come and go: better to measure between them."""
+        deadline = time.time() + timeout
+        while True:
+            meter = self.cpu_meter()
+            before = meter.sample()
+            time.sleep(2)
+            others = procs.CpuMeter.delta(before, meter.sample())["othersCores"]
+            if others < limit or time.time() > deadline:
+                if others >= limit:
+                    log(f"  still {others:.2f} cores used outside the suite; measuring anyway")
+                return others
+            log(f"  {others:.2f} cores used outside the suite; waiting for quiet")
+            time.sleep(3)
+
+    def capture_sql(self):
+        """The SQL one intent costs, from PostgreSQL's statement log; the pgbench script that replays it."""
+        log("capturing the SQL of one intent (log_statement = all)")
+        offset = self.pg.log_size()
+        self.pg.set_statement_logging(True)
+        time.sleep(0.5)
+        prefix = f"sqlcap-{self.run_id}-"
+        try:
+            self.generate("sqlcapture", [self.stream("router", 4, prefix)], 0, 3)
+            time.sleep(0.5)
+        finally:
+            self.pg.set_statement_logging(False)
+        statements = sqlcapture.parse(self.pg.read_log_from(offset))
+        rows = self.pg.psql(f"select id, idempotency_key from payment_intents where idempotency_key like '{prefix}%'"
+                            " order by created_at").splitlines()
+        intent_id, key = rows[len(rows) // 2].split("|")
+        mine = sqlcapture.one_intent(statements, intent_id)
+        summary = sqlcapture.summarize(mine)
+        script = sqlcapture.pgbench_script(mine, [intent_id, key])
+        (self.out / "intent.pgbench.sql").write_text(script)
+        (self.out / "intent-statements.sql").write_text(
+            "\n".join(f"-- backend {pid}\n{sql};  -- {json.dumps(params)}" for pid, sql, params in mine) + "\n")
+        summary["sql"] = [" ".join(sql.split()) for _, sql, _ in mine]
+        log(f"  one intent: {summary['statements']} statements, {summary['transactions']} transactions, "
+            f"{summary['durableCommits']} durable commits")
+        return summary, self.out / "intent.pgbench.sql"
+
+    def step_passes(self, result, p99_limit=100.0):
+        """Every request answered 201 with an intent that succeeded (0 ms reliable providers), p99 < 100 ms."""
+        stream = result["streams"][0]
+        latency = stream["latencyMs"]["all"]
+        return (stream["errors"] == 0 and stream["refused"] == 0 and stream["unanswered"] == 0
+                and stream["sent"] > 0 and stream["httpStatus"] == {"201": stream["sent"]}
+                and stream["intentStatus"] == {"succeeded": stream["sent"]} and latency.get("p99", 1e9) < p99_limit)
+
+    def throughput(self):
+        """Rising constant rates to final status; the database limit of the same SQL; the profile at saturation."""
+        scenario = {}
+        self.results["scenarios"]["throughput"] = scenario
+        self.reset_sims()
+        self.warm_up()
+        summary, script = self.capture_sql()
+        scenario["sqlPerIntent"] = summary
+        self.save()
+        warmup, duration = self.durations()
+        ladder = []
+        scenario["ladder"] = ladder
+        labels = set()
+
+        def try_rate(rate, what="throughput step"):
+            """One step of the ladder, repeated once if it failed while disturbed from outside (other processes,
+            a stalled WAL flush). Every try has its own idempotency keys: a repeat must not be served replays."""
+            for attempt in (1, 2):
+                label = f"tput-{rate:.0f}"
+                while label in labels:
+                    label += "-again"
+                labels.add(label)
+                log(f"{what} at {rate:.0f}/s" + ("" if attempt == 1 else " (repeat)"))
+                result = self.generate(label, [self.stream("router", rate, f"{label}-{self.run_id}-")],
+                                       warmup, duration)
+                passed = self.step_passes(result)
+                ladder.append(step_row(rate, result, passed) | {"label": label})
+                self.save()
+                self.wait_router_idle()
+                reason = self.disturbed(result)
+                if passed or not reason or attempt == 2:
+                    return passed
+                log(f"  step failed while disturbed ({reason}); repeating it")
+                ladder[-1]["disturbed"] = reason
+                self.wait_for_quiet()
+            return False
+
+        best = None
+        if self.args.sustainable_rate:
+            best = {"rate": self.args.sustainable_rate}
+        else:
+            rate = self.args.start_rate
+            failed_rate = None
+            while rate <= self.args.max_rate:
+                if try_rate(rate):
+                    best = ladder[-1]
+                    if failed_rate:
+                        break
+                    rate = round(rate * self.args.ladder_factor)
+                else:
+                    failed_rate = rate
+                    if best:
+                        break
+                    # Not even the first rate held: go down until one does.
+                    rate = round(rate / self.args.ladder_factor)
+                    if rate < 5:
+                        break
+            if best and failed_rate and not self.quick:
+                # One more step between the last rate that held and the first that did not.
+                rate = round(math.sqrt(best["rate"] * failed_rate))
+                if best["rate"] < rate < failed_rate and try_rate(rate, "throughput refinement step"):
+                    best = ladder[-1]
+        if not best:
+            raise RuntimeError("not even the first rate of the ladder held; lower --start-rate")
+        sustainable = best["rate"]
+        scenario["sustainableRate"] = sustainable
+        scenario["atSustainable"] = best
+        log(f"highest sustainable rate: {sustainable:.0f}/s")
+        self.results["sustainableRate"] = sustainable
+
+        half = round(sustainable / 2)
+        log(f"half of it: {half}/s")
+        result = self.generate(f"tput-half-{half}", [self.stream("router", half, f"h{half}-{self.run_id}-")],
+                               warmup, duration)
+        scenario["atHalf"] = step_row(half, result, self.step_passes(result))
+        self.wait_router_idle()
+        self.save()
+
+        # The profile at the saturation point: the same rate again, with JFR recording.
+        jfr_file = self.out / "saturation.jfr"
+        log(f"profiling at {sustainable:.0f}/s with JFR")
+        # JDK 25's CPU-time sampler (JEP 509) sees native code and system calls too; ExecutionSample is the fallback.
+        self.tools.jcmd_run(self.router.pid, "JFR.start", "name=saturation", "settings=profile",
+                            f"filename={jfr_file}", "jdk.CPUTimeSample#enabled=true",
+                            "jdk.CPUTimeSample#throttle=2ms")
+        result = self.generate(f"tput-profile-{sustainable:.0f}",
+                               [self.stream("router", sustainable, f"p{sustainable:.0f}-{self.run_id}-")],
+                               warmup, duration + (0 if self.quick else 5))
+        self.tools.jcmd_run(self.router.pid, "JFR.stop", "name=saturation")
+        scenario["profileStep"] = step_row(sustainable, result, self.step_passes(result))
+        scenario["profile"] = profile.analyse(self.tools, jfr_file, self.out, self.classpath)
+        self.wait_router_idle()
+        self.save()
+
+        # The database limit: exactly that SQL, closed loop, at the router's concurrency.
+        seconds = 5 if self.quick else 10
+        limits = {}
+        scenario["databaseLimit"] = limits
+        for clients in sorted({1, self.args.db_pool}):
+            log(f"pgbench: one intent's SQL, {clients} clients, {seconds} s")
+            limits[str(clients)] = self.pg.pgbench(script, clients, seconds)
+            log(f"  {limits[str(clients)]['tps']:.0f} intents/s")
+        observed = best.get("activeBackendsMean")
+        if observed and round(observed) not in (1, self.args.db_pool) and round(observed) >= 1:
+            clients = int(round(observed))
+            log(f"pgbench: one intent's SQL at the router's observed concurrency, {clients} clients")
+            limits[str(clients)] = self.pg.pgbench(script, clients, seconds)
+            log(f"  {limits[str(clients)]['tps']:.0f} intents/s")
+        scenario["databaseLimit"] = limits
+        log(f"pgbench: one intent's SQL at {sustainable:.0f}/s (-R), {self.args.db_pool} clients: the database's own "
+            "latency at the router's rate")
+        scenario["databaseAtRate"] = self.pg.pgbench_at_rate(script, self.args.db_pool, sustainable, seconds,
+                                                             self.out / "pgbench-rate")
+        log(f"  p50 {scenario['databaseAtRate']['p50']} p99 {scenario['databaseAtRate']['p99']} "
+            f"max {scenario['databaseAtRate']['max']} ms")
+        limit = limits[str(self.args.db_pool)]["tps"]
+        scenario["limitRatio"] = round(sustainable / limit, 3)
+        # The machine's own calibration, as in the issue: single-row inserts with 1 and 16 clients.
+        self.pg.psql("create table if not exists bench_insert (id bigserial primary key, v int not null, "
+                     "at timestamptz not null default now())", user="router")
+        calibration = self.out / "single-insert.pgbench.sql"
+        calibration.write_text("\\set v random(1, 1000000)\ninsert into bench_insert (v) values (:v);\n")
+        scenario["singleInsert"] = {}
+        for clients in (1, 16):
+            log(f"pgbench: single-row insert, {clients} clients")
+            scenario["singleInsert"][str(clients)] = self.pg.pgbench(calibration, clients, seconds)
+            log(f"  {scenario['singleInsert'][str(clients)]['tps']:.0f} inserts/s")
+        self.save()
+
+    def overhead(self):
+        """Router p99 minus the provider's own p99, both measured by the same generator at the same time."""
+        sustainable = self.results.get("sustainableRate") or self.args.sustainable_rate or 400
+        rate = self.args.overhead_rate or round(sustainable / 2)
+        warmup, duration = self.durations()
+        self.reset_sims()
+        for provider in PROVIDERS:
+            self.configure_sim(provider, latencyMs=200)
+        log(f"overhead: 200 ms simulator, router and direct at {rate}/s each")
+        disturbed = None
+        for attempt in (1, 2):
+            result = self.generate("overhead" + ("" if attempt == 1 else "-again"), [
+                self.stream("router", rate, f"o{rate}-{attempt}-{self.run_id}-"),
+                self.stream("direct", rate, f"d{rate}-{attempt}-{self.run_id}-", kind="charge", provider="alpha")],
+                warmup + 2, duration + (0 if self.quick else 5))
+            disturbed = self.disturbed(result)
+            if not disturbed or attempt == 2:
+                break
+            log(f"  disturbed ({disturbed}); repeating it")
+            self.wait_for_quiet()
+        self.reset_sims()
+        self.wait_router_idle()
+        router, direct = result["streams"]
+        scenario = {"rate": rate, "providerLatencyMs": 200, "router": stream_row(router), "direct": stream_row(direct),
+                    "cpu": result["cpu"], "slowCommits": result["db"]["slowCommits"],
+                    "slowestCommitMs": result["db"]["slowestCommitMs"], "attempts": attempt}
+        for p in ("p50", "p90", "p99", "p999"):
+            scenario[f"overhead_{p}"] = round(router["latencyMs"]["all"][p] - direct["latencyMs"]["all"][p], 2)
+        self.results["scenarios"]["overhead"] = scenario
+        self.save()
+
+    def overload(self):
+        """Three times the sustainable rate: fast refusals, bounded memory, every 201 reaching a final state."""
+        sustainable = self.results.get("sustainableRate") or self.args.sustainable_rate or 400
+        rate = round(3 * sustainable)
+        duration = 8 if self.quick else 15
+        prefix = f"ovl-{self.run_id}-"
+        self.reset_sims()
+        heap = []
+
+        def sample(elapsed):
+            if int(elapsed * 4) % 4 == 0:
+                heap.append((round(elapsed, 1), self.router_metric("jvm.memory.used?tag=area:heap")))
+
+        log(f"overload: {rate}/s (3 x {sustainable:.0f}) for {duration} s")
+        result = self.generate("overload", [self.stream("router", rate, prefix, expect_final=False,
+                                                        maxConnections=10000)], 0, duration, drain=60, sample=sample)
+        self.wait_router_idle(timeout=120)
+        # Intents whose process gave up on a storage error stay open until their lease runs out and the sentinel
+        # takes them over: wait for that (bounded), and say how long it took.
+        settle_started = time.time()
+        open_left = None
+        while time.time() - settle_started < 150:
+            open_left = int(self.pg.psql(f"select count(*) from payment_intents where idempotency_key like "
+                                         f"'{prefix}%' and status in ('pending', 'processing')"))
+            if open_left == 0:
+                break
+            time.sleep(2)
+        settle_seconds = round(time.time() - settle_started)
+        log(f"  {open_left} overload intents still open {settle_seconds} s after the load")
+        stream = result["streams"][0]
+        rows = dict(line.split("|") for line in self.pg.psql(
+            f"select status, count(*) from payment_intents where idempotency_key like '{prefix}%' group by status")
+            .splitlines() if line)
+        rows = {k: int(v) for k, v in rows.items()}
+        stored = sum(rows.values())
+        final = rows.get("succeeded", 0) + rows.get("failed", 0)
+        created = stream["httpStatus"].get("201", 0)
+        heap_values = [v for _, v in heap if v is not None]
+        scenario = {"rate": rate, "sustainableRate": sustainable, "durationSeconds": duration,
+                    "router": stream_row(stream), "stored": stored, "storedByStatus": rows, "final": final,
+                    "created201": created, "lost": max(0, created - final), "openAfterLoad": open_left,
+                    "secondsUntilAllFinal": settle_seconds if open_left == 0 else None,
+                    "storedWithout201": stored - created,
+                    "heapUsedMiB": {"max": round(max(heap_values) / 2**20, 1) if heap_values else None,
+                                    "series": [(t, round(v / 2**20, 1) if v else None) for t, v in heap]},
+                    "routerRssMiB": result["routerRssMiB"], "cpu": result["cpu"]}
+        log(f"  overload: 201 x {created}, stored {stored} ({rows}), refused {stream['refused']}, "
+            f"lost {scenario['lost']}")
+        self.results["scenarios"]["overload"] = scenario
+        self.save()
+
+    def isolation(self):
+        """The healthy lane's p99 without and with a sick provider taking part of the traffic."""
+        sustainable = self.results.get("sustainableRate") or self.args.sustainable_rate or 400
+        healthy_rate = round(sustainable / 2)
+        sick_rate = max(5, round(healthy_rate / 4))
+        warmup, duration = self.durations()
+        duration += 0 if self.quick else 5
+        self.reset_sims()
+        for provider in PROVIDERS:
+            self.configure_sim(provider, latencyMs=50)
+        phases = []
+        scenario = {"healthyRate": healthy_rate, "sickRate": sick_rate, "healthyLatencyMs": 50,
+                    "sick": {"latencyMs": 5000, "errorRate": 0.5}, "phases": phases}
+        self.results["scenarios"]["isolation"] = scenario
+
+        def measure(name, streams):
+            """One phase; repeated once when disturbed from outside (the first try is kept, marked)."""
+            for attempt in (1, 2):
+                result = self.generate(f"isolation-{name}" + ("" if attempt == 1 else "-again"), streams(attempt),
+                                       warmup, duration)
+                phase = {"phase": name, "sickProvider": len(result["streams"]) > 1,
+                         "healthy": stream_row(result["streams"][0]), "cpu": result["cpu"],
+                         "slowCommits": result["db"]["slowCommits"],
+                         "slowestCommitMs": result["db"]["slowestCommitMs"]}
+                if len(result["streams"]) > 1:
+                    phase["sickLane"] = stream_row(result["streams"][1])
+                reason = self.disturbed(result)
+                if reason and attempt == 1:
+                    log(f"  phase {name} disturbed ({reason}); repeating it")
+                    phase["discarded"] = reason
+                    phases.append(phase)
+                    self.wait_for_quiet()
+                    continue
+                phases.append(phase)
+                return
+
+        def control(name):
+            log(f"isolation {name}: healthy lane only, {healthy_rate}/s")
+            measure(name, lambda attempt: [
+                self.stream("healthy", healthy_rate, f"i{name}{attempt}-{self.run_id}-")])
+
+        control("control")
+        self.configure_sim("gamma", latencyMs=5000, errorRate=0.5)
+        log(f"isolation sick: healthy lane {healthy_rate}/s + sick lane {sick_rate}/s to gamma (5 s, 50 % errors)")
+        measure("sick", lambda attempt: [
+            self.stream("healthy", healthy_rate, f"isick{attempt}-{self.run_id}-"),
+            self.stream("sick", sick_rate, f"isickl{attempt}-{self.run_id}-", lane="sick", expect_final=False)])
+        self.configure_sim("gamma", latencyMs=50, errorRate=0.0)
+        if not self.quick:
+            control("control-after")
+        kept = [p for p in phases if not p.get("discarded")]
+        controls = [p["healthy"]["p99"] for p in kept if not p["sickProvider"]]
+        sick_p99 = next(p["healthy"]["p99"] for p in kept if p["sickProvider"])
+        scenario["controlP99"] = round(sum(controls) / len(controls), 2)
+        scenario["sickP99"] = sick_p99
+        scenario["ratio"] = round(sick_p99 / scenario["controlP99"], 3)
+        self.reset_sims()
+        self.save()
+
+    def inflight(self):
+        """Thousands of intents waiting on a 20 s provider: live heap per in-flight intent, and no errors."""
+        count = self.args.inflight
+        sustainable = self.results.get("sustainableRate") or self.args.sustainable_rate or 100
+        # Creating with Prefer: wait=0 costs about half of a whole intent: send at twice the sustainable rate, and
+        # let the provider answer only after the last one is sent, so that all of them are in flight at once.
+        rate = self.args.inflight_rate or max(150, min(600, round(2 * sustainable)))
+        send_seconds = math.ceil(count / rate)
+        latency_ms = max(20000, (send_seconds + 10) * 1000)
+        call_timeout = latency_ms // 1000 + 30
+        self.stop_router()
+        env = self.router_env(
+            PAYMENTROUTER_INTENTS_MAXACTIVE=count * 3,
+            PAYMENTROUTER_PROVIDERS_ALPHA_POOL_CONCURRENCY=count + 2000,
+            PAYMENTROUTER_PROVIDERS_ALPHA_POOL_QUEUECAPACITY=count + 2000,
+            PAYMENTROUTER_PROVIDERS_ALPHA_POOL_CALLTIMEOUT=f"{call_timeout}s",
+            PAYMENTROUTER_PROVIDERS_ALPHA_POOL_QUEUETIMEOUT="10s",
+            PAYMENTROUTER_PROVIDERS_ALPHA_CONNECTTIMEOUT="5s",
+            PAYMENTROUTER_PROVIDERS_ALPHA_CIRCUITBREAKER_SLOWCALLDURATION=f"{call_timeout + 10}s",
+            PAYMENTROUTER_RECOVERY_LEASE=f"{call_timeout + 60}s",
+        )
+        self.reset_sims()
+        self.start_router("router-inflight", env)
+        self.warm_up(rates=(100,), limit=30 if self.quick else 45)
+        time.sleep(1)
+        before_bytes, before_classes = self.tools.live_heap(self.router.pid)
+        rss_before = procs.rss_mib(self.router.pid)
+        self.configure_sim("alpha", latencyMs=latency_ms)
+        prefix = f"inflight-{self.run_id}-"
+        log(f"many in flight: {count} intents at {rate:.0f}/s, simulator latency {latency_ms / 1000:.0f} s, "
+            "Prefer: wait=0")
+        result = self.generate("inflight", [self.stream("router", rate, prefix, wait=0, expect_final=False)],
+                               0, send_seconds)
+        active = self.router_metric("payment_router.intents.active")
+        provider_in_flight = self.router_metric("payment_router.provider.in_flight?tag=provider:alpha")
+        sim_stats = json.loads(http("GET", self.sim_url("alpha") + "/_sim/stats")[1] or "{}")
+        after_bytes, after_classes = self.tools.live_heap(self.router.pid)
+        rss_after = procs.rss_mib(self.router.pid)
+        log(f"  in flight: {active} intents active, {provider_in_flight} provider calls in flight")
+        in_flight = active or 0
+        delta = {c.split(" (java.base@")[0]: after_classes.get(c, 0) - before_classes.get(c, 0)
+                 for c in after_classes}
+        (self.out / "inflight-heap-delta.json").write_text(json.dumps(
+            dict(sorted(delta.items(), key=lambda kv: -kv[1])), indent=1))
+        top = sorted(((b, c) for c, b in delta.items()), reverse=True)[:25]
+        by_library = {}
+        for name, size in delta.items():
+            library = heap_library(name)
+            by_library[library] = by_library.get(library, 0) + size
+        log(f"waiting for the {count} intents to finish")
+        try:
+            wait_until(lambda: self.count_final(prefix) >= result["streams"][0]["httpStatus"].get("201", 0),
+                       latency_ms / 1000 + 60,
+                       interval=1, what="in-flight intents final")
+        except TimeoutError as error:
+            log(f"warning: {error}")
+        rows = {k: int(v) for k, v in (line.split("|") for line in self.pg.psql(
+            f"select status, count(*) from payment_intents where idempotency_key like '{prefix}%' group by status")
+            .splitlines() if line)}
+        stream = result["streams"][0]
+        scenario = {
+            "intents": count, "rate": rate, "providerLatencyMs": latency_ms, "callTimeoutSeconds": call_timeout,
+            "activeAtPeak": active,
+            "providerCallsInFlightAtPeak": provider_in_flight, "simulatorStats": sim_stats,
+            "liveHeapBeforeBytes": before_bytes, "liveHeapPeakBytes": after_bytes,
+            "heapPerInFlightBytes": round((after_bytes - before_bytes) / in_flight) if in_flight else None,
+            "rssBeforeMiB": round(rss_before, 1), "rssPeakMiB": round(rss_after, 1),
+            "rssPerInFlightKiB": round((rss_after - rss_before) * 1024 / in_flight, 2) if in_flight else None,
+            "topClassesBytesPerInFlight": [[c, round(b / in_flight, 1)] for b, c in top if in_flight],
+            "bytesPerInFlightByLibrary": [[k, round(v / in_flight, 1)] for k, v in
+                                          sorted(by_library.items(), key=lambda kv: -kv[1]) if in_flight],
+            "router": stream_row(stream), "finalByStatus": rows,
+            "errors": stream["errors"] + stream["refused"] + sum(v for k, v in rows.items()
+                                                                 if k not in ("succeeded",)),
+        }
+        log(f"  heap per in-flight intent: {scenario['heapPerInFlightBytes']} bytes; final: {rows}")
+        self.results["scenarios"]["inflight"] = scenario
+        self.reset_sims()
+        self.save()
+
+    def count_final(self, prefix):
+        return int(self.pg.psql(f"select count(*) from payment_intents where idempotency_key like '{prefix}%' "
+                                "and status in ('succeeded', 'failed')"))
+
+    def jmh(self):
+        out = self.out / "jmh.json"
+        options = ["-f", "1", "-wi", "2", "-w", "1", "-i", "3", "-r", "1"] if self.quick else \
+            ["-f", "1", "-wi", "2", "-w", "1", "-i", "4", "-r", "1"]
+        log("JMH: " + " ".join(options))
+        with open(self.logs / "jmh.log", "w") as output:
+            subprocess.run([self.tools.java, "-cp", self.classpath, "org.openjdk.jmh.Main",
+                            "dev.paymentrouter.bench.jmh.*"] + options + ["-rf", "json", "-rff", str(out)],
+                           check=True, stdout=output, stderr=subprocess.STDOUT)
+        rows = []
+        for entry in json.loads(out.read_text()):
+            name = entry["benchmark"].rsplit(".", 2)
+            params = entry.get("params") or {}
+            rows.append({"benchmark": name[-2] + "." + name[-1] + (
+                "[" + ",".join(f"{k}={v}" for k, v in params.items()) + "]" if params else ""),
+                         "threads": entry["threads"], "score": round(entry["primaryMetric"]["score"], 2),
+                         "error": round(entry["primaryMetric"]["scoreError"], 2)
+                         if entry["primaryMetric"]["scoreError"] == entry["primaryMetric"]["scoreError"] else None,
+                         "unit": entry["primaryMetric"]["scoreUnit"]})
+        self.results["scenarios"]["jmh"] = rows
+        self.save()
+
+    # ------------------------------------------------------------ the run
+
+    def run(self):
+        # Overload after isolation: its aftermath (intents recovered by the sentinel) must not disturb the others.
+        chosen = [s for s in self.args.only.split(",") if s] or ["throughput", "overhead", "isolation", "overload",
+                                                                  "inflight", "jmh"]
+        started = time.time()
+        try:
+            if any(s != "jmh" for s in chosen):
+                self.pg.ensure_started()
+                self.pg.recreate_database()
+            for name in chosen:
+                if name not in ("overhead", "overload", "isolation", "inflight", "throughput", "jmh"):
+                    raise SystemExit(f"unknown scenario {name}")
+                try:
+                    if name != "jmh":
+                        if not self.simulator or not self.simulator.alive():
+                            self.start_simulators()
+                        if name != "inflight" and (not self.router or not self.router.alive()
+                                                   or self.router.name != "router"):
+                            self.stop_router()
+                            self.start_router("router", self.router_env())
+                            if name != "throughput":
+                                self.warm_up()
+                        self.results.setdefault("othersCoresBeforeScenario", {})[name] = self.wait_for_quiet()
+                    getattr(self, name)()
+                except Exception as error:  # one scenario's failure must not lose the others
+                    log(f"scenario {name} failed: {error!r}")
+                    self.results["scenarios"].setdefault(name, {})["error"] = repr(error)
+                    self.save()
+        finally:
+            self.stop_router()
+            if self.generator:
+                self.generator.stop()
+            if self.simulator:
+                self.simulator.stop()
+            if not self.args.keep_pg:
+                self.pg.stop()
+            self.results["elapsedSeconds"] = round(time.time() - started)
+            self.save()
+        docs = (not self.quick or self.args.docs) and not self.args.no_docs and not self.args.only
+        target = ROOT / "docs" if docs else TARGET
+        report.write(self.results, self.out, target, ROOT)
+        log(f"done in {self.results['elapsedSeconds']} s; results in {self.out}; report in {target}")
+
+
+def stream_row(stream):
+    latency = stream["latencyMs"]["all"]
+    return {"offered": stream["offeredRate"], "sent": stream["sent"], "ok": stream["ok"],
+            "okRate": round(stream["okRate"], 1), "refused": stream["refused"],
+            "refusedWithoutRetryAfter": stream["refusedWithoutRetryAfter"], "errors": stream["errors"],
+            "notFinal": stream["notFinal"], "unanswered": stream["unanswered"],
+            "httpStatus": stream["httpStatus"], "problemCodes": stream["problemCodes"],
+            "intentStatus": stream["intentStatus"], "transportErrors": stream["transportErrors"],
+            "p50": latency.get("p50"), "p90": latency.get("p90"), "p99": latency.get("p99"),
+            "p999": latency.get("p999"), "max": latency.get("max"),
+            "refusedP99": stream["latencyMs"]["refused"].get("p99"), "maxSendLagMs": stream["maxSendLagMs"],
+            "maxOutstanding": stream["maxOutstanding"], "hgrm": stream["hgrm"]}
+
+
+def step_row(rate, result, passed):
+    stream = result["streams"][0]
+    row = {"rate": rate, "passed": passed} | stream_row(stream)
+    sent = max(1, stream["sent"] + stream.get("warmupSent", 0))
+    row["commitsPerIntent"] = round(result["db"]["commits"] / sent, 2)
+    row["walSyncsPerIntent"] = round(result["db"]["walSyncs"] / sent, 3)
+    row["activeBackendsMean"] = result["activeBackends"]["mean"]
+    row["activeBackendsMax"] = result["activeBackends"]["max"]
+    row["cpu"] = result["cpu"]
+    row["slowCommits"] = result["db"]["slowCommits"]
+    row["slowestCommitMs"] = result["db"]["slowestCommitMs"]
+    return row
+
+
+def heap_library(class_name):
+    """Which part of the stack a heap class belongs to (arrays and JDK collections count as "JDK")."""
+    name = class_name.lstrip("[").lstrip("L") if class_name.startswith("[L") else class_name
+    for prefix, library in (("dev.paymentrouter.", "application"), ("reactor.netty.", "Reactor Netty"),
+                            ("io.netty.", "Netty"), ("reactor.core.", "Reactor core"),
+                            ("org.springframework.", "Spring"), ("io.micrometer.", "Micrometer"),
+                            ("io.r2dbc.", "R2DBC"), ("tools.jackson.", "Jackson"),
+                            ("io.github.resilience4j.", "Resilience4j"), ("io.github.bucket4j.", "Bucket4j")):
+        if name.startswith(prefix):
+            return library
+    return "JDK (strings, arrays, collections, ...)"
+
+
+def machine():
+    info = {"platform": platform.platform(), "cores": os.cpu_count()}
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    info["cpu"] = line.split(":", 1)[1].strip()
+                    break
+        with open("/proc/meminfo") as handle:
+            info["memoryGiB"] = round(int(handle.readline().split()[1]) / 2**20, 1)
+    except OSError:
+        pass
+    java = subprocess.run([str(Path(os.environ.get("JAVA_HOME", "")) / "bin" / "java"), "-version"],
+                          capture_output=True, text=True)
+    info["java"] = java.stderr.splitlines()[0] if java.stderr else "?"
+    pg = subprocess.run(["/usr/lib/postgresql/15/bin/postgres", "--version"], capture_output=True, text=True)
+    info["postgres"] = pg.stdout.strip()
+    info["loadAverageAtStart"] = os.getloadavg()
+    return info
+
+
+def stop_on_sigterm(signum, frame):
+    # Let the finally blocks stop the router, the simulators, the generator and PostgreSQL.
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
+    Suite(parse_args()).run()
