@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the intent runtime: store, registry, sentinel and what each process needs. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({IntentProperties.class, RecoveryProperties.class})
+@EnableConfigurationProperties({IntentProperties.class, RecoveryProperties.class, StorageProperties.class})
 class IntentConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(IntentConfiguration.class);
@@ -30,8 +30,11 @@ class IntentConfiguration {
   static final Status DEGRADED = new Status("DEGRADED", "intents wait for an operator");
 
   @Bean
-  IntentStore intentStore(DatabaseClient db, JsonMapper json) {
-    return new IntentStore(db, json);
+  IntentStore intentStore(DatabaseClient db, JsonMapper json, StorageProperties storage, MeterRegistry meters) {
+    IntentStore store = new IntentStore(db, json, storage.writers(), storage.maxBatch(), storage.maxPendingCreates());
+    Gauge.builder("payment_router.storage.pending_creates", store, IntentStore::pendingCreates)
+        .description("new intents waiting for their statement").register(meters);
+    return store;
   }
 
   @Bean

@@ -8,9 +8,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Intent id to live process on this node, bounded: when {@code maxActive} processes are live, new intents are
- * refused before anything is stored, and recovery waits for room, so overload is answered at once instead of
- * piling up.
+ * Intent id to live process on this node, bounded: when {@code maxActive} processes are live, or when the store has
+ * too many new intents waiting for the database, new intents are refused before anything is stored, and recovery
+ * waits for room, so overload is answered at once instead of piling up.
  */
 public final class IntentRegistry {
 
@@ -34,7 +34,7 @@ public final class IntentRegistry {
 
   /** Spawns the process of a new intent and asks it to create the intent. */
   public Mono<IntentProcess.StartResult> create(IntentProcess.CreateRequest request) {
-    if (!reserve()) {
+    if (!runtime.store().acceptsNewIntents() || !reserve()) {
       return Mono.just(new IntentProcess.StartResult.Overloaded());
     }
     IntentProcess process = new IntentProcess(ids.next(), runtime);

@@ -11,11 +11,14 @@ import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import reactor.core.publisher.Flux;
@@ -25,8 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Intents in PostgreSQL. Each transition is one statement, hence one round trip and one commit: the state row
- * (guarded by version and owner), the changed attempt rows and the appended events. No transaction is ever held
- * across a provider call.
+ * (guarded by version and owner), the changed attempt rows and the appended events; transitions of many intents
+ * that are ready together share that statement (group commit, see {@link IntentWriter}). No transaction is ever
+ * held across a provider call.
  */
 public final class IntentStore {
 
@@ -63,95 +67,328 @@ public final class IntentStore {
 
   private final DatabaseClient db;
   private final JsonMapper json;
+  private final IntentWriter<NewIntent, Transition> writer;
 
-  public IntentStore(DatabaseClient db, JsonMapper json) {
+  /** A store whose writes go out in batches of at most {@code maxBatch}, {@code writers} statements at once. */
+  public IntentStore(DatabaseClient db, JsonMapper json, int writers, int maxBatch, int maxPendingCreates) {
     this.db = db;
     this.json = json;
+    this.writer = new IntentWriter<>(new IntentWriter.Statements<>() {
+      @Override
+      public Mono<Set<String>> insertAll(List<NewIntent> writes) {
+        return IntentStore.this.insertAll(writes);
+      }
+
+      @Override
+      public Mono<Set<String>> appendAll(List<Transition> writes) {
+        return IntentStore.this.appendAll(writes);
+      }
+    }, writers, maxBatch, maxPendingCreates);
+  }
+
+  /** A store with the default batching (see {@link StorageProperties}). */
+  public IntentStore(DatabaseClient db, JsonMapper json) {
+    this(db, json, StorageProperties.DEFAULT_WRITERS, StorageProperties.DEFAULT_MAX_BATCH,
+        StorageProperties.DEFAULT_MAX_PENDING_CREATES);
   }
 
   /**
    * Stores a new intent with its first events and attempt, unless the merchant already used the idempotency key:
    * then nothing is written and the existing intent is named. Concurrent inserts with one key serialize on the
-   * unique constraint, so exactly one wins. One statement, so one round trip and one commit.
+   * unique constraint, so exactly one wins. Written by one statement, usually together with other new intents
+   * (see {@link IntentWriter}): one commit for all of them.
    */
   public Mono<Insertion> insert(PaymentIntent intent, List<IntentEvent> events, String idempotencyKey,
       String requestHash, Ownership ownership) {
-    Rows rows = new Rows();
-    rows.sql.append("""
-        with written as (
-          insert into payment_intents (id, merchant_id, idempotency_key, request_hash, status, amount, currency,
-              payment_method, reference, metadata, failure_code, version, deadline, owner, lease_until,
-              next_check_at, check_count, created_at, updated_at)
-          values (:id, :merchant, :key, :hash, :status, :amount, :currency, :method, :reference, :metadata,
-              :failure, :version, :deadline, :owner, :lease, :next, :checks, :created, :updated)
-          on conflict (merchant_id, idempotency_key) do nothing
-          returning id)""");
-    rows.events(0, events);
-    rows.attempts(changedAttempts(List.of(), intent.attempts()));
-    rows.sql.append(" select count(*) as n from written");
-    GenericExecuteSpec spec = rows.bindTo(db.sql(rows.sql.toString()))
-        .bind("id", intent.id())
-        .bind("merchant", intent.merchantId())
-        .bind("key", idempotencyKey)
-        .bind("hash", requestHash)
-        .bind("status", intent.status().wireName())
-        .bind("amount", intent.amount().amountMinor())
-        .bind("currency", intent.amount().currency())
-        .bind("method", Json.of(json.writeValueAsString(paymentMethod(intent.paymentMethod()))))
-        .bind("metadata", Json.of(json.writeValueAsString(intent.metadata())))
-        .bind("version", (long) events.size())
-        .bind("deadline", intent.deadline())
-        .bind("owner", ownership.owner())
-        .bind("lease", ownership.leaseUntil())
-        .bind("checks", ownership.checkCount())
-        .bind("created", intent.createdAt())
-        .bind("updated", intent.updatedAt());
-    spec = bindNullable(spec, "reference", intent.reference());
-    spec = bindNullable(spec, "failure", intent.failureCode());
-    spec = bindNullable(spec, "next", ownership.nextCheckAt());
-    return spec.map(row -> row.get("n", Long.class))
-        .one()
-        .flatMap(inserted -> inserted == 1
+    return writer.insert(new NewIntent(intent, events, idempotencyKey, requestHash, ownership))
+        .flatMap(inserted -> inserted
             ? Mono.just((Insertion) new Insertion.Inserted())
             : findIdempotent(intent.merchantId(), idempotencyKey));
   }
 
   /**
-   * Appends a transition and the owner's new schedule, in one statement; fails with
-   * {@link ConcurrentUpdateException} if the version moved or another node took the intent over (then nothing of
-   * it is written).
+   * Appends a transition and the owner's new schedule, in one statement (shared with other intents' transitions);
+   * fails with {@link ConcurrentUpdateException} if the version moved or another node took the intent over (then
+   * nothing of it is written).
    */
   public Mono<Void> append(PaymentIntent before, PaymentIntent after, long expectedVersion, List<IntentEvent> events,
       Ownership ownership) {
-    Rows rows = new Rows();
-    rows.sql.append("""
-        with written as (
-          update payment_intents
-             set status = :status, failure_code = :failure, unresolved_reason = :unresolved,
-                 version = :newVersion, updated_at = :updated, lease_until = :lease, next_check_at = :next,
-                 check_count = :checks
-           where id = :id and version = :expected and owner = :owner
-          returning id)""");
-    rows.events(expectedVersion, events);
-    rows.attempts(changedAttempts(before.attempts(), after.attempts()));
-    rows.sql.append(" select count(*) as n from written");
-    GenericExecuteSpec update = rows.bindTo(db.sql(rows.sql.toString()))
-        .bind("status", after.status().wireName())
-        .bind("newVersion", expectedVersion + events.size())
-        .bind("updated", after.updatedAt())
-        .bind("lease", ownership.leaseUntil())
-        .bind("checks", ownership.checkCount())
-        .bind("id", after.id())
-        .bind("expected", expectedVersion)
-        .bind("owner", ownership.owner());
-    update = bindNullable(update, "failure", after.failureCode());
-    update = bindNullable(update, "unresolved", after.unresolvedReason());
-    update = bindNullable(update, "next", ownership.nextCheckAt());
-    return update.map(row -> row.get("n", Long.class))
-        .one()
-        .flatMap(updated -> updated == 1
+    return writer.append(new Transition(before, after, expectedVersion, events, ownership))
+        .flatMap(written -> written
             ? Mono.<Void>empty()
             : Mono.error(new ConcurrentUpdateException(after.id(), expectedVersion)));
+  }
+
+  /** Whether new intents may be taken in: false while too many wait for the database (see {@link IntentWriter}). */
+  public boolean acceptsNewIntents() {
+    return writer.acceptsNewIntents();
+  }
+
+  /** New intents waiting for their statement. */
+  public int pendingCreates() {
+    return writer.pendingCreates();
+  }
+
+  record NewIntent(PaymentIntent intent, List<IntentEvent> events, String idempotencyKey, String requestHash,
+      Ownership ownership) implements IntentWriter.Keyed {
+    @Override
+    public String intentId() {
+      return intent.id();
+    }
+  }
+
+  record Transition(PaymentIntent before, PaymentIntent after, long expectedVersion, List<IntentEvent> events,
+      Ownership ownership) implements IntentWriter.Keyed {
+    @Override
+    public String intentId() {
+      return after.id();
+    }
+  }
+
+  private static final String INSERT_INTENTS = """
+      with input as (
+        select * from unnest(cast(:ids as text[]), cast(:merchants as text[]), cast(:keys as text[]),
+            cast(:hashes as text[]), cast(:statuses as text[]), cast(:amounts as int8[]), cast(:currencies as text[]),
+            cast(:methods as text[]), cast(:refs as text[]), cast(:metadata as text[]), cast(:failures as text[]),
+            cast(:versions as int8[]), cast(:deadlines as text[]), cast(:owners as text[]), cast(:leases as text[]),
+            cast(:nexts as text[]), cast(:checks as int4[]), cast(:created as text[]), cast(:updated as text[]))
+          as t(id, merchant_id, idempotency_key, request_hash, status, amount, currency, payment_method, reference,
+               metadata, failure_code, version, deadline, owner, lease_until, next_check_at, check_count,
+               created_at, updated_at)),
+      written as (
+        insert into payment_intents (id, merchant_id, idempotency_key, request_hash, status, amount, currency,
+            payment_method, reference, metadata, failure_code, version, deadline, owner, lease_until,
+            next_check_at, check_count, created_at, updated_at)
+        select id, merchant_id, idempotency_key, request_hash, status, amount, currency, cast(payment_method as jsonb),
+            reference, cast(metadata as jsonb), failure_code, version, cast(deadline as timestamptz), owner,
+            cast(lease_until as timestamptz), cast(next_check_at as timestamptz), check_count,
+            cast(created_at as timestamptz), cast(updated_at as timestamptz)
+          from input
+        on conflict (merchant_id, idempotency_key) do nothing
+        returning id)""";
+
+  private static final String APPEND_TRANSITIONS = """
+      with input as (
+        select * from unnest(cast(:ids as text[]), cast(:expected as int8[]), cast(:owners as text[]),
+            cast(:statuses as text[]), cast(:failures as text[]), cast(:unresolved as text[]),
+            cast(:versions as int8[]), cast(:updated as text[]), cast(:leases as text[]), cast(:nexts as text[]),
+            cast(:checks as int4[]))
+          as t(id, expected, owner, status, failure_code, unresolved_reason, version, updated_at, lease_until,
+               next_check_at, check_count)),
+      written as (
+        update payment_intents p
+           set status = i.status, failure_code = i.failure_code, unresolved_reason = i.unresolved_reason,
+               version = i.version, updated_at = cast(i.updated_at as timestamptz),
+               lease_until = cast(i.lease_until as timestamptz), next_check_at = cast(i.next_check_at as timestamptz),
+               check_count = i.check_count
+          from input i
+         where p.id = i.id and p.version = i.expected and p.owner = i.owner
+        returning p.id)""";
+
+  private static final String WRITE_EVENTS_AND_ATTEMPTS = """
+      ,
+      events as (
+        insert into intent_events (intent_id, sequence, type, payload, occurred_at)
+        select e.intent_id, e.sequence, e.type, cast(e.payload as jsonb), cast(e.occurred_at as timestamptz)
+          from unnest(cast(:eventIntents as text[]), cast(:eventSequences as int8[]), cast(:eventTypes as text[]),
+              cast(:eventPayloads as text[]), cast(:eventTimes as text[]))
+            as e(intent_id, sequence, type, payload, occurred_at)
+         where e.intent_id in (select id from written)),
+      attempts as (
+        insert into payment_attempts (intent_id, attempt_number, provider, provider_idempotency_key, status,
+            provider_reference, decline_code, error_code, routing_rule, routing_candidates, created_at, updated_at)
+        select a.intent_id, a.attempt_number, a.provider, a.provider_idempotency_key, a.status, a.provider_reference,
+            a.decline_code, a.error_code, a.routing_rule, cast(a.routing_candidates as jsonb),
+            cast(a.created_at as timestamptz), cast(a.updated_at as timestamptz)
+          from unnest(cast(:attemptIntents as text[]), cast(:attemptNumbers as int4[]),
+              cast(:attemptProviders as text[]), cast(:attemptKeys as text[]), cast(:attemptStatuses as text[]),
+              cast(:attemptReferences as text[]), cast(:attemptDeclines as text[]), cast(:attemptErrors as text[]),
+              cast(:attemptRules as text[]), cast(:attemptCandidates as text[]), cast(:attemptCreated as text[]),
+              cast(:attemptUpdated as text[]))
+            as a(intent_id, attempt_number, provider, provider_idempotency_key, status, provider_reference,
+                 decline_code, error_code, routing_rule, routing_candidates, created_at, updated_at)
+         where a.intent_id in (select id from written)
+        on conflict (intent_id, attempt_number) do update
+           set status = excluded.status, provider_reference = excluded.provider_reference,
+               decline_code = excluded.decline_code, error_code = excluded.error_code,
+               updated_at = excluded.updated_at)
+      select id from written""";
+
+  /**
+   * New intents in one statement; the ids of those stored. Sorted by idempotency key, so that two batches that
+   * share keys lock them in the same order and wait for each other instead of deadlocking.
+   */
+  Mono<Set<String>> insertAll(List<NewIntent> writes) {
+    List<NewIntent> sorted = new ArrayList<>(writes);
+    sorted.sort(Comparator.comparing((NewIntent w) -> w.intent().merchantId()).thenComparing(NewIntent::idempotencyKey));
+    int n = sorted.size();
+    String[] ids = new String[n];
+    String[] merchants = new String[n];
+    String[] keys = new String[n];
+    String[] hashes = new String[n];
+    String[] statuses = new String[n];
+    Long[] amounts = new Long[n];
+    String[] currencies = new String[n];
+    String[] methods = new String[n];
+    String[] refs = new String[n];
+    String[] metadata = new String[n];
+    String[] failures = new String[n];
+    Long[] versions = new Long[n];
+    String[] deadlines = new String[n];
+    String[] owners = new String[n];
+    String[] leases = new String[n];
+    String[] nexts = new String[n];
+    Integer[] checks = new Integer[n];
+    String[] created = new String[n];
+    String[] updated = new String[n];
+    Children children = new Children();
+    for (int i = 0; i < n; i++) {
+      NewIntent w = sorted.get(i);
+      PaymentIntent intent = w.intent();
+      ids[i] = intent.id();
+      merchants[i] = intent.merchantId();
+      keys[i] = w.idempotencyKey();
+      hashes[i] = w.requestHash();
+      statuses[i] = intent.status().wireName();
+      amounts[i] = intent.amount().amountMinor();
+      currencies[i] = intent.amount().currency();
+      methods[i] = json.writeValueAsString(paymentMethod(intent.paymentMethod()));
+      refs[i] = intent.reference();
+      metadata[i] = json.writeValueAsString(intent.metadata());
+      failures[i] = intent.failureCode();
+      versions[i] = (long) w.events().size();
+      deadlines[i] = text(intent.deadline());
+      owners[i] = w.ownership().owner();
+      leases[i] = text(w.ownership().leaseUntil());
+      nexts[i] = text(w.ownership().nextCheckAt());
+      checks[i] = w.ownership().checkCount();
+      created[i] = text(intent.createdAt());
+      updated[i] = text(intent.updatedAt());
+      children.add(intent.id(), 0, w.events(), changedAttempts(List.of(), intent.attempts()));
+    }
+    GenericExecuteSpec spec = db.sql(INSERT_INTENTS + WRITE_EVENTS_AND_ATTEMPTS)
+        .bind("ids", ids).bind("merchants", merchants).bind("keys", keys).bind("hashes", hashes)
+        .bind("statuses", statuses).bind("amounts", amounts).bind("currencies", currencies)
+        .bind("methods", methods).bind("refs", refs).bind("metadata", metadata).bind("failures", failures)
+        .bind("versions", versions).bind("deadlines", deadlines).bind("owners", owners).bind("leases", leases)
+        .bind("nexts", nexts).bind("checks", checks).bind("created", created).bind("updated", updated);
+    return written(children.bindTo(spec));
+  }
+
+  /** Transitions in one statement; the ids of those whose guard held. */
+  Mono<Set<String>> appendAll(List<Transition> writes) {
+    List<Transition> sorted = new ArrayList<>(writes);
+    sorted.sort(Comparator.comparing(Transition::intentId));
+    int n = sorted.size();
+    String[] ids = new String[n];
+    Long[] expected = new Long[n];
+    String[] owners = new String[n];
+    String[] statuses = new String[n];
+    String[] failures = new String[n];
+    String[] unresolved = new String[n];
+    Long[] versions = new Long[n];
+    String[] updated = new String[n];
+    String[] leases = new String[n];
+    String[] nexts = new String[n];
+    Integer[] checks = new Integer[n];
+    Children children = new Children();
+    for (int i = 0; i < n; i++) {
+      Transition w = sorted.get(i);
+      PaymentIntent after = w.after();
+      ids[i] = after.id();
+      expected[i] = w.expectedVersion();
+      owners[i] = w.ownership().owner();
+      statuses[i] = after.status().wireName();
+      failures[i] = after.failureCode();
+      unresolved[i] = after.unresolvedReason();
+      versions[i] = w.expectedVersion() + w.events().size();
+      updated[i] = text(after.updatedAt());
+      leases[i] = text(w.ownership().leaseUntil());
+      nexts[i] = text(w.ownership().nextCheckAt());
+      checks[i] = w.ownership().checkCount();
+      children.add(after.id(), w.expectedVersion(), w.events(), changedAttempts(w.before().attempts(),
+          after.attempts()));
+    }
+    GenericExecuteSpec spec = db.sql(APPEND_TRANSITIONS + WRITE_EVENTS_AND_ATTEMPTS)
+        .bind("ids", ids).bind("expected", expected).bind("owners", owners).bind("statuses", statuses)
+        .bind("failures", failures).bind("unresolved", unresolved).bind("versions", versions)
+        .bind("updated", updated).bind("leases", leases).bind("nexts", nexts).bind("checks", checks);
+    return written(children.bindTo(spec));
+  }
+
+  private static Mono<Set<String>> written(GenericExecuteSpec spec) {
+    return spec.map(row -> row.get("id", String.class)).all().collect(Collectors.toSet());
+  }
+
+  /** Timestamps travel as ISO-8601 text in arrays; PostgreSQL reads them back exactly (to the microsecond). */
+  private static String text(Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+
+  /** The event and attempt rows of a batch, as parallel arrays. */
+  private final class Children {
+    private final List<String> eventIntents = new ArrayList<>();
+    private final List<Long> eventSequences = new ArrayList<>();
+    private final List<String> eventTypes = new ArrayList<>();
+    private final List<String> eventPayloads = new ArrayList<>();
+    private final List<String> eventTimes = new ArrayList<>();
+    private final List<String> attemptIntents = new ArrayList<>();
+    private final List<Integer> attemptNumbers = new ArrayList<>();
+    private final List<String> attemptProviders = new ArrayList<>();
+    private final List<String> attemptKeys = new ArrayList<>();
+    private final List<String> attemptStatuses = new ArrayList<>();
+    private final List<String> attemptReferences = new ArrayList<>();
+    private final List<String> attemptDeclines = new ArrayList<>();
+    private final List<String> attemptErrors = new ArrayList<>();
+    private final List<String> attemptRules = new ArrayList<>();
+    private final List<String> attemptCandidates = new ArrayList<>();
+    private final List<String> attemptCreated = new ArrayList<>();
+    private final List<String> attemptUpdated = new ArrayList<>();
+
+    void add(String intentId, long previousVersion, List<IntentEvent> events, List<Attempt> attempts) {
+      for (int i = 0; i < events.size(); i++) {
+        IntentEvent event = events.get(i);
+        eventIntents.add(intentId);
+        eventSequences.add(previousVersion + i + 1);
+        eventTypes.add(EventPayloads.type(event));
+        eventPayloads.add(json.writeValueAsString(EventPayloads.payload(event)));
+        eventTimes.add(text(event.at()));
+      }
+      for (Attempt a : attempts) {
+        attemptIntents.add(intentId);
+        attemptNumbers.add(a.number());
+        attemptProviders.add(a.provider());
+        attemptKeys.add(a.idempotencyKey());
+        attemptStatuses.add(a.status().wireName());
+        attemptReferences.add(a.providerReference());
+        attemptDeclines.add(a.declineCode());
+        attemptErrors.add(a.errorCode());
+        attemptRules.add(a.routingRule());
+        attemptCandidates.add(json.writeValueAsString(a.candidates()));
+        attemptCreated.add(text(a.createdAt()));
+        attemptUpdated.add(text(a.updatedAt()));
+      }
+    }
+
+    GenericExecuteSpec bindTo(GenericExecuteSpec spec) {
+      return spec.bind("eventIntents", eventIntents.toArray(String[]::new))
+          .bind("eventSequences", eventSequences.toArray(Long[]::new))
+          .bind("eventTypes", eventTypes.toArray(String[]::new))
+          .bind("eventPayloads", eventPayloads.toArray(String[]::new))
+          .bind("eventTimes", eventTimes.toArray(String[]::new))
+          .bind("attemptIntents", attemptIntents.toArray(String[]::new))
+          .bind("attemptNumbers", attemptNumbers.toArray(Integer[]::new))
+          .bind("attemptProviders", attemptProviders.toArray(String[]::new))
+          .bind("attemptKeys", attemptKeys.toArray(String[]::new))
+          .bind("attemptStatuses", attemptStatuses.toArray(String[]::new))
+          .bind("attemptReferences", attemptReferences.toArray(String[]::new))
+          .bind("attemptDeclines", attemptDeclines.toArray(String[]::new))
+          .bind("attemptErrors", attemptErrors.toArray(String[]::new))
+          .bind("attemptRules", attemptRules.toArray(String[]::new))
+          .bind("attemptCandidates", attemptCandidates.toArray(String[]::new))
+          .bind("attemptCreated", attemptCreated.toArray(String[]::new))
+          .bind("attemptUpdated", attemptUpdated.toArray(String[]::new));
+    }
   }
 
   /** Changes only the owner's schedule (no transition), e.g. after an inconclusive status query. */
@@ -262,78 +499,6 @@ public final class IntentStore {
         .map(row -> (Insertion) new Insertion.Conflict(row.get("id", String.class), row.get("request_hash",
             String.class)))
         .one();
-  }
-
-  /**
-   * The event and attempt rows of one transition as data-modifying CTEs that read the intent row the statement
-   * wrote ({@code written}): when the guarded insert or update writes nothing, they write nothing either.
-   */
-  private final class Rows {
-    final StringBuilder sql = new StringBuilder();
-    private final List<java.util.function.UnaryOperator<GenericExecuteSpec>> binds = new ArrayList<>();
-
-    void events(long previousVersion, List<IntentEvent> events) {
-      sql.append(", events as (insert into intent_events (intent_id, sequence, type, payload, occurred_at)"
-          + " select written.id, v.sequence, v.type, v.payload, v.occurred_at from written, (values ");
-      for (int i = 0; i < events.size(); i++) {
-        IntentEvent event = events.get(i);
-        int n = i;
-        long sequence = previousVersion + i + 1;
-        sql.append(i == 0 ? "" : ", ").append("(:seq").append(i).append(", :type").append(i)
-            .append(", :payload").append(i).append(", :at").append(i).append(')');
-        binds.add(spec -> spec.bind("seq" + n, sequence)
-            .bind("type" + n, EventPayloads.type(event))
-            .bind("payload" + n, Json.of(json.writeValueAsString(EventPayloads.payload(event))))
-            .bind("at" + n, event.at()));
-      }
-      sql.append(") as v(sequence, type, payload, occurred_at))");
-    }
-
-    void attempts(List<Attempt> attempts) {
-      if (attempts.isEmpty()) {
-        return;
-      }
-      sql.append(", attempts as (insert into payment_attempts (intent_id, attempt_number, provider,"
-          + " provider_idempotency_key, status, provider_reference, decline_code, error_code, routing_rule,"
-          + " routing_candidates, created_at, updated_at)"
-          + " select written.id, v.* from written, (values ");
-      for (int i = 0; i < attempts.size(); i++) {
-        Attempt a = attempts.get(i);
-        int n = i;
-        sql.append(i == 0 ? "" : ", ").append("(:n").append(i).append(", :provider").append(i)
-            .append(", :akey").append(i).append(", :astatus").append(i).append(", cast(:ref").append(i)
-            .append(" as text), cast(:decline").append(i).append(" as text), cast(:error").append(i)
-            .append(" as text), cast(:rule").append(i).append(" as text), :candidates").append(i)
-            .append(", :acreated").append(i).append(", :aupdated").append(i).append(')');
-        binds.add(spec -> {
-          GenericExecuteSpec bound = spec.bind("n" + n, a.number())
-              .bind("provider" + n, a.provider())
-              .bind("akey" + n, a.idempotencyKey())
-              .bind("astatus" + n, a.status().wireName())
-              .bind("candidates" + n, Json.of(json.writeValueAsString(a.candidates())))
-              .bind("acreated" + n, a.createdAt())
-              .bind("aupdated" + n, a.updatedAt());
-          bound = bindNullable(bound, "ref" + n, a.providerReference());
-          bound = bindNullable(bound, "decline" + n, a.declineCode());
-          bound = bindNullable(bound, "error" + n, a.errorCode());
-          return bindNullable(bound, "rule" + n, a.routingRule());
-        });
-      }
-      sql.append(") as v(attempt_number, provider, provider_idempotency_key, status, provider_reference,"
-          + " decline_code, error_code, routing_rule, routing_candidates, created_at, updated_at)"
-          + " on conflict (intent_id, attempt_number) do update"
-          + " set status = excluded.status, provider_reference = excluded.provider_reference,"
-          + " decline_code = excluded.decline_code, error_code = excluded.error_code,"
-          + " updated_at = excluded.updated_at)");
-    }
-
-    GenericExecuteSpec bindTo(GenericExecuteSpec spec) {
-      GenericExecuteSpec bound = spec;
-      for (var bind : binds) {
-        bound = bind.apply(bound);
-      }
-      return bound;
-    }
   }
 
   private static GenericExecuteSpec bindNullable(GenericExecuteSpec spec, String name, String value) {
