@@ -139,9 +139,24 @@ def _literal(value):
     return quoted
 
 
+def _split_keep(pieces, unique):
+    """Pieces of text as (is_unique, text), with every occurrence of `unique` in the plain pieces split out."""
+    out = []
+    for marked, text in pieces:
+        if marked:
+            out.append((marked, text))
+            continue
+        for k, part in enumerate(text.split(unique)):
+            if k:
+                out.append((True, unique))
+            if part:
+                out.append((False, part))
+    return out
+
+
 def pgbench_script(statements, unique_values):
     """A pgbench script running these statements with their captured values, except that every occurrence of one
-    of `unique_values` (intent id, idempotency key) in a plain text value is made unique per transaction."""
+    of `unique_values` (intent id, idempotency key), in plain text, JSON or arrays, is made unique per transaction."""
     lines = ["-- One payment intent's SQL as the router issued it (captured with log_statement = all).",
              "-- Values are the captured ones; ids and keys are made unique per pgbench transaction.",
              r"\set uid random(1, 999999999999999)"]
@@ -150,14 +165,18 @@ def pgbench_script(statements, unique_values):
         for number in sorted(params, reverse=True):
             value = params[number]
             literal = _literal(value)
-            if value is not None and not value.lstrip().startswith(("{", "[")):
+            if value is not None and any(u and u in value for u in unique_values):
+                # Every occurrence of a unique value, in plain text, JSON or array literals alike, becomes
+                # 'bench_' || uid || value: batched statements carry ids inside arrays.
+                pieces = [(False, value)]
                 for unique in unique_values:
-                    if unique and unique in value:
-                        parts = [p.replace("'", "''") for p in value.split(unique)]
-                        literal = "(" + " || ".join(
-                            f"'{part}'" if k == 0 else f"'bench_' || :uid::text || '{part}'"
-                            for k, part in enumerate(parts)) + ")"
-                        break
+                    if unique:
+                        pieces = _split_keep(pieces, unique)
+                expression = " || ".join(
+                    ("'bench_' || :uid::text || " if marked else "") + "'" + text.replace("'", "''") + "'"
+                    for marked, text in pieces)
+                cast = literal[literal.rindex("'") + 1:] if literal.startswith("'") else ""
+                literal = "(" + expression + ")" + cast
             text = re.sub(r"\$" + str(number) + r"(?!\d)", lambda m, lit=literal: lit, text)
         lines.append(" ".join(text.split()) + ";")
     return "\n".join(lines) + "\n"
