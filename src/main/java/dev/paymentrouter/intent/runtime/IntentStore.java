@@ -9,6 +9,7 @@ import dev.paymentrouter.intent.domain.PaymentIntent;
 import dev.paymentrouter.intent.domain.PaymentMethod;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,11 +19,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -145,250 +149,151 @@ public final class IntentStore {
     }
   }
 
-  private static final String INSERT_INTENTS = """
-      with input as (
-        select * from unnest(cast(:ids as text[]), cast(:merchants as text[]), cast(:keys as text[]),
-            cast(:hashes as text[]), cast(:statuses as text[]), cast(:amounts as int8[]), cast(:currencies as text[]),
-            cast(:methods as text[]), cast(:refs as text[]), cast(:metadata as text[]), cast(:failures as text[]),
-            cast(:versions as int8[]), cast(:deadlines as text[]), cast(:owners as text[]), cast(:leases as text[]),
-            cast(:nexts as text[]), cast(:checks as int4[]), cast(:created as text[]), cast(:updated as text[]))
-          as t(id, merchant_id, idempotency_key, request_hash, status, amount, currency, payment_method, reference,
-               metadata, failure_code, version, deadline, owner, lease_until, next_check_at, check_count,
-               created_at, updated_at)),
-      written as (
-        insert into payment_intents (id, merchant_id, idempotency_key, request_hash, status, amount, currency,
-            payment_method, reference, metadata, failure_code, version, deadline, owner, lease_until,
-            next_check_at, check_count, created_at, updated_at)
-        select id, merchant_id, idempotency_key, request_hash, status, amount, currency, cast(payment_method as jsonb),
-            reference, cast(metadata as jsonb), failure_code, version, cast(deadline as timestamptz), owner,
-            cast(lease_until as timestamptz), cast(next_check_at as timestamptz), check_count,
-            cast(created_at as timestamptz), cast(updated_at as timestamptz)
-          from input
-        on conflict (merchant_id, idempotency_key) do nothing
-        returning id)""";
-
-  private static final String APPEND_TRANSITIONS = """
-      with input as (
-        select * from unnest(cast(:ids as text[]), cast(:expected as int8[]), cast(:owners as text[]),
-            cast(:statuses as text[]), cast(:failures as text[]), cast(:unresolved as text[]),
-            cast(:versions as int8[]), cast(:updated as text[]), cast(:leases as text[]), cast(:nexts as text[]),
-            cast(:checks as int4[]))
-          as t(id, expected, owner, status, failure_code, unresolved_reason, version, updated_at, lease_until,
-               next_check_at, check_count)),
-      written as (
-        update payment_intents p
-           set status = i.status, failure_code = i.failure_code, unresolved_reason = i.unresolved_reason,
-               version = i.version, updated_at = cast(i.updated_at as timestamptz),
-               lease_until = cast(i.lease_until as timestamptz), next_check_at = cast(i.next_check_at as timestamptz),
-               check_count = i.check_count
-          from input i
-         where p.id = i.id and p.version = i.expected and p.owner = i.owner
-        returning p.id)""";
-
-  private static final String WRITE_EVENTS_AND_ATTEMPTS = """
-      ,
-      events as (
-        insert into intent_events (intent_id, sequence, type, payload, occurred_at)
-        select e.intent_id, e.sequence, e.type, cast(e.payload as jsonb), cast(e.occurred_at as timestamptz)
-          from unnest(cast(:eventIntents as text[]), cast(:eventSequences as int8[]), cast(:eventTypes as text[]),
-              cast(:eventPayloads as text[]), cast(:eventTimes as text[]))
-            as e(intent_id, sequence, type, payload, occurred_at)
-         where e.intent_id in (select id from written)),
-      attempts as (
-        insert into payment_attempts (intent_id, attempt_number, provider, provider_idempotency_key, status,
-            provider_reference, decline_code, error_code, routing_rule, routing_candidates, created_at, updated_at)
-        select a.intent_id, a.attempt_number, a.provider, a.provider_idempotency_key, a.status, a.provider_reference,
-            a.decline_code, a.error_code, a.routing_rule, cast(a.routing_candidates as jsonb),
-            cast(a.created_at as timestamptz), cast(a.updated_at as timestamptz)
-          from unnest(cast(:attemptIntents as text[]), cast(:attemptNumbers as int4[]),
-              cast(:attemptProviders as text[]), cast(:attemptKeys as text[]), cast(:attemptStatuses as text[]),
-              cast(:attemptReferences as text[]), cast(:attemptDeclines as text[]), cast(:attemptErrors as text[]),
-              cast(:attemptRules as text[]), cast(:attemptCandidates as text[]), cast(:attemptCreated as text[]),
-              cast(:attemptUpdated as text[]))
-            as a(intent_id, attempt_number, provider, provider_idempotency_key, status, provider_reference,
-                 decline_code, error_code, routing_rule, routing_candidates, created_at, updated_at)
-         where a.intent_id in (select id from written)
-        on conflict (intent_id, attempt_number) do update
-           set status = excluded.status, provider_reference = excluded.provider_reference,
-               decline_code = excluded.decline_code, error_code = excluded.error_code,
-               updated_at = excluded.updated_at)
-      select id from written""";
-
   /**
    * New intents in one statement; the ids of those stored. Sorted by idempotency key, so that two batches that
    * share keys lock them in the same order and wait for each other instead of deadlocking.
    */
   Mono<Set<String>> insertAll(List<NewIntent> writes) {
     List<NewIntent> sorted = new ArrayList<>(writes);
-    sorted.sort(Comparator.comparing((NewIntent w) -> w.intent().merchantId()).thenComparing(NewIntent::idempotencyKey));
-    int n = sorted.size();
-    String[] ids = new String[n];
-    String[] merchants = new String[n];
-    String[] keys = new String[n];
-    String[] hashes = new String[n];
-    String[] statuses = new String[n];
-    Long[] amounts = new Long[n];
-    String[] currencies = new String[n];
-    String[] methods = new String[n];
-    String[] refs = new String[n];
-    String[] metadata = new String[n];
-    String[] failures = new String[n];
-    Long[] versions = new Long[n];
-    String[] deadlines = new String[n];
-    String[] owners = new String[n];
-    String[] leases = new String[n];
-    String[] nexts = new String[n];
-    Integer[] checks = new Integer[n];
-    String[] created = new String[n];
-    String[] updated = new String[n];
-    Children children = new Children();
-    for (int i = 0; i < n; i++) {
-      NewIntent w = sorted.get(i);
-      PaymentIntent intent = w.intent();
-      ids[i] = intent.id();
-      merchants[i] = intent.merchantId();
-      keys[i] = w.idempotencyKey();
-      hashes[i] = w.requestHash();
-      statuses[i] = intent.status().wireName();
-      amounts[i] = intent.amount().amountMinor();
-      currencies[i] = intent.amount().currency();
-      methods[i] = json.writeValueAsString(paymentMethod(intent.paymentMethod()));
-      refs[i] = intent.reference();
-      metadata[i] = json.writeValueAsString(intent.metadata());
-      failures[i] = intent.failureCode();
-      versions[i] = (long) w.events().size();
-      deadlines[i] = text(intent.deadline());
-      owners[i] = w.ownership().owner();
-      leases[i] = text(w.ownership().leaseUntil());
-      nexts[i] = text(w.ownership().nextCheckAt());
-      checks[i] = w.ownership().checkCount();
-      created[i] = text(intent.createdAt());
-      updated[i] = text(intent.updatedAt());
-      children.add(intent.id(), 0, w.events(), changedAttempts(List.of(), intent.attempts()));
+    sorted.sort(Comparator.comparing((NewIntent w) -> w.intent().merchantId())
+        .thenComparing(NewIntent::idempotencyKey));
+    StringWriter text = new StringWriter(512 * sorted.size());
+    try (JsonGenerator out = json.createGenerator(text)) {
+      out.writeStartObject();
+      out.writeName("intents");
+      out.writeStartArray();
+      for (NewIntent w : sorted) {
+        PaymentIntent intent = w.intent();
+        out.writeStartObject();
+        out.writeStringProperty("id", intent.id());
+        out.writeStringProperty("merchant_id", intent.merchantId());
+        out.writeStringProperty("idempotency_key", w.idempotencyKey());
+        out.writeStringProperty("request_hash", w.requestHash());
+        out.writeStringProperty("status", intent.status().wireName());
+        out.writeName("amount");
+        out.writeNumber(intent.amount().amountMinor());
+        out.writeStringProperty("currency", intent.amount().currency());
+        out.writeName("payment_method");
+        out.writePOJO(paymentMethod(intent.paymentMethod()));
+        out.writeStringProperty("reference", intent.reference());
+        out.writeName("metadata");
+        out.writePOJO(intent.metadata());
+        out.writeStringProperty("failure_code", intent.failureCode());
+        out.writeName("version");
+        out.writeNumber((long) w.events().size());
+        out.writeStringProperty("deadline", text(intent.deadline()));
+        ownership(out, w.ownership());
+        out.writeStringProperty("created_at", text(intent.createdAt()));
+        out.writeStringProperty("updated_at", text(intent.updatedAt()));
+        out.writeEndObject();
+      }
+      out.writeEndArray();
+      children(out, sorted, w -> w.intent().id(), w -> 0L, NewIntent::events,
+          w -> changedAttempts(List.of(), w.intent().attempts()));
+      out.writeEndObject();
     }
-    GenericExecuteSpec spec = db.sql(INSERT_INTENTS + WRITE_EVENTS_AND_ATTEMPTS)
-        .bind("ids", ids).bind("merchants", merchants).bind("keys", keys).bind("hashes", hashes)
-        .bind("statuses", statuses).bind("amounts", amounts).bind("currencies", currencies)
-        .bind("methods", methods).bind("refs", refs).bind("metadata", metadata).bind("failures", failures)
-        .bind("versions", versions).bind("deadlines", deadlines).bind("owners", owners).bind("leases", leases)
-        .bind("nexts", nexts).bind("checks", checks).bind("created", created).bind("updated", updated);
-    return written(children.bindTo(spec));
+    return written("select payment_router_insert_intents(:batch) as id", text.toString());
   }
 
   /** Transitions in one statement; the ids of those whose guard held. */
   Mono<Set<String>> appendAll(List<Transition> writes) {
     List<Transition> sorted = new ArrayList<>(writes);
     sorted.sort(Comparator.comparing(Transition::intentId));
-    int n = sorted.size();
-    String[] ids = new String[n];
-    Long[] expected = new Long[n];
-    String[] owners = new String[n];
-    String[] statuses = new String[n];
-    String[] failures = new String[n];
-    String[] unresolved = new String[n];
-    Long[] versions = new Long[n];
-    String[] updated = new String[n];
-    String[] leases = new String[n];
-    String[] nexts = new String[n];
-    Integer[] checks = new Integer[n];
-    Children children = new Children();
-    for (int i = 0; i < n; i++) {
-      Transition w = sorted.get(i);
-      PaymentIntent after = w.after();
-      ids[i] = after.id();
-      expected[i] = w.expectedVersion();
-      owners[i] = w.ownership().owner();
-      statuses[i] = after.status().wireName();
-      failures[i] = after.failureCode();
-      unresolved[i] = after.unresolvedReason();
-      versions[i] = w.expectedVersion() + w.events().size();
-      updated[i] = text(after.updatedAt());
-      leases[i] = text(w.ownership().leaseUntil());
-      nexts[i] = text(w.ownership().nextCheckAt());
-      checks[i] = w.ownership().checkCount();
-      children.add(after.id(), w.expectedVersion(), w.events(), changedAttempts(w.before().attempts(),
-          after.attempts()));
+    StringWriter text = new StringWriter(384 * sorted.size());
+    try (JsonGenerator out = json.createGenerator(text)) {
+      out.writeStartObject();
+      out.writeName("intents");
+      out.writeStartArray();
+      for (Transition w : sorted) {
+        PaymentIntent after = w.after();
+        out.writeStartObject();
+        out.writeStringProperty("id", after.id());
+        out.writeName("expected");
+        out.writeNumber(w.expectedVersion());
+        out.writeStringProperty("status", after.status().wireName());
+        out.writeStringProperty("failure_code", after.failureCode());
+        out.writeStringProperty("unresolved_reason", after.unresolvedReason());
+        out.writeName("version");
+        out.writeNumber(w.expectedVersion() + w.events().size());
+        out.writeStringProperty("updated_at", text(after.updatedAt()));
+        ownership(out, w.ownership());
+        out.writeEndObject();
+      }
+      out.writeEndArray();
+      children(out, sorted, Transition::intentId, Transition::expectedVersion, Transition::events,
+          w -> changedAttempts(w.before().attempts(), w.after().attempts()));
+      out.writeEndObject();
     }
-    GenericExecuteSpec spec = db.sql(APPEND_TRANSITIONS + WRITE_EVENTS_AND_ATTEMPTS)
-        .bind("ids", ids).bind("expected", expected).bind("owners", owners).bind("statuses", statuses)
-        .bind("failures", failures).bind("unresolved", unresolved).bind("versions", versions)
-        .bind("updated", updated).bind("leases", leases).bind("nexts", nexts).bind("checks", checks);
-    return written(children.bindTo(spec));
+    return written("select payment_router_append_transitions(:batch) as id", text.toString());
   }
 
-  private static Mono<Set<String>> written(GenericExecuteSpec spec) {
-    return spec.map(row -> row.get("id", String.class)).all().collect(Collectors.toSet());
+  private Mono<Set<String>> written(String sql, String batch) {
+    return db.sql(sql)
+        .bind("batch", Json.of(batch))
+        .map(row -> row.get("id", String.class))
+        .all()
+        .collect(Collectors.toSet());
   }
 
-  /** Timestamps travel as ISO-8601 text in arrays; PostgreSQL reads them back exactly (to the microsecond). */
+  private static void ownership(JsonGenerator out, Ownership ownership) {
+    out.writeStringProperty("owner", ownership.owner());
+    out.writeStringProperty("lease_until", text(ownership.leaseUntil()));
+    out.writeStringProperty("next_check_at", text(ownership.nextCheckAt()));
+    out.writeName("check_count");
+    out.writeNumber(ownership.checkCount());
+  }
+
+  /** The event and attempt rows of a batch: {@code "events": [...], "attempts": [...]}. */
+  private static <W> void children(JsonGenerator out, List<W> writes, Function<W, String> id,
+      ToLongFunction<W> previousVersion, Function<W, List<IntentEvent>> events,
+      Function<W, List<Attempt>> attempts) {
+    out.writeName("events");
+    out.writeStartArray();
+    for (W w : writes) {
+      List<IntentEvent> list = events.apply(w);
+      long previous = previousVersion.applyAsLong(w);
+      for (int i = 0; i < list.size(); i++) {
+        IntentEvent event = list.get(i);
+        out.writeStartObject();
+        out.writeStringProperty("intent_id", id.apply(w));
+        out.writeName("sequence");
+        out.writeNumber(previous + i + 1);
+        out.writeStringProperty("type", EventPayloads.type(event));
+        out.writeName("payload");
+        out.writePOJO(EventPayloads.payload(event));
+        out.writeStringProperty("occurred_at", text(event.at()));
+        out.writeEndObject();
+      }
+    }
+    out.writeEndArray();
+    out.writeName("attempts");
+    out.writeStartArray();
+    for (W w : writes) {
+      for (Attempt a : attempts.apply(w)) {
+        out.writeStartObject();
+        out.writeStringProperty("intent_id", id.apply(w));
+        out.writeName("attempt_number");
+        out.writeNumber(a.number());
+        out.writeStringProperty("provider", a.provider());
+        out.writeStringProperty("provider_idempotency_key", a.idempotencyKey());
+        out.writeStringProperty("status", a.status().wireName());
+        out.writeStringProperty("provider_reference", a.providerReference());
+        out.writeStringProperty("decline_code", a.declineCode());
+        out.writeStringProperty("error_code", a.errorCode());
+        out.writeStringProperty("routing_rule", a.routingRule());
+        out.writeName("routing_candidates");
+        out.writePOJO(a.candidates());
+        out.writeStringProperty("created_at", text(a.createdAt()));
+        out.writeStringProperty("updated_at", text(a.updatedAt()));
+        out.writeEndObject();
+      }
+    }
+    out.writeEndArray();
+  }
+
+  /** Timestamps travel as ISO-8601 text; PostgreSQL reads them back exactly (to the microsecond). */
   private static String text(Instant instant) {
     return instant == null ? null : instant.toString();
-  }
-
-  /** The event and attempt rows of a batch, as parallel arrays. */
-  private final class Children {
-    private final List<String> eventIntents = new ArrayList<>();
-    private final List<Long> eventSequences = new ArrayList<>();
-    private final List<String> eventTypes = new ArrayList<>();
-    private final List<String> eventPayloads = new ArrayList<>();
-    private final List<String> eventTimes = new ArrayList<>();
-    private final List<String> attemptIntents = new ArrayList<>();
-    private final List<Integer> attemptNumbers = new ArrayList<>();
-    private final List<String> attemptProviders = new ArrayList<>();
-    private final List<String> attemptKeys = new ArrayList<>();
-    private final List<String> attemptStatuses = new ArrayList<>();
-    private final List<String> attemptReferences = new ArrayList<>();
-    private final List<String> attemptDeclines = new ArrayList<>();
-    private final List<String> attemptErrors = new ArrayList<>();
-    private final List<String> attemptRules = new ArrayList<>();
-    private final List<String> attemptCandidates = new ArrayList<>();
-    private final List<String> attemptCreated = new ArrayList<>();
-    private final List<String> attemptUpdated = new ArrayList<>();
-
-    void add(String intentId, long previousVersion, List<IntentEvent> events, List<Attempt> attempts) {
-      for (int i = 0; i < events.size(); i++) {
-        IntentEvent event = events.get(i);
-        eventIntents.add(intentId);
-        eventSequences.add(previousVersion + i + 1);
-        eventTypes.add(EventPayloads.type(event));
-        eventPayloads.add(json.writeValueAsString(EventPayloads.payload(event)));
-        eventTimes.add(text(event.at()));
-      }
-      for (Attempt a : attempts) {
-        attemptIntents.add(intentId);
-        attemptNumbers.add(a.number());
-        attemptProviders.add(a.provider());
-        attemptKeys.add(a.idempotencyKey());
-        attemptStatuses.add(a.status().wireName());
-        attemptReferences.add(a.providerReference());
-        attemptDeclines.add(a.declineCode());
-        attemptErrors.add(a.errorCode());
-        attemptRules.add(a.routingRule());
-        attemptCandidates.add(json.writeValueAsString(a.candidates()));
-        attemptCreated.add(text(a.createdAt()));
-        attemptUpdated.add(text(a.updatedAt()));
-      }
-    }
-
-    GenericExecuteSpec bindTo(GenericExecuteSpec spec) {
-      return spec.bind("eventIntents", eventIntents.toArray(String[]::new))
-          .bind("eventSequences", eventSequences.toArray(Long[]::new))
-          .bind("eventTypes", eventTypes.toArray(String[]::new))
-          .bind("eventPayloads", eventPayloads.toArray(String[]::new))
-          .bind("eventTimes", eventTimes.toArray(String[]::new))
-          .bind("attemptIntents", attemptIntents.toArray(String[]::new))
-          .bind("attemptNumbers", attemptNumbers.toArray(Integer[]::new))
-          .bind("attemptProviders", attemptProviders.toArray(String[]::new))
-          .bind("attemptKeys", attemptKeys.toArray(String[]::new))
-          .bind("attemptStatuses", attemptStatuses.toArray(String[]::new))
-          .bind("attemptReferences", attemptReferences.toArray(String[]::new))
-          .bind("attemptDeclines", attemptDeclines.toArray(String[]::new))
-          .bind("attemptErrors", attemptErrors.toArray(String[]::new))
-          .bind("attemptRules", attemptRules.toArray(String[]::new))
-          .bind("attemptCandidates", attemptCandidates.toArray(String[]::new))
-          .bind("attemptCreated", attemptCreated.toArray(String[]::new))
-          .bind("attemptUpdated", attemptUpdated.toArray(String[]::new));
-    }
   }
 
   /** Changes only the owner's schedule (no transition), e.g. after an inconclusive status query. */
