@@ -227,7 +227,8 @@ def markdown(results, chart_name, notes):
         ["PostgreSQL", f"{m.get('postgres', '?')}, own cluster under `target/bench/pg`: fsync and "
                        "synchronous_commit on, shared_buffers 512MB"],
         ["load average at start", ", ".join(f"{v:.2f}" for v in m.get("loadAverageAtStart", []))],
-        ["router", f"`java -Xms2g -Xmx2g -jar target/payment-router-*.jar`, R2DBC pool "
+        ["router", f"`java -Xms2g -Xmx2g {results['settings'].get('routerJvm') or ''} -jar "
+                   "target/payment-router-*.jar`".replace("  ", " ") + ", R2DBC pool "
                    f"{results['settings']['dbPool']}, provider rate limits 100,000/s, pools 512 + queue 4,096"],
     ]))
     add("")
@@ -263,10 +264,14 @@ def markdown(results, chart_name, notes):
         sql = t.get("sqlPerIntent", {})
         commits = sql.get("durableCommits")
         step = t.get("atSustainable", {})
+        xids = sql.get("writeTransactionsPerIntent")
         rows.append(["database commits per intent, happy path", "≤ 2",
-                     f"{commits} durable commits ({sql.get('transactions')} transactions, {sql.get('statements')} "
-                     f"statements; PostgreSQL counted {fmt(step.get('commitsPerIntent'), 2)} commits per intent "
-                     "incl. read-only)", "", met(commits is not None and commits <= TARGETS["commits"])])
+                     f"{commits} durable commits per intent alone ({sql.get('transactions')} transactions, "
+                     f"{sql.get('statements')} statements; PostgreSQL assigned {fmt(xids, 2)} transaction ids per "
+                     f"intent); at {fmt(t.get('sustainableRate'), 0)}/s group commit made it "
+                     f"{fmt(step.get('commitsPerIntent'), 2)} commits per intent, read-only ones included", "",
+                     met(commits is not None and commits <= TARGETS["commits"]
+                         and (xids is None or xids <= TARGETS["commits"]))])
         limit = t.get("databaseLimit", {}).get(str(results["settings"]["dbPool"]), {})
         rows.append(["intents/s to final status, p99 < 100 ms, no errors", "≥ 1,000/s",
                      f"{fmt(t.get('sustainableRate'), 0)}/s (p50 {fmt(step.get('p50'))} ms, p99 "
@@ -320,7 +325,7 @@ def markdown(results, chart_name, notes):
         add("")
         rows = []
         for step in t.get("ladder", []):
-            held = "yes" if step["passed"] else ("no, disturbed: repeated" if step.get("disturbed") else "no")
+            held = "yes" if step["passed"] else (f"no ({step['disturbed']}): repeated" if step.get("disturbed") else "no")
             rows.append([fmt(step["rate"], 0), held, fmt(step["sent"], 0),
                          fmt(step["ok"], 0), f"{step['errors']} / {step['refused']}", fmt(step["p50"]),
                          fmt(step["p99"]), fmt(step["p999"]), fmt(step["max"]),
@@ -329,10 +334,11 @@ def markdown(results, chart_name, notes):
         add(table(["rate/s", "held", "sent", "final 201", "errors / refused", "p50 ms", "p99 ms", "p99.9 ms",
                    "max ms", "commits/intent", "busy DB conns", SLOW_HEADER, CORES_HEADER], rows))
         add("")
-        add("*COMMITs > 100 ms* counts the COMMITs PostgreSQL itself logged as slower than 100 ms during the step "
-            "(`log_min_duration_statement`): WAL flushes stalled by the virtual disk. Every request waiting on such "
-            "a commit waits with it, whatever the router does; a step that failed with such a stall, or while more "
-            "than 0.25 cores were used outside the suite, is repeated once.")
+        add("*COMMITs > 100 ms* counts the commits PostgreSQL itself logged as slower than 100 ms during the step "
+            "(`log_min_duration_statement`; the router's batched writes commit on their own and count too): mostly "
+            "WAL flushes stalled by the virtual disk. Every request waiting on such a commit waits with it, whatever "
+            "the router does. A step that fails is repeated once, after the machine is quiet, and the repeat "
+            "decides; both tries are in the table.")
         add("")
         rate_db = t.get("databaseAtRate")
         if rate_db:

@@ -42,39 +42,48 @@ begin
 end
 $$;
 
--- Transitions of stored intents, each guarded by its expected version and owner; returns the ids written.
+-- Transitions of stored intents, each guarded by its expected version and owner; returns the ids written. The
+-- intent rows are updated one by one by primary key: a join against the batch would be planned once per
+-- connection for some guessed batch size and could scan the whole table.
 create function payment_router_append_transitions(batch jsonb) returns setof text
 language plpgsql as $$
+declare
+  t record;
+  written text[] := '{}';
 begin
-  return query
-  with written as (
+  for t in
+    select * from jsonb_to_recordset(batch -> 'intents') as i(id text, expected bigint, owner text, status text,
+        failure_code text, unresolved_reason text, version bigint, updated_at timestamptz, lease_until timestamptz,
+        next_check_at timestamptz, check_count int)
+  loop
     update payment_intents p
-       set status = i.status, failure_code = i.failure_code, unresolved_reason = i.unresolved_reason,
-           version = i.version, updated_at = i.updated_at, lease_until = i.lease_until,
-           next_check_at = i.next_check_at, check_count = i.check_count
-      from jsonb_to_recordset(batch -> 'intents') as i(id text, expected bigint, owner text, status text,
-          failure_code text, unresolved_reason text, version bigint, updated_at timestamptz,
-          lease_until timestamptz, next_check_at timestamptz, check_count int)
-     where p.id = i.id and p.version = i.expected and p.owner = i.owner
-    returning p.id),
-  events as (
-    insert into intent_events (intent_id, sequence, type, payload, occurred_at)
-    select e.intent_id, e.sequence, e.type, e.payload, e.occurred_at
-      from jsonb_to_recordset(batch -> 'events') as e(intent_id text, sequence bigint, type text, payload jsonb,
-          occurred_at timestamptz)
-     where e.intent_id in (select w.id from written w)),
-  attempts as (
-    insert into payment_attempts as pa (intent_id, attempt_number, provider, provider_idempotency_key, status,
-        provider_reference, decline_code, error_code, routing_rule, routing_candidates, created_at, updated_at)
-    select a.intent_id, a.attempt_number, a.provider, a.provider_idempotency_key, a.status, a.provider_reference,
-        a.decline_code, a.error_code, a.routing_rule, a.routing_candidates, a.created_at, a.updated_at
-      from jsonb_to_recordset(batch -> 'attempts') as a(intent_id text, attempt_number int, provider text,
-          provider_idempotency_key text, status text, provider_reference text, decline_code text, error_code text,
-          routing_rule text, routing_candidates jsonb, created_at timestamptz, updated_at timestamptz)
-     where a.intent_id in (select w.id from written w)
-    on conflict (intent_id, attempt_number) do update
-       set status = excluded.status, provider_reference = excluded.provider_reference,
-           decline_code = excluded.decline_code, error_code = excluded.error_code, updated_at = excluded.updated_at)
-  select w.id from written w;
+       set status = t.status, failure_code = t.failure_code, unresolved_reason = t.unresolved_reason,
+           version = t.version, updated_at = t.updated_at, lease_until = t.lease_until,
+           next_check_at = t.next_check_at, check_count = t.check_count
+     where p.id = t.id and p.version = t.expected and p.owner = t.owner;
+    if found then
+      written := written || t.id;
+    end if;
+  end loop;
+
+  insert into intent_events (intent_id, sequence, type, payload, occurred_at)
+  select e.intent_id, e.sequence, e.type, e.payload, e.occurred_at
+    from jsonb_to_recordset(batch -> 'events') as e(intent_id text, sequence bigint, type text, payload jsonb,
+        occurred_at timestamptz)
+   where e.intent_id = any (written);
+
+  insert into payment_attempts as pa (intent_id, attempt_number, provider, provider_idempotency_key, status,
+      provider_reference, decline_code, error_code, routing_rule, routing_candidates, created_at, updated_at)
+  select a.intent_id, a.attempt_number, a.provider, a.provider_idempotency_key, a.status, a.provider_reference,
+      a.decline_code, a.error_code, a.routing_rule, a.routing_candidates, a.created_at, a.updated_at
+    from jsonb_to_recordset(batch -> 'attempts') as a(intent_id text, attempt_number int, provider text,
+        provider_idempotency_key text, status text, provider_reference text, decline_code text, error_code text,
+        routing_rule text, routing_candidates jsonb, created_at timestamptz, updated_at timestamptz)
+   where a.intent_id = any (written)
+  on conflict (intent_id, attempt_number) do update
+     set status = excluded.status, provider_reference = excluded.provider_reference,
+         decline_code = excluded.decline_code, error_code = excluded.error_code, updated_at = excluded.updated_at;
+
+  return query select unnest(written);
 end
 $$;
