@@ -32,7 +32,11 @@ command -v /usr/lib/postgresql/15/bin/pgbench >/dev/null || echo "warning: Postg
 build=1
 args=()
 for arg in "$@"; do
-  if [ "$arg" = "--no-build" ]; then build=0; else args+=("$arg"); fi
+  case "$arg" in
+    --no-build) build=0 ;;
+    -h|--help) build=0; args+=("$arg") ;;
+    *) args+=("$arg") ;;
+  esac
 done
 mkdir -p target/bench
 if [ "$build" = 1 ]; then
