@@ -10,6 +10,7 @@ import dev.paymentrouter.intent.runtime.IntentStore;
 import dev.paymentrouter.intent.runtime.RecoveryProperties;
 import dev.paymentrouter.merchant.domain.Merchant;
 import dev.paymentrouter.merchant.runtime.ApiKeyAuthenticator;
+import dev.paymentrouter.platform.EventLoopLag;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,9 +46,11 @@ class PaymentIntentController {
   private final ApiProperties properties;
   private final Duration janitorWait;
   private final IntentRequestParser parser = new IntentRequestParser();
+  private final EventLoopLag lag;
 
   PaymentIntentController(ApiKeyAuthenticator authenticator, IntentRegistry registry, IntentStore store,
-      ApiProperties properties, RecoveryProperties recovery) {
+      ApiProperties properties, RecoveryProperties recovery, EventLoopLag lag) {
+    this.lag = lag;
     this.authenticator = authenticator;
     this.registry = registry;
     this.store = store;
@@ -63,12 +66,15 @@ class PaymentIntentController {
       @RequestHeader(name = "Prefer", required = false) String prefer,
       ServerHttpRequest httpRequest) {
     // The body (at most 64 KiB) is read before anything is answered: a connection whose request body was left
-    // unread cannot safely carry the next request.
-    return body(httpRequest).flatMap(raw -> authenticate(authorization).flatMap(merchant -> {
-      requireJson(contentType);
-      String key = validIdempotencyKey(idempotencyKey);
-      return create(merchant, key, parser.parse(raw), prefer);
-    }));
+    // unread cannot safely carry the next request. While the node's CPU cannot keep up, new payments are refused
+    // first thing, before any other work is spent on them.
+    return body(httpRequest).flatMap(raw -> lag.current().compareTo(properties.maxEventLoopLag()) > 0
+        ? Mono.error(overloaded())
+        : authenticate(authorization).flatMap(merchant -> {
+          requireJson(contentType);
+          String key = validIdempotencyKey(idempotencyKey);
+          return create(merchant, key, parser.parse(raw), prefer);
+        }));
   }
 
   private Mono<ResponseEntity<IntentView>> create(
@@ -141,10 +147,13 @@ class PaymentIntentController {
                   "no payment provider can take a payment now; nothing was stored", properties.retryAfter())
               : ApiProblem.of(HttpStatus.UNPROCESSABLE_CONTENT, rejected.code(), "Request refused",
                   rejected.message()));
-      case StartResult.Overloaded overloaded -> Mono.error(ApiProblem.unavailable("overloaded",
-          "Too many payments in flight", "the router is at capacity; nothing was stored, retry later",
-          properties.retryAfter()));
+      case StartResult.Overloaded overloaded -> Mono.error(overloaded());
     };
+  }
+
+  private ApiProblem overloaded() {
+    return ApiProblem.unavailable("overloaded", "Too many payments in flight",
+        "the router is at capacity; nothing was stored, retry later", properties.retryAfter());
   }
 
   /** The intent after waiting for its live process to settle, or as stored when no process is live. */

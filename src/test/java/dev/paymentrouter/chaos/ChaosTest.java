@@ -155,7 +155,13 @@ class ChaosTest {
       }
     }
     Report report = ChaosAudit.audit(snapshot, charges);
-    String summary = summary(report);
+    String summary = summary(report) + "\n  failed intents by failure code: " + new java.util.TreeMap<>(
+        snapshot.intents().stream().filter(i -> i.status().equals("failed")).collect(
+            java.util.stream.Collectors.groupingBy(i -> String.valueOf(i.failureCode()),
+                java.util.stream.Collectors.counting())))
+        + "\n  attempts by provider/status/error: " + new java.util.TreeMap<>(snapshot.attempts().stream().collect(
+            java.util.stream.Collectors.groupingBy(a -> a.provider() + "/" + a.status() + "/" + a.errorCode(),
+                java.util.stream.Collectors.counting())));
     System.out.println(summary);
     Files.writeString(OUT.resolve("summary.txt"), summary + "\n", StandardCharsets.UTF_8);
 

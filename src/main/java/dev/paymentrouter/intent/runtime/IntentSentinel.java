@@ -62,34 +62,16 @@ public final class IntentSentinel {
     }
   }
 
-  /**
-   * One scan: claim what is due, as far as the registry has room, and refresh the unresolved count. A backlog (e.g.
-   * after a crash or a database outage) is worked off at once: as long as a pass claims a whole batch, another
-   * pass follows, up to {@value #MAX_PASSES} per scan.
-   */
+  /** One pass: claim what is due, as far as the registry has room, and refresh the unresolved count. */
   public Mono<Void> scan() {
-    return pass()
-        .expand(claimed -> claimed.full() ? pass() : Mono.empty())
-        .take(MAX_PASSES)
+    int room = Math.min(batchSize, registry.free());
+    Flux<String> due = room == 0 ? Flux.empty() : store.dueForRecovery(clock.instant(), room);
+    return due
+        .concatMap(id -> registry.recover(id, IntentProcess.Recovery.RESUME)
+            .doOnNext(process -> recovered.incrementAndGet()))
         .then(store.countUnresolved())
         .doOnNext(unresolved::set)
         .then();
-  }
-
-  private static final int MAX_PASSES = 20;
-
-  private record Pass(boolean full) {}
-
-  private Mono<Pass> pass() {
-    int room = Math.min(batchSize, registry.free());
-    if (room == 0) {
-      return Mono.just(new Pass(false));
-    }
-    return store.dueForRecovery(clock.instant(), room)
-        .concatMap(id -> registry.recover(id, IntentProcess.Recovery.RESUME)
-            .doOnNext(process -> recovered.incrementAndGet()))
-        .count()
-        .map(claimed -> new Pass(claimed == room));
   }
 
   /** Intents waiting for an operator, as of the last scan. */

@@ -1,0 +1,54 @@
+package dev.paymentrouter.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.netty.channel.DefaultEventLoopGroup;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The lag of a loop that is kept busy shows while it is busy, and goes away when the loop is free again. */
+class EventLoopLagTest {
+
+  final DefaultEventLoopGroup loops = new DefaultEventLoopGroup(2);
+
+  @AfterEach
+  void close() {
+    loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aBusyLoopShowsAsLagUntilItIsFreeAgain() {
+    EventLoopLag lag = new EventLoopLag(() -> loops, Duration.ofMillis(10));
+    lag.start();
+    await().atMost(Duration.ofSeconds(2)).until(() -> lag.current().compareTo(Duration.ofMillis(50)) < 0);
+
+    // The loop is kept busy the way a saturated CPU keeps it: by work, not by waiting (which BlockHound forbids).
+    AtomicBoolean release = new AtomicBoolean();
+    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    loops.next().execute(() -> {
+      long spins = 0;
+      while (!release.get() && System.nanoTime() < giveUp) {
+        spins++;   // busy, as CPU-bound work is (BlockHound counts even Thread.onSpinWait as blocking)
+      }
+    });
+    // While one loop cannot run its tasks, its probe is overdue: the lag grows with the wait.
+    await().atMost(Duration.ofSeconds(2)).until(() -> lag.current().compareTo(Duration.ofMillis(200)) > 0);
+
+    release.set(true);
+    await().atMost(Duration.ofSeconds(2)).until(() -> lag.current().compareTo(Duration.ofMillis(50)) < 0);
+    lag.stop();
+    assertThat(lag.current()).isZero();
+  }
+
+  @Test
+  void withoutLoopsThereIsNoLag() {
+    EventLoopLag lag = new EventLoopLag(() -> null, Duration.ofMillis(10));
+    lag.start();
+    assertThat(lag.isRunning()).isFalse();
+    assertThat(lag.current()).isZero();
+  }
+}
