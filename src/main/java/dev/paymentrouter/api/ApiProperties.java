@@ -20,4 +20,4 @@ public record ApiProperties(
     @DefaultValue("10s") Duration maxWait,
     @DefaultValue("1s") Duration retryAfter,
     @DefaultValue("5s") Duration storeTimeout,
-    @DefaultValue("100ms") Duration maxEventLoopLag) {}
+    @DefaultValue("200ms") Duration maxEventLoopLag) {}

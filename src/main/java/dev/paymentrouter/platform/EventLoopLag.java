@@ -12,10 +12,11 @@ import org.springframework.context.SmartLifecycle;
 /**
  * How late the HTTP event loops run a task scheduled on them: the sign that this node's CPU cannot keep up. Every
  * loop runs a probe every {@code interval}; its lag is how much later than planned the probe ran, or, while a probe
- * is overdue, how overdue it is. When the loops lag, every request waits that long before its first line of code
- * runs, refusals included: the API refuses new payments while the lag is above its limit, so that the work already
- * accepted and the refusals themselves get the CPU back (the idea of Node's toobusy and of Envoy's overload
- * manager).
+ * is overdue, how overdue it is. The node's lag is the smallest of the loops' lags: when every loop is late, the CPU
+ * is short, while one late loop only has a slow task of its own. When the loops lag, every request waits that long
+ * before its first line of code runs, refusals included: the API refuses new payments while the lag is above its
+ * limit, so that the work already accepted and the refusals themselves get the CPU back (the idea of Node's toobusy
+ * and of Envoy's overload manager).
  */
 public final class EventLoopLag implements SmartLifecycle {
 
@@ -50,17 +51,17 @@ public final class EventLoopLag implements SmartLifecycle {
     this.intervalNanos = interval.toNanos();
   }
 
-  /** The largest lag among the loops now; zero before start or when there are no loops to watch. */
+  /** The smallest lag among the loops now; zero before start or when there are no loops to watch. */
   public Duration current() {
-    if (!running) {
+    if (!running || probes.isEmpty()) {
       return Duration.ZERO;
     }
     long now = System.nanoTime();
-    long worst = 0;
+    long least = Long.MAX_VALUE;
     for (Probe probe : probes) {
-      worst = Math.max(worst, probe.lag(now));
+      least = Math.min(least, probe.lag(now));
     }
-    return Duration.ofNanos(worst);
+    return Duration.ofNanos(least);
   }
 
   @Override

@@ -29,7 +29,7 @@ class PlatformConfiguration {
     }, Duration.ofMillis(20));
     Gauge.builder("payment_router.event_loop.lag", lag, watched -> watched.current().toNanos() / 1e9)
         .baseUnit("seconds")
-        .description("how late the HTTP event loops run a task scheduled on them (the largest lag of any loop)")
+        .description("how late the HTTP event loops run a task scheduled on them (the smallest lag of any loop)")
         .register(meters);
     return lag;
   }

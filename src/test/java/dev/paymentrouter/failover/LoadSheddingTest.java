@@ -59,7 +59,7 @@ class LoadSheddingTest extends RouterIntegrationTest {
       }
     });
     Awaitility.await().atMost(Duration.ofSeconds(5))
-        .until(() -> lag.current().compareTo(Duration.ofMillis(150)) > 0);
+        .until(() -> lag.current().compareTo(Duration.ofMillis(400)) > 0);
 
     long stored = countIntentsOf(key);
     EntityExchangeResult<byte[]> refused = intents.create(IntentClient.body(2_000, "tok_visa"), "shed-1", "wait=0")

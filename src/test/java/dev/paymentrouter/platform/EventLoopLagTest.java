@@ -10,26 +10,31 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The lag of a loop that is kept busy shows while it is busy, and goes away when the loop is free again. */
+/**
+ * The lag of loops that are kept busy shows while they are busy, and goes away when they are free again; one busy
+ * loop among free ones is not a lack of CPU.
+ */
 class EventLoopLagTest {
 
   final DefaultEventLoopGroup loops = new DefaultEventLoopGroup(2);
+  final DefaultEventLoopGroup single = new DefaultEventLoopGroup(1);
 
   @AfterEach
   void close() {
     loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    single.shutdownGracefully(0, 1, TimeUnit.SECONDS);
   }
 
   @Test
   void aBusyLoopShowsAsLagUntilItIsFreeAgain() {
-    EventLoopLag lag = new EventLoopLag(() -> loops, Duration.ofMillis(10));
+    EventLoopLag lag = new EventLoopLag(() -> single, Duration.ofMillis(10));
     lag.start();
     await().atMost(Duration.ofSeconds(2)).until(() -> lag.current().compareTo(Duration.ofMillis(50)) < 0);
 
     // The loop is kept busy the way a saturated CPU keeps it: by work, not by waiting (which BlockHound forbids).
     AtomicBoolean release = new AtomicBoolean();
     long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    loops.next().execute(() -> {
+    single.execute(() -> {
       long spins = 0;
       while (!release.get() && System.nanoTime() < giveUp) {
         spins++;   // busy, as CPU-bound work is (BlockHound counts even Thread.onSpinWait as blocking)
@@ -42,6 +47,24 @@ class EventLoopLagTest {
     await().atMost(Duration.ofSeconds(2)).until(() -> lag.current().compareTo(Duration.ofMillis(50)) < 0);
     lag.stop();
     assertThat(lag.current()).isZero();
+  }
+
+  @Test
+  void oneBusyLoopAmongFreeOnesIsNoLag() throws Exception {
+    EventLoopLag lag = new EventLoopLag(() -> loops, Duration.ofMillis(10));
+    lag.start();
+    AtomicBoolean release = new AtomicBoolean();
+    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    loops.next().execute(() -> {
+      long spins = 0;
+      while (!release.get() && System.nanoTime() < giveUp) {
+        spins++;
+      }
+    });
+    Thread.sleep(300);
+    assertThat(lag.current()).isLessThan(Duration.ofMillis(100));
+    release.set(true);
+    lag.stop();
   }
 
   @Test
