@@ -3,11 +3,11 @@ package dev.paymentrouter.failover;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paymentrouter.platform.EventLoopLag;
+import dev.paymentrouter.testsupport.BusyLoop;
 import dev.paymentrouter.testsupport.IntentClient;
 import dev.paymentrouter.testsupport.RouterIntegrationTest;
 import io.netty.channel.DefaultEventLoopGroup;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -49,15 +49,7 @@ class LoadSheddingTest extends RouterIntegrationTest {
     assertThat(intents.created(IntentClient.body(1_000, "tok_visa")).get("status").stringValue())
         .isEqualTo("succeeded");
 
-    // The loop is kept busy the way a saturated CPU keeps it: by work, not by waiting (which BlockHound forbids).
-    AtomicBoolean release = new AtomicBoolean();
-    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    WATCHED.execute(() -> {
-      long spins = 0;
-      while (!release.get() && System.nanoTime() < giveUp) {
-        spins++;   // busy, as CPU-bound work is (BlockHound counts even Thread.onSpinWait as blocking)
-      }
-    });
+    AtomicBoolean release = BusyLoop.occupy(WATCHED, Duration.ofSeconds(20));
     Awaitility.await().atMost(Duration.ofSeconds(5))
         .until(() -> lag.current().compareTo(Duration.ofMillis(400)) > 0);
 

@@ -3,6 +3,7 @@ package dev.paymentrouter.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.paymentrouter.testsupport.BusyLoop;
 import io.netty.channel.DefaultEventLoopGroup;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -31,15 +32,7 @@ class EventLoopLagTest {
     lag.start();
     await().atMost(Duration.ofSeconds(2)).until(() -> lag.current().compareTo(Duration.ofMillis(50)) < 0);
 
-    // The loop is kept busy the way a saturated CPU keeps it: by work, not by waiting (which BlockHound forbids).
-    AtomicBoolean release = new AtomicBoolean();
-    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    single.execute(() -> {
-      long spins = 0;
-      while (!release.get() && System.nanoTime() < giveUp) {
-        spins++;   // busy, as CPU-bound work is (BlockHound counts even Thread.onSpinWait as blocking)
-      }
-    });
+    AtomicBoolean release = BusyLoop.occupy(single, Duration.ofSeconds(5));
     // While one loop cannot run its tasks, its probe is overdue: the lag grows with the wait.
     await().atMost(Duration.ofSeconds(2)).until(() -> lag.current().compareTo(Duration.ofMillis(200)) > 0);
 
@@ -53,14 +46,7 @@ class EventLoopLagTest {
   void oneBusyLoopAmongFreeOnesIsNoLag() throws Exception {
     EventLoopLag lag = new EventLoopLag(() -> loops, Duration.ofMillis(10));
     lag.start();
-    AtomicBoolean release = new AtomicBoolean();
-    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    loops.next().execute(() -> {
-      long spins = 0;
-      while (!release.get() && System.nanoTime() < giveUp) {
-        spins++;
-      }
-    });
+    AtomicBoolean release = BusyLoop.occupy(loops.next(), Duration.ofSeconds(5));
     Thread.sleep(300);
     assertThat(lag.current()).isLessThan(Duration.ofMillis(100));
     release.set(true);
