@@ -4,38 +4,15 @@
 -- intent row that is not written (idempotency key taken, version moved, owner changed) takes its events and
 -- attempts with it, and only the ids of the intents written are returned.
 
--- The events and attempt rows of a batch ({"events": [...], "attempts": [...]}), for the intents written.
-create function payment_router_write_children(batch jsonb, written text[]) returns void
-language plpgsql as $$
-begin
-  insert into intent_events (intent_id, sequence, type, payload, occurred_at)
-  select e.intent_id, e.sequence, e.type, e.payload, e.occurred_at
-    from jsonb_to_recordset(batch -> 'events') as e(intent_id text, sequence bigint, type text, payload jsonb,
-        occurred_at timestamptz)
-   where e.intent_id = any (written);
-
-  insert into payment_attempts (intent_id, attempt_number, provider, provider_idempotency_key, status,
-      provider_reference, decline_code, error_code, routing_rule, routing_candidates, created_at, updated_at)
-  select a.intent_id, a.attempt_number, a.provider, a.provider_idempotency_key, a.status, a.provider_reference,
-      a.decline_code, a.error_code, a.routing_rule, a.routing_candidates, a.created_at, a.updated_at
-    from jsonb_to_recordset(batch -> 'attempts') as a(intent_id text, attempt_number int, provider text,
-        provider_idempotency_key text, status text, provider_reference text, decline_code text, error_code text,
-        routing_rule text, routing_candidates jsonb, created_at timestamptz, updated_at timestamptz)
-   where a.intent_id = any (written)
-  on conflict (intent_id, attempt_number) do update
-     set status = excluded.status, provider_reference = excluded.provider_reference,
-         decline_code = excluded.decline_code, error_code = excluded.error_code, updated_at = excluded.updated_at;
-end
-$$;
-
--- New intents: {"intents": [...], "events": [...], "attempts": [...]}; returns the ids stored. A key already taken
--- (by another merchant request, or twice in the batch) stores nothing for that intent.
+-- New intents: {"intents": [...], "events": [...], "attempts": [...]}; returns the ids stored. One statement, and
+-- its attempts are plain inserts: they are new, and the upsert the transitions need (speculative insertion) costs
+-- more (a version sharing one events-and-attempts function with the transitions used 0.82 instead of 0.55 ms of
+-- database CPU per intent in the benchmark, though at a lower rate), so the two functions keep their own.
 create function payment_router_insert_intents(batch jsonb) returns setof text
 language plpgsql as $$
-declare
-  written text[];
 begin
-  with inserted as (
+  return query
+  with written as (
     insert into payment_intents (id, merchant_id, idempotency_key, request_hash, status, amount, currency,
         payment_method, reference, metadata, failure_code, version, deadline, owner, lease_until, next_check_at,
         check_count, created_at, updated_at)
@@ -48,11 +25,23 @@ begin
           lease_until timestamptz, next_check_at timestamptz, check_count int, created_at timestamptz,
           updated_at timestamptz)
     on conflict (merchant_id, idempotency_key) do nothing
-    returning payment_intents.id)
-  select coalesce(array_agg(inserted.id), '{}') into written from inserted;
-
-  perform payment_router_write_children(batch, written);
-  return query select unnest(written);
+    returning payment_intents.id),
+  events as (
+    insert into intent_events (intent_id, sequence, type, payload, occurred_at)
+    select e.intent_id, e.sequence, e.type, e.payload, e.occurred_at
+      from jsonb_to_recordset(batch -> 'events') as e(intent_id text, sequence bigint, type text, payload jsonb,
+          occurred_at timestamptz)
+     where e.intent_id in (select w.id from written w)),
+  attempts as (
+    insert into payment_attempts (intent_id, attempt_number, provider, provider_idempotency_key, status,
+        provider_reference, decline_code, error_code, routing_rule, routing_candidates, created_at, updated_at)
+    select a.intent_id, a.attempt_number, a.provider, a.provider_idempotency_key, a.status, a.provider_reference,
+        a.decline_code, a.error_code, a.routing_rule, a.routing_candidates, a.created_at, a.updated_at
+      from jsonb_to_recordset(batch -> 'attempts') as a(intent_id text, attempt_number int, provider text,
+          provider_idempotency_key text, status text, provider_reference text, decline_code text, error_code text,
+          routing_rule text, routing_candidates jsonb, created_at timestamptz, updated_at timestamptz)
+     where a.intent_id in (select w.id from written w))
+  select w.id from written w;
 end
 $$;
 
@@ -80,7 +69,24 @@ begin
     end if;
   end loop;
 
-  perform payment_router_write_children(batch, written);
+  insert into intent_events (intent_id, sequence, type, payload, occurred_at)
+  select e.intent_id, e.sequence, e.type, e.payload, e.occurred_at
+    from jsonb_to_recordset(batch -> 'events') as e(intent_id text, sequence bigint, type text, payload jsonb,
+        occurred_at timestamptz)
+   where e.intent_id = any (written);
+
+  insert into payment_attempts as pa (intent_id, attempt_number, provider, provider_idempotency_key, status,
+      provider_reference, decline_code, error_code, routing_rule, routing_candidates, created_at, updated_at)
+  select a.intent_id, a.attempt_number, a.provider, a.provider_idempotency_key, a.status, a.provider_reference,
+      a.decline_code, a.error_code, a.routing_rule, a.routing_candidates, a.created_at, a.updated_at
+    from jsonb_to_recordset(batch -> 'attempts') as a(intent_id text, attempt_number int, provider text,
+        provider_idempotency_key text, status text, provider_reference text, decline_code text, error_code text,
+        routing_rule text, routing_candidates jsonb, created_at timestamptz, updated_at timestamptz)
+   where a.intent_id = any (written)
+  on conflict (intent_id, attempt_number) do update
+     set status = excluded.status, provider_reference = excluded.provider_reference,
+         decline_code = excluded.decline_code, error_code = excluded.error_code, updated_at = excluded.updated_at;
+
   return query select unnest(written);
 end
 $$;
