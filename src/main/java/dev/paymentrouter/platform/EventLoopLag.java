@@ -36,7 +36,7 @@ public final class EventLoopLag implements SmartLifecycle {
 
   private final Supplier<EventLoopGroup> group;
   private final long intervalNanos;
-  private final List<Probe> probes = new ArrayList<>();
+  private volatile List<Probe> probes = List.of();
   private volatile boolean running;
 
   /**
@@ -53,12 +53,13 @@ public final class EventLoopLag implements SmartLifecycle {
 
   /** The smallest lag among the loops now; zero before start or when there are no loops to watch. */
   public Duration current() {
-    if (!running || probes.isEmpty()) {
+    List<Probe> watched = probes;
+    if (!running || watched.isEmpty()) {
       return Duration.ZERO;
     }
     long now = System.nanoTime();
     long least = Long.MAX_VALUE;
-    for (Probe probe : probes) {
+    for (Probe probe : watched) {
       least = Math.min(least, probe.lag(now));
     }
     return Duration.ofNanos(least);
@@ -73,10 +74,11 @@ public final class EventLoopLag implements SmartLifecycle {
     if (loops == null) {
       return;
     }
-    probes.clear();
+    List<Probe> started = new ArrayList<>();
     for (EventExecutor loop : loops) {
-      probes.add(new Probe(loop));
+      started.add(new Probe(loop));
     }
+    probes = List.copyOf(started);
     running = true;
     probes.forEach(this::schedule);
   }

@@ -14,10 +14,6 @@ import reactor.netty.resources.LoopResources;
 @Configuration(proxyBeanMethods = false)
 class PlatformConfiguration {
 
-  /**
-   * UTC, ticking in microseconds: PostgreSQL keeps microseconds, so an intent read back equals the one that
-   * was written.
-   */
   /** How late the HTTP event loops run: the API sheds new payments while they lag (see {@link EventLoopLag}). */
   @Bean
   EventLoopLag eventLoopLag(ObjectProvider<ReactorResourceFactory> resources, MeterRegistry meters) {
@@ -34,6 +30,10 @@ class PlatformConfiguration {
     return lag;
   }
 
+  /**
+   * UTC, ticking in microseconds: PostgreSQL keeps microseconds, so an intent read back equals the one that
+   * was written.
+   */
   @Bean
   Clock clock() {
     return Clock.tick(Clock.systemUTC(), Duration.ofNanos(1_000));

@@ -32,9 +32,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -155,13 +157,13 @@ class ChaosTest {
       }
     }
     Report report = ChaosAudit.audit(snapshot, charges);
-    String summary = summary(report) + "\n  failed intents by failure code: " + new java.util.TreeMap<>(
-        snapshot.intents().stream().filter(i -> i.status().equals("failed")).collect(
-            java.util.stream.Collectors.groupingBy(i -> String.valueOf(i.failureCode()),
-                java.util.stream.Collectors.counting())))
-        + "\n  attempts by provider/status/error: " + new java.util.TreeMap<>(snapshot.attempts().stream().collect(
-            java.util.stream.Collectors.groupingBy(a -> a.provider() + "/" + a.status() + "/" + a.errorCode(),
-                java.util.stream.Collectors.counting())));
+    String summary = summary(report)
+        + "\n  failed intents by failure code: " + new TreeMap<>(snapshot.intents().stream()
+            .filter(i -> i.status().equals("failed"))
+            .collect(Collectors.groupingBy(i -> String.valueOf(i.failureCode()), Collectors.counting())))
+        + "\n  attempts by provider/status/error: " + new TreeMap<>(snapshot.attempts().stream()
+            .collect(Collectors.groupingBy(a -> a.provider() + "/" + a.status() + "/" + a.errorCode(),
+                Collectors.counting())));
     System.out.println(summary);
     Files.writeString(OUT.resolve("summary.txt"), summary + "\n", StandardCharsets.UTF_8);
 

@@ -31,7 +31,7 @@ class IntentConfiguration {
 
   @Bean
   IntentStore intentStore(DatabaseClient db, JsonMapper json, StorageProperties storage, MeterRegistry meters) {
-    IntentStore store = new IntentStore(db, json, storage.writers(), storage.maxBatch(), storage.maxPendingCreates());
+    IntentStore store = new IntentStore(db, json, storage);
     Gauge.builder("payment_router.storage.pending_creates", store, IntentStore::pendingCreates)
         .description("new intents waiting for their statement").register(meters);
     return store;

@@ -73,8 +73,8 @@ public final class IntentStore {
   private final JsonMapper json;
   private final IntentWriter<NewIntent, Transition> writer;
 
-  /** A store whose writes go out in batches of at most {@code maxBatch}, {@code writers} statements at once. */
-  public IntentStore(DatabaseClient db, JsonMapper json, int writers, int maxBatch, int maxPendingCreates) {
+  /** A store whose writes go out in batches, as {@code storage} says (see {@link IntentWriter}). */
+  public IntentStore(DatabaseClient db, JsonMapper json, StorageProperties storage) {
     this.db = db;
     this.json = json;
     this.writer = new IntentWriter<>(new IntentWriter.Statements<>() {
@@ -87,13 +87,7 @@ public final class IntentStore {
       public Mono<Set<String>> appendAll(List<Transition> writes) {
         return IntentStore.this.appendAll(writes);
       }
-    }, writers, maxBatch, maxPendingCreates);
-  }
-
-  /** A store with the default batching (see {@link StorageProperties}). */
-  public IntentStore(DatabaseClient db, JsonMapper json) {
-    this(db, json, StorageProperties.DEFAULT_WRITERS, StorageProperties.DEFAULT_MAX_BATCH,
-        StorageProperties.DEFAULT_MAX_PENDING_CREATES);
+    }, storage.writers(), storage.maxBatch(), storage.maxPendingCreates());
   }
 
   /**
@@ -404,10 +398,6 @@ public final class IntentStore {
         .map(row -> (Insertion) new Insertion.Conflict(row.get("id", String.class), row.get("request_hash",
             String.class)))
         .one();
-  }
-
-  private static GenericExecuteSpec bindNullable(GenericExecuteSpec spec, String name, String value) {
-    return value == null ? spec.bindNull(name, String.class) : spec.bind(name, value);
   }
 
   private static GenericExecuteSpec bindNullable(GenericExecuteSpec spec, String name, Instant value) {

@@ -114,7 +114,7 @@ final class IntentWriter<C extends IntentWriter.Keyed, T extends IntentWriter.Ke
   }
 
   private boolean flushTransitions() {
-    List<Pending<T>> batch = take(transitions, false);
+    List<Pending<T>> batch = take(transitions);
     if (batch.isEmpty()) {
       return false;
     }
@@ -123,24 +123,27 @@ final class IntentWriter<C extends IntentWriter.Keyed, T extends IntentWriter.Ke
   }
 
   private boolean flushCreates() {
-    List<Pending<C>> batch = take(creates, true);
+    List<Pending<C>> batch = take(creates);
     if (batch.isEmpty()) {
       return false;
     }
+    pendingCreates.addAndGet(-batch.size());
     run(batch, statements::insertAll);
     return true;
   }
 
-  private <W> List<Pending<W>> take(Queue<Pending<W>> queue, boolean counted) {
+  private <W> List<Pending<W>> take(Queue<Pending<W>> queue) {
     List<Pending<W>> batch = new ArrayList<>(Math.min(maxBatch, 16));
     Pending<W> next;
     while (batch.size() < maxBatch && (next = queue.poll()) != null) {
       batch.add(next);
     }
-    if (counted && !batch.isEmpty()) {
-      pendingCreates.addAndGet(-batch.size());
-    }
     return batch;
+  }
+
+  /** Tells a write whether the statement that carried it wrote it. */
+  private static <W extends Keyed> void answer(Pending<W> pending, Set<String> written) {
+    pending.done().success(written.contains(pending.write().intentId()));
   }
 
   private <W extends Keyed> void run(List<Pending<W>> batch, Function<List<W>, Mono<Set<String>>> statement) {
@@ -153,15 +156,13 @@ final class IntentWriter<C extends IntentWriter.Keyed, T extends IntentWriter.Ke
           log.warn("A batch of {} intent writes failed ({}); writing each alone", batch.size(), error.toString());
           return Flux.fromIterable(batch)
               .concatMap(pending -> statement.apply(List.of(pending.write()))
-                  .doOnNext(written -> pending.done().success(written.contains(pending.write().intentId())))
+                  .doOnNext(written -> answer(pending, written))
                   .doOnError(pending.done()::error)
                   .onErrorResume(alone -> Mono.empty()))
               .then(Mono.empty());
         })
         .doOnNext(written -> {
-          for (Pending<W> pending : batch) {
-            pending.done().success(written.contains(pending.write().intentId()));
-          }
+          batch.forEach(pending -> answer(pending, written));
         })
         .doOnError(error -> {
           for (Pending<W> pending : batch) {

@@ -14,13 +14,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("payment-router.storage")
 public record StorageProperties(
-    @DefaultValue("" + DEFAULT_WRITERS) int writers,
-    @DefaultValue("" + DEFAULT_MAX_BATCH) int maxBatch,
-    @DefaultValue("" + DEFAULT_MAX_PENDING_CREATES) int maxPendingCreates) {
-
-  static final int DEFAULT_WRITERS = 4;
-  static final int DEFAULT_MAX_BATCH = 64;
-  static final int DEFAULT_MAX_PENDING_CREATES = 256;
+    @DefaultValue("4") int writers,
+    @DefaultValue("64") int maxBatch,
+    @DefaultValue("256") int maxPendingCreates) {
 
   public StorageProperties {
     if (writers < 1 || maxBatch < 1 || maxPendingCreates < 1) {
