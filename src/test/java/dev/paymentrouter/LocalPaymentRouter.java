@@ -41,6 +41,7 @@ public final class LocalPaymentRouter {
       properties.put("payment-router.providers." + simulator.name() + ".base-url", simulator.baseUrl());
     }
     properties.put("payment-router.routing.default", "alpha,beta,gamma");
+    properties.put("payment-router.local-mode", "true");
     properties.put("payment-router.demo-merchant.enabled", "true");
     properties.put("server.address", "127.0.0.1");
 
