@@ -38,6 +38,9 @@ final class IntentRequestParser {
   static final int MAX_METADATA_KEY = 40;
   static final int MAX_METADATA_VALUE = 500;
 
+  private static final String UNSTORABLE =
+      "must not contain U+0000 (NUL) or an unpaired UTF-16 surrogate";
+
   private static final Set<String> FIELDS = Set.of("amount", "currency", "paymentMethod", "reference", "metadata");
   private static final Set<String> METHOD_FIELDS = Set.of("type", "token", "country");
   private static final Set<String> METHOD_TYPES = Set.of("card");
@@ -176,6 +179,10 @@ final class IntentRequestParser {
         errors.add(new FieldError(field, "invalid_key", "keys must be 1 to " + MAX_METADATA_KEY + " characters"));
         continue;
       }
+      if (!storable(key)) {
+        errors.add(new FieldError("metadata", "invalid_key", "keys " + UNSTORABLE));
+        continue;
+      }
       String value = requiredString(entry.getValue(), field, MAX_METADATA_VALUE, errors);
       if (value != null) {
         metadata.put(key, value);
@@ -206,11 +213,37 @@ final class IntentRequestParser {
       return null;
     }
     String value = node.stringValue();
+    if (!storable(value)) {
+      errors.add(new FieldError(field, "invalid_characters", UNSTORABLE));
+      return null;
+    }
     if (value.length() > maxLength) {
       errors.add(new FieldError(field, "too_long", "must be at most " + maxLength + " characters"));
       return null;
     }
     return value;
+  }
+
+  /**
+   * Whether PostgreSQL can store the text: it refuses U+0000 in {@code text} and {@code jsonb}, and a UTF-16
+   * surrogate without its partner has no UTF-8 form. Such input is the client's mistake (422), never a 500.
+   */
+  static boolean storable(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\u0000') {
+        return false;
+      }
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
+          return false;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Identifies the request's meaning, not its spelling: key order and whitespace do not change it. */

@@ -82,6 +82,29 @@ class ValidationApiTest extends RouterIntegrationTest {
         Arguments.of("metadata value too long", "{\"amount\": 100, \"currency\": \"EUR\", " + METHOD
             + ", \"metadata\": {\"k\": \"" + "v".repeat(501) + "\"}}", 422, "validation_failed", "metadata.k",
             "too_long"),
+        // PostgreSQL refuses U+0000 in text and jsonb, and an unpaired surrogate has no UTF-8 form: these
+        // answered 500 before they were checked here.
+        Arguments.of("NUL in reference", "{\"amount\": 100, \"currency\": \"EUR\", " + METHOD
+            + ", \"reference\": \"order\\u0000-1\"}", 422, "validation_failed", "reference", "invalid_characters"),
+        Arguments.of("NUL in token", "{\"amount\": 100, \"currency\": \"EUR\", \"paymentMethod\": "
+            + "{\"type\": \"card\", \"token\": \"tok_\\u0000visa\"}}", 422, "validation_failed",
+            "paymentMethod.token", "invalid_characters"),
+        Arguments.of("NUL in metadata value", "{\"amount\": 100, \"currency\": \"EUR\", " + METHOD
+            + ", \"metadata\": {\"cart\": \"\\u0000\"}}", 422, "validation_failed", "metadata.cart",
+            "invalid_characters"),
+        Arguments.of("NUL in metadata key", "{\"amount\": 100, \"currency\": \"EUR\", " + METHOD
+            + ", \"metadata\": {\"c\\u0000\": \"v\"}}", 422, "validation_failed", "metadata", "invalid_key"),
+        Arguments.of("NUL in method type", "{\"amount\": 100, \"currency\": \"EUR\", \"paymentMethod\": "
+            + "{\"type\": \"card\\u0000\", \"token\": \"t\"}}", 422, "validation_failed", "paymentMethod.type",
+            "invalid_characters"),
+        Arguments.of("NUL in country", "{\"amount\": 100, \"currency\": \"EUR\", \"paymentMethod\": "
+            + "{\"type\": \"card\", \"token\": \"t\", \"country\": \"D\\u0000\"}}", 422, "validation_failed",
+            "paymentMethod.country", "invalid_characters"),
+        Arguments.of("lone surrogate in reference", "{\"amount\": 100, \"currency\": \"EUR\", " + METHOD
+            + ", \"reference\": \"a\\ud800b\"}", 422, "validation_failed", "reference", "invalid_characters"),
+        Arguments.of("lone low surrogate in metadata", "{\"amount\": 100, \"currency\": \"EUR\", " + METHOD
+            + ", \"metadata\": {\"k\": \"\\udc00\"}}", 422, "validation_failed", "metadata.k",
+            "invalid_characters"),
         Arguments.of("misspelled field", "{\"ammount\": 100, \"amount\": 100, \"currency\": \"EUR\", " + METHOD
             + "}", 422, "validation_failed", "ammount", "unknown_field"));
   }

@@ -196,6 +196,8 @@ public final class RouterProcess implements AutoCloseable {
     // The child's scratch space stays where the test JVM's is (under target/).
     command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
     command.add("-Djava.net.preferIPv4Stack=true");
+    // The routers of the chaos run track buffers as the test JVM does; a leak shows as "LEAK:" in their logs.
+    command.add("-Dio.netty.leakDetection.level=" + System.getProperty("io.netty.leakDetection.level", "simple"));
     properties().forEach((key, value) -> command.add("-D" + key + "=" + value));
     command.add("-cp");
     command.add(classPath());
