@@ -153,10 +153,13 @@ class Suite:
             "PAYMENTROUTER_ROUTING_RULES_0_NAME": "sick",
             "PAYMENTROUTER_ROUTING_RULES_0_WHEN_METADATA_LANE": "sick",
             "PAYMENTROUTER_ROUTING_RULES_0_THEN_PROVIDER": "gamma",
+            # One merchant sends all the load: it may hold every active-intent slot of the node.
+            "PAYMENTROUTER_INTENTS_MERCHANTSHARE": 1,
         }
         for provider in PROVIDERS:
             prefix = f"PAYMENTROUTER_PROVIDERS_{provider.upper()}_"
             env[prefix + "BASEURL"] = self.sim_url(provider)
+            env[prefix + "TYPE"] = "simulator"
             env[prefix + "RATELIMIT_PERMITSPERSECOND"] = 100000
             env[prefix + "RATELIMIT_BURST"] = 100000
             env[prefix + "POOL_CONCURRENCY"] = 512
@@ -683,6 +686,9 @@ class Suite:
             PAYMENTROUTER_PROVIDERS_ALPHA_CONNECTTIMEOUT="5s",
             PAYMENTROUTER_PROVIDERS_ALPHA_CIRCUITBREAKER_SLOWCALLDURATION=f"{call_timeout + 10}s",
             PAYMENTROUTER_RECOVERY_LEASE=f"{call_timeout + 60}s",
+            # Both must exceed the longest call (call + queue timeout), or the router refuses to start.
+            PAYMENTROUTER_RECOVERY_SETTLETIME=f"{call_timeout + 60}s",
+            PAYMENTROUTER_INTENTS_DRAINTIMEOUT=f"{call_timeout + 60}s",
         )
         self.reset_sims()
         self.start_router("router-inflight", env)

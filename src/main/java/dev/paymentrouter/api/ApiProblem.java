@@ -44,6 +44,10 @@ final class ApiProblem extends RuntimeException {
         List.copyOf(errors), null);
   }
 
+  static ApiProblem tooManyRequests(String code, String title, String detail, Duration retryAfter) {
+    return new ApiProblem(HttpStatus.TOO_MANY_REQUESTS, code, title, detail, List.of(), retryAfter);
+  }
+
   static ApiProblem unavailable(String code, String title, String detail, Duration retryAfter) {
     return new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, code, title, detail, List.of(), retryAfter);
   }

@@ -84,11 +84,7 @@ class PaymentIntentController {
     IntentProcess.CreateRequest request = new IntentProcess.CreateRequest(
         merchant.id(), parsed.amount(), parsed.paymentMethod(), parsed.reference(), parsed.metadata(), key,
         parsed.hash());
-    return registry.create(request)
-        .timeout(properties.storeTimeout(), Mono.error(() -> ApiProblem.unavailable("timeout",
-            "The payment could not be recorded in time",
-            "the intent may or may not exist; retry with the same Idempotency-Key to find out",
-            properties.retryAfter())))
+    return registry.create(request, properties.storeTimeout())
         .flatMap(result -> answer(result, merchant, wait))
         .map(response -> preferred.isPresent()
             ? ResponseEntity.status(response.getStatusCode())
@@ -148,6 +144,19 @@ class PaymentIntentController {
               : ApiProblem.of(HttpStatus.UNPROCESSABLE_CONTENT, rejected.code(), "Request refused",
                   rejected.message()));
       case StartResult.Overloaded overloaded -> Mono.error(overloaded());
+      case StartResult.MerchantLimited limited -> Mono.error(ApiProblem.tooManyRequests(
+          "too_many_active_intents", "Too many payments in flight for this merchant",
+          "this merchant already has " + registry.capacityPerMerchant() + " payments in flight on this node; "
+              + "nothing was stored, retry later", properties.retryAfter()));
+      case StartResult.NotStored notStored -> Mono.error(ApiProblem.unavailable("timeout",
+          "The payment could not be recorded in time",
+          "the database did not take the payment in time; nothing was stored, retry with the same Idempotency-Key",
+          properties.retryAfter()));
+      case StartResult.MayExist mayExist -> Mono.error(ApiProblem.unavailable("outcome_unknown",
+          "The payment may have been recorded",
+          "the database did not confirm the payment in time (" + mayExist.reason() + "); it may exist and go on, "
+              + "so retry with the same Idempotency-Key: you get it if it exists, else it is created",
+          properties.retryAfter()));
     };
   }
 

@@ -491,6 +491,7 @@ public final class ProviderSimulator implements AutoCloseable {
 
     private Mono<Void> chargeByReference(HttpServerRequest request, HttpServerResponse response,
             QueryStringDecoder uri) {
+        counters.statusQueries.increment();
         if (!authorized(request)) {
             return error(response, 401, "unauthorized");
         }
@@ -647,6 +648,7 @@ public final class ProviderSimulator implements AutoCloseable {
         node.put("hangs", stats.hangs());
         node.put("lostResponses", stats.lostResponses());
         node.put("replays", stats.replays());
+        node.put("statusQueries", stats.statusQueries());
         return JSON.writeValueAsString(node);
     }
 
@@ -732,15 +734,17 @@ public final class ProviderSimulator implements AutoCloseable {
         final LongAdder hangs = new LongAdder();
         final LongAdder lostResponses = new LongAdder();
         final LongAdder replays = new LongAdder();
+        final LongAdder statusQueries = new LongAdder();
 
         SimulatorStats snapshot() {
             return new SimulatorStats(requests.sum(), approved.sum(), declined.sum(), rateLimited.sum(),
-                    unavailable.sum(), errors.sum(), hangs.sum(), lostResponses.sum(), replays.sum());
+                    unavailable.sum(), errors.sum(), hangs.sum(), lostResponses.sum(), replays.sum(),
+                    statusQueries.sum());
         }
 
         void reset() {
             for (LongAdder adder : List.of(requests, approved, declined, rateLimited, unavailable, errors, hangs,
-                    lostResponses, replays)) {
+                    lostResponses, replays, statusQueries)) {
                 adder.reset();
             }
         }

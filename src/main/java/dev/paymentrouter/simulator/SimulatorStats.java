@@ -12,6 +12,7 @@ package dev.paymentrouter.simulator;
  * @param hangs         requests held without an answer and without a charge
  * @param lostResponses requests whose charge was approved and whose response was never sent
  * @param replays       stored responses replayed for a known idempotency key
+ * @param statusQueries  {@code GET /v1/charges?reference=...} status queries received
  */
 public record SimulatorStats(
         long requests,
@@ -22,5 +23,6 @@ public record SimulatorStats(
         long errors,
         long hangs,
         long lostResponses,
-        long replays) {
+        long replays,
+        long statusQueries) {
 }

@@ -228,6 +228,8 @@ class ChaosTest {
     for (String provider : List.of("alpha", "beta", "gamma")) {
       String prefix = "payment-router.providers." + provider + ".";
       properties.put(prefix + "pool.call-timeout", "1s");
+      // The longest call (call + queue timeout) must stay below the settle time and the lease.
+      properties.put(prefix + "pool.queue-timeout", "500ms");
       properties.put(prefix + "connect-timeout", "500ms");
     }
     properties.put("payment-router.providers.alpha.rate-limit.permits-per-second", "50");

@@ -84,12 +84,17 @@ class GracefulShutdownTest {
   void intentsThatCannotFinishInTimeAreHandedOverAndFinishedByAnotherNode() throws Exception {
     TestEnvironment.simulator("alpha").update(SimulatorBehaviour.reliable().withHangRate(1.0)
         .withHangDuration(Duration.ofSeconds(3)));
-    Map<String, Object> quick = Map.of(
-        "payment-router.intents.drain-timeout", "300ms",
-        "payment-router.providers.alpha.pool.call-timeout", "5s",
+    // Every call ends within 400 + 100 ms, below the drain timeout and the settle time (the router refuses to
+    // start otherwise); alpha hangs for 3 s, so the intents are still waiting for an answer when the node stops.
+    Map<String, Object> quick = new java.util.HashMap<>(Map.of(
+        "payment-router.intents.drain-timeout", "600ms",
         "payment-router.recovery.settle-time", "1s",
         "payment-router.recovery.scan-interval", "100ms",
-        "payment-router.recovery.reconcile-delays", "200ms");
+        "payment-router.recovery.reconcile-delays", "200ms"));
+    for (String provider : List.of("alpha", "beta", "gamma")) {
+      quick.put("payment-router.providers." + provider + ".pool.call-timeout", "400ms");
+      quick.put("payment-router.providers." + provider + ".pool.queue-timeout", "100ms");
+    }
     ConfigurableApplicationContext first = start(quick);
     String key = merchant(first);
     List<String> ids = createWithoutWaiting(first, key, 3);

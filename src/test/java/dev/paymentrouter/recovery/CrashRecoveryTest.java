@@ -45,7 +45,13 @@ import tools.jackson.databind.JsonNode;
     "payment-router.recovery.settle-time=1s",
     "payment-router.recovery.reconcile-delays=200ms,200ms,200ms",
     "payment-router.recovery.scan-interval=100ms",
-    "payment-router.recovery.lease=2s"
+    "payment-router.recovery.lease=2s",
+    "payment-router.providers.alpha.pool.call-timeout=500ms",
+    "payment-router.providers.alpha.pool.queue-timeout=300ms",
+    "payment-router.providers.beta.pool.call-timeout=500ms",
+    "payment-router.providers.beta.pool.queue-timeout=300ms",
+    "payment-router.providers.gamma.pool.call-timeout=500ms",
+    "payment-router.providers.gamma.pool.queue-timeout=300ms"
 })
 @DirtiesContext
 class CrashRecoveryTest extends RouterIntegrationTest {

@@ -22,7 +22,13 @@ import tools.jackson.databind.JsonNode;
     "payment-router.recovery.settle-time=1s",
     "payment-router.recovery.reconcile-delays=1h",
     "payment-router.intents.deadline=2s",
-    "payment-router.providers.alpha.pool.call-timeout=300ms"
+    "payment-router.recovery.status-query-interval=1s",
+    "payment-router.providers.alpha.pool.call-timeout=300ms",
+    "payment-router.providers.beta.pool.call-timeout=500ms",
+    "payment-router.providers.gamma.pool.call-timeout=500ms",
+    "payment-router.providers.alpha.pool.queue-timeout=300ms",
+    "payment-router.providers.beta.pool.queue-timeout=300ms",
+    "payment-router.providers.gamma.pool.queue-timeout=300ms"
 })
 @DirtiesContext
 class OnTheFlyReconciliationTest extends RouterIntegrationTest {

@@ -25,7 +25,11 @@ import tools.jackson.databind.JsonNode;
     "payment-router.recovery.reconcile-delays=200ms,200ms,200ms",
     "payment-router.recovery.scan-interval=100ms",
     "payment-router.providers.alpha.pool.call-timeout=500ms",
-    "payment-router.providers.beta.pool.call-timeout=500ms"
+    "payment-router.providers.beta.pool.call-timeout=500ms",
+    "payment-router.providers.gamma.pool.call-timeout=500ms",
+    "payment-router.providers.alpha.pool.queue-timeout=500ms",
+    "payment-router.providers.beta.pool.queue-timeout=500ms",
+    "payment-router.providers.gamma.pool.queue-timeout=500ms"
 })
 @DirtiesContext
 class ReconciliationTest extends RouterIntegrationTest {

@@ -628,7 +628,7 @@ class ProviderSimulatorTest {
 
         assertThat(reset.statusCode()).isEqualTo(204);
         assertThat(json(get("/_sim/ledger")).get("charges")).isEmpty();
-        assertThat(sim.stats()).isEqualTo(new SimulatorStats(0, 0, 0, 0, 0, 0, 0, 0, 0));
+        assertThat(sim.stats()).isEqualTo(new SimulatorStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
         // A forgotten key is a new charge, not a replay.
         HttpResponse<String> after = charge("key-1", body(100, "EUR", "tok_visa", "pi_1"));
         assertThat(after.headers().firstValue("Idempotent-Replayed")).isEmpty();

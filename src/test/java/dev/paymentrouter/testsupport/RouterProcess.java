@@ -228,7 +228,10 @@ public final class RouterProcess implements AutoCloseable {
     properties.put("spring.r2dbc.password", "");
     properties.put("server.address", "127.0.0.1");
     properties.put("server.port", Integer.toString(settings.port()));
-    settings.providers().forEach((name, url) -> properties.put("payment-router.providers." + name + ".base-url", url));
+    settings.providers().forEach((name, url) -> {
+      properties.put("payment-router.providers." + name + ".type", "simulator");
+      properties.put("payment-router.providers." + name + ".base-url", url);
+    });
     if (!settings.providers().isEmpty()) {
       properties.put("payment-router.routing.order", String.join(",", settings.providers().keySet()));
     }

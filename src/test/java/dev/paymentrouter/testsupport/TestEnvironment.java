@@ -76,8 +76,10 @@ public final class TestEnvironment {
     if (System.getProperty("spring.r2dbc.url") != null) {
       return;
     }
-    simulators().forEach((name, simulator) ->
-        System.setProperty("payment-router.providers." + name + ".base-url", simulator.baseUrl()));
+    simulators().forEach((name, simulator) -> {
+      System.setProperty("payment-router.providers." + name + ".type", "simulator");
+      System.setProperty("payment-router.providers." + name + ".base-url", simulator.baseUrl());
+    });
     System.setProperty("server.address", "127.0.0.1");
     // System properties have no order, so the preference order is spelled out.
     System.setProperty("payment-router.routing.default", "alpha,beta,gamma");

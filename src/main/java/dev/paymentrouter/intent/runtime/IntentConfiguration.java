@@ -57,7 +57,8 @@ class IntentConfiguration {
       ProviderDirectory providers,
       IntentMetrics metrics,
       MeterRegistry meters) {
-    IntentRegistry registry = new IntentRegistry(properties.maxActive(), new IntentIds(clock));
+    IntentRegistry registry = new IntentRegistry(properties.maxActive(), properties.maxActivePerMerchant(),
+        recovery.statusQueryInterval(), new IntentIds(clock));
     registry.bind(new IntentProcess.IntentRuntime(
         store, routing, providers, clock, registry, metrics, properties.mailboxCapacity(), recovery.nodeId(),
         recovery.lease(), recovery.settleTime(), recovery.schedule(), properties.deadline()));

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -72,6 +73,18 @@ public final class IntentProcess {
 
     /** Too many intents are active on this node; nothing was stored. */
     record Overloaded() implements StartResult {}
+
+    /** This merchant already holds its share of the node's active intents; nothing was stored. */
+    record MerchantLimited() implements StartResult {}
+
+    /** The write was withdrawn before it reached the database (it took too long): nothing was stored. */
+    record NotStored(String reason) implements StartResult {}
+
+    /**
+     * The write reached the database but no answer came (too slow, or the storage failed): the intent may exist,
+     * and if it does, it goes on. Only a retry with the same idempotency key can tell.
+     */
+    record MayExist(String reason) implements StartResult {}
   }
 
   /** Why a stored intent is taken up again. */
@@ -104,6 +117,11 @@ public final class IntentProcess {
   private Instant nextCheckAt;
   private volatile PaymentIntent snapshot;
   private volatile boolean passivated;
+  /** Whether the creating write is still waiting to be sent, was sent, or was withdrawn by its creator. */
+  private final AtomicInteger createWrite = new AtomicInteger(CREATE_WAITING);
+  private static final int CREATE_WAITING = 0;
+  private static final int CREATE_SENT = 1;
+  private static final int CREATE_WITHDRAWN = 2;
 
   /** The process of a new intent. */
   IntentProcess(String id, IntentRuntime runtime) {
@@ -149,6 +167,14 @@ public final class IntentProcess {
     return reply.asMono();
   }
 
+  /**
+   * The creator stopped waiting for the create. True when its write had not been sent yet: it never will be, and
+   * nothing is stored. False when it was sent already: it may commit, and the intent then goes on as usual.
+   */
+  boolean withdrawCreate() {
+    return createWrite.compareAndSet(CREATE_WAITING, CREATE_WITHDRAWN);
+  }
+
   boolean resume(Recovery mode) {
     return mailbox.offer(new Resume(mode));
   }
@@ -179,7 +205,8 @@ public final class IntentProcess {
         PaymentIntent created = IntentTransitions.evolveAll(IntentState.NONE, accepted.events());
         yield runtime.store()
             .insert(created, accepted.events(), request.idempotencyKey(), request.requestHash(),
-                ownershipAfter(created, 0, false, now))
+                ownershipAfter(created, 0, false, now),
+                () -> createWrite.compareAndSet(CREATE_WAITING, CREATE_SENT))
             .doOnNext(insertion -> {
               switch (insertion) {
                 case IntentStore.Insertion.Inserted inserted -> {
@@ -193,12 +220,19 @@ public final class IntentProcess {
                       conflict.existingIntentId(), conflict.existingRequestHash().equals(request.requestHash())));
                   passivate();
                 }
+                case IntentStore.Insertion.Withdrawn withdrawn -> {
+                  start.reply().tryEmitValue(new StartResult.NotStored("withdrawn"));
+                  passivate();
+                }
               }
             })
             .doOnError(error -> {
-              start.reply().tryEmitError(error);
+              // The statement was sent: whether it committed is unknown (a connection can break after COMMIT).
+              log.warn("Intent {}: storing it failed, it may or may not exist: {}", id, error.toString());
+              start.reply().tryEmitValue(new StartResult.MayExist("storage_error"));
               passivate();
             })
+            .onErrorResume(error -> Mono.empty())
             .then();
       }
     };

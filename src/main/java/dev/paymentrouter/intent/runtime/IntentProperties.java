@@ -12,10 +12,26 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param deadline        how long after creation an intent may still start a new attempt; after that it fails
  *                        with {@code deadline_exceeded} unless a charge may already exist
  * @param drainTimeout    at shutdown, how long live intents may take to finish before the node hands them over
+ * @param merchantShare   the share of {@code maxActive} one merchant's new intents may hold (0 to 1): beyond it the
+ *                        merchant gets 429, so one merchant's burst cannot take every slot of the node
  */
 @ConfigurationProperties("payment-router.intents")
 public record IntentProperties(
     @DefaultValue("10000") int maxActive,
     @DefaultValue("16") int mailboxCapacity,
     @DefaultValue("15m") Duration deadline,
-    @DefaultValue("15s") Duration drainTimeout) {}
+    @DefaultValue("15s") Duration drainTimeout,
+    @DefaultValue("0.5") double merchantShare) {
+
+  public IntentProperties {
+    if (!(merchantShare > 0 && merchantShare <= 1)) {
+      throw new IllegalArgumentException(
+          "payment-router.intents.merchant-share must be above 0 and at most 1, was " + merchantShare);
+    }
+  }
+
+  /** Live intents one merchant's new intents may hold: its share of {@code maxActive}, at least one. */
+  public int maxActivePerMerchant() {
+    return Math.max(1, (int) Math.ceil(maxActive * merchantShare));
+  }
+}

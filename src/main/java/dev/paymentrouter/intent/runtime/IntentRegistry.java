@@ -1,30 +1,52 @@
 package dev.paymentrouter.intent.runtime;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.time.Duration;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * Intent id to live process on this node, bounded: when {@code maxActive} processes are live, or when the store has
  * too many new intents waiting for the database, new intents are refused before anything is stored, and recovery
- * waits for room, so overload is answered at once instead of piling up.
+ * waits for room, so overload is answered at once instead of piling up. No merchant may hold more than
+ * {@code maxActivePerMerchant} of them, so that one merchant's burst cannot refuse every other merchant's payments.
  */
 public final class IntentRegistry {
 
-  private final ConcurrentHashMap<String, IntentProcess> live = new ConcurrentHashMap<>();
+  /** A live process and the merchant whose share it counts against. */
+  private record Live(IntentProcess process, String merchantId) {}
+
+  private final ConcurrentHashMap<String, Live> live = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Integer> perMerchant = new ConcurrentHashMap<>();
   private final AtomicInteger active = new AtomicInteger();
   private final int maxActive;
+  private final int maxActivePerMerchant;
+  private final Duration statusQueryInterval;
   private final IntentIds ids;
   private volatile IntentProcess.IntentRuntime runtime;
 
+  /** A registry without a per-merchant share and without a pause between on-the-fly status checks. */
   public IntentRegistry(int maxActive, IntentIds ids) {
-    if (maxActive < 1) {
-      throw new IllegalArgumentException("maxActive must be >= 1");
+    this(maxActive, maxActive, Duration.ZERO, ids);
+  }
+
+  /**
+   * @param maxActive            live processes at most
+   * @param maxActivePerMerchant live processes one merchant's new intents may hold at most
+   * @param statusQueryInterval  the least time between two on-the-fly status checks of one intent
+   * @param ids                  where new intent ids come from
+   */
+  public IntentRegistry(int maxActive, int maxActivePerMerchant, Duration statusQueryInterval, IntentIds ids) {
+    if (maxActive < 1 || maxActivePerMerchant < 1) {
+      throw new IllegalArgumentException("maxActive and maxActivePerMerchant must be >= 1");
     }
     this.maxActive = maxActive;
+    this.maxActivePerMerchant = Math.min(maxActive, maxActivePerMerchant);
+    this.statusQueryInterval = statusQueryInterval;
     this.ids = ids;
   }
 
@@ -32,35 +54,67 @@ public final class IntentRegistry {
     this.runtime = runtime;
   }
 
-  /** Spawns the process of a new intent and asks it to create the intent. */
-  public Mono<IntentProcess.StartResult> create(IntentProcess.CreateRequest request) {
+  /**
+   * Spawns the process of a new intent and asks it to create the intent. When it is not stored within
+   * {@code storeTimeout}, the answer says whether it never will be ({@code NotStored}: its write was withdrawn
+   * before it was sent) or may be ({@code MayExist}: the write was sent and may still commit).
+   */
+  public Mono<IntentProcess.StartResult> create(IntentProcess.CreateRequest request, Duration storeTimeout) {
     if (!runtime.store().acceptsNewIntents() || !reserve()) {
       return Mono.just(new IntentProcess.StartResult.Overloaded());
     }
+    if (!reserveShare(request.merchantId())) {
+      active.decrementAndGet();
+      return Mono.just(new IntentProcess.StartResult.MerchantLimited());
+    }
     IntentProcess process = new IntentProcess(ids.next(), runtime);
-    live.put(process.id(), process);
-    return process.start(request);
+    live.put(process.id(), new Live(process, request.merchantId()));
+    return process.start(request)
+        .timeout(storeTimeout, Mono.fromSupplier(() -> process.withdrawCreate()
+            ? new IntentProcess.StartResult.NotStored("timeout")
+            : new IntentProcess.StartResult.MayExist("timeout")));
   }
 
   /**
    * Takes up a stored intent on this node: claims it (only when nobody holds its lease) and spawns its process.
-   * Empty when it is already live here, held by another node, final, or when this node has no room.
+   * Empty when it is already live here, held by another node, final, when this node has no room, or (for an
+   * on-the-fly check) when its provider was asked about it less than {@code statusQueryInterval} ago.
+   *
+   * <p>The claim runs to its end even when the caller stops waiting (a client that disconnects): a claimed intent
+   * always gets its process, and a reserved slot is always given back when no process comes of it.
    */
   public Mono<IntentProcess> recover(String intentId, IntentProcess.Recovery mode) {
-    if (live.containsKey(intentId) || !reserve()) {
-      return Mono.empty();
-    }
-    IntentProcess.IntentRuntime rt = runtime;
-    java.time.Instant now = rt.clock().instant();
-    return rt.store().claim(intentId, rt.node(), now.plus(rt.lease()), now)
-        .map(stored -> {
-          IntentProcess process = new IntentProcess(stored, rt);
-          live.put(intentId, process);
-          process.resume(mode);
-          return process;
-        })
-        .switchIfEmpty(Mono.fromRunnable(active::decrementAndGet))
-        .doOnError(error -> active.decrementAndGet());
+    return Mono.defer(() -> {
+      if (live.containsKey(intentId) || !reserve()) {
+        return Mono.empty();
+      }
+      IntentProcess.IntentRuntime rt = runtime;
+      Instant now = rt.clock().instant();
+      Instant askedBefore = mode == IntentProcess.Recovery.RECONCILE_NOW ? now.minus(statusQueryInterval) : null;
+      Sinks.One<IntentProcess> spawned = Sinks.one();
+      rt.store().claim(intentId, rt.node(), now.plus(rt.lease()), now, askedBefore)
+          .map(stored -> {
+            IntentProcess process = new IntentProcess(stored, rt);
+            String merchantId = stored.intent().merchantId();
+            perMerchant.merge(merchantId, 1, Integer::sum);
+            live.put(intentId, new Live(process, merchantId));
+            process.resume(mode);
+            return process;
+          })
+          .subscribe(
+              spawned::tryEmitValue,
+              error -> {
+                active.decrementAndGet();
+                spawned.tryEmitError(error);
+              },
+              () -> {
+                // After a value the sink is already terminated: the slot belongs to the process now.
+                if (spawned.tryEmitEmpty().isSuccess()) {
+                  active.decrementAndGet();
+                }
+              });
+      return spawned.asMono();
+    });
   }
 
   /**
@@ -80,7 +134,7 @@ public final class IntentRegistry {
 
   /** The live process of an intent, if it has one on this node. */
   public Optional<IntentProcess> find(String intentId) {
-    return Optional.ofNullable(live.get(intentId));
+    return Optional.ofNullable(live.get(intentId)).map(Live::process);
   }
 
   /** Processes live now. */
@@ -88,9 +142,19 @@ public final class IntentRegistry {
     return active.get();
   }
 
+  /** Processes live now for one merchant. */
+  public int activeOf(String merchantId) {
+    return perMerchant.getOrDefault(merchantId, 0);
+  }
+
   /** The most processes that may be live at once. */
   public int capacity() {
     return maxActive;
+  }
+
+  /** The most processes one merchant's new intents may hold at once. */
+  public int capacityPerMerchant() {
+    return maxActivePerMerchant;
   }
 
   /** Room for more processes now. */
@@ -106,8 +170,28 @@ public final class IntentRegistry {
     return true;
   }
 
+  private boolean reserveShare(String merchantId) {
+    boolean[] admitted = {false};
+    perMerchant.compute(merchantId, (m, count) -> {
+      int now = count == null ? 0 : count;
+      if (now >= maxActivePerMerchant) {
+        return count;
+      }
+      admitted[0] = true;
+      return now + 1;
+    });
+    return admitted[0];
+  }
+
+  private void releaseShare(String merchantId) {
+    // The entry goes when its count reaches zero, so the map holds only merchants with live intents.
+    perMerchant.computeIfPresent(merchantId, (m, count) -> count <= 1 ? null : count - 1);
+  }
+
   void passivated(IntentProcess process) {
-    if (live.remove(process.id(), process)) {
+    Live entry = live.get(process.id());
+    if (entry != null && entry.process() == process && live.remove(process.id(), entry)) {
+      releaseShare(entry.merchantId());
       active.decrementAndGet();
     }
   }

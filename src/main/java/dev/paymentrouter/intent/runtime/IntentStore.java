@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
@@ -45,6 +46,9 @@ public final class IntentStore {
 
     /** The merchant already used this idempotency key, for this intent with this request hash. */
     record Conflict(String existingIntentId, String existingRequestHash) implements Insertion {}
+
+    /** The creator withdrew the write before it was sent: nothing was, or ever will be, stored. */
+    record Withdrawn() implements Insertion {}
   }
 
   /** An intent as stored, with its version and its reconciliation progress. */
@@ -98,10 +102,21 @@ public final class IntentStore {
    */
   public Mono<Insertion> insert(PaymentIntent intent, List<IntentEvent> events, String idempotencyKey,
       String requestHash, Ownership ownership) {
-    return writer.insert(new NewIntent(intent, events, idempotencyKey, requestHash, ownership))
+    return insert(intent, events, idempotencyKey, requestHash, ownership, () -> true);
+  }
+
+  /**
+   * As {@link #insert(PaymentIntent, List, String, String, Ownership)}, for a write its creator may withdraw:
+   * {@code send} is asked once, when the write is about to go to the database; if it says no (the creator gave up
+   * waiting), nothing is written and the answer is {@link Insertion.Withdrawn}.
+   */
+  public Mono<Insertion> insert(PaymentIntent intent, List<IntentEvent> events, String idempotencyKey,
+      String requestHash, Ownership ownership, BooleanSupplier send) {
+    return writer.insert(new NewIntent(intent, events, idempotencyKey, requestHash, ownership, send))
         .flatMap(inserted -> inserted
             ? Mono.just((Insertion) new Insertion.Inserted())
-            : findIdempotent(intent.merchantId(), idempotencyKey));
+            : findIdempotent(intent.merchantId(), idempotencyKey))
+        .defaultIfEmpty(new Insertion.Withdrawn());
   }
 
   /**
@@ -128,10 +143,15 @@ public final class IntentStore {
   }
 
   record NewIntent(PaymentIntent intent, List<IntentEvent> events, String idempotencyKey, String requestHash,
-      Ownership ownership) implements IntentWriter.Keyed {
+      Ownership ownership, BooleanSupplier sendable) implements IntentWriter.Keyed {
     @Override
     public String intentId() {
       return intent.id();
+    }
+
+    @Override
+    public boolean send() {
+      return sendable.getAsBoolean();
     }
   }
 
@@ -311,18 +331,34 @@ public final class IntentStore {
    * Empty when the intent is final or another node holds it. Only one of several racing claimants wins.
    */
   public Mono<StoredIntent> claim(String id, String owner, Instant leaseUntil, Instant now) {
-    return db.sql("""
-            update payment_intents set owner = :owner, lease_until = :lease
-             where id = :id and status in ('pending', 'processing')
-               and (lease_until is null or lease_until < :now)""")
+    return claim(id, owner, leaseUntil, now, null);
+  }
+
+  /**
+   * As {@link #claim(String, String, Instant, Instant)}; with {@code askedBefore} set, only when its provider was
+   * last asked about it no later than that (so polling cannot turn into a stream of status queries). Every claim
+   * records {@code now} as the time of the status query the new owner is about to make.
+   */
+  public Mono<StoredIntent> claim(String id, String owner, Instant leaseUntil, Instant now, Instant askedBefore) {
+    GenericExecuteSpec update = db.sql(askedBefore == null
+            ? CLAIM
+            : CLAIM + " and (last_status_query_at is null or last_status_query_at <= :asked_before)")
         .bind("owner", owner)
         .bind("lease", leaseUntil)
         .bind("id", id)
-        .bind("now", now)
-        .fetch()
+        .bind("now", now);
+    if (askedBefore != null) {
+      update = update.bind("asked_before", askedBefore);
+    }
+    return update.fetch()
         .rowsUpdated()
         .flatMap(claimed -> claimed == 1 ? find(id) : Mono.empty());
   }
+
+  private static final String CLAIM = """
+      update payment_intents set owner = :owner, lease_until = :lease, last_status_query_at = :now
+       where id = :id and status in ('pending', 'processing')
+         and (lease_until is null or lease_until < :now)""";
 
   /** Lets go of every lease this node holds, so that other nodes may take its open intents over at once. */
   public Mono<Long> releaseAll(String owner, Instant now) {

@@ -37,6 +37,14 @@ final class IntentWriter<C extends IntentWriter.Keyed, T extends IntentWriter.Ke
   /** A write that names the intent it writes. */
   interface Keyed {
     String intentId();
+
+    /**
+     * Called once, when the write is taken into a statement: false when its creator withdrew it before (it then
+     * never reaches the database, and its answer is empty). After true, the write may commit at any moment.
+     */
+    default boolean send() {
+      return true;
+    }
   }
 
   /** How the writes reach the database. */
@@ -81,7 +89,10 @@ final class IntentWriter<C extends IntentWriter.Keyed, T extends IntentWriter.Ke
     return pendingCreates.get();
   }
 
-  /** Emits true when the intent was stored, false when its idempotency key was taken. */
+  /**
+   * Emits true when the intent was stored, false when its idempotency key was taken; completes empty when the
+   * write was withdrawn (see {@link Keyed#send()}) before it was sent.
+   */
   Mono<Boolean> insert(C write) {
     return Mono.create(sink -> {
       pendingCreates.incrementAndGet();
@@ -123,11 +134,20 @@ final class IntentWriter<C extends IntentWriter.Keyed, T extends IntentWriter.Ke
   }
 
   private boolean flushCreates() {
-    List<Pending<C>> batch = take(creates);
+    List<Pending<C>> batch = new ArrayList<>();
+    while (batch.isEmpty() && !creates.isEmpty()) {
+      for (Pending<C> pending : take(creates)) {
+        pendingCreates.decrementAndGet();
+        if (pending.write().send()) {
+          batch.add(pending);
+        } else {
+          pending.done().success();
+        }
+      }
+    }
     if (batch.isEmpty()) {
       return false;
     }
-    pendingCreates.addAndGet(-batch.size());
     run(batch, statements::insertAll);
     return true;
   }

@@ -18,6 +18,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param reconcileDelays waits before each status query of an unknown outcome; after the last, the intent is
  *                        marked unresolved for an operator
  * @param janitorWait     how long a GET of an intent with an unknown outcome may wait for an on-the-fly check
+ * @param statusQueryInterval the least time between two on-the-fly checks of one intent: GETs in between answer
+ *                        the stored state, so a merchant polling an intent costs its provider at most one status
+ *                        query per interval
  */
 @ConfigurationProperties("payment-router.recovery")
 public record RecoveryProperties(
@@ -27,7 +30,8 @@ public record RecoveryProperties(
     @DefaultValue("50") int batchSize,
     @DefaultValue("60s") Duration settleTime,
     @DefaultValue({"2s", "5s", "15s", "30s", "60s", "120s", "300s", "600s"}) List<Duration> reconcileDelays,
-    @DefaultValue("1s") Duration janitorWait) {
+    @DefaultValue("1s") Duration janitorWait,
+    @DefaultValue("5s") Duration statusQueryInterval) {
 
   public RecoveryProperties {
     if (nodeId == null || nodeId.isBlank()) {

@@ -7,6 +7,7 @@ import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import dev.paymentrouter.platform.LocalMode;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -14,6 +15,7 @@ import org.springframework.boot.health.contributor.CompositeReactiveHealthContri
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
 import reactor.core.scheduler.Schedulers;
 
@@ -39,8 +41,10 @@ class ProviderConfiguration {
       Clock clock,
       CircuitBreakerRegistry providerCircuitBreakers,
       ProviderScoreboard providerScoreboard,
-      MeterRegistry meters) {
-    List<ProviderSettings> settings = properties.toSettings();
+      MeterRegistry meters,
+      Environment environment) {
+    List<ProviderSettings> settings = properties.toSettings(LocalMode.isOn(environment),
+        factories.stream().map(ProviderConnectorFactory::type).toList());
     if (settings.isEmpty()) {
       throw new IllegalStateException("no provider configured: set payment-router.providers.<name>.base-url");
     }

@@ -35,6 +35,7 @@ public final class ProviderGatekeeper {
 
   private final CircuitBreaker breaker;
   private final Bucket bucket;
+  private final Bucket statusBucket;
   private final Clock clock;
   private final Duration waitInOpenState;
   private volatile Instant openedAt = Instant.MIN;
@@ -71,6 +72,11 @@ public final class ProviderGatekeeper {
             .refillGreedy(settings.permitsPerSecond(), Duration.ofSeconds(1)))
         .withCustomTimePrecision(new ClockTimeMeter(clock))
         .build();
+    this.statusBucket = Bucket.builder()
+        .addLimit(limit -> limit.capacity(settings.statusBurst())
+            .refillGreedy(settings.statusPermitsPerSecond(), Duration.ofSeconds(1)))
+        .withCustomTimePrecision(new ClockTimeMeter(clock))
+        .build();
   }
 
   /** Admits or refuses one call. An admitted call must be followed by {@link #record} or {@link #release}. */
@@ -85,9 +91,13 @@ public final class ProviderGatekeeper {
     return ADMITTED;
   }
 
-  /** Takes one token for a call the breaker does not judge (a status query); false when the rate is used up. */
-  public boolean tryTakeToken() {
-    return bucket.tryConsume(1);
+  /**
+   * Takes one token for a status query, from the status queries' own bucket: however often intents are polled,
+   * charges keep every token of theirs. The breaker does not judge status queries. False when their rate is used
+   * up.
+   */
+  public boolean tryAdmitStatusQuery() {
+    return statusBucket.tryConsume(1);
   }
 
   /** An admitted call was never made (e.g. its worker pool was full). */
@@ -140,6 +150,11 @@ public final class ProviderGatekeeper {
   /** Tokens left in the bucket now. */
   public long availableTokens() {
     return bucket.getAvailableTokens();
+  }
+
+  /** Status-query tokens left now. */
+  public long availableStatusTokens() {
+    return statusBucket.getAvailableTokens();
   }
 
   /** A provider failure as the breaker sees it; carries no stack trace because it is a value, not a bug. */

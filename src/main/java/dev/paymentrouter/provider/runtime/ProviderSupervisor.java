@@ -114,16 +114,16 @@ public final class ProviderSupervisor {
   }
 
   /**
-   * Asks the provider about a charge by our reference, within the call timeout. Status queries spend rate-limit
-   * tokens like charges do (the provider counts them too) but do not need the breaker's permission: after an
-   * outage they are how the router learns what the outage did.
+   * Asks the provider about a charge by our reference, within the call timeout. Status queries have a rate limit
+   * of their own (the provider counts them too), so that polling never takes the tokens charges need, and they do
+   * not need the breaker's permission: after an outage they are how the router learns what the outage did.
    */
   public Mono<ChargeStatus> status(String reference) {
     Children current = children;
     if (state != State.RUNNING || current == null) {
       return Mono.just(new ChargeStatus.Unavailable("provider_" + state.name().toLowerCase(java.util.Locale.ROOT)));
     }
-    if (!gatekeeper.tryTakeToken()) {
+    if (!gatekeeper.tryAdmitStatusQuery()) {
       return Mono.just(new ChargeStatus.Unavailable("rate_limited"));
     }
     return current.connector().status(reference)

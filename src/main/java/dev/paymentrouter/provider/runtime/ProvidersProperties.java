@@ -3,7 +3,10 @@ package dev.paymentrouter.provider.runtime;
 import dev.paymentrouter.provider.connector.ConnectorSettings;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.TreeSet;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -11,7 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The providers, from configuration under {@code payment-router.providers.<name>}. Every setting has a default
- * but the base URL. Order of declaration is the default routing order.
+ * but the base URL and the connector type (which only local mode may leave out: it means the simulator there).
+ * Order of declaration is the default routing order.
  */
 @ConfigurationProperties("payment-router")
 public record ProvidersProperties(Map<String, Provider> providers) {
@@ -22,7 +26,7 @@ public record ProvidersProperties(Map<String, Provider> providers) {
 
   /** One provider. */
   public record Provider(
-      @DefaultValue("simulator") String type,
+      String type,
       URI baseUrl,
       String apiKey,
       @DefaultValue("1s") Duration connectTimeout,
@@ -31,8 +35,12 @@ public record ProvidersProperties(Map<String, Provider> providers) {
       @DefaultValue Pool pool,
       @DefaultValue Supervisor supervisor) {}
 
-  /** Bucket4j token bucket: sustained rate and burst. */
-  public record RateLimit(@DefaultValue("100") int permitsPerSecond, @DefaultValue("100") int burst) {}
+  /** Bucket4j token buckets: sustained rate and burst of charges, and of status queries apart. */
+  public record RateLimit(
+      @DefaultValue("100") int permitsPerSecond,
+      @DefaultValue("100") int burst,
+      @DefaultValue("10") int statusQueriesPerSecond,
+      @DefaultValue("10") int statusQueryBurst) {}
 
   /** Resilience4j circuit breaker thresholds. */
   public record CircuitBreaker(
@@ -59,19 +67,44 @@ public record ProvidersProperties(Map<String, Provider> providers) {
       @DefaultValue("5s") Duration backoffMax,
       @DefaultValue("30s") Duration downCooldown) {}
 
-  /** Settings per provider, in declaration order; fails with a clear message on an incomplete provider. */
-  public List<ProviderSettings> toSettings() {
-    return providers.entrySet().stream().map(entry -> toSettings(entry.getKey(), entry.getValue())).toList();
+  /** The connector type local mode assumes for a provider that names none. */
+  public static final String LOCAL_DEFAULT_TYPE = "simulator";
+
+  /**
+   * Settings per provider, in declaration order. Refuses (listing every problem at once) a provider without a base
+   * URL, or whose type is missing (outside local mode) or is none of {@code knownTypes}: a payment sent with the
+   * wrong protocol is worse than a router that does not start.
+   */
+  public List<ProviderSettings> toSettings(boolean localMode, Collection<String> knownTypes) {
+    List<String> problems = new ArrayList<>();
+    List<ProviderSettings> settings = new ArrayList<>();
+    providers.forEach((name, provider) -> {
+      String prefix = "payment-router.providers." + name;
+      String type = provider.type() == null || provider.type().isBlank()
+          ? (localMode ? LOCAL_DEFAULT_TYPE : null)
+          : provider.type().trim();
+      if (provider.baseUrl() == null) {
+        problems.add(prefix + ".base-url is required");
+      }
+      if (type == null) {
+        problems.add(prefix + ".type is required: one of " + new TreeSet<>(knownTypes));
+      } else if (!knownTypes.contains(type)) {
+        problems.add(prefix + ".type '" + type + "' is unknown: one of " + new TreeSet<>(knownTypes));
+      }
+      if (problems.isEmpty()) {
+        settings.add(toSettings(name, type, provider));
+      }
+    });
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException("Invalid provider configuration:\n  - " + String.join("\n  - ", problems));
+    }
+    return settings;
   }
 
-  private static ProviderSettings toSettings(String name, Provider p) {
-    if (p.baseUrl() == null) {
-      throw new IllegalStateException(
-          "provider '" + name + "' has no base URL: set payment-router.providers." + name + ".base-url");
-    }
+  private static ProviderSettings toSettings(String name, String type, Provider p) {
     return new ProviderSettings(
         name,
-        p.type(),
+        type,
         new ConnectorSettings(name, p.baseUrl(), p.apiKey(), p.connectTimeout(), p.pool().callTimeout(),
             p.pool().concurrency()),
         new GatekeeperSettings(
@@ -79,7 +112,8 @@ public record ProvidersProperties(Map<String, Provider> providers) {
             p.circuitBreaker().failureRateThreshold(), p.circuitBreaker().slowCallRateThreshold(),
             p.circuitBreaker().slowCallDuration(), p.circuitBreaker().waitInOpenState(),
             p.circuitBreaker().slidingWindowSize(), p.circuitBreaker().minimumCalls(),
-            p.circuitBreaker().permittedCallsInHalfOpen()),
+            p.circuitBreaker().permittedCallsInHalfOpen(), p.rateLimit().statusQueriesPerSecond(),
+            p.rateLimit().statusQueryBurst()),
         new ProviderSettings.PoolSettings(
             p.pool().concurrency(), p.pool().queueCapacity(), p.pool().callTimeout(), p.pool().queueTimeout()),
         new ProviderSettings.RestartPolicy(

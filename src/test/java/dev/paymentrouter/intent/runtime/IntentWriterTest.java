@@ -134,6 +134,64 @@ class IntentWriterTest {
         "pi_also_good"), List.of("pi_good"), List.of("poison"), List.of("pi_also_good"));
   }
 
+  /** A new intent whose creator may give up waiting before it is sent. */
+  record Withdrawable(String intentId, java.util.concurrent.atomic.AtomicInteger state) implements IntentWriter.Keyed {
+    static final int WAITING = 0;
+    static final int SENT = 1;
+    static final int WITHDRAWN = 2;
+
+    Withdrawable(String intentId) {
+      this(intentId, new java.util.concurrent.atomic.AtomicInteger(WAITING));
+    }
+
+    boolean withdraw() {
+      return state.compareAndSet(WAITING, WITHDRAWN);
+    }
+
+    @Override
+    public boolean send() {
+      return state.compareAndSet(WAITING, SENT);
+    }
+  }
+
+  @Test
+  void aNewIntentWithdrawnWhileItWaitsIsNeverSentAndOneAlreadySentCannotBeWithdrawn() {
+    List<List<String>> sent = new CopyOnWriteArrayList<>();
+    Sinks.Empty<Void> gate = Sinks.empty();
+    IntentWriter.Statements<Withdrawable, Withdrawable> statements = new IntentWriter.Statements<>() {
+      @Override
+      public Mono<Set<String>> insertAll(List<Withdrawable> writes) {
+        List<String> ids = writes.stream().map(Withdrawable::intentId).toList();
+        sent.add(ids);
+        return gate.asMono().then(Mono.just(Set.copyOf(ids)));
+      }
+
+      @Override
+      public Mono<Set<String>> appendAll(List<Withdrawable> writes) {
+        return Mono.error(new AssertionError("no transitions here"));
+      }
+    };
+    IntentWriter<Withdrawable, Withdrawable> writer = new IntentWriter<>(statements, 1, 64, 10);
+    // The only writer is busy with the first intent's statement; the second waits in the queue.
+    Withdrawable busy = new Withdrawable("pi_busy");
+    Withdrawable waiting = new Withdrawable("pi_waiting");
+    Mono<Boolean> busyAnswer = writer.insert(busy).cache();
+    busyAnswer.subscribe();
+    Mono<Boolean> waitingAnswer = writer.insert(waiting).cache();
+    waitingAnswer.subscribe();
+
+    // The statement carrying the first may commit at any moment: it can no longer be withdrawn.
+    assertThat(busy.withdraw()).isFalse();
+    // The second has not been sent: withdrawing it means it will never be.
+    assertThat(waiting.withdraw()).isTrue();
+    gate.tryEmitEmpty();
+
+    assertThat(busyAnswer.block(Duration.ofSeconds(1))).isTrue();
+    assertThat(waitingAnswer.blockOptional(Duration.ofSeconds(1))).isEmpty();
+    assertThat(sent).containsExactly(List.of("pi_busy"));
+    assertThat(writer.pendingCreates()).isZero();
+  }
+
   @Test
   void transitionsOfLiveIntentsGoBeforeNewIntents() {
     Recorded statements = new Recorded();

@@ -39,6 +39,33 @@ class ProviderGatekeeperTest {
   }
 
   @Test
+  void statusQueriesHaveABudgetOfTheirOwnAndNeverTakeChargeTokens() {
+    GatekeeperSettings base = settings(2, 2);
+    // Charges: 2 per second, 2 at once. Status queries: 1 per second, 3 at once.
+    ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", new GatekeeperSettings(
+        base.permitsPerSecond(), base.burst(), base.failureRateThreshold(), base.slowCallRateThreshold(),
+        base.slowCallDuration(), base.waitInOpenState(), base.slidingWindowSize(), base.minimumCalls(),
+        base.permittedCallsInHalfOpen(), 1, 3), clock);
+
+    // A merchant polling hard uses up the status queries' budget...
+    for (int i = 0; i < 3; i++) {
+      assertThat(gatekeeper.tryAdmitStatusQuery()).isTrue();
+    }
+    assertThat(gatekeeper.tryAdmitStatusQuery()).isFalse();
+    // ...and every charge token is still there.
+    assertThat(gatekeeper.availableTokens()).isEqualTo(2);
+    assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
+    assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
+    assertThat(admit(gatekeeper)).isEqualTo(new Admission.Refused("rate_limited"));
+
+    // Charges used up their bucket; the status queries' bucket refills on its own schedule (1 per second).
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(gatekeeper.tryAdmitStatusQuery()).isTrue();
+    assertThat(gatekeeper.tryAdmitStatusQuery()).isFalse();
+    assertThat(gatekeeper.availableStatusTokens()).isZero();
+  }
+
+  @Test
   void opensTheCircuitAfterFailuresAndRefusesWithoutSpendingTokens() {
     ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", settings(100, 100), clock);
 
