@@ -24,7 +24,11 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import tools.jackson.databind.JsonNode;
 
 /** More intents than the node may hold at once: the excess is refused at once with 503, and nothing is lost. */
-@TestPropertySource(properties = "payment-router.intents.max-active=4")
+@TestPropertySource(properties = {
+    "payment-router.intents.max-active=4",
+    // One merchant sends everything here: the node's limit is the one under test, not the merchant's share.
+    "payment-router.intents.merchant-share=1"
+})
 class OverloadTest extends RouterIntegrationTest {
 
   @Autowired
