@@ -39,6 +39,9 @@ public final class IntentProcess {
 
   private static final Logger log = LoggerFactory.getLogger(IntentProcess.class);
 
+  /** Why an attempt of an intent whose payment token cannot be read ends not sent. */
+  static final String PAYMENT_METHOD_UNAVAILABLE = "payment_method_unavailable";
+
   /** What a merchant asked for, validated. */
   public record CreateRequest(
       String merchantId,
@@ -364,10 +367,13 @@ public final class IntentProcess {
   }
 
   private void send(Attempt attempt) {
-    ProviderRequest request = new ProviderRequest(
-        id, attempt.number(), attempt.provider(), attempt.idempotencyKey(), state.amount().amountMinor(),
-        state.amount().currency(), state.paymentMethod().token());
-    runtime.providers().dispatch(request)
+    String token = state.paymentMethod().token();
+    // No token (its stored form could not be decrypted, see IntentStore): no provider may be sent an empty one.
+    Mono<ProviderOutcome> sent = token == null
+        ? Mono.just(new ProviderOutcome.NotSent(PAYMENT_METHOD_UNAVAILABLE))
+        : runtime.providers().dispatch(new ProviderRequest(id, attempt.number(), attempt.provider(),
+            attempt.idempotencyKey(), state.amount().amountMinor(), state.amount().currency(), token));
+    sent
         .onErrorResume(error -> {
           log.error("Intent {}: dispatch of attempt {} failed", id, attempt.number(), error);
           return Mono.just(new ProviderOutcome.Unknown("dispatch_failed"));
