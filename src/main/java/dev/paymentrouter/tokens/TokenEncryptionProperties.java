@@ -47,7 +47,7 @@ public record TokenEncryptionProperties(
    * no environment variable can spell, an active key that is missing or not among the keys. Messages name the
    * property, never its value.
    */
-  TokenCipher toCipher() {
+  public TokenCipher toCipher() {
     List<String> problems = new ArrayList<>();
     Map<String, byte[]> decoded = new LinkedHashMap<>();
     keys.forEach((id, value) -> {
