@@ -32,6 +32,9 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
@@ -46,9 +49,12 @@ import tools.jackson.databind.JsonNode;
     "payment-router.recovery.settle-time=1s",
     "payment-router.recovery.reconcile-delays=200ms,200ms,200ms",
     "payment-router.recovery.scan-interval=100ms",
-    "payment-router.recovery.lease=2s"
+    "payment-router.recovery.lease=2s",
+    // Everything the router says, so that the test below sees a token that slips into any log line.
+    "logging.level.dev.paymentrouter=DEBUG"
 })
 @DirtiesContext
+@ExtendWith(OutputCaptureExtension.class)
 class TokensAtRestTest extends RouterIntegrationTest {
 
   static final Duration SETTLES = Duration.ofSeconds(20);
@@ -71,13 +77,16 @@ class TokensAtRestTest extends RouterIntegrationTest {
   }
 
   @Test
-  void noColumnOfAnyTableHoldsThePlainTokenOnceTheIntentsAreFinal() {
+  void noColumnOfAnyTableHoldsThePlainTokenOnceTheIntentsAreFinal(CapturedOutput logs) {
     List<String> tokens = new ArrayList<>();
     List<String> ids = new ArrayList<>();
+    List<String> answers = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       String token = distinctiveToken();
       tokens.add(token);
-      ids.add(intents.created(IntentClient.body(1_000 + i, token)).get("id").stringValue());
+      JsonNode created = intents.created(IntentClient.body(1_000 + i, token));
+      answers.add(created.toString());
+      ids.add(created.get("id").stringValue());
     }
     // A failed intent too: every provider declines this one.
     TestEnvironment.simulators().values()
@@ -95,6 +104,12 @@ class TokensAtRestTest extends RouterIntegrationTest {
         "intent_events.intent_id");
     for (String token : tokens) {
       assertThat(columnsContaining(token)).as(token).isEmpty();
+    }
+    // Nor do the answers, or anything the router logged meanwhile (at DEBUG).
+    ids.forEach(id -> answers.add(intents.get(id).toString()));
+    for (String token : tokens) {
+      assertThat(answers).noneMatch(answer -> answer.contains(token));
+      assertThat(logs.getAll()).doesNotContain(token);
     }
   }
 
