@@ -39,9 +39,6 @@ public final class IntentProcess {
 
   private static final Logger log = LoggerFactory.getLogger(IntentProcess.class);
 
-  /** Why an attempt of an intent whose payment token cannot be read ends not sent. */
-  static final String PAYMENT_METHOD_UNAVAILABLE = "payment_method_unavailable";
-
   /** What a merchant asked for, validated. */
   public record CreateRequest(
       String merchantId,
@@ -370,7 +367,7 @@ public final class IntentProcess {
     String token = state.paymentMethod().token();
     // No token (its stored form could not be decrypted, see IntentStore): no provider may be sent an empty one.
     Mono<ProviderOutcome> sent = token == null
-        ? Mono.just(new ProviderOutcome.NotSent(PAYMENT_METHOD_UNAVAILABLE))
+        ? Mono.just(new ProviderOutcome.NotSent("payment_method_unavailable"))
         : runtime.providers().dispatch(new ProviderRequest(id, attempt.number(), attempt.provider(),
             attempt.idempotencyKey(), state.amount().amountMinor(), state.amount().currency(), token));
     sent
