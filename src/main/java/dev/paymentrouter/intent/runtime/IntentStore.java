@@ -451,15 +451,16 @@ public final class IntentStore {
       return switch (tokens.open(intentId, keyId, sealed)) {
         case TokenCipher.Opened.Token token -> token.value();
         case TokenCipher.Opened.Unreadable unreadable -> {
-          log.error("Intent {}: its payment token cannot be decrypted with key '{}' ({}); no provider will be sent "
-              + "its attempts. Configure that key again if it was removed.", intentId, keyId, unreadable.reason());
+          // unknown_key: the key was removed from payment-router.token-encryption.keys while intents still used it.
+          log.error("Intent {}: its payment token cannot be decrypted with key '{}' ({}); its attempts end not sent "
+              + "(payment_method_unavailable)", intentId, keyId, unreadable.reason());
           yield null;
         }
       };
     }
     if (legacy == null && !status.isFinal()) {
-      log.error("Intent {}: no payment token is stored for this open intent; no provider will be sent its "
-          + "attempts", intentId);
+      log.error("Intent {}: no payment token is stored for this open intent; its attempts end not sent "
+          + "(payment_method_unavailable)", intentId);
     }
     return legacy;
   }
