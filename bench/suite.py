@@ -148,6 +148,9 @@ class Suite:
             "SERVER_PORT": a.router_port,
             "PAYMENTROUTER_DEMOMERCHANT_ENABLED": "true",
             "PAYMENTROUTER_DEMOMERCHANT_APIKEY": API_KEY,
+            # A fixed key for the benchmark's throw-away database: tokens are encrypted at rest, as in production.
+            "PAYMENTROUTER_TOKENENCRYPTION_KEYS_BENCH": "YmVuY2htYXJrLWtleS1mb3ItdGhyb3ctYXdheS1kYnM=",
+            "PAYMENTROUTER_TOKENENCRYPTION_ACTIVEKEY": "bench",
             "PAYMENTROUTER_ROUTING_DEFAULT": ",".join(PROVIDERS),
             # Intents with metadata lane=sick go to gamma only: the isolation scenario's sick lane.
             "PAYMENTROUTER_ROUTING_RULES_0_NAME": "sick",

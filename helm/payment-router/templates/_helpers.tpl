@@ -85,3 +85,39 @@ over them. Secrets (apiKey) and the chart's own keys (existingSecret*) are left 
 {{- $config := dict "payment-router" $router }}
 {{- toYaml (mergeOverwrite $config (deepCopy .Values.extraConfig)) }}
 {{- end }}
+
+{{/* The Secret holding the token-encryption keys: the named existing one, or the chart's own. */}}
+{{- define "payment-router.tokenEncryptionSecret" -}}
+{{- .Values.tokenEncryption.existingSecret | default (printf "%s-token-encryption" (include "payment-router.fullname" .)) }}
+{{- end }}
+
+{{/*
+The keys the chart's own token-encryption Secret holds today (entry name to base64 data), found with lookup; empty
+on a first install. Only a render against a cluster looks: its discovered API versions name kinds ("v1/Secret"),
+while helm template's built-in ones name only group versions and have no cluster to look in.
+*/}}
+{{- define "payment-router.tokenEncryptionExisting" -}}
+{{- $data := dict }}
+{{- if and (not .Values.tokenEncryption.existingSecret) (.Capabilities.APIVersions.Has "v1/Secret") }}
+{{- with lookup "v1" "Secret" .Release.Namespace (include "payment-router.tokenEncryptionSecret" .) }}
+{{- with .data }}
+{{- $data = . }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- toJson $data }}
+{{- end }}
+
+{{/*
+Ids of the token-encryption keys the pods get, comma-separated: the active key, and the older ones (those named
+in keyIds for an existing Secret; every key already in the chart's own Secret).
+*/}}
+{{- define "payment-router.tokenKeyIds" -}}
+{{- $ids := list .Values.tokenEncryption.activeKey }}
+{{- if .Values.tokenEncryption.existingSecret }}
+{{- $ids = concat $ids .Values.tokenEncryption.keyIds }}
+{{- else }}
+{{- $ids = concat $ids (keys (include "payment-router.tokenEncryptionExisting" . | fromJson)) }}
+{{- end }}
+{{- $ids | uniq | sortAlpha | join "," }}
+{{- end }}

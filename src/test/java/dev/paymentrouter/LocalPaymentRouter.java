@@ -13,7 +13,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Local mode, started by {@code ./mvnw spring-boot:run}: an embedded PostgreSQL (data under
- * {@code target/local-postgres}), three simulated providers of different character on ports 9101-9103, a demo
+ * {@code target/local-postgres}; the router keeps the key of its card tokens beside it, in
+ * {@code target/local-token-encryption.key}), three simulated providers of different character on ports 9101-9103, a demo
  * merchant whose API key is printed, and the router on port 8080. Lives on the test classpath so that the
  * packaged application never contains an embedded database.
  */

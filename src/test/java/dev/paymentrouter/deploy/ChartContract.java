@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paymentrouter.provider.runtime.ProvidersProperties;
 import dev.paymentrouter.routing.runtime.RoutingProperties;
+import dev.paymentrouter.tokens.TokenCipher;
+import dev.paymentrouter.tokens.TokenEncryptionProperties;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -103,12 +105,25 @@ abstract class ChartContract {
   @Test
   void credentialsArePassedOnlyThroughSecretKeyRefs() {
     chart().envEntries().forEach((name, entry) -> {
-      if (name.endsWith("_PASSWORD") || name.endsWith("_USERNAME") || name.endsWith("_APIKEY")) {
+      if (name.endsWith("_PASSWORD") || name.endsWith("_USERNAME") || name.endsWith("_APIKEY")
+          || name.startsWith("PAYMENTROUTER_TOKENENCRYPTION_KEYS_")) {
         assertThat(Yaml.at(entry, "valueFrom", "secretKeyRef")).as(name).isNotNull();
         assertThat(entry).as(name).doesNotContainKey("value");
       }
     });
     assertThat(chart().envEntries()).containsKeys("SPRING_R2DBC_USERNAME", "SPRING_R2DBC_PASSWORD");
+  }
+
+  @Test
+  void theTokenEncryptionKeysComeFromASecretAndMakeAKeyRingTheApplicationAccepts() {
+    assertThat(chart().envEntries().keySet()).anyMatch(name -> name.startsWith("PAYMENTROUTER_TOKENENCRYPTION_KEYS_"));
+    TokenEncryptionProperties properties = new Binder(ConfigurationPropertySources.from(sources()))
+        .bindOrCreate("payment-router.token-encryption", TokenEncryptionProperties.class);
+    // The application's own start-up check: base64 of 32 bytes each, the active key among them.
+    TokenCipher cipher = properties.toCipher();
+    assertThat(cipher.keyIds()).contains(cipher.activeKeyId());
+    assertThat(chart().configMapFiles().get(CONFIG_FILE)).doesNotContain("token-encryption")
+        .doesNotContain("tokenEncryption");
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.paymentrouter.intent.runtime.IntentProperties;
 import dev.paymentrouter.intent.runtime.RecoveryProperties;
 import dev.paymentrouter.routing.runtime.RoutingProperties;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -42,19 +43,36 @@ class HelmChartDefaultsTest extends ChartContract {
   @Test
   void rendersTheRouterWithoutAutoscalerOrServiceMonitor() {
     assertThat(chart().objects()).extracting(object -> object.get("kind")).containsExactlyInAnyOrder(
-        "ConfigMap", "Deployment", "PodDisruptionBudget", "Secret", "Service", "ServiceAccount");
+        "ConfigMap", "Deployment", "PodDisruptionBudget", "Secret", "Secret", "Service", "ServiceAccount");
     assertThat(Yaml.at(chart().one("Deployment"), "spec", "replicas")).isEqualTo(2);
   }
 
   @Test
   void createsTheDatabaseSecretFromValues() {
-    String secret = (String) Yaml.at(chart().one("Secret"), "metadata", "name");
+    String secret = RenderedChart.RELEASE + "-payment-router";
     Map<String, Object> password = Yaml.map(Yaml.at(chart().envEntries().get("SPRING_R2DBC_PASSWORD"),
         "valueFrom", "secretKeyRef"));
     assertThat(password).containsEntry("name", secret).containsEntry("key", "database-password");
     assertThat(chart().secretData(secret)).containsEntry("database-username", "payment_router");
     // Providers without an API key (the simulators) get no variable for one.
     assertThat(chart().envEntries().keySet()).noneMatch(name -> name.endsWith("_APIKEY"));
+  }
+
+  @Test
+  void generatesTheTokenEncryptionKeyOnceInASecretOfItsOwnThatOutlivesTheRelease() {
+    String name = RenderedChart.RELEASE + "-payment-router-token-encryption";
+    Map<String, Object> secret = chart().all("Secret").stream()
+        .filter(candidate -> name.equals(Yaml.at(candidate, "metadata", "name"))).findFirst().orElseThrow();
+    assertThat(Yaml.map(Yaml.at(secret, "metadata", "annotations")))
+        .containsEntry("helm.sh/resource-policy", "keep");
+    assertThat(chart().secretData(name)).containsOnlyKeys("k1");
+    assertThat(Base64.getDecoder().decode(chart().secretData(name).get("k1"))).hasSize(32);
+    assertThat(Yaml.map(Yaml.at(chart().envEntries().get("PAYMENTROUTER_TOKENENCRYPTION_KEYS_K1"), "valueFrom",
+        "secretKeyRef"))).containsEntry("name", name).containsEntry("key", "k1");
+    assertThat(chart().envEntries().get("PAYMENTROUTER_TOKENENCRYPTION_ACTIVEKEY")).containsEntry("value", "k1");
+    // An upgrade keeps the key it finds: the template looks the Secret up before it generates anything.
+    assertThat(RenderedChart.CHART.resolve("templates").resolve("_helpers.tpl")).content()
+        .contains("lookup \"v1\" \"Secret\" .Release.Namespace (include \"payment-router.tokenEncryptionSecret\" .)");
   }
 
   @Test

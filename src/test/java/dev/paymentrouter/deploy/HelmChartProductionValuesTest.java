@@ -37,7 +37,9 @@ class HelmChartProductionValuesTest extends ChartContract {
     return Map.of(
         "payments-db-app", Map.of("user", "payment_router_prod", "password", "db-password-from-the-operator"),
         "psp-beta", Map.of("token", "sk_live_beta_from_existing_secret"),
-        "psp-delta", Map.of("api-key", "sk_live_delta_from_existing_secret"));
+        "psp-delta", Map.of("api-key", "sk_live_delta_from_existing_secret"),
+        "payments-token-keys", Map.of("k2025", "bzFkLWtleS10aGF0LW9wZW4taW50ZW50cy1zdGlsbC0=",
+            "k2026", "bmV3LWFjdGl2ZS1rZXktZm9yLW5ldy10b2tlbnMtMzI="));
   }
 
   @Test
@@ -97,6 +99,16 @@ class HelmChartProductionValuesTest extends ChartContract {
     String own = (String) Yaml.at(chart().one("Secret"), "metadata", "name");
     assertThat(secretRef("PAYMENTROUTER_PROVIDERS_ALPHA_APIKEY")).containsEntry("name", own);
     assertThat(chart().secretData(own)).containsOnlyKeys("provider-alpha-api-key", "provider-gamma-api-key");
+  }
+
+  @Test
+  void takesTheTokenKeysOldAndActiveFromTheirExistingSecretAndCreatesNoneOfItsOwn() {
+    assertThat(secretRef("PAYMENTROUTER_TOKENENCRYPTION_KEYS_K2026")).containsEntry("name", "payments-token-keys")
+        .containsEntry("key", "k2026");
+    assertThat(secretRef("PAYMENTROUTER_TOKENENCRYPTION_KEYS_K2025")).containsEntry("name", "payments-token-keys")
+        .containsEntry("key", "k2025");
+    assertThat(chart().envEntries().get("PAYMENTROUTER_TOKENENCRYPTION_ACTIVEKEY")).containsEntry("value", "k2026");
+    assertThat(chart().all("Secret")).hasSize(1);
   }
 
   @Test

@@ -27,6 +27,8 @@ class HelmValuesSchemaTest {
       misspelt top-level key         | 'replicas: 3'                                           | replicas
       service type unknown           | 'service: {type: Ingress, port: 80}'                    | type
       root allowed                   | 'podSecurityContext: {runAsNonRoot: false}'             | runAsNonRoot
+      token key id unfit for env     | 'tokenEncryption: {activeKey: Key-1}'                   | activeKey
+      token key given as a value     | 'tokenEncryption: {activeKey: k1, key: "c2VjcmV0"}'     | key
       """)
   void rejects(String description, String values, String named) throws IOException {
     Files.createDirectories(SCRATCH);

@@ -238,6 +238,8 @@ public final class RouterProcess implements AutoCloseable {
     properties.put("payment-router.demo-merchant.enabled", "true");
     properties.put("payment-router.demo-merchant.id", settings.merchantId());
     properties.put("payment-router.demo-merchant.api-key", settings.apiKey());
+    // Fixed, so that a restarted router reads the tokens its predecessor stored.
+    properties.putAll(TestEnvironment.tokenEncryption());
     properties.putAll(settings.extraProperties());
     return properties;
   }
@@ -246,6 +248,8 @@ public final class RouterProcess implements AutoCloseable {
     return command.stream()
         .map(argument -> argument.startsWith("-Dpayment-router.demo-merchant.api-key=")
             ? "-Dpayment-router.demo-merchant.api-key=sk_***" : argument)
+        .map(argument -> argument.startsWith("-Dpayment-router.token-encryption.keys.")
+            ? argument.substring(0, argument.indexOf('=') + 1) + "***" : argument)
         .map(argument -> argument.length() > 300 ? argument.substring(0, 60) + "...(" + argument.length()
             + " chars)" : argument)
         .toList();

@@ -13,6 +13,12 @@ import java.util.Map;
  */
 public final class TestEnvironment {
 
+  /** The token-encryption key id of every test router. */
+  public static final String TOKEN_KEY_ID = "test";
+
+  /** The token-encryption key of every test router (base64 of 32 bytes); fixed, so restarts can read old rows. */
+  public static final String TOKEN_KEY = "dGVzdC1rZXktZm9yLXBheW1lbnQtdG9rZW5zLTMyYnk=";
+
   private static EmbeddedDatabase database;
   private static Map<String, ProviderSimulator> simulators;
 
@@ -68,6 +74,13 @@ public final class TestEnvironment {
     }
   }
 
+  /** The token-encryption settings of every test router: the fixed test key, active. */
+  public static Map<String, String> tokenEncryption() {
+    return Map.of(
+        "payment-router.token-encryption.keys." + TOKEN_KEY_ID, TOKEN_KEY,
+        "payment-router.token-encryption.active-key", TOKEN_KEY_ID);
+  }
+
   /**
    * Publishes database and providers as system properties, once. The application then sees them the way it
    * sees a deployment's environment, early enough for its own start-up checks and derived settings.
@@ -83,6 +96,7 @@ public final class TestEnvironment {
     System.setProperty("server.address", "127.0.0.1");
     // System properties have no order, so the preference order is spelled out.
     System.setProperty("payment-router.routing.default", "alpha,beta,gamma");
+    tokenEncryption().forEach(System::setProperty);
     database().springProperties().forEach((key, value) -> System.setProperty(key, value.toString()));
   }
 }

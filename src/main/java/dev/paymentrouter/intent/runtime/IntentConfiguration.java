@@ -2,6 +2,7 @@ package dev.paymentrouter.intent.runtime;
 
 import dev.paymentrouter.provider.runtime.ProviderDirectory;
 import dev.paymentrouter.routing.domain.RoutingPolicy;
+import dev.paymentrouter.tokens.TokenCipher;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -30,8 +31,9 @@ class IntentConfiguration {
   static final Status DEGRADED = new Status("DEGRADED", "intents wait for an operator");
 
   @Bean
-  IntentStore intentStore(DatabaseClient db, JsonMapper json, StorageProperties storage, MeterRegistry meters) {
-    IntentStore store = new IntentStore(db, json, storage);
+  IntentStore intentStore(DatabaseClient db, JsonMapper json, StorageProperties storage, TokenCipher tokens,
+      MeterRegistry meters) {
+    IntentStore store = new IntentStore(db, json, storage, tokens);
     Gauge.builder("payment_router.storage.pending_creates", store, IntentStore::pendingCreates)
         .description("new intents waiting for their statement").register(meters);
     return store;

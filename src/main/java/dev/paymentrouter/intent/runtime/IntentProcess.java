@@ -398,10 +398,13 @@ public final class IntentProcess {
   }
 
   private void send(Attempt attempt) {
-    ProviderRequest request = new ProviderRequest(
-        id, attempt.number(), attempt.provider(), attempt.idempotencyKey(), state.amount().amountMinor(),
-        state.amount().currency(), state.paymentMethod().token());
-    runtime.providers().dispatch(request)
+    String token = state.paymentMethod().token();
+    // No token (its stored form could not be decrypted, see IntentStore): no provider may be sent an empty one.
+    Mono<ProviderOutcome> sent = token == null
+        ? Mono.just(new ProviderOutcome.NotSent("payment_method_unavailable"))
+        : runtime.providers().dispatch(new ProviderRequest(id, attempt.number(), attempt.provider(),
+            attempt.idempotencyKey(), state.amount().amountMinor(), state.amount().currency(), token));
+    sent
         .onErrorResume(error -> {
           log.error("Intent {}: dispatch of attempt {} failed", id, attempt.number(), error);
           return Mono.just(new ProviderOutcome.Unknown("dispatch_failed"));

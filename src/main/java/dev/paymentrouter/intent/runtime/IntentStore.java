@@ -7,12 +7,14 @@ import dev.paymentrouter.intent.domain.IntentStatus;
 import dev.paymentrouter.intent.domain.Money;
 import dev.paymentrouter.intent.domain.PaymentIntent;
 import dev.paymentrouter.intent.domain.PaymentMethod;
+import dev.paymentrouter.tokens.TokenCipher;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import reactor.core.publisher.Flux;
@@ -35,9 +39,12 @@ import tools.jackson.databind.json.JsonMapper;
  * Intents in PostgreSQL. Each transition is one statement, hence one round trip and one commit: the state row
  * (guarded by version and owner), the changed attempt rows and the appended events; transitions of many intents
  * that are ready together share that statement (group commit, see {@link IntentWriter}). No transaction is ever
- * held across a provider call.
+ * held across a provider call. The payment token is stored only encrypted ({@link TokenCipher}), and the
+ * statement that makes an intent final erases it.
  */
 public final class IntentStore {
+
+  private static final Logger log = LoggerFactory.getLogger(IntentStore.class);
 
   /** What happened to an insert. */
   public sealed interface Insertion {
@@ -75,12 +82,17 @@ public final class IntentStore {
 
   private final DatabaseClient db;
   private final JsonMapper json;
+  private final TokenCipher tokens;
   private final IntentWriter<NewIntent, Transition> writer;
 
-  /** A store whose writes go out in batches, as {@code storage} says (see {@link IntentWriter}). */
-  public IntentStore(DatabaseClient db, JsonMapper json, StorageProperties storage) {
+  /**
+   * A store whose writes go out in batches, as {@code storage} says (see {@link IntentWriter}), and whose payment
+   * tokens are sealed by {@code tokens}.
+   */
+  public IntentStore(DatabaseClient db, JsonMapper json, StorageProperties storage, TokenCipher tokens) {
     this.db = db;
     this.json = json;
+    this.tokens = tokens;
     this.writer = new IntentWriter<>(new IntentWriter.Statements<>() {
       @Override
       public Mono<Set<String>> insertAll(List<NewIntent> writes) {
@@ -189,6 +201,10 @@ public final class IntentStore {
         out.writeStringProperty("currency", intent.amount().currency());
         out.writeName("payment_method");
         out.writePOJO(paymentMethod(intent.paymentMethod()));
+        // The token travels sealed, as bytea hex input; the statement never sees it in plain text.
+        TokenCipher.Sealed token = tokens.seal(intent.id(), intent.paymentMethod().token());
+        out.writeStringProperty("payment_token", "\\x" + HexFormat.of().formatHex(token.data()));
+        out.writeStringProperty("payment_token_key", token.keyId());
         out.writeStringProperty("reference", intent.reference());
         out.writeName("metadata");
         out.writePOJO(intent.metadata());
@@ -415,8 +431,9 @@ public final class IntentStore {
         .all()
         .collectList();
     return db.sql("""
-            select id, merchant_id, status, amount, currency, payment_method, reference, metadata, failure_code,
-                   unresolved_reason, deadline, version, check_count, next_check_at, created_at, updated_at
+            select id, merchant_id, status, amount, currency, payment_method, payment_token, payment_token_key,
+                   reference, metadata, failure_code, unresolved_reason, deadline, version, check_count,
+                   next_check_at, created_at, updated_at
               from payment_intents where id = :id""")
         .bind("id", id)
         // A row is only readable inside the mapping function: its buffer is released right after.
@@ -452,12 +469,36 @@ public final class IntentStore {
     return changed;
   }
 
+  /** The payment method as stored in plain sight: without its token (that goes sealed beside it). */
   private static Map<String, Object> paymentMethod(PaymentMethod method) {
     Map<String, Object> map = new LinkedHashMap<>();
     map.put("type", method.type());
-    map.put("token", method.token());
     map.put("country", method.country());
     return map;
+  }
+
+  /**
+   * The token of a stored intent: opened from its sealed form; or, for a row written before tokens were
+   * encrypted (V4) whose intent is still open, its plain token; or null: erased because the intent is final, or
+   * unreadable, which is logged (intent and key id, never the data) and ends the intent's attempts not sent.
+   */
+  private String token(String intentId, IntentStatus status, byte[] sealed, String keyId, String legacy) {
+    if (sealed != null) {
+      return switch (tokens.open(intentId, keyId, sealed)) {
+        case TokenCipher.Opened.Token token -> token.value();
+        case TokenCipher.Opened.Unreadable unreadable -> {
+          // unknown_key: the key was removed from payment-router.token-encryption.keys while intents still used it.
+          log.error("Intent {}: its payment token cannot be decrypted with key '{}' ({}); its attempts end not sent "
+              + "(payment_method_unavailable)", intentId, keyId, unreadable.reason());
+          yield null;
+        }
+      };
+    }
+    if (legacy == null && !status.isFinal()) {
+      log.error("Intent {}: no payment token is stored for this open intent; its attempts end not sent "
+          + "(payment_method_unavailable)", intentId);
+    }
+    return legacy;
   }
 
   private Attempt attempt(Readable row) {
@@ -479,12 +520,16 @@ public final class IntentStore {
     Map<String, String> method = json.readValue(row.get("payment_method", Json.class).asString(), STRING_MAP);
     Map<String, String> metadata = new TreeMap<>(json.readValue(row.get("metadata", Json.class).asString(),
         STRING_MAP));
+    String id = row.get("id", String.class);
+    IntentStatus status = IntentStatus.fromWireName(row.get("status", String.class));
+    String token = token(id, status, row.get("payment_token", byte[].class), row.get("payment_token_key",
+        String.class), method.get("token"));
     return new IntentRow(
-        row.get("id", String.class),
+        id,
         row.get("merchant_id", String.class),
-        IntentStatus.fromWireName(row.get("status", String.class)),
+        status,
         new Money(Objects.requireNonNull(row.get("amount", Long.class)), row.get("currency", String.class)),
-        new PaymentMethod(method.get("type"), method.get("token"), method.get("country")),
+        new PaymentMethod(method.get("type"), token, method.get("country")),
         row.get("reference", String.class),
         metadata,
         row.get("failure_code", String.class),
