@@ -46,10 +46,17 @@ import tools.jackson.databind.JsonNode;
  * written before encryption and rows whose key is gone.
  */
 @TestPropertySource(properties = {
-    "payment-router.recovery.settle-time=1s",
+    // alpha's longest call (2 s + 300 ms; one test makes it answer after 1.5 s) must fit in the settle time.
+    "payment-router.recovery.settle-time=2500ms",
     "payment-router.recovery.reconcile-delays=200ms,200ms,200ms",
     "payment-router.recovery.scan-interval=100ms",
-    "payment-router.recovery.lease=2s",
+    "payment-router.recovery.lease=3s",
+    "payment-router.providers.alpha.pool.call-timeout=2s",
+    "payment-router.providers.beta.pool.call-timeout=500ms",
+    "payment-router.providers.gamma.pool.call-timeout=500ms",
+    "payment-router.providers.alpha.pool.queue-timeout=300ms",
+    "payment-router.providers.beta.pool.queue-timeout=300ms",
+    "payment-router.providers.gamma.pool.queue-timeout=300ms",
     // Everything the router says, so that the test below sees a token that slips into any log line.
     "logging.level.dev.paymentrouter=DEBUG"
 })
