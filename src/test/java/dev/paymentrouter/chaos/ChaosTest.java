@@ -87,14 +87,15 @@ class ChaosTest {
   /**
    * How the router recovers intents whose owner died and reconciles unknown outcomes, scaled down to fit the settle
    * window: a dead router's leases run out after 3 s; the simulators decide a charge within their latency (at most
-   * 155 ms), so "not found" proves no charge 2 s after an attempt started; the reconciliation schedule gives up
-   * after about 20 s. {@code -Dchaos.router.*} overrides.
+   * 155 ms), but on a loaded machine a charge request can wait seconds in a simulator's socket before it is decided,
+   * so "not found" proves no charge only 5 s after an attempt started; the reconciliation schedule gives up after
+   * about 20 s. {@code -Dchaos.router.*} overrides.
    */
   private static final Map<String, String> RECOVERY = Map.of(
       "payment-router.recovery.lease", "3s",
       "payment-router.recovery.scan-interval", "250ms",
       "payment-router.recovery.batch-size", "200",
-      "payment-router.recovery.settle-time", "2s",
+      "payment-router.recovery.settle-time", "5s",
       "payment-router.recovery.reconcile-delays", "300ms,500ms,1s,2s,3s,5s,8s");
 
   private final List<ProviderSimulator> simulators = new ArrayList<>();
