@@ -4,19 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.paymentrouter.intent.domain.Decision;
-import dev.paymentrouter.intent.domain.IntentCommand;
 import dev.paymentrouter.intent.domain.IntentEvent;
-import dev.paymentrouter.intent.domain.IntentState;
 import dev.paymentrouter.intent.domain.IntentTransitions;
-import dev.paymentrouter.intent.domain.Money;
 import dev.paymentrouter.intent.domain.PaymentIntent;
-import dev.paymentrouter.intent.domain.PaymentMethod;
-import dev.paymentrouter.intent.domain.RouteOptions;
 import dev.paymentrouter.intent.runtime.IntentStore;
 import dev.paymentrouter.intent.runtime.IntentStore.Ownership;
-import dev.paymentrouter.merchant.domain.ApiKeys;
-import dev.paymentrouter.merchant.domain.Merchant;
+import dev.paymentrouter.testsupport.DeadNode;
 import dev.paymentrouter.testsupport.IntentClient;
 import dev.paymentrouter.testsupport.RouterIntegrationTest;
 import dev.paymentrouter.testsupport.TestEnvironment;
@@ -27,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,11 +59,7 @@ class CrashRecoveryTest extends RouterIntegrationTest {
   @BeforeEach
   void merchant() {
     merchantId = "m_crash_" + UUID.randomUUID();
-    String key = ApiKeys.generate(new java.util.SplittableRandom());
-    merchants.ensureMerchant(new Merchant(merchantId, "crash"))
-        .then(merchants.addKey(merchantId, ApiKeys.hash(key), ApiKeys.displayPrefix(key)))
-        .block(Duration.ofSeconds(10));
-    intents = new IntentClient(client, key);
+    intents = new IntentClient(client, newMerchant(merchantId));
   }
 
   @Test
@@ -144,15 +132,7 @@ class CrashRecoveryTest extends RouterIntegrationTest {
 
   /** What a node that committed an intent with its first attempt, and then died, leaves in the database. */
   private String leftInFlightByADeadNode(String id, Instant leaseUntil) {
-    Instant now = Instant.now();
-    IntentCommand.Create create = new IntentCommand.Create(id, merchantId, new Money(2_000, "EUR"),
-        new PaymentMethod("card", "tok_visa", null), null, Map.of(), now.plus(Duration.ofMinutes(15)),
-        new RouteOptions(List.of("alpha", "beta", "gamma"), 3), now);
-    List<IntentEvent> events = ((Decision.Accepted) IntentTransitions.decide(IntentState.NONE, create)).events();
-    PaymentIntent intent = IntentTransitions.evolveAll(IntentState.NONE, events);
-    store.insert(intent, events, "dead-" + id, "hash-" + id, new Ownership("dead-node", leaseUntil, null, 0))
-        .block(Duration.ofSeconds(5));
-    return id;
+    return DeadNode.leftInFlight(store, merchantId, id, "tok_visa", DeadNode.ownership(leaseUntil, null));
   }
 
   private static void chargeDirectly(String provider, String attemptKey) throws Exception {

@@ -3,30 +3,16 @@ package dev.paymentrouter.recovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.paymentrouter.intent.domain.Decision;
-import dev.paymentrouter.intent.domain.IntentCommand;
-import dev.paymentrouter.intent.domain.IntentEvent;
-import dev.paymentrouter.intent.domain.IntentState;
-import dev.paymentrouter.intent.domain.IntentTransitions;
-import dev.paymentrouter.intent.domain.Money;
-import dev.paymentrouter.intent.domain.PaymentIntent;
-import dev.paymentrouter.intent.domain.PaymentMethod;
-import dev.paymentrouter.intent.domain.RouteOptions;
 import dev.paymentrouter.intent.runtime.IntentProcess;
 import dev.paymentrouter.intent.runtime.IntentRegistry;
 import dev.paymentrouter.intent.runtime.IntentStore;
-import dev.paymentrouter.intent.runtime.IntentStore.Ownership;
-import dev.paymentrouter.merchant.domain.ApiKeys;
-import dev.paymentrouter.merchant.domain.Merchant;
 import dev.paymentrouter.simulator.SimulatorBehaviour;
+import dev.paymentrouter.testsupport.DeadNode;
 import dev.paymentrouter.testsupport.IntentClient;
 import dev.paymentrouter.testsupport.RouterIntegrationTest;
 import dev.paymentrouter.testsupport.TestEnvironment;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -100,21 +86,10 @@ class RecoveryPacingTest extends RouterIntegrationTest {
 
   private String leftInFlightByADeadNode() {
     String merchantId = "m_pacing_" + UUID.randomUUID();
-    String key = ApiKeys.generate(new SplittableRandom());
-    merchants.ensureMerchant(new Merchant(merchantId, "pacing"))
-        .then(merchants.addKey(merchantId, ApiKeys.hash(key), ApiKeys.displayPrefix(key)))
-        .block(Duration.ofSeconds(10));
-    String id = "pi_" + IntentsForTests.nextId();
-    Instant now = Instant.now();
-    IntentCommand.Create create = new IntentCommand.Create(id, merchantId, new Money(2_000, "EUR"),
-        new PaymentMethod("card", "tok_visa", null), null, Map.of(), now.plus(Duration.ofMinutes(15)),
-        new RouteOptions(List.of("alpha", "beta", "gamma"), 3), now);
-    List<IntentEvent> events = ((Decision.Accepted) IntentTransitions.decide(IntentState.NONE, create)).events();
-    PaymentIntent intent = IntentTransitions.evolveAll(IntentState.NONE, events);
-    store.insert(intent, events, "dead-" + id, "hash-" + id,
-        new Ownership("dead-node", now.minusSeconds(1), now.plus(Duration.ofHours(1)), 0))
-        .block(Duration.ofSeconds(5));
-    return id;
+    newMerchant(merchantId);
+    // Its lease ran out, and the sentinel would not look before an hour: only the caller below takes it up.
+    return DeadNode.leftInFlight(store, merchantId, "pi_" + IntentsForTests.nextId(), "tok_visa",
+        DeadNode.ownership(Instant.now().minusSeconds(1), Instant.now().plus(Duration.ofHours(1))));
   }
 
   private static void sleep(long millis) {

@@ -63,7 +63,11 @@ public abstract class RouterIntegrationTest {
 
   /** A fresh merchant; returns its API key. */
   protected String newMerchant() {
-    String id = "m_" + getClass().getSimpleName() + "_" + MERCHANTS.incrementAndGet() + "_" + System.nanoTime();
+    return newMerchant("m_" + getClass().getSimpleName() + "_" + MERCHANTS.incrementAndGet() + "_" + System.nanoTime());
+  }
+
+  /** A fresh merchant with this id; returns its API key. */
+  protected String newMerchant(String id) {
     String key = ApiKeys.generate(RANDOM.split());
     merchants.ensureMerchant(new Merchant(id, id))
         .then(merchants.addKey(id, ApiKeys.hash(key), ApiKeys.displayPrefix(key)))

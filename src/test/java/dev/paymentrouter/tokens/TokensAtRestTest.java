@@ -3,21 +3,11 @@ package dev.paymentrouter.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.paymentrouter.intent.domain.Decision;
-import dev.paymentrouter.intent.domain.IntentCommand;
-import dev.paymentrouter.intent.domain.IntentEvent;
-import dev.paymentrouter.intent.domain.IntentState;
 import dev.paymentrouter.intent.domain.IntentStatus;
-import dev.paymentrouter.intent.domain.IntentTransitions;
-import dev.paymentrouter.intent.domain.Money;
-import dev.paymentrouter.intent.domain.PaymentIntent;
-import dev.paymentrouter.intent.domain.PaymentMethod;
-import dev.paymentrouter.intent.domain.RouteOptions;
 import dev.paymentrouter.intent.runtime.IntentIds;
 import dev.paymentrouter.intent.runtime.IntentStore;
-import dev.paymentrouter.merchant.domain.ApiKeys;
-import dev.paymentrouter.merchant.domain.Merchant;
 import dev.paymentrouter.simulator.SimulatorBehaviour;
+import dev.paymentrouter.testsupport.DeadNode;
 import dev.paymentrouter.testsupport.IntentClient;
 import dev.paymentrouter.testsupport.RouterIntegrationTest;
 import dev.paymentrouter.testsupport.TestEnvironment;
@@ -27,8 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,11 +64,7 @@ class TokensAtRestTest extends RouterIntegrationTest {
   @BeforeEach
   void merchant() {
     merchantId = "m_atrest_" + UUID.randomUUID();
-    String key = ApiKeys.generate(new SplittableRandom());
-    merchants.ensureMerchant(new Merchant(merchantId, "tokens at rest"))
-        .then(merchants.addKey(merchantId, ApiKeys.hash(key), ApiKeys.displayPrefix(key)))
-        .block(Duration.ofSeconds(10));
-    intents = new IntentClient(client, key);
+    intents = new IntentClient(client, newMerchant(merchantId));
   }
 
   @Test
@@ -218,17 +202,8 @@ class TokensAtRestTest extends RouterIntegrationTest {
    * lease runs out in a second, and then this node's sentinel takes it over.
    */
   String leftOpenByADeadNode() {
-    String id = IDS.next();
-    Instant now = Instant.now();
-    IntentCommand.Create create = new IntentCommand.Create(id, merchantId, new Money(2_000, "EUR"),
-        new PaymentMethod("card", distinctiveToken(), null), null, Map.of(), now.plus(Duration.ofMinutes(15)),
-        new RouteOptions(List.of("alpha", "beta", "gamma"), 3), now);
-    List<IntentEvent> events = ((Decision.Accepted) IntentTransitions.decide(IntentState.NONE, create)).events();
-    PaymentIntent intent = IntentTransitions.evolveAll(IntentState.NONE, events);
-    store.insert(intent, events, "dead-" + id, "hash-" + id,
-            new IntentStore.Ownership("dead-node", now.plusSeconds(1), null, 0))
-        .block(Duration.ofSeconds(5));
-    return id;
+    return DeadNode.leftInFlight(store, merchantId, IDS.next(), distinctiveToken(),
+        DeadNode.ownership(Instant.now().plusSeconds(1), null));
   }
 
   /**
