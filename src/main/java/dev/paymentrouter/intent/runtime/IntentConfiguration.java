@@ -57,12 +57,15 @@ class IntentConfiguration {
       ProviderDirectory providers,
       IntentMetrics metrics,
       MeterRegistry meters) {
-    IntentRegistry registry = new IntentRegistry(properties.maxActive(), new IntentIds(clock));
+    IntentRegistry registry = new IntentRegistry(properties.maxActive(), properties.maxParked(),
+        new IntentIds(clock));
     registry.bind(new IntentProcess.IntentRuntime(
         store, routing, providers, clock, registry, metrics, properties.mailboxCapacity(), recovery.nodeId(),
-        recovery.lease(), recovery.settleTime(), recovery.schedule(), properties.deadline()));
+        recovery.lease(), recovery.settleTime(), recovery.schedule(), properties.deadline(), properties.maxPark()));
     Gauge.builder("payment_router.intents.active", registry, IntentRegistry::active)
         .description("live intent processes on this node").register(meters);
+    Gauge.builder("payment_router.intents.parked", registry, IntentRegistry::parked)
+        .description("intents on this node waiting for a provider the router itself holds back").register(meters);
     return registry;
   }
 
@@ -137,6 +140,7 @@ class IntentConfiguration {
           .withDetail("unresolved", unresolved)
           .withDetail("active", registry.active())
           .withDetail("capacity", registry.capacity())
+          .withDetail("parked", registry.parked())
           .withDetail("recovered", sentinel.recovered())
           .build();
     });

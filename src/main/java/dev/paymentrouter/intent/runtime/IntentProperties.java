@@ -12,10 +12,26 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param deadline        how long after creation an intent may still start a new attempt; after that it fails
  *                        with {@code deadline_exceeded} unless a charge may already exist
  * @param drainTimeout    at shutdown, how long live intents may take to finish before the node hands them over
+ * @param maxPark         how long an accepted intent may wait, in all, for a provider that only the router itself
+ *                        refuses (circuit open, bucket empty, pool full, supervisor restarting) before it fails with
+ *                        {@code no_provider_available}; zero: it never waits
+ * @param maxParked       parked intents per node; beyond them an intent fails at once instead of waiting
  */
 @ConfigurationProperties("payment-router.intents")
 public record IntentProperties(
     @DefaultValue("10000") int maxActive,
     @DefaultValue("16") int mailboxCapacity,
     @DefaultValue("15m") Duration deadline,
-    @DefaultValue("15s") Duration drainTimeout) {}
+    @DefaultValue("15s") Duration drainTimeout,
+    @DefaultValue("5s") Duration maxPark,
+    @DefaultValue("1000") int maxParked) {
+
+  public IntentProperties {
+    if (maxPark.isNegative()) {
+      throw new IllegalArgumentException("payment-router.intents.max-park must not be negative, was " + maxPark);
+    }
+    if (maxParked < 0) {
+      throw new IllegalArgumentException("payment-router.intents.max-parked must be >= 0, was " + maxParked);
+    }
+  }
+}

@@ -10,21 +10,33 @@ import reactor.core.publisher.Mono;
 /**
  * Intent id to live process on this node, bounded: when {@code maxActive} processes are live, or when the store has
  * too many new intents waiting for the database, new intents are refused before anything is stored, and recovery
- * waits for room, so overload is answered at once instead of piling up.
+ * waits for room, so overload is answered at once instead of piling up. It also counts the live processes whose
+ * intent is parked (waiting for a provider the router holds back), up to {@code maxParked}: beyond that an intent
+ * fails at once instead of waiting.
  */
 public final class IntentRegistry {
 
   private final ConcurrentHashMap<String, IntentProcess> live = new ConcurrentHashMap<>();
   private final AtomicInteger active = new AtomicInteger();
+  private final AtomicInteger parked = new AtomicInteger();
   private final int maxActive;
+  private final int maxParked;
   private final IntentIds ids;
   private volatile IntentProcess.IntentRuntime runtime;
 
   public IntentRegistry(int maxActive, IntentIds ids) {
+    this(maxActive, maxActive, ids);
+  }
+
+  public IntentRegistry(int maxActive, int maxParked, IntentIds ids) {
     if (maxActive < 1) {
       throw new IllegalArgumentException("maxActive must be >= 1");
     }
+    if (maxParked < 0) {
+      throw new IllegalArgumentException("maxParked must be >= 0");
+    }
     this.maxActive = maxActive;
+    this.maxParked = maxParked;
     this.ids = ids;
   }
 
@@ -96,6 +108,30 @@ public final class IntentRegistry {
   /** Room for more processes now. */
   public int free() {
     return Math.max(0, maxActive - active.get());
+  }
+
+  /** Intents parked on this node now. */
+  public int parked() {
+    return parked.get();
+  }
+
+  /** Whether one more intent may park now (a hint; {@link #tryPark} decides). */
+  boolean hasParkingRoom() {
+    return parked.get() < maxParked;
+  }
+
+  /** Takes one of the node's parking places; false when all are taken. */
+  boolean tryPark() {
+    if (parked.incrementAndGet() > maxParked) {
+      parked.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  /** Gives a parking place back. */
+  void unpark() {
+    parked.decrementAndGet();
   }
 
   private boolean reserve() {

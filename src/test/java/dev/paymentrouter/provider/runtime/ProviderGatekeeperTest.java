@@ -3,6 +3,7 @@ package dev.paymentrouter.provider.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paymentrouter.provider.domain.ProviderOutcome;
+import dev.paymentrouter.provider.domain.RouterRefusal;
 import dev.paymentrouter.provider.runtime.ProviderGatekeeper.Admission;
 import dev.paymentrouter.routing.domain.ProviderAvailability;
 import dev.paymentrouter.testsupport.MutableClock;
@@ -29,13 +30,13 @@ class ProviderGatekeeperTest {
       assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
     }
     // The fourth call in the same instant is refused, and refusal does not count against the provider.
-    assertThat(admit(gatekeeper)).isEqualTo(new Admission.Refused("rate_limited"));
+    assertThat(admit(gatekeeper)).isEqualTo(new Admission.Refused(RouterRefusal.RATE_LIMITED));
     assertThat(gatekeeper.availability()).isEqualTo(ProviderAvailability.AVAILABLE);
 
     // Half a second later one token (2 per second) has come back.
     clock.advance(Duration.ofMillis(500));
     assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
-    assertThat(admit(gatekeeper)).isEqualTo(new Admission.Refused("rate_limited"));
+    assertThat(admit(gatekeeper)).isEqualTo(new Admission.Refused(RouterRefusal.RATE_LIMITED));
   }
 
   @Test
@@ -51,7 +52,7 @@ class ProviderGatekeeperTest {
     assertThat(gatekeeper.circuitState()).isEqualTo("OPEN");
     assertThat(gatekeeper.availability()).isEqualTo(ProviderAvailability.UNAVAILABLE);
     long tokens = gatekeeper.availableTokens();
-    assertThat(gatekeeper.tryAdmit()).isEqualTo(new Admission.Refused("circuit_open"));
+    assertThat(gatekeeper.tryAdmit()).isEqualTo(new Admission.Refused(RouterRefusal.CIRCUIT_OPEN));
     assertThat(gatekeeper.availableTokens()).isEqualTo(tokens);
   }
 
@@ -71,7 +72,7 @@ class ProviderGatekeeperTest {
 
     // Two probes are permitted; a third concurrent one is refused.
     assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
-    assertThat(gatekeeper.tryAdmit()).isEqualTo(new Admission.Refused("circuit_open"));
+    assertThat(gatekeeper.tryAdmit()).isEqualTo(new Admission.Refused(RouterRefusal.CIRCUIT_OPEN));
 
     // Both probes succeed: the breaker closes.
     gatekeeper.record(new ProviderOutcome.Approved("ch_1"), FAST);
