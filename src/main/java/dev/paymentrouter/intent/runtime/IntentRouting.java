@@ -45,7 +45,8 @@ public final class IntentRouting {
     health.providers().keySet().forEach(provider -> everyone.put(provider, ProviderAvailability.AVAILABLE));
     Map<String, Instant> heldBack = new HashMap<>();
     for (String provider : policy.route(request, new HealthSnapshot(everyone, health.successRates())).candidates()) {
-      providers.readyAt(provider).filter(ready -> ready.isAfter(now)).ifPresent(ready -> heldBack.put(provider, ready));
+      providers.readyAt(provider, now).filter(ready -> ready.isAfter(now))
+          .ifPresent(ready -> heldBack.put(provider, ready));
     }
     return route.withParking(heldBack, maxPark);
   }

@@ -109,12 +109,12 @@ public final class ProviderDirectory {
   }
 
   /**
-   * The earliest moment the router will itself let a call go to this provider (see
+   * The earliest moment from {@code now} the router will itself let a call go to this provider (see
    * {@link ProviderSupervisor#readyAt}); empty when no moment is known or the provider is not configured.
    */
-  public Optional<Instant> readyAt(String provider) {
+  public Optional<Instant> readyAt(String provider, Instant now) {
     ProviderSupervisor supervisor = supervisors.get(provider);
-    return supervisor == null ? Optional.empty() : supervisor.readyAt();
+    return supervisor == null ? Optional.empty() : supervisor.readyAt(now);
   }
 
   /** Sends a request to its provider's supervisor. */

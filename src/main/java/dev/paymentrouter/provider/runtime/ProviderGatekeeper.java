@@ -116,13 +116,13 @@ public final class ProviderGatekeeper {
   }
 
   /**
-   * The earliest moment this gatekeeper will admit a call, as far as it can tell: now when it would admit one now;
+   * The earliest moment from {@code now} this gatekeeper will admit a call, as far as it can tell: {@code now} when
+   * it would admit one now;
    * with its circuit open, once the open wait is over (the next call then probes); with its bucket empty, when the
    * next token has refilled. Empty when no moment is known (the circuit is forced open). A half-open circuit whose
    * probes are taken counts as ready: how long the probes take is not known here.
    */
-  public Optional<Instant> readyAt() {
-    Instant now = clock.instant();
+  public Optional<Instant> readyAt(Instant now) {
     Instant ready = now;
     switch (breaker.getState()) {
       case OPEN -> {
@@ -138,8 +138,9 @@ public final class ProviderGatekeeper {
       case CLOSED, HALF_OPEN, METRICS_ONLY, DISABLED -> { }
     }
     if (bucket.getAvailableTokens() < 1) {
+      // The bucket measures from its own reading of the clock, a little after now: a millisecond covers that.
       long nanos = bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill();
-      Instant refill = now.plusNanos(nanos);
+      Instant refill = now.plusNanos(nanos).plusMillis(1);
       if (refill.isAfter(ready)) {
         ready = refill;
       }

@@ -162,12 +162,11 @@ public final class ProviderSupervisor {
   }
 
   /**
-   * The earliest moment this provider's own router side (supervisor, pool, gatekeeper) will take a call, as far as
-   * it can tell; now when it would take one now. Restarting or down: when the supervisor tries again. Its pool full:
+   * The earliest moment from {@code now} this provider's own router side (supervisor, pool, gatekeeper) will take a
+   * call, as far as it can tell; {@code now} when it would take one now. Restarting or down: when the supervisor tries again. Its pool full:
    * one queue timeout from now, the longest a queued call waits. Empty when no moment is known (stopped).
    */
-  public Optional<Instant> readyAt() {
-    Instant now = clock.instant();
+  public Optional<Instant> readyAt(Instant now) {
     Children current = children;
     return switch (state) {
       case RESTARTING, DOWN -> {
@@ -176,7 +175,7 @@ public final class ProviderSupervisor {
         yield Optional.of(retry != null && retry.isAfter(now) ? retry : now.plus(SOON));
       }
       case STARTING, STOPPED -> Optional.empty();
-      case RUNNING -> gatekeeper.readyAt().map(ready -> {
+      case RUNNING -> gatekeeper.readyAt(now).map(ready -> {
         if (current != null && current.pool().isFull()) {
           Instant freed = now.plus(settings.pool().queueTimeout());
           return freed.isAfter(ready) ? freed : ready;

@@ -40,6 +40,39 @@ class ProviderGatekeeperTest {
   }
 
   @Test
+  void saysWhenItWillAdmitAgain() {
+    ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", settings(1, 1), clock);
+    Instant start = clock.instant();
+
+    // 1. A token in the bucket: ready now.
+    assertThat(gatekeeper.readyAt(clock.instant())).contains(start);
+    // 2. The only token taken: ready when the next one has refilled, a second later (one per second), with a
+    //    millisecond to spare.
+    Instant refilled = start.plusSeconds(1).plusMillis(1);
+    assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
+    assertThat(gatekeeper.readyAt(clock.instant())).contains(refilled);
+    // 3. Asking does not take a token: the same moment, and the bucket admits once it has come.
+    assertThat(gatekeeper.readyAt(clock.instant())).contains(refilled);
+    clock.advance(Duration.ofMillis(1_001));
+    assertThat(gatekeeper.readyAt(clock.instant())).contains(clock.instant());
+    assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
+  }
+
+  @Test
+  void saysWhenAnOpenCircuitWillLetAProbeThrough() {
+    ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", settings(100, 100), clock);
+    for (int i = 0; i < 4; i++) {
+      fail(gatekeeper, new ProviderOutcome.NotSent("connection_refused"));
+    }
+    Instant opened = clock.instant();
+
+    // Open for 10 s: the first probe goes just after.
+    assertThat(gatekeeper.readyAt(clock.instant())).contains(opened.plusSeconds(10).plusMillis(1));
+    clock.advance(Duration.ofSeconds(11));
+    assertThat(gatekeeper.readyAt(clock.instant())).contains(clock.instant());
+  }
+
+  @Test
   void opensTheCircuitAfterFailuresAndRefusesWithoutSpendingTokens() {
     ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", settings(100, 100), clock);
 
