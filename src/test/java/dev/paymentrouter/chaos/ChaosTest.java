@@ -158,6 +158,7 @@ class ChaosTest {
     }
     Report report = ChaosAudit.audit(snapshot, charges);
     String summary = summary(report)
+        + "\n  waits for the router (parked intents): " + report.waitSummary()
         + "\n  failed intents by failure code: " + new TreeMap<>(snapshot.intents().stream()
             .filter(i -> i.status().equals("failed"))
             .collect(Collectors.groupingBy(i -> String.valueOf(i.failureCode()), Collectors.counting())))
