@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,7 +124,8 @@ public final class IntentProcess {
   private Instant nextCheckAt;
   private volatile PaymentIntent snapshot;
   private volatile boolean passivated;
-  private boolean holdsParkingPlace;
+  /** Whether this process holds one of the node's parking places; given back from any thread, exactly once. */
+  private final AtomicBoolean parkingPlace = new AtomicBoolean();
   private Instant parkedUntil;
   private volatile Disposable wakeUp = () -> { };
 
@@ -260,9 +262,9 @@ public final class IntentProcess {
   private Decision decideParking(Function<RouteOptions, IntentCommand> command, Instant now) {
     Duration maxPark = runtime.maxPark();
     Decision decision = IntentTransitions.decide(state, command.apply(runtime.routing().route(state, now, maxPark)));
-    if (!maxPark.isZero() && !holdsParkingPlace && parks(decision)) {
-      if (runtime.registry().tryPark()) {
-        holdsParkingPlace = true;
+    if (!maxPark.isZero() && !parkingPlace.get() && parks(decision)) {
+      if (!passivated && runtime.registry().tryPark()) {
+        parkingPlace.set(true);
       } else {
         runtime.metrics().parkRefused();
         decision = IntentTransitions.decide(state,
@@ -473,8 +475,7 @@ public final class IntentProcess {
   }
 
   private void leaveParkingPlace() {
-    if (holdsParkingPlace) {
-      holdsParkingPlace = false;
+    if (parkingPlace.compareAndSet(true, false)) {
       runtime.registry().unpark();
     }
   }
