@@ -175,7 +175,8 @@ final class RouterDatabase {
       try (PreparedStatement query = connection.prepareStatement("""
           select e.intent_id,
                  count(*) filter (where e.type = 'intent_parked') as parks,
-                 string_agg(e.type || '@' || to_char(e.occurred_at, 'HH24:MI:SS.MS')
+                 string_agg(e.type || coalesce('(' || (e.payload ->> 'reason') || ')', '')
+                     || '@' || to_char(e.occurred_at, 'HH24:MI:SS.MS')
                      || coalesce('(until ' || to_char((e.payload ->> 'until')::timestamptz, 'HH24:MI:SS.MS') || ')', ''),
                    ' ' order by e.sequence) as trail,
                  (extract(epoch from max(e.occurred_at) filter (where e.type in ('intent_retried', 'intent_failed'))
@@ -183,7 +184,6 @@ final class RouterDatabase {
                   * 1000)::bigint as waited_ms
             from intent_events e join payment_intents i on i.id = e.intent_id
            where i.merchant_id = ?
-             and e.type in ('intent_parked', 'intent_retried', 'intent_failed', 'attempt_started', 'attempt_not_sent')
            group by e.intent_id
           having count(*) filter (where e.type = 'intent_parked') > 0""")) {
         query.setString(1, merchantId);
