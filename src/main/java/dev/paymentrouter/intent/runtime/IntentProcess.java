@@ -231,8 +231,21 @@ public final class IntentProcess {
 
   private Mono<Void> recordOutcome(Outcome message) {
     Instant now = runtime.clock().instant();
-    return switch (decideParking(route -> new IntentCommand.RecordOutcome(
-        message.attemptNumber(), message.outcome(), route, now), now)) {
+    Function<RouteOptions, IntentCommand> command = route -> new IntentCommand.RecordOutcome(
+        message.attemptNumber(), message.outcome(), route, now);
+    // Only an outcome after which the intent may move on to another attempt needs to know what the router holds
+    // back; an approval (the common case) or an unknown outcome does not ask the providers.
+    boolean mayMoveOn = switch (message.outcome()) {
+      case ProviderOutcome.Approved approved -> false;
+      case ProviderOutcome.Unknown unknown -> false;
+      case ProviderOutcome.Declined declined -> declined.retryableElsewhere();
+      case ProviderOutcome.NotSent notSent -> true;
+      case ProviderOutcome.RouterRefused refused -> true;
+    };
+    Decision decision = mayMoveOn
+        ? decideParking(command, now)
+        : IntentTransitions.decide(state, command.apply(runtime.routing().route(state)));
+    return switch (decision) {
       case Decision.Rejected rejected -> {
         log.warn("Intent {}: outcome for attempt {} ignored: {}", id, message.attemptNumber(), rejected.code());
         yield Mono.empty();
