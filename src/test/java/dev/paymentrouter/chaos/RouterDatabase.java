@@ -177,7 +177,8 @@ final class RouterDatabase {
                  count(*) filter (where e.type = 'intent_parked') as parks,
                  string_agg(e.type || coalesce('(' || (e.payload ->> 'reason') || ')', '')
                      || '@' || to_char(e.occurred_at, 'HH24:MI:SS.MS')
-                     || coalesce('(until ' || to_char((e.payload ->> 'until')::timestamptz, 'HH24:MI:SS.MS') || ')', ''),
+                     || coalesce('(until ' || to_char((e.payload ->> 'until')::timestamptz, 'HH24:MI:SS.MS')
+                       || ')', ''),
                    ' ' order by e.sequence) as trail,
                  (extract(epoch from max(e.occurred_at) filter (where e.type in ('intent_retried', 'intent_failed'))
                     - min((e.payload ->> 'parkedSince')::timestamptz) filter (where e.type = 'intent_parked'))

@@ -163,8 +163,9 @@ public final class ProviderSupervisor {
 
   /**
    * The earliest moment from {@code now} this provider's own router side (supervisor, pool, gatekeeper) will take a
-   * call, as far as it can tell; {@code now} when it would take one now. Restarting or down: when the supervisor tries again. Its pool full:
-   * one queue timeout from now, the longest a queued call waits. Empty when no moment is known (stopped).
+   * call, as far as it can tell; {@code now} when it would take one now. Restarting or down: when the supervisor
+   * tries again. Its pool full: one queue timeout from now, the longest a queued call waits. Empty when no moment is
+   * known (stopped).
    */
   public Optional<Instant> readyAt(Instant now) {
     Children current = children;

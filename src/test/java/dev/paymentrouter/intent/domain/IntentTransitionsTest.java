@@ -321,7 +321,8 @@ class IntentTransitionsTest {
     Create create = new Create(ID, "m1", new Money(100, "EUR"), new PaymentMethod("card", "tok_visa", null), null,
         Map.of(), DEADLINE, new RouteOptions(List.of(), 3), T0);
     assertThat(IntentTransitions.decide(IntentState.NONE, create))
-        .isEqualTo(new Decision.Rejected(Decision.Rejection.NO_PROVIDER_AVAILABLE, "no provider can take a payment now"));
+        .isEqualTo(new Decision.Rejected(Decision.Rejection.NO_PROVIDER_AVAILABLE,
+            "no provider can take a payment now"));
   }
 
   @Test

@@ -91,7 +91,8 @@ class ProviderSupervisorTest {
 
     assertThat(alpha.state()).isEqualTo(ProviderSupervisor.State.DOWN);
     assertThat(alpha.availability()).isEqualTo(ProviderAvailability.UNAVAILABLE);
-    assertThat(alpha.submit(request("alpha", 9)).block(WAIT)).isEqualTo(new ProviderOutcome.RouterRefused(RouterRefusal.PROVIDER_DOWN));
+    assertThat(alpha.submit(request("alpha", 9)).block(WAIT))
+        .isEqualTo(new ProviderOutcome.RouterRefused(RouterRefusal.PROVIDER_DOWN));
     assertThat(ProviderHealth.health(alpha.health()).getStatus().getCode()).isEqualTo("DOWN");
 
     // After the cool-down the supervisor tries again and the provider serves.

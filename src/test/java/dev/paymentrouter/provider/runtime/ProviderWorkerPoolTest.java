@@ -136,7 +136,8 @@ class ProviderWorkerPoolTest {
 
     pool.close(RouterRefusal.PROVIDER_RESTARTING);
 
-    StepVerifier.create(queued).expectNext(new ProviderOutcome.RouterRefused(RouterRefusal.PROVIDER_RESTARTING)).verifyComplete();
+    StepVerifier.create(queued).expectNext(new ProviderOutcome.RouterRefused(RouterRefusal.PROVIDER_RESTARTING))
+        .verifyComplete();
     StepVerifier.create(pool.submit(request("alpha", 3)))
         .expectNext(new ProviderOutcome.RouterRefused(RouterRefusal.PROVIDER_RESTARTING))
         .verifyComplete();
