@@ -42,6 +42,7 @@ final class ChaosAudit {
    * @param chargedNotFinal    (diagnostic) open or unresolved intents that hold an approved charge
    * @param wrongAttemptCharged (diagnostic) succeeded intents whose approved attempt is not the one charged
    * @param unsettledCauses    unsettled intents by status and last attempt, e.g. {@code processing/in_flight}
+   * @param waits              how intents waited for providers the router itself held back
    */
   record Report(
       int intents,
@@ -62,7 +63,8 @@ final class ChaosAudit {
       List<String> chargedNotFinal,
       List<String> wrongAttemptCharged,
       Map<String, Integer> unsettledCauses,
-      Map<String, String> details) {
+      Map<String, String> details,
+      Waits waits) {
 
     /** Intents that hold more than one approved charge: the number of double charges. */
     int doubleCharges() {
@@ -89,9 +91,50 @@ final class ChaosAudit {
           wrongAttemptCharged.size());
     }
 
+    /** The waits for the router on one line. */
+    String waitSummary() {
+      return waits.summary();
+    }
+
     /** Why intents are unsettled, e.g. {@code {processing/in_flight=210, processing/unknown(timeout)=70}}. */
     String unsettledBreakdown() {
       return new java.util.TreeMap<>(unsettledCauses).toString();
+    }
+  }
+
+  /**
+   * Intents that parked (waited for providers the router itself held back): how many, how often they parked, how
+   * they ended, and how long they waited (milliseconds, from the first park until the last wake-up or the failure).
+   */
+  record Waits(int intents, int parks, int thenSucceeded, int thenFailed, int stillWaiting, long p50Millis,
+      long p95Millis, long maxMillis) {
+
+    String summary() {
+      return String.format(java.util.Locale.ROOT,
+          "waited=%d parks=%d thenSucceeded=%d thenFailed=%d stillWaiting=%d waitMs(p50=%d p95=%d max=%d)",
+          intents, parks, thenSucceeded, thenFailed, stillWaiting, p50Millis, p95Millis, maxMillis);
+    }
+
+    static Waits of(List<RouterDatabase.ParkRow> parked, Map<String, IntentRow> intents) {
+      List<Long> waited = parked.stream().map(RouterDatabase.ParkRow::waitedMillis)
+          .filter(java.util.Objects::nonNull).sorted().toList();
+      int succeeded = 0;
+      int failed = 0;
+      for (RouterDatabase.ParkRow row : parked) {
+        IntentRow intent = intents.get(row.intentId());
+        if (intent != null && intent.status().equals("succeeded")) {
+          succeeded++;
+        } else if (intent != null && intent.status().equals("failed")) {
+          failed++;
+        }
+      }
+      return new Waits(parked.size(), parked.stream().mapToInt(RouterDatabase.ParkRow::parks).sum(), succeeded,
+          failed, parked.size() - succeeded - failed, percentile(waited, 0.50), percentile(waited, 0.95),
+          waited.isEmpty() ? 0 : waited.getLast());
+    }
+
+    private static long percentile(List<Long> sorted, double share) {
+      return sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(share * sorted.size())));
     }
   }
 
@@ -189,7 +232,8 @@ final class ChaosAudit {
     }
     return new Report(intents.size(), snapshot.attempts().size(), failovers, snapshot.unknownAttempts().size(),
         reconciled, succeeded, failed, unresolved, approved, declined, unsettled, doubleCharged, succeededNotOnce,
-        failedButCharged, strangers, chargedNotFinal, wrongAttempt, unsettledCauses, details);
+        failedButCharged, strangers, chargedNotFinal, wrongAttempt, unsettledCauses, details,
+        Waits.of(snapshot.parked(), intents));
   }
 
   /** An intent's status and its last attempt's, e.g. {@code processing/unknown(timeout)}. */

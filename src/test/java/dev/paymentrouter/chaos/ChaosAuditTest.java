@@ -120,6 +120,23 @@ class ChaosAuditTest {
     assertThat(report.wrongAttemptCharged()).containsExactly("pi_A");
   }
 
+  @Test
+  void waitsForTheRouterAreCountedWithHowTheyEndedAndHowLongTheyTook() {
+    Snapshot snapshot = new Snapshot(true,
+        List.of(intent("pi_A", "succeeded", null), intent("pi_B", "failed", null), intent("pi_C", "succeeded", null)),
+        List.of(attempt("pi_A", 1, "alpha", "not_sent"), attempt("pi_A", 2, "alpha", "approved"),
+            attempt("pi_B", 1, "alpha", "not_sent"), attempt("pi_C", 1, "alpha", "approved")),
+        Set.of(),
+        List.of(new RouterDatabase.ParkRow("pi_A", 1, 400L), new RouterDatabase.ParkRow("pi_B", 3, 5_000L)));
+
+    Report report = ChaosAudit.audit(snapshot, List.of(approved("alpha", "pi_A_2"), approved("alpha", "pi_C_1")));
+
+    assertThat(report.waits()).isEqualTo(new ChaosAudit.Waits(2, 4, 1, 1, 0, 5_000, 5_000, 5_000));
+    assertThat(report.waitSummary()).isEqualTo(
+        "waited=2 parks=4 thenSucceeded=1 thenFailed=1 stillWaiting=0 waitMs(p50=5000 p95=5000 max=5000)");
+    assertThat(report.failedButCharged()).isEmpty();
+  }
+
   private static Snapshot snapshot(List<IntentRow> intents, List<AttemptRow> attempts, Set<String> unknown) {
     return new Snapshot(true, intents, attempts, unknown);
   }

@@ -159,6 +159,9 @@ class ChaosTest {
     }
     Report report = ChaosAudit.audit(snapshot, charges);
     String summary = summary(report)
+        + "\n  waits for the router (parked intents): " + report.waitSummary()
+        + snapshot.parked().stream().limit(5).map(row -> "\n    e.g. " + row.intentId() + ": " + row.trail())
+            .collect(Collectors.joining())
         + "\n  failed intents by failure code: " + new TreeMap<>(snapshot.intents().stream()
             .filter(i -> i.status().equals("failed"))
             .collect(Collectors.groupingBy(i -> String.valueOf(i.failureCode()), Collectors.counting())))

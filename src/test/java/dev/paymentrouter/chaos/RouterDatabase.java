@@ -69,9 +69,26 @@ final class RouterDatabase {
   record AttemptRow(String intentId, int number, String provider, String providerIdempotencyKey, String status,
       String errorCode) {}
 
+  /**
+   * An intent that waited for providers the router itself held back: how often it parked, and how long it waited
+   * from its first park until it woke for the last time or failed ({@code waitedMillis} null when neither happened).
+   */
+  record ParkRow(String intentId, int parks, Long waitedMillis, String trail) {
+
+    ParkRow(String intentId, int parks, Long waitedMillis) {
+      this(intentId, parks, waitedMillis, "");
+    }
+  }
+
   /** What the router stored for one merchant. */
   record Snapshot(boolean hasUnresolvedColumn, List<IntentRow> intents, List<AttemptRow> attempts,
-      Set<String> unknownAttempts) {
+      Set<String> unknownAttempts, List<ParkRow> parked) {
+
+    /** A snapshot of a router that never parks an intent. */
+    Snapshot(boolean hasUnresolvedColumn, List<IntentRow> intents, List<AttemptRow> attempts,
+        Set<String> unknownAttempts) {
+      this(hasUnresolvedColumn, intents, attempts, unknownAttempts, List.of());
+    }
 
     /** The key of an attempt in {@link #unknownAttempts}. */
     static String attemptRef(String intentId, int number) {
@@ -153,8 +170,34 @@ final class RouterDatabase {
           }
         }
       }
+      // Waits for the router, from the event trail (a router without parking has no such events).
+      List<ParkRow> parked = new ArrayList<>();
+      try (PreparedStatement query = connection.prepareStatement("""
+          select e.intent_id,
+                 count(*) filter (where e.type = 'intent_parked') as parks,
+                 string_agg(e.type || coalesce('(' || (e.payload ->> 'reason') || ')', '')
+                     || '@' || to_char(e.occurred_at, 'HH24:MI:SS.MS')
+                     || coalesce('(until ' || to_char((e.payload ->> 'until')::timestamptz, 'HH24:MI:SS.MS')
+                       || ')', ''),
+                   ' ' order by e.sequence) as trail,
+                 (extract(epoch from max(e.occurred_at) filter (where e.type in ('intent_retried', 'intent_failed'))
+                    - min((e.payload ->> 'parkedSince')::timestamptz) filter (where e.type = 'intent_parked'))
+                  * 1000)::bigint as waited_ms
+            from intent_events e join payment_intents i on i.id = e.intent_id
+           where i.merchant_id = ?
+           group by e.intent_id
+          having count(*) filter (where e.type = 'intent_parked') > 0""")) {
+        query.setString(1, merchantId);
+        try (ResultSet rows = query.executeQuery()) {
+          while (rows.next()) {
+            long waited = rows.getLong(4);
+            parked.add(new ParkRow(rows.getString(1), rows.getInt(2), rows.wasNull() ? null : waited,
+                rows.getString(3)));
+          }
+        }
+      }
       connection.commit();
-      return new Snapshot(unresolvedColumn, intents, attempts, unknown);
+      return new Snapshot(unresolvedColumn, intents, attempts, unknown, parked);
     }
   }
 

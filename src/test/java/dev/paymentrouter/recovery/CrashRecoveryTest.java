@@ -10,6 +10,14 @@ import dev.paymentrouter.intent.domain.PaymentIntent;
 import dev.paymentrouter.intent.runtime.IntentStore;
 import dev.paymentrouter.intent.runtime.IntentStore.Ownership;
 import dev.paymentrouter.testsupport.DeadNode;
+import dev.paymentrouter.intent.domain.Decision;
+import dev.paymentrouter.intent.domain.IntentCommand;
+import dev.paymentrouter.intent.domain.RouteOptions;
+import java.util.Map;
+import dev.paymentrouter.merchant.domain.ApiKeys;
+import dev.paymentrouter.merchant.domain.Merchant;
+import dev.paymentrouter.provider.domain.ProviderOutcome;
+import dev.paymentrouter.provider.domain.RouterRefusal;
 import dev.paymentrouter.testsupport.IntentClient;
 import dev.paymentrouter.testsupport.RouterIntegrationTest;
 import dev.paymentrouter.testsupport.TestEnvironment;
@@ -108,6 +116,27 @@ class CrashRecoveryTest extends RouterIntegrationTest {
   }
 
   @Test
+  void aParkedIntentWhoseOwnerDiedIsRetriedOnceItsLeaseRunsOut() {
+    String id = "pi_" + IntentsForTests.nextId();
+    Instant leaseEnd = Instant.now().plusSeconds(1);
+    // The dead node's router refused alpha (its bucket was empty) and parked the intent for a second.
+    leftParkedByADeadNode(id, leaseEnd);
+    assertThat(store.find(id).block(Duration.ofSeconds(5)).intent().isParked()).isTrue();
+
+    // The owner's timer died with it; once the lease has run out, the sentinel takes the intent and tries again.
+    await().atMost(SETTLES).untilAsserted(() ->
+        assertThat(intents.get(id).get("status").stringValue()).isEqualTo("succeeded"));
+    JsonNode settled = intents.get(id);
+    assertThat(settled.at("/attempts/0/status").stringValue()).isEqualTo("not_sent");
+    assertThat(settled.at("/attempts/0/errorCode").stringValue()).isEqualTo("rate_limited");
+    // The refused provider is asked again with a new attempt and key: nothing was sent the first time.
+    assertThat(settled.at("/attempts/1/provider").stringValue()).isEqualTo("alpha");
+    assertThat(settled.at("/attempts/1/status").stringValue()).isEqualTo("approved");
+    assertThat(TestEnvironment.simulator("alpha").ledger().byReference(id + "_1")).isEmpty();
+    assertThat(TestEnvironment.simulator("alpha").ledger().approvedCountFor(id + "_2")).isEqualTo(1);
+  }
+
+  @Test
   void aFormerOwnerCannotWriteOnceAnotherNodeTookTheIntentOver() {
     String id = leftInFlightByADeadNode(Instant.now().plusSeconds(60));
     IntentStore.StoredIntent stored = store.find(id).block(Duration.ofSeconds(5));
@@ -133,6 +162,22 @@ class CrashRecoveryTest extends RouterIntegrationTest {
   /** What a node that committed an intent with its first attempt, and then died, leaves in the database. */
   private String leftInFlightByADeadNode(String id, Instant leaseUntil) {
     return DeadNode.leftInFlight(store, merchantId, id, "tok_visa", DeadNode.ownership(leaseUntil, null));
+  }
+
+  /** What a node leaves that parked an intent after its router refused alpha, and then died. */
+  private void leftParkedByADeadNode(String id, Instant leaseUntil) {
+    leftInFlightByADeadNode(id, leaseUntil);
+    IntentStore.StoredIntent stored = store.find(id).block(Duration.ofSeconds(5));
+    Instant now = Instant.now();
+    RouteOptions held = new RouteOptions(List.of("alpha", "beta", "gamma"), 3).withParking(
+        Map.of("alpha", now.plusSeconds(1), "beta", now.plusSeconds(1), "gamma", now.plusSeconds(1)),
+        Duration.ofSeconds(30));
+    List<IntentEvent> parked = ((Decision.Accepted) IntentTransitions.decide(stored.intent(),
+        new IntentCommand.RecordOutcome(1, new ProviderOutcome.RouterRefused(RouterRefusal.RATE_LIMITED), held,
+            now))).events();
+    assertThat(parked).last().isInstanceOf(IntentEvent.IntentParked.class);
+    store.append(stored.intent(), IntentTransitions.evolveAll(stored.intent(), parked), stored.version(), parked,
+        new Ownership("dead-node", leaseUntil, null, 0)).block(Duration.ofSeconds(5));
   }
 
   private static void chargeDirectly(String provider, String attemptKey) throws Exception {

@@ -1,5 +1,6 @@
 package dev.paymentrouter.intent.domain;
 
+import dev.paymentrouter.provider.domain.RouterRefusal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -39,6 +40,14 @@ public record Attempt(
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
     candidates = candidates == null ? List.of() : List.copyOf(candidates);
+  }
+
+  /**
+   * Whether the router itself refused to send it: it never left this node, so it neither counts against the
+   * intent's attempts nor rules its provider out. Read from the error code, which is how it is stored.
+   */
+  public boolean refusedByRouter() {
+    return status == AttemptStatus.NOT_SENT && RouterRefusal.fromWireName(errorCode).isPresent();
   }
 
   static Attempt started(IntentEvent.AttemptStarted started) {

@@ -1,6 +1,7 @@
 package dev.paymentrouter.intent.domain;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /** The result of deciding a command: events to append, or a rejection that changes nothing. */
@@ -16,11 +17,47 @@ public sealed interface Decision {
     }
   }
 
-  /** The command is refused, with a stable machine-readable code. */
-  record Rejected(String code, String message) implements Decision {
+  /** The command is refused, for a reason a caller can switch over, with a message for people. */
+  record Rejected(Rejection reason, String message) implements Decision {
     public Rejected {
-      Objects.requireNonNull(code, "code");
+      Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(message, "message");
+    }
+
+    /** The stable machine-readable code of the reason, e.g. {@code no_provider_available}. */
+    public String code() {
+      return reason.code();
+    }
+  }
+
+  /** Why a command was refused. A closed set, so that the compiler finds every caller that must handle a new one. */
+  enum Rejection {
+    /** Create for an intent that exists. */
+    INTENT_EXISTS,
+    /** A command for an intent that does not exist yet. */
+    INTENT_NOT_FOUND,
+    /** Create when no provider can take the intent now: nothing is stored. */
+    NO_PROVIDER_AVAILABLE,
+    /** The intent is final; nothing changes it any more. */
+    INTENT_FINAL,
+    /** An outcome for an attempt that is not waiting for one. */
+    ATTEMPT_NOT_IN_FLIGHT,
+    /** A status answer or give-up for an attempt that has no unknown outcome. */
+    ATTEMPT_NOT_UNKNOWN,
+    /** The intent waits for an operator. */
+    INTENT_UNRESOLVED,
+    /** A re-drive of an intent that does not wait for an operator. */
+    INTENT_NOT_UNRESOLVED,
+    /** A "not found" before the provider can have finished processing: it proves nothing yet. */
+    TOO_EARLY_TO_TELL,
+    /** The provider could not say what became of the attempt. */
+    STATUS_UNAVAILABLE,
+    /** A retry of an intent that does not wait for a provider. */
+    INTENT_NOT_PARKED;
+
+    /** The wire form, e.g. {@code too_early_to_tell}. */
+    public String code() {
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 }

@@ -75,4 +75,15 @@ public sealed interface IntentCommand {
       Objects.requireNonNull(at, "at");
     }
   }
+
+  /**
+   * A parked intent's wake-up (or its recovery after its owner died): start the next attempt with a provider that
+   * can take it now, wait longer, or fail once waiting is no longer allowed. {@code route} is fresh.
+   */
+  record Retry(RouteOptions route, Instant at) implements IntentCommand {
+    public Retry {
+      Objects.requireNonNull(route, "route");
+      Objects.requireNonNull(at, "at");
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package dev.paymentrouter.intent.domain;
 
+import dev.paymentrouter.provider.domain.RouterRefusal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,35 @@ public sealed interface IntentEvent {
 
   /** The request never reached the provider. */
   record AttemptNotSent(int attemptNumber, String reason, Instant at) implements IntentEvent {}
+
+  /**
+   * The router itself refused to send the request (its breaker, bucket, pool or supervisor): the attempt ends
+   * not sent, and the provider may be asked again later, with a new attempt.
+   */
+  record AttemptRefused(int attemptNumber, RouterRefusal refusal, Instant at) implements IntentEvent {
+    public AttemptRefused {
+      Objects.requireNonNull(refusal, "refusal");
+    }
+  }
+
+  /**
+   * No provider can take the intent now, only because the router holds them back: it waits until {@code until},
+   * the earliest moment one can. {@code parkedSince} is when this wait began (an earlier park's, if the intent was
+   * refused again right after waking).
+   */
+  record IntentParked(Instant parkedSince, Instant until, Instant at) implements IntentEvent {
+    public IntentParked {
+      Objects.requireNonNull(parkedSince, "parkedSince");
+      Objects.requireNonNull(until, "until");
+    }
+  }
+
+  /** A parked intent woke up and a provider can take it now; the next event starts its attempt. */
+  record IntentRetried(Instant parkedSince, Instant at) implements IntentEvent {
+    public IntentRetried {
+      Objects.requireNonNull(parkedSince, "parkedSince");
+    }
+  }
 
   /** The request may have reached the provider; nobody knows whether it charged. */
   record AttemptUnknown(int attemptNumber, String reason, Instant at) implements IntentEvent {}

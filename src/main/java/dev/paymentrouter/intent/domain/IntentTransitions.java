@@ -5,29 +5,43 @@ import dev.paymentrouter.intent.domain.IntentCommand.GiveUp;
 import dev.paymentrouter.intent.domain.IntentCommand.RecordOutcome;
 import dev.paymentrouter.intent.domain.IntentCommand.Reconcile;
 import dev.paymentrouter.intent.domain.IntentCommand.Redrive;
+import dev.paymentrouter.intent.domain.IntentCommand.Retry;
+import dev.paymentrouter.intent.domain.Decision.Rejection;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptApproved;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptDeclined;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptNotCharged;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptNotSent;
+import dev.paymentrouter.intent.domain.IntentEvent.AttemptRefused;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptStarted;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptUnknown;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentCreated;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentFailed;
+import dev.paymentrouter.intent.domain.IntentEvent.IntentParked;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentRedriven;
+import dev.paymentrouter.intent.domain.IntentEvent.IntentRetried;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentSucceeded;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentUnresolved;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The intent state machine: {@link #decide} turns a command into events or a rejection, {@link #evolve} folds one
  * event into the state. Both are pure; every business rule of an intent's life is here. The rule everything else
  * serves: a new attempt starts only when every earlier one is proven not to have charged.
+ *
+ * <p>The router's own refusals (breaker, bucket, pool, supervisor) are back-pressure, not failed payments: when the
+ * only providers left are ones the router itself holds back, the intent parks until the earliest moment one can take
+ * it, within the route's {@code maxPark} and its deadline, and fails {@code no_provider_available} only when that
+ * moment would come too late. A provider the router refused may be asked again, with a new attempt; such attempts
+ * never reached a provider, so they do not count against {@code maxAttempts}.
  */
 public final class IntentTransitions {
 
@@ -53,13 +67,16 @@ public final class IntentTransitions {
         case Reconcile reconcile -> notFound();
         case GiveUp giveUp -> notFound();
         case Redrive redrive -> notFound();
+        case Retry retry -> notFound();
       };
       case PaymentIntent intent -> switch (command) {
-        case Create create -> new Decision.Rejected("intent_exists", "intent " + intent.id() + " already exists");
+        case Create create -> new Decision.Rejected(Rejection.INTENT_EXISTS,
+            "intent " + intent.id() + " already exists");
         case RecordOutcome outcome -> recordOutcome(intent, outcome);
         case Reconcile reconcile -> reconcile(intent, reconcile);
         case GiveUp giveUp -> giveUp(intent, giveUp);
         case Redrive redrive -> redrive(intent, redrive);
+        case Retry retry -> retry(intent, retry);
       };
     };
   }
@@ -103,13 +120,13 @@ public final class IntentTransitions {
   }
 
   private static Decision notFound() {
-    return new Decision.Rejected("intent_not_found", "there is no intent yet");
+    return new Decision.Rejected(Rejection.INTENT_NOT_FOUND, "there is no intent yet");
   }
 
   private static Decision create(Create create) {
     Optional<String> first = nextCandidate(create.route(), List.of());
     if (first.isEmpty()) {
-      return new Decision.Rejected(NO_PROVIDER_AVAILABLE, "no provider can take a payment now");
+      return new Decision.Rejected(Rejection.NO_PROVIDER_AVAILABLE, "no provider can take a payment now");
     }
     return new Decision.Accepted(List.of(
         new IntentCreated(
@@ -124,7 +141,7 @@ public final class IntentTransitions {
     }
     if (intent.attempt(command.attemptNumber()).filter(a -> a.status() == AttemptStatus.IN_FLIGHT).isEmpty()) {
       return new Decision.Rejected(
-          "attempt_not_in_flight", "attempt " + command.attemptNumber() + " is not waiting for an outcome");
+          Rejection.ATTEMPT_NOT_IN_FLIGHT, "attempt " + command.attemptNumber() + " is not waiting for an outcome");
     }
     int number = command.attemptNumber();
     Instant at = command.at();
@@ -135,16 +152,26 @@ public final class IntentTransitions {
         events.add(new IntentSucceeded(at));
       }
       case ProviderOutcome.Declined declined -> {
-        events.add(new AttemptDeclined(number, declined.code(), at));
+        IntentEvent ended = new AttemptDeclined(number, declined.code(), at);
+        events.add(ended);
         // A hard decline is the card's answer: another provider would only hear it again.
         events.add(declined.retryableElsewhere()
-            ? continueOrFail(intent, command.route(), at, declined.code(), declined.code())
+            ? continueOrFail(evolve(intent, ended), command.route(), at, declined.code(), declined.code())
             : new IntentFailed(declined.code(), at));
       }
       case ProviderOutcome.NotSent notSent -> {
-        // Nothing reached the provider, so trying the next one cannot charge twice.
-        events.add(new AttemptNotSent(number, notSent.reason(), at));
-        events.add(continueOrFail(intent, command.route(), at, NO_PROVIDER_AVAILABLE, ATTEMPTS_EXHAUSTED));
+        // The provider refused before processing, or was never reached: trying the next one cannot charge twice.
+        IntentEvent ended = new AttemptNotSent(number, notSent.reason(), at);
+        events.add(ended);
+        events.add(continueOrFail(evolve(intent, ended), command.route(), at, NO_PROVIDER_AVAILABLE,
+            ATTEMPTS_EXHAUSTED));
+      }
+      case ProviderOutcome.RouterRefused refused -> {
+        // Nothing left this node: another provider may take it now, or this one once the router lets it.
+        IntentEvent ended = new AttemptRefused(number, refused.refusal(), at);
+        events.add(ended);
+        events.add(continueOrFail(evolve(intent, ended), command.route(), at, NO_PROVIDER_AVAILABLE,
+            ATTEMPTS_EXHAUSTED));
       }
       // A charge may exist: no other provider is tried until reconciliation knows.
       case ProviderOutcome.Unknown unknown -> events.add(new AttemptUnknown(number, unknown.reason(), at));
@@ -157,35 +184,36 @@ public final class IntentTransitions {
       return intentFinal(intent);
     }
     if (intent.isUnresolved()) {
-      return new Decision.Rejected("intent_unresolved", "intent " + intent.id() + " waits for an operator");
+      return new Decision.Rejected(Rejection.INTENT_UNRESOLVED, "intent " + intent.id() + " waits for an operator");
     }
     Optional<Attempt> unknown = intent.attempt(command.attemptNumber())
         .filter(a -> a.status() == AttemptStatus.UNKNOWN);
     if (unknown.isEmpty()) {
       return new Decision.Rejected(
-          "attempt_not_unknown", "attempt " + command.attemptNumber() + " has no unknown outcome");
+          Rejection.ATTEMPT_NOT_UNKNOWN, "attempt " + command.attemptNumber() + " has no unknown outcome");
     }
     int number = command.attemptNumber();
     Instant at = command.at();
     return switch (command.status()) {
       case ChargeStatus.Charged charged -> new Decision.Accepted(List.of(
           new AttemptApproved(number, charged.providerReference(), at), new IntentSucceeded(at)));
-      case ChargeStatus.Declined declined -> new Decision.Accepted(List.of(
-          new AttemptDeclined(number, declined.code(), at),
-          declined.retryableElsewhere()
-              ? continueOrFail(intent, command.route(), at, declined.code(), declined.code())
-              : new IntentFailed(declined.code(), at)));
+      case ChargeStatus.Declined declined -> {
+        IntentEvent ended = new AttemptDeclined(number, declined.code(), at);
+        yield new Decision.Accepted(List.of(ended, declined.retryableElsewhere()
+            ? continueOrFail(evolve(intent, ended), command.route(), at, declined.code(), declined.code())
+            : new IntentFailed(declined.code(), at)));
+      }
       case ChargeStatus.NotFound notFound -> {
         if (at.isBefore(unknown.get().createdAt().plus(command.settleTime()))) {
-          yield new Decision.Rejected("too_early_to_tell",
+          yield new Decision.Rejected(Rejection.TOO_EARLY_TO_TELL,
               "the provider may still be processing attempt " + number + "; not found proves nothing yet");
         }
-        yield new Decision.Accepted(List.of(
-            new AttemptNotCharged(number, at),
-            continueOrFail(intent, command.route(), at, NO_PROVIDER_AVAILABLE, ATTEMPTS_EXHAUSTED)));
+        IntentEvent ended = new AttemptNotCharged(number, at);
+        yield new Decision.Accepted(List.of(ended,
+            continueOrFail(evolve(intent, ended), command.route(), at, NO_PROVIDER_AVAILABLE, ATTEMPTS_EXHAUSTED)));
       }
       case ChargeStatus.Unavailable unavailable -> new Decision.Rejected(
-          "status_unavailable", "the provider could not say: " + unavailable.reason());
+          Rejection.STATUS_UNAVAILABLE, "the provider could not say: " + unavailable.reason());
     };
   }
 
@@ -194,42 +222,121 @@ public final class IntentTransitions {
       return intentFinal(intent);
     }
     if (intent.isUnresolved()) {
-      return new Decision.Rejected("intent_unresolved", "intent " + intent.id() + " is already unresolved");
+      return new Decision.Rejected(Rejection.INTENT_UNRESOLVED, "intent " + intent.id() + " is already unresolved");
     }
     if (intent.unknownAttempt().isEmpty()) {
-      return new Decision.Rejected("attempt_not_unknown", "intent " + intent.id() + " has nothing to reconcile");
+      return new Decision.Rejected(Rejection.ATTEMPT_NOT_UNKNOWN,
+          "intent " + intent.id() + " has nothing to reconcile");
     }
     return new Decision.Accepted(List.of(new IntentUnresolved(command.reason(), command.at())));
   }
 
   private static Decision redrive(PaymentIntent intent, Redrive command) {
     if (!intent.isUnresolved()) {
-      return new Decision.Rejected("intent_not_unresolved", "intent " + intent.id() + " is not unresolved");
+      return new Decision.Rejected(Rejection.INTENT_NOT_UNRESOLVED, "intent " + intent.id() + " is not unresolved");
     }
     return new Decision.Accepted(List.of(new IntentRedriven(command.at())));
   }
 
+  /**
+   * A parked intent wakes up: the first candidate the router lets through now (one it refused before included,
+   * with a new attempt and key: nothing was sent), or another wait, or the end once waiting is no longer allowed.
+   */
+  private static Decision retry(PaymentIntent intent, Retry command) {
+    if (intent.status().isFinal()) {
+      return intentFinal(intent);
+    }
+    if (intent.isUnresolved()) {
+      return new Decision.Rejected(Rejection.INTENT_UNRESOLVED, "intent " + intent.id() + " waits for an operator");
+    }
+    if (!intent.isParked()) {
+      return new Decision.Rejected(Rejection.INTENT_NOT_PARKED, "intent " + intent.id() + " is not waiting");
+    }
+    RouteOptions route = command.route();
+    Instant at = command.at();
+    if (at.isAfter(intent.deadline())) {
+      return new Decision.Accepted(List.of(new IntentFailed(DEADLINE_EXCEEDED, at)));
+    }
+    if (answeredAttempts(intent) >= route.maxAttempts()) {
+      return new Decision.Accepted(List.of(new IntentFailed(ATTEMPTS_EXHAUSTED, at)));
+    }
+    Set<String> spent = spentProviders(intent);
+    Optional<String> ready = route.candidates().stream()
+        .filter(candidate -> !spent.contains(candidate) && route.readyAt(candidate, at))
+        .findFirst();
+    if (ready.isPresent()) {
+      return new Decision.Accepted(List.of(new IntentRetried(intent.parkedSince(), at),
+          started(intent.id(), intent.attempts().size() + 1, ready.get(), route, at)));
+    }
+    return new Decision.Accepted(List.of(parkOrFail(intent, route, at, NO_PROVIDER_AVAILABLE)));
+  }
+
   private static Decision intentFinal(PaymentIntent intent) {
-    return new Decision.Rejected("intent_final", "intent " + intent.id() + " is final");
+    return new Decision.Rejected(Rejection.INTENT_FINAL, "intent " + intent.id() + " is final");
   }
 
   /**
-   * After an attempt proven not to have charged: the next untried candidate, or the end. {@code noCandidateCode}
-   * and {@code exhaustedCode} say why it ended.
+   * After an attempt proven not to have charged ({@code intent} has it ended): the next untried candidate the router
+   * lets through now, else a wait for one it holds back, else the end. {@code noCandidateCode} and
+   * {@code exhaustedCode} say why it ended.
    */
   private static IntentEvent continueOrFail(
       PaymentIntent intent, RouteOptions route, Instant at, String noCandidateCode, String exhaustedCode) {
     if (at.isAfter(intent.deadline())) {
       return new IntentFailed(DEADLINE_EXCEEDED, at);
     }
-    int next = intent.attempts().size() + 1;
-    if (next > route.maxAttempts()) {
+    if (answeredAttempts(intent) >= route.maxAttempts()) {
       return new IntentFailed(exhaustedCode, at);
     }
-    List<String> tried = intent.attempts().stream().map(Attempt::provider).toList();
-    return nextCandidate(route, tried)
+    int next = intent.attempts().size() + 1;
+    Set<String> tried = intent.attempts().stream().map(Attempt::provider).collect(Collectors.toSet());
+    // A provider just refused by the router is not asked again at once (that could spin): it is waited for.
+    return route.candidates().stream()
+        .filter(candidate -> !tried.contains(candidate) && route.readyAt(candidate, at))
+        .findFirst()
         .<IntentEvent>map(provider -> started(intent.id(), next, provider, route, at))
-        .orElseGet(() -> new IntentFailed(noCandidateCode, at));
+        .orElseGet(() -> parkOrFail(intent, route, at, noCandidateCode));
+  }
+
+  /**
+   * No provider can take the intent now. If one the intent has not used up can take it later (a candidate, or a
+   * provider the router holds back), and the earliest such moment falls within {@code maxPark} of when the wait
+   * began and before the deadline, the intent parks until then; otherwise it fails with {@code noCandidateCode}. A
+   * candidate the router does not hold back counts as ready at once (e.g. a half-open circuit whose probes are
+   * taken): the runtime keeps a minimum wait between tries.
+   */
+  private static IntentEvent parkOrFail(PaymentIntent intent, RouteOptions route, Instant at, String noCandidateCode) {
+    if (route.maxPark().isZero()) {
+      return new IntentFailed(noCandidateCode, at);
+    }
+    Set<String> spent = spentProviders(intent);
+    Optional<Instant> earliest = Stream.concat(route.candidates().stream(), route.heldBack().keySet().stream())
+        .filter(provider -> !spent.contains(provider))
+        .map(provider -> route.heldBack().getOrDefault(provider, at))
+        .min(Comparator.naturalOrder());
+    if (earliest.isEmpty()) {
+      return new IntentFailed(noCandidateCode, at);
+    }
+    Instant since = intent.parkedSince() != null ? intent.parkedSince() : at;
+    Instant until = earliest.get().isBefore(at) ? at : earliest.get();
+    Instant limit = since.plus(route.maxPark());
+    if (until.isAfter(limit) || until.isAfter(intent.deadline())) {
+      return new IntentFailed(noCandidateCode, at);
+    }
+    return new IntentParked(since, until, at);
+  }
+
+  /** Attempts that reached (or may have reached) a provider; the router's own refusals do not count. */
+  private static long answeredAttempts(PaymentIntent intent) {
+    return intent.attempts().stream().filter(attempt -> !attempt.refusedByRouter()).count();
+  }
+
+  /** Providers this intent may not ask again: each has had an attempt that was not only refused by the router. */
+  private static Set<String> spentProviders(PaymentIntent intent) {
+    return intent.attempts().stream()
+        .filter(attempt -> !attempt.refusedByRouter())
+        .map(Attempt::provider)
+        .collect(Collectors.toSet());
   }
 
   private static AttemptStarted started(String intentId, int number, String provider, RouteOptions route,
@@ -252,27 +359,45 @@ public final class IntentTransitions {
         if (started.attemptNumber() != intent.attempts().size() + 1) {
           throw new IllegalTransitionException(intent, event, "attempts are numbered in order");
         }
-        yield intent.withAttempt(Attempt.started(started), started.at());
+        yield intent.withAttempt(Attempt.started(started), started.at(), false);
       }
+      // A provider's answer (or its silence after sending) ends any wait: a later wait is a new one.
       case AttemptApproved approved -> intent.withAttempt(
           mayHaveCharged(intent, event, approved.attemptNumber()).approved(approved.providerReference(),
               approved.at()),
-          approved.at());
+          approved.at(), true);
       case AttemptDeclined declined -> intent.withAttempt(
           mayHaveCharged(intent, event, declined.attemptNumber()).declined(declined.declineCode(), declined.at()),
-          declined.at());
+          declined.at(), true);
       case AttemptNotSent notSent -> intent.withAttempt(
           attemptIn(intent, event, notSent.attemptNumber(), AttemptStatus.IN_FLIGHT)
               .ended(AttemptStatus.NOT_SENT, notSent.reason(), notSent.at()),
-          notSent.at());
+          notSent.at(), true);
+      case AttemptRefused refused -> intent.withAttempt(
+          attemptIn(intent, event, refused.attemptNumber(), AttemptStatus.IN_FLIGHT)
+              .ended(AttemptStatus.NOT_SENT, refused.refusal().wireName(), refused.at()),
+          refused.at(), false);
       case AttemptUnknown unknown -> intent.withAttempt(
           attemptIn(intent, event, unknown.attemptNumber(), AttemptStatus.IN_FLIGHT)
               .ended(AttemptStatus.UNKNOWN, unknown.reason(), unknown.at()),
-          unknown.at());
+          unknown.at(), true);
       case AttemptNotCharged notCharged -> {
         Attempt attempt = attemptIn(intent, event, notCharged.attemptNumber(), AttemptStatus.UNKNOWN);
         yield intent.withAttempt(attempt.ended(AttemptStatus.NOT_CHARGED, attempt.errorCode(), notCharged.at()),
-            notCharged.at());
+            notCharged.at(), true);
+      }
+      case IntentParked parked -> {
+        requireOpen(intent, event);
+        if (intent.isUnresolved() || intent.attempts().stream().anyMatch(a -> MAY_HAVE_CHARGED.contains(a.status()))) {
+          throw new IllegalTransitionException(intent, event, "only an intent with nothing in flight or unknown waits");
+        }
+        yield intent.parked(parked.parkedSince(), parked.at());
+      }
+      case IntentRetried retried -> {
+        if (!intent.isParked()) {
+          throw new IllegalTransitionException(intent, event, "the intent is not parked");
+        }
+        yield intent.parked(intent.parkedSince(), retried.at());
       }
       case IntentSucceeded succeeded -> {
         requireOpen(intent, event);

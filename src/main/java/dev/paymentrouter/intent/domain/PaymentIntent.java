@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param deadline         no new attempt starts after this instant
  * @param createdAt        creation time
  * @param updatedAt        last transition time
+ * @param parkedSince      since when the intent waits for a provider the router holds back, while it does (and
+ *                         through the attempts it starts when it wakes, until a provider answers one); else null
  */
 public record PaymentIntent(
     String id,
@@ -40,7 +42,8 @@ public record PaymentIntent(
     String unresolvedReason,
     Instant deadline,
     Instant createdAt,
-    Instant updatedAt)
+    Instant updatedAt,
+    Instant parkedSince)
     implements IntentState {
 
   public PaymentIntent {
@@ -54,6 +57,23 @@ public record PaymentIntent(
     Objects.requireNonNull(updatedAt, "updatedAt");
     metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     attempts = List.copyOf(attempts);
+  }
+
+  /** An intent that is not waiting for a provider. */
+  public PaymentIntent(String id, String merchantId, Money amount, PaymentMethod paymentMethod, String reference,
+      Map<String, String> metadata, IntentStatus status, List<Attempt> attempts, String failureCode,
+      String unresolvedReason, Instant deadline, Instant createdAt, Instant updatedAt) {
+    this(id, merchantId, amount, paymentMethod, reference, metadata, status, attempts, failureCode,
+        unresolvedReason, deadline, createdAt, updatedAt, null);
+  }
+
+  /**
+   * Whether it waits for a provider the router holds back: open, nothing in flight or unknown, and parked. Its
+   * process has a wake-up timer; its recovery retries it.
+   */
+  public boolean isParked() {
+    return parkedSince != null && !status.isFinal() && !isUnresolved() && inFlightAttempt().isEmpty()
+        && unknownAttempt().isEmpty();
   }
 
   /** The attempt waiting for a provider's answer, if any. At most one exists at a time. */
@@ -82,10 +102,16 @@ public record PaymentIntent(
 
   PaymentIntent with(IntentStatus newStatus, String newFailureCode, String newUnresolvedReason, Instant at) {
     return new PaymentIntent(id, merchantId, amount, paymentMethod, reference, metadata, newStatus, attempts,
-        newFailureCode, newUnresolvedReason, deadline, createdAt, at);
+        newFailureCode, newUnresolvedReason, deadline, createdAt, at, parkedSince);
   }
 
-  PaymentIntent withAttempt(Attempt attempt, Instant at) {
+  PaymentIntent parked(Instant since, Instant at) {
+    return new PaymentIntent(id, merchantId, amount, paymentMethod, reference, metadata, status, attempts,
+        failureCode, unresolvedReason, deadline, createdAt, at, since);
+  }
+
+  /** With this attempt changed; {@code answered}: a provider answered it, which ends any wait. */
+  PaymentIntent withAttempt(Attempt attempt, Instant at, boolean answered) {
     List<Attempt> updated = new ArrayList<>(attempts);
     if (attempt.number() == attempts.size() + 1) {
       updated.add(attempt);
@@ -93,6 +119,6 @@ public record PaymentIntent(
       updated.set(attempt.number() - 1, attempt);
     }
     return new PaymentIntent(id, merchantId, amount, paymentMethod, reference, metadata, IntentStatus.PROCESSING,
-        updated, failureCode, unresolvedReason, deadline, createdAt, at);
+        updated, failureCode, unresolvedReason, deadline, createdAt, at, answered ? null : parkedSince);
   }
 }

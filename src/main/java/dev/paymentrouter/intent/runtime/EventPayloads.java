@@ -20,6 +20,10 @@ final class EventPayloads {
       case IntentEvent.AttemptApproved e -> "attempt_approved";
       case IntentEvent.AttemptDeclined e -> "attempt_declined";
       case IntentEvent.AttemptNotSent e -> "attempt_not_sent";
+      // Same type as the provider's refusal (the attempt ends not sent either way); the payload says who refused.
+      case IntentEvent.AttemptRefused e -> "attempt_not_sent";
+      case IntentEvent.IntentParked e -> "intent_parked";
+      case IntentEvent.IntentRetried e -> "intent_retried";
       case IntentEvent.AttemptUnknown e -> "attempt_unknown";
       case IntentEvent.AttemptNotCharged e -> "attempt_not_charged";
       case IntentEvent.IntentSucceeded e -> "intent_succeeded";
@@ -61,9 +65,22 @@ final class EventPayloads {
         payload.put("attempt", e.attemptNumber());
         payload.put("reason", e.reason());
       }
+      case IntentEvent.AttemptRefused e -> {
+        payload.put("attempt", e.attemptNumber());
+        payload.put("reason", e.refusal().wireName());
+        payload.put("refusedBy", "router");
+      }
       case IntentEvent.AttemptUnknown e -> {
         payload.put("attempt", e.attemptNumber());
         payload.put("reason", e.reason());
+      }
+      case IntentEvent.IntentParked e -> {
+        payload.put("parkedSince", e.parkedSince().toString());
+        payload.put("until", e.until().toString());
+      }
+      case IntentEvent.IntentRetried e -> {
+        payload.put("parkedSince", e.parkedSince().toString());
+        payload.put("waitedMs", java.time.Duration.between(e.parkedSince(), e.at()).toMillis());
       }
       case IntentEvent.IntentSucceeded e -> {
         // the event itself is the fact

@@ -60,12 +60,14 @@ class IntentConfiguration {
       IntentMetrics metrics,
       MeterRegistry meters) {
     IntentRegistry registry = new IntentRegistry(properties.maxActive(), properties.maxActivePerMerchant(),
-        recovery.statusQueryInterval(), new IntentIds(clock));
+        properties.maxParked(), recovery.statusQueryInterval(), new IntentIds(clock));
     registry.bind(new IntentProcess.IntentRuntime(
         store, routing, providers, clock, registry, metrics, properties.mailboxCapacity(), recovery.nodeId(),
-        recovery.lease(), recovery.settleTime(), recovery.schedule(), properties.deadline()));
+        recovery.lease(), recovery.settleTime(), recovery.schedule(), properties.deadline(), properties.maxPark()));
     Gauge.builder("payment_router.intents.active", registry, IntentRegistry::active)
         .description("live intent processes on this node").register(meters);
+    Gauge.builder("payment_router.intents.parked", registry, IntentRegistry::parked)
+        .description("intents on this node waiting for a provider the router itself holds back").register(meters);
     return registry;
   }
 
@@ -140,6 +142,7 @@ class IntentConfiguration {
           .withDetail("unresolved", unresolved)
           .withDetail("active", registry.active())
           .withDetail("capacity", registry.capacity())
+          .withDetail("parked", registry.parked())
           .withDetail("recovered", sentinel.recovered())
           .build();
     });

@@ -4,11 +4,15 @@ import dev.paymentrouter.intent.domain.IntentEvent;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.List;
 
 /**
- * Counters of what intents do, for operators: stored, final states, attempt results, failovers and
- * reconciliations. Every counter is registered once up front: counting is on the path of every intent.
+ * Counters of what intents do, for operators: stored, final states, attempt results, failovers, reconciliations,
+ * and waits for providers the router itself held back (parks, wake-ups, how long the waits took, and parks refused
+ * because the node had too many parked intents). Every meter is registered once up front: counting is on the path
+ * of every intent.
  */
 public final class IntentMetrics {
 
@@ -27,6 +31,11 @@ public final class IntentMetrics {
   private final Counter reconciledDeclined;
   private final Counter reconciledNotFound;
   private final Counter reconciledUnavailable;
+  private final Counter parks;
+  private final Counter retries;
+  private final Counter parkRefused;
+  private final Timer waitedServed;
+  private final Timer waitedFailed;
 
   public IntentMetrics(MeterRegistry registry) {
     this.stored = Counter.builder("payment_router.intents.stored")
@@ -47,6 +56,25 @@ public final class IntentMetrics {
     this.reconciledDeclined = reconciliations(registry, "declined");
     this.reconciledNotFound = reconciliations(registry, "not_found");
     this.reconciledUnavailable = reconciliations(registry, "unavailable");
+    this.parks = Counter.builder("payment_router.intents.parks")
+        .description("times an intent parked to wait for a provider the router itself held back").register(registry);
+    this.retries = Counter.builder("payment_router.intents.park_retries")
+        .description("parked intents that woke up and started an attempt").register(registry);
+    this.parkRefused = Counter.builder("payment_router.intents.park_refused")
+        .description("intents that failed at once instead of parking: the node had its most parked intents")
+        .register(registry);
+    this.waitedServed = waits(registry, "served");
+    this.waitedFailed = waits(registry, "failed");
+  }
+
+  /** A wait for the router ended after {@code waited}: a provider answered, or the intent failed. */
+  void parkEnded(Duration waited, boolean failed) {
+    (failed ? waitedFailed : waitedServed).record(waited);
+  }
+
+  /** An intent could not park because this node had its most parked intents. */
+  void parkRefused() {
+    parkRefused.increment();
   }
 
   void created() {
@@ -61,6 +89,9 @@ public final class IntentMetrics {
         case IntentEvent.AttemptApproved e -> approved.increment();
         case IntentEvent.AttemptDeclined e -> declined.increment();
         case IntentEvent.AttemptNotSent e -> notSent.increment();
+        case IntentEvent.AttemptRefused e -> notSent.increment();
+        case IntentEvent.IntentParked e -> parks.increment();
+        case IntentEvent.IntentRetried e -> retries.increment();
         case IntentEvent.AttemptUnknown e -> unknown.increment();
         case IntentEvent.AttemptNotCharged e -> notCharged.increment();
         case IntentEvent.IntentUnresolved e -> unresolved.increment();
@@ -87,6 +118,13 @@ public final class IntentMetrics {
   private static Counter attempts(MeterRegistry registry, String result) {
     return Counter.builder("payment_router.attempts.ended").tag("result", result)
         .description("attempts by how they ended").register(registry);
+  }
+
+  private static Timer waits(MeterRegistry registry, String outcome) {
+    return Timer.builder("payment_router.intents.park_wait").tag("outcome", outcome)
+        .description("how long intents waited for providers the router held back, from the first park until a "
+            + "provider answered (served) or the intent failed")
+        .register(registry);
   }
 
   private static Counter reconciliations(MeterRegistry registry, String result) {

@@ -5,11 +5,13 @@ import dev.paymentrouter.intent.domain.Decision;
 import dev.paymentrouter.intent.domain.IntentCommand;
 import dev.paymentrouter.intent.domain.IntentEvent;
 import dev.paymentrouter.intent.domain.IntentState;
+import dev.paymentrouter.intent.domain.IntentStatus;
 import dev.paymentrouter.intent.domain.IntentTransitions;
 import dev.paymentrouter.intent.domain.Money;
 import dev.paymentrouter.intent.domain.PaymentIntent;
 import dev.paymentrouter.intent.domain.PaymentMethod;
 import dev.paymentrouter.intent.domain.ReconciliationSchedule;
+import dev.paymentrouter.intent.domain.RouteOptions;
 import dev.paymentrouter.intent.runtime.IntentStore.Ownership;
 import dev.paymentrouter.process.Mailbox;
 import dev.paymentrouter.provider.domain.ChargeStatus;
@@ -24,8 +26,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -35,10 +41,21 @@ import reactor.core.publisher.Sinks;
  * acts (sends the next provider request, or asks a provider what became of an unknown one) and replies. Once the
  * intent is final, or waits for a later reconciliation, the process passivates and lets its lease go: the state
  * lives on in PostgreSQL, and the {@link IntentSentinel} of any node takes it from there.
+ *
+ * <p>An intent the router itself holds back (every provider left refused by its breaker, bucket, pool or
+ * supervisor) parks: the process keeps its lease and sends itself a wake-up message for the earliest moment a
+ * provider can take it, holding no thread meanwhile. If the node dies, the lease runs out and the sentinel's
+ * recovery retries the intent at once.
  */
 public final class IntentProcess {
 
   private static final Logger log = LoggerFactory.getLogger(IntentProcess.class);
+
+  /**
+   * The shortest wait of a parked intent, also when a provider looks ready at once (a half-open circuit whose probes
+   * are taken says nothing about when they end): a refused intent never spins.
+   */
+  static final Duration MIN_PARK = Duration.ofMillis(100);
 
   /** What a merchant asked for, validated. */
   public record CreateRequest(
@@ -107,6 +124,9 @@ public final class IntentProcess {
 
   private record StatusAnswer(int attemptNumber, ChargeStatus status, Recovery mode) implements Message {}
 
+  /** A parked intent's own timer went off. */
+  private record Wake() implements Message {}
+
   private final String id;
   private final IntentRuntime runtime;
   private final Mailbox<Message> mailbox;
@@ -122,6 +142,10 @@ public final class IntentProcess {
   private static final int CREATE_WAITING = 0;
   private static final int CREATE_SENT = 1;
   private static final int CREATE_WITHDRAWN = 2;
+  /** Whether this process holds one of the node's parking places; given back from any thread, exactly once. */
+  private final AtomicBoolean parkingPlace = new AtomicBoolean();
+  private Instant parkedUntil;
+  private volatile Disposable wakeUp = () -> { };
 
   /** The process of a new intent. */
   IntentProcess(String id, IntentRuntime runtime) {
@@ -185,6 +209,7 @@ public final class IntentProcess {
       case Outcome outcome -> recordOutcome(outcome);
       case Resume resume -> resume(resume);
       case StatusAnswer answer -> reconcile(answer);
+      case Wake wake -> retry();
     };
   }
 
@@ -240,15 +265,65 @@ public final class IntentProcess {
 
   private Mono<Void> recordOutcome(Outcome message) {
     Instant now = runtime.clock().instant();
-    IntentCommand.RecordOutcome command = new IntentCommand.RecordOutcome(
-        message.attemptNumber(), message.outcome(), runtime.routing().route(state), now);
-    return switch (IntentTransitions.decide(state, command)) {
+    Function<RouteOptions, IntentCommand> command = route -> new IntentCommand.RecordOutcome(
+        message.attemptNumber(), message.outcome(), route, now);
+    // Only an outcome after which the intent may move on to another attempt needs to know what the router holds
+    // back; an approval (the common case) or an unknown outcome does not ask the providers.
+    boolean mayMoveOn = switch (message.outcome()) {
+      case ProviderOutcome.Approved approved -> false;
+      case ProviderOutcome.Unknown unknown -> false;
+      case ProviderOutcome.Declined declined -> declined.retryableElsewhere();
+      case ProviderOutcome.NotSent notSent -> true;
+      case ProviderOutcome.RouterRefused refused -> true;
+    };
+    Decision decision = mayMoveOn
+        ? decideParking(command, now)
+        : IntentTransitions.decide(state, command.apply(runtime.routing().route(state)));
+    return switch (decision) {
       case Decision.Rejected rejected -> {
         log.warn("Intent {}: outcome for attempt {} ignored: {}", id, message.attemptNumber(), rejected.code());
         yield Mono.empty();
       }
       case Decision.Accepted accepted -> persist(accepted.events(), checkCount, false, now).doOnSuccess(done -> act());
     };
+  }
+
+  /** The intent's own timer went off, or it was recovered while parked: try a provider, wait longer, or fail. */
+  private Mono<Void> retry() {
+    Instant now = runtime.clock().instant();
+    return switch (decideParking(route -> new IntentCommand.Retry(route, now), now)) {
+      case Decision.Accepted accepted -> persist(accepted.events(), checkCount, false, now).doOnSuccess(done -> act());
+      case Decision.Rejected rejected -> {
+        // Not parked (a late timer): whatever the intent does now was started by the transition that unparked it.
+        log.debug("Intent {}: retry refused: {}", id, rejected.code());
+        yield Mono.empty();
+      }
+    };
+  }
+
+  /**
+   * Decides a command that may park the intent, with routing as it is now. Waiting is allowed while this node has
+   * a parking place for the intent (it keeps the one it holds); when the decision parks and no place can be taken,
+   * it is decided again without waiting, so the intent fails at once as it would without parking.
+   */
+  private Decision decideParking(Function<RouteOptions, IntentCommand> command, Instant now) {
+    Duration maxPark = runtime.maxPark();
+    Decision decision = IntentTransitions.decide(state, command.apply(runtime.routing().route(state, now, maxPark)));
+    if (!maxPark.isZero() && !parkingPlace.get() && parks(decision)) {
+      if (!passivated && runtime.registry().tryPark()) {
+        parkingPlace.set(true);
+      } else {
+        runtime.metrics().parkRefused();
+        decision = IntentTransitions.decide(state,
+            command.apply(runtime.routing().route(state, now, Duration.ZERO)));
+      }
+    }
+    return decision;
+  }
+
+  private static boolean parks(Decision decision) {
+    return decision instanceof Decision.Accepted accepted
+        && accepted.events().stream().anyMatch(event -> event instanceof IntentEvent.IntentParked);
   }
 
   /** Taken up again after a claim: first settle what the last owner left open, then ask the provider. */
@@ -264,6 +339,10 @@ public final class IntentProcess {
       if (state.status().isFinal()) {
         passivate();
         return Mono.empty();
+      }
+      if (state.isParked()) {
+        // The last owner died while the intent waited (or let it go at shutdown): try again now.
+        return retry();
       }
       if (state.inFlightAttempt().isPresent()) {
         // The last owner died with this call in flight: whether it charged is unknown until the provider says.
@@ -299,22 +378,22 @@ public final class IntentProcess {
 
   private Mono<Void> reconcile(StatusAnswer answer) {
     Instant now = runtime.clock().instant();
-    IntentCommand.Reconcile command = new IntentCommand.Reconcile(answer.attemptNumber(), answer.status(),
-        runtime.settleTime(), runtime.routing().route(state), now);
-    return switch (IntentTransitions.decide(state, command)) {
+    return switch (decideParking(route -> new IntentCommand.Reconcile(answer.attemptNumber(), answer.status(),
+        runtime.settleTime(), route, now), now)) {
       case Decision.Accepted accepted -> {
         runtime.metrics().reconciled(answer.status());
         yield persist(accepted.events(), 0, false, now).doOnSuccess(done -> act());
       }
-      case Decision.Rejected rejected -> switch (rejected.code()) {
-        case "too_early_to_tell" -> {
+      case Decision.Rejected rejected -> switch (rejected.reason()) {
+        case TOO_EARLY_TO_TELL -> {
           // Ask again once the provider can no longer be working on the request; this costs no check.
           Instant settledAt = state.attempt(answer.attemptNumber()).orElseThrow().createdAt()
               .plus(runtime.settleTime());
           yield release(now, settledAt.isAfter(now) ? settledAt : now).doOnSuccess(done -> passivate());
         }
-        case "status_unavailable" -> inconclusive(answer, now);
-        default -> {
+        case STATUS_UNAVAILABLE -> inconclusive(answer, now);
+        case INTENT_EXISTS, INTENT_NOT_FOUND, NO_PROVIDER_AVAILABLE, INTENT_FINAL, ATTEMPT_NOT_IN_FLIGHT,
+            ATTEMPT_NOT_UNKNOWN, INTENT_UNRESOLVED, INTENT_NOT_UNRESOLVED, INTENT_NOT_PARKED -> {
           log.warn("Intent {}: reconciliation of attempt {} refused: {}", id, answer.attemptNumber(),
               rejected.code());
           yield release(now, null).doOnSuccess(done -> passivate());
@@ -351,13 +430,30 @@ public final class IntentProcess {
   private Mono<Void> persist(List<IntentEvent> events, int checks, boolean continuing, Instant now) {
     PaymentIntent before = state;
     PaymentIntent after = IntentTransitions.evolveAll(before, events);
+    Ownership ownership = parkedUntil(events)
+        // Parked: the owner keeps the intent through its wait; should it die, others take over a lease later.
+        .map(until -> new Ownership(runtime.node(), (until.isAfter(now) ? until : now).plus(runtime.lease()), null,
+            checks))
+        .orElseGet(() -> ownershipAfter(after, checks, continuing, now));
     return runtime.store()
-        .append(before, after, version, events, ownershipAfter(after, checks, continuing, now))
+        .append(before, after, version, events, ownership)
         .doOnSuccess(done -> {
           become(after, version + events.size());
           checkCount = checks;
           runtime.metrics().transitioned(events);
+          parkedUntil = parkedUntil(events).orElse(null);
+          if (before.parkedSince() != null && (after.parkedSince() == null || after.status().isFinal())) {
+            runtime.metrics().parkEnded(Duration.between(before.parkedSince(), now),
+                after.status() == IntentStatus.FAILED);
+          }
         });
+  }
+
+  private static Optional<Instant> parkedUntil(List<IntentEvent> events) {
+    return events.stream()
+        .filter(IntentEvent.IntentParked.class::isInstance)
+        .map(event -> ((IntentEvent.IntentParked) event).until())
+        .reduce((first, second) -> second);
   }
 
   /** Gives up the lease without a transition; the sentinel takes the intent up again at {@code nextCheckAt}. */
@@ -388,12 +484,46 @@ public final class IntentProcess {
     snapshot = next;
   }
 
-  /** After a persisted transition: send the next request, or passivate when nothing is left to do here. */
+  /**
+   * After a persisted transition: send the next request, set the wake-up of a parked intent, or passivate when
+   * nothing is left to do here. A parking place is kept only while the intent is parked or on its way to a provider
+   * after waking (so that a refusal right after waking waits again without asking for a new place).
+   */
   private void act() {
     if (!state.status().isFinal() && state.inFlightAttempt().isPresent()) {
+      if (state.parkedSince() == null) {
+        leaveParkingPlace();
+      }
       send(state.inFlightAttempt().get());
+    } else if (state.isParked()) {
+      sleepUntilDue();
     } else {
       passivate();
+    }
+  }
+
+  /** Sends this process a wake-up at the moment the intent parked for (at least {@link #MIN_PARK} from now). */
+  private void sleepUntilDue() {
+    Instant now = runtime.clock().instant();
+    Instant until = parkedUntil;
+    Duration delay = until == null ? MIN_PARK : Duration.between(now, until);
+    if (delay.compareTo(MIN_PARK) < 0) {
+      delay = MIN_PARK;
+    }
+    wakeUp.dispose();
+    wakeUp = Mono.delay(delay).subscribe(tick -> {
+      if (!passivated && !mailbox.offer(new Wake())) {
+        // The mailbox is bounded; a parked intent gets no other messages, so this should not happen. If it does,
+        // the process lets go and recovery retries the intent once its lease has run out.
+        log.error("Intent {}: mailbox full, wake-up dropped", id);
+        passivate();
+      }
+    });
+  }
+
+  private void leaveParkingPlace() {
+    if (parkingPlace.compareAndSet(true, false)) {
+      runtime.registry().unpark();
     }
   }
 
@@ -430,6 +560,8 @@ public final class IntentProcess {
   private void passivate() {
     if (!passivated) {
       passivated = true;
+      wakeUp.dispose();
+      leaveParkingPlace();
       settled.tryEmitValue(snapshot);
       runtime.registry().passivated(this);
     }
@@ -454,5 +586,6 @@ public final class IntentProcess {
       Duration lease,
       Duration settleTime,
       ReconciliationSchedule schedule,
-      Duration intentDeadline) {}
+      Duration intentDeadline,
+      Duration maxPark) {}
 }

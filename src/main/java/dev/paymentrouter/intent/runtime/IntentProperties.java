@@ -14,6 +14,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param drainTimeout    at shutdown, how long live intents may take to finish before the node hands them over
  * @param merchantShare   the share of {@code maxActive} one merchant's new intents may hold (0 to 1): beyond it the
  *                        merchant gets 429, so one merchant's burst cannot take every slot of the node
+ * @param maxPark         how long an accepted intent may wait, in all, for a provider that only the router itself
+ *                        refuses (circuit open, bucket empty, pool full, supervisor restarting) before it fails with
+ *                        {@code no_provider_available}; zero: it never waits
+ * @param maxParked       parked intents per node; beyond them an intent fails at once instead of waiting
  */
 @ConfigurationProperties("payment-router.intents")
 public record IntentProperties(
@@ -21,12 +25,20 @@ public record IntentProperties(
     @DefaultValue("16") int mailboxCapacity,
     @DefaultValue("15m") Duration deadline,
     @DefaultValue("15s") Duration drainTimeout,
-    @DefaultValue("0.5") double merchantShare) {
+    @DefaultValue("0.5") double merchantShare,
+    @DefaultValue("5s") Duration maxPark,
+    @DefaultValue("1000") int maxParked) {
 
   public IntentProperties {
     if (!(merchantShare > 0 && merchantShare <= 1)) {
       throw new IllegalArgumentException(
           "payment-router.intents.merchant-share must be above 0 and at most 1, was " + merchantShare);
+    }
+    if (maxPark.isNegative()) {
+      throw new IllegalArgumentException("payment-router.intents.max-park must not be negative, was " + maxPark);
+    }
+    if (maxParked < 0) {
+      throw new IllegalArgumentException("payment-router.intents.max-parked must be >= 0, was " + maxParked);
     }
   }
 

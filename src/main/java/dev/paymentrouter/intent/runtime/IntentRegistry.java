@@ -14,6 +14,8 @@ import reactor.core.publisher.Sinks;
  * too many new intents waiting for the database, new intents are refused before anything is stored, and recovery
  * waits for room, so overload is answered at once instead of piling up. No merchant may hold more than
  * {@code maxActivePerMerchant} of them, so that one merchant's burst cannot refuse every other merchant's payments.
+ * It also counts the live processes whose intent is parked (waiting for a provider the router holds back), up to
+ * {@code maxParked}: beyond that an intent fails at once instead of waiting.
  */
 public final class IntentRegistry {
 
@@ -23,30 +25,38 @@ public final class IntentRegistry {
   private final ConcurrentHashMap<String, Live> live = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Integer> perMerchant = new ConcurrentHashMap<>();
   private final AtomicInteger active = new AtomicInteger();
+  private final AtomicInteger parked = new AtomicInteger();
   private final int maxActive;
   private final int maxActivePerMerchant;
   private final Duration statusQueryInterval;
+  private final int maxParked;
   private final IntentIds ids;
   private volatile IntentProcess.IntentRuntime runtime;
 
   /** A registry without a per-merchant share and without a pause between on-the-fly status checks. */
   public IntentRegistry(int maxActive, IntentIds ids) {
-    this(maxActive, maxActive, Duration.ZERO, ids);
+    this(maxActive, maxActive, maxActive, Duration.ZERO, ids);
   }
 
   /**
    * @param maxActive            live processes at most
    * @param maxActivePerMerchant live processes one merchant's new intents may hold at most
+   * @param maxParked            parked intents at most
    * @param statusQueryInterval  the least time between two on-the-fly status checks of one intent
    * @param ids                  where new intent ids come from
    */
-  public IntentRegistry(int maxActive, int maxActivePerMerchant, Duration statusQueryInterval, IntentIds ids) {
+  public IntentRegistry(int maxActive, int maxActivePerMerchant, int maxParked, Duration statusQueryInterval,
+      IntentIds ids) {
     if (maxActive < 1 || maxActivePerMerchant < 1) {
       throw new IllegalArgumentException("maxActive and maxActivePerMerchant must be >= 1");
+    }
+    if (maxParked < 0) {
+      throw new IllegalArgumentException("maxParked must be >= 0");
     }
     this.maxActive = maxActive;
     this.maxActivePerMerchant = Math.min(maxActive, maxActivePerMerchant);
     this.statusQueryInterval = statusQueryInterval;
+    this.maxParked = maxParked;
     this.ids = ids;
   }
 
@@ -160,6 +170,30 @@ public final class IntentRegistry {
   /** Room for more processes now. */
   public int free() {
     return Math.max(0, maxActive - active.get());
+  }
+
+  /** Intents parked on this node now. */
+  public int parked() {
+    return parked.get();
+  }
+
+  /** Whether one more intent may park now (a hint; {@link #tryPark} decides). */
+  boolean hasParkingRoom() {
+    return parked.get() < maxParked;
+  }
+
+  /** Takes one of the node's parking places; false when all are taken. */
+  boolean tryPark() {
+    if (parked.incrementAndGet() > maxParked) {
+      parked.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  /** Gives a parking place back. */
+  void unpark() {
+    parked.decrementAndGet();
   }
 
   private boolean reserve() {

@@ -430,10 +430,14 @@ public final class IntentStore {
         .map(this::attempt)
         .all()
         .collectList();
+    // A parked intent's last event is its park: when its wait began comes from there (no column of its own).
     return db.sql("""
             select id, merchant_id, status, amount, currency, payment_method, payment_token, payment_token_key,
                    reference, metadata, failure_code, unresolved_reason, deadline, version, check_count,
-                   next_check_at, created_at, updated_at
+                   next_check_at, created_at, updated_at,
+                   (select e.payload ->> 'parkedSince' from intent_events e
+                     where e.intent_id = payment_intents.id and e.sequence = payment_intents.version
+                       and e.type = 'intent_parked') as parked_since
               from payment_intents where id = :id""")
         .bind("id", id)
         // A row is only readable inside the mapping function: its buffer is released right after.
@@ -539,7 +543,12 @@ public final class IntentStore {
         Objects.requireNonNull(row.get("check_count", Integer.class)),
         row.get("next_check_at", Instant.class),
         row.get("created_at", Instant.class),
-        row.get("updated_at", Instant.class));
+        row.get("updated_at", Instant.class),
+        parseInstant(row.get("parked_since", String.class)));
+  }
+
+  private static Instant parseInstant(String text) {
+    return text == null ? null : Instant.parse(text);
   }
 
   private record IntentRow(
@@ -557,11 +566,12 @@ public final class IntentStore {
       int checkCount,
       Instant nextCheckAt,
       Instant createdAt,
-      Instant updatedAt) {
+      Instant updatedAt,
+      Instant parkedSince) {
 
     PaymentIntent toIntent(List<Attempt> attempts) {
       return new PaymentIntent(id, merchantId, amount, method, reference, metadata, status, attempts, failureCode,
-          unresolvedReason, deadline, createdAt, updatedAt);
+          unresolvedReason, deadline, createdAt, updatedAt, parkedSince);
     }
   }
 }

@@ -3,8 +3,10 @@ package dev.paymentrouter.provider.domain;
 import java.util.Objects;
 
 /**
- * What one authorization call taught us. The split matters for money: only {@link NotSent} and a
- * {@link Declined} prove that no charge exists; after {@link Unknown} a charge may exist.
+ * What one authorization call taught us. The split matters for money: only {@link RouterRefused}, {@link NotSent}
+ * and a {@link Declined} prove that no charge exists; after {@link Unknown} a charge may exist. The split between
+ * {@link RouterRefused} and {@link NotSent} matters for routing: the router's own refusal is back-pressure (the intent
+ * may wait for the provider), the provider's refusal is an answer (the intent moves on).
  */
 public sealed interface ProviderOutcome {
 
@@ -25,10 +27,27 @@ public sealed interface ProviderOutcome {
     }
   }
 
-  /** The provider never saw the request (rate limited, circuit open, pool full, connection refused). */
+  /**
+   * The router itself refused to send the request (its breaker, bucket, pool or supervisor): nothing left this node,
+   * nothing is learned about the provider or the card.
+   */
+  record RouterRefused(RouterRefusal refusal) implements ProviderOutcome {
+    public RouterRefused {
+      Objects.requireNonNull(refusal, "refusal");
+    }
+  }
+
+  /**
+   * The provider refused before processing, or the request never reached it (connection refused, its own 429 or
+   * 503): nothing was charged.
+   */
   record NotSent(String reason) implements ProviderOutcome {
     public NotSent {
       Objects.requireNonNull(reason, "reason");
+      if (RouterRefusal.fromWireName(reason).isPresent()) {
+        // Kept apart by type: the router's own refusal is waited out, the provider's is failed over.
+        throw new IllegalArgumentException("'" + reason + "' is the router's own refusal: use RouterRefused");
+      }
     }
   }
 

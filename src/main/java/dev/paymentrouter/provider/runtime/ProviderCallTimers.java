@@ -42,7 +42,12 @@ public final class ProviderCallTimers implements ProviderCallListener {
       case ProviderOutcome.Declined declined -> 1;
       case ProviderOutcome.NotSent notSent -> 2;
       case ProviderOutcome.Unknown unknown -> 3;
+      // Refused by the router before the connector: no call was made, nothing to time.
+      case ProviderOutcome.RouterRefused refused -> -1;
     };
+    if (index < 0) {
+      return;
+    }
     byOutcome[index].record(elapsed);
   }
 }

@@ -4,10 +4,12 @@ import dev.paymentrouter.provider.connector.ProviderConnectorFactory;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
+import dev.paymentrouter.provider.domain.RouterRefusal;
 import dev.paymentrouter.routing.domain.HealthSnapshot;
 import dev.paymentrouter.routing.domain.ProviderAvailability;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,11 +108,20 @@ public final class ProviderDirectory {
     return new HealthSnapshot(availability, scoreboard.successRates());
   }
 
+  /**
+   * The earliest moment from {@code now} the router will itself let a call go to this provider (see
+   * {@link ProviderSupervisor#readyAt}); empty when no moment is known or the provider is not configured.
+   */
+  public Optional<Instant> readyAt(String provider, Instant now) {
+    ProviderSupervisor supervisor = supervisors.get(provider);
+    return supervisor == null ? Optional.empty() : supervisor.readyAt(now);
+  }
+
   /** Sends a request to its provider's supervisor. */
   public Mono<ProviderOutcome> dispatch(ProviderRequest request) {
     ProviderSupervisor supervisor = supervisors.get(request.provider());
     return supervisor == null
-        ? Mono.just(new ProviderOutcome.NotSent("unknown_provider"))
+        ? Mono.just(new ProviderOutcome.RouterRefused(RouterRefusal.UNKNOWN_PROVIDER))
         : supervisor.submit(request);
   }
 

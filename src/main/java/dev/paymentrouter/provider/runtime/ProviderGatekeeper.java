@@ -1,6 +1,7 @@
 package dev.paymentrouter.provider.runtime;
 
 import dev.paymentrouter.provider.domain.ProviderOutcome;
+import dev.paymentrouter.provider.domain.RouterRefusal;
 import dev.paymentrouter.routing.domain.ProviderAvailability;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
@@ -11,6 +12,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,12 +28,12 @@ public final class ProviderGatekeeper {
     record Admitted() implements Admission {}
 
     /** The call must not go; {@code reason} becomes the attempt's not-sent reason. */
-    record Refused(String reason) implements Admission {}
+    record Refused(RouterRefusal reason) implements Admission {}
   }
 
   private static final Admission ADMITTED = new Admission.Admitted();
-  private static final Admission CIRCUIT_OPEN = new Admission.Refused("circuit_open");
-  private static final Admission RATE_LIMITED = new Admission.Refused("rate_limited");
+  private static final Admission CIRCUIT_OPEN = new Admission.Refused(RouterRefusal.CIRCUIT_OPEN);
+  private static final Admission RATE_LIMITED = new Admission.Refused(RouterRefusal.RATE_LIMITED);
 
   private final CircuitBreaker breaker;
   private final Bucket bucket;
@@ -118,7 +120,42 @@ public final class ProviderGatekeeper {
           breaker.onError(nanos, TimeUnit.NANOSECONDS, new ProviderFailure(notSent.reason()));
       case ProviderOutcome.Unknown unknown ->
           breaker.onError(nanos, TimeUnit.NANOSECONDS, new ProviderFailure(unknown.reason()));
+      // Never admitted, so never recorded; and it would say nothing about the provider.
+      case ProviderOutcome.RouterRefused refused -> { }
     }
+  }
+
+  /**
+   * The earliest moment from {@code now} this gatekeeper will admit a call, as far as it can tell: {@code now} when
+   * it would admit one now;
+   * with its circuit open, once the open wait is over (the next call then probes); with its bucket empty, when the
+   * next token has refilled. Empty when no moment is known (the circuit is forced open). A half-open circuit whose
+   * probes are taken counts as ready: how long the probes take is not known here.
+   */
+  public Optional<Instant> readyAt(Instant now) {
+    Instant ready = now;
+    switch (breaker.getState()) {
+      case OPEN -> {
+        // Resilience4j lets the first call through once the wait is strictly over.
+        Instant probe = openedAt.plus(waitInOpenState).plusMillis(1);
+        if (probe.isAfter(ready)) {
+          ready = probe;
+        }
+      }
+      case FORCED_OPEN -> {
+        return Optional.empty();
+      }
+      case CLOSED, HALF_OPEN, METRICS_ONLY, DISABLED -> { }
+    }
+    if (bucket.getAvailableTokens() < 1) {
+      // The bucket measures from its own reading of the clock, a little after now: a millisecond covers that.
+      long nanos = bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill();
+      Instant refill = now.plusNanos(nanos).plusMillis(1);
+      if (refill.isAfter(ready)) {
+        ready = refill;
+      }
+    }
+    return Optional.of(ready);
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.paymentrouter.provider.connector.ProviderConnectorFactory;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
+import dev.paymentrouter.provider.domain.RouterRefusal;
 import dev.paymentrouter.routing.domain.ProviderAvailability;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -29,6 +31,9 @@ import reactor.core.scheduler.Scheduler;
 public final class ProviderSupervisor {
 
   private static final Logger log = LoggerFactory.getLogger(ProviderSupervisor.class);
+
+  /** When a restart that is due has not happened yet: how soon it is expected. */
+  private static final Duration SOON = Duration.ofMillis(100);
 
   /** The supervisor's own state, shown in health. */
   public enum State {
@@ -66,6 +71,7 @@ public final class ProviderSupervisor {
   private long totalRestarts;
   private volatile String lastCrash;
   private Disposable scheduled = () -> {};
+  private volatile Instant nextRetryAt;
 
   /** A supervisor that has not started its children yet. */
   public ProviderSupervisor(
@@ -96,7 +102,7 @@ public final class ProviderSupervisor {
   public synchronized void stop() {
     state = State.STOPPED;
     scheduled.dispose();
-    stopChildren(children, "provider_stopped", Duration.ZERO);
+    stopChildren(children, RouterRefusal.PROVIDER_STOPPED, Duration.ZERO);
     children = null;
   }
 
@@ -105,10 +111,14 @@ public final class ProviderSupervisor {
     Children current = children;
     State now = state;
     if (now != State.RUNNING || current == null) {
-      return Mono.just(new ProviderOutcome.NotSent(now == State.DOWN ? "provider_down" : "provider_restarting"));
+      return Mono.just(new ProviderOutcome.RouterRefused(switch (now) {
+        case DOWN -> RouterRefusal.PROVIDER_DOWN;
+        case STOPPED -> RouterRefusal.PROVIDER_STOPPED;
+        case STARTING, RESTARTING, RUNNING -> RouterRefusal.PROVIDER_RESTARTING;
+      }));
     }
     if (gatekeeper.tryAdmit() instanceof ProviderGatekeeper.Admission.Refused refused) {
-      return Mono.just(new ProviderOutcome.NotSent(refused.reason()));
+      return Mono.just(new ProviderOutcome.RouterRefused(refused.reason()));
     }
     return current.pool().submit(request);
   }
@@ -151,6 +161,31 @@ public final class ProviderSupervisor {
     return state;
   }
 
+  /**
+   * The earliest moment from {@code now} this provider's own router side (supervisor, pool, gatekeeper) will take a
+   * call, as far as it can tell; {@code now} when it would take one now. Restarting or down: when the supervisor
+   * tries again. Its pool full: one queue timeout from now, the longest a queued call waits. Empty when no moment is
+   * known (stopped).
+   */
+  public Optional<Instant> readyAt(Instant now) {
+    Children current = children;
+    return switch (state) {
+      case RESTARTING, DOWN -> {
+        Instant retry = nextRetryAt;
+        // A retry that is due but has not run yet will run soon.
+        yield Optional.of(retry != null && retry.isAfter(now) ? retry : now.plus(SOON));
+      }
+      case STARTING, STOPPED -> Optional.empty();
+      case RUNNING -> gatekeeper.readyAt(now).map(ready -> {
+        if (current != null && current.pool().isFull()) {
+          Instant freed = now.plus(settings.pool().queueTimeout());
+          return freed.isAfter(ready) ? freed : ready;
+        }
+        return ready;
+      });
+    };
+  }
+
   /** How routing should see this provider now. */
   public ProviderAvailability availability() {
     return state == State.RUNNING ? gatekeeper.availability() : ProviderAvailability.UNAVAILABLE;
@@ -191,7 +226,7 @@ public final class ProviderSupervisor {
     log.warn("Provider {}: connector crashed, restarting it: {}", settings.name(), error.toString());
     Children crashed = children;
     children = null;
-    stopChildren(crashed, "provider_restarting", settings.pool().callTimeout());
+    stopChildren(crashed, RouterRefusal.PROVIDER_RESTARTING, settings.pool().callTimeout());
     handleFailure(error);
   }
 
@@ -229,10 +264,11 @@ public final class ProviderSupervisor {
 
   private void schedule(Runnable task, Duration delay) {
     scheduled.dispose();
+    nextRetryAt = clock.instant().plus(delay);
     scheduled = scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void stopChildren(Children old, String reason, Duration grace) {
+  private void stopChildren(Children old, RouterRefusal reason, Duration grace) {
     if (old == null) {
       return;
     }

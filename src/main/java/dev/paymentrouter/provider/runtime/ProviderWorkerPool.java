@@ -3,6 +3,7 @@ package dev.paymentrouter.provider.runtime;
 import dev.paymentrouter.provider.connector.ProviderConnector;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
+import dev.paymentrouter.provider.domain.RouterRefusal;
 import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -19,7 +20,7 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * A fixed number of worker slots making calls to one provider, with a bounded queue in front. A call that finds
- * the queue full, or waits in it too long, is answered {@link ProviderOutcome.NotSent} at once; a call that runs
+ * the queue full, or waits in it too long, is answered {@link ProviderOutcome.RouterRefused} at once; a call that runs
  * longer than the call timeout is answered {@link ProviderOutcome.Unknown}, because it may have reached the
  * provider. An error from the connector is a crash: the caller gets {@code Unknown} and the supervisor is told.
  */
@@ -41,7 +42,7 @@ public final class ProviderWorkerPool {
   private final Queue<Task> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicInteger running = new AtomicInteger();
-  private volatile String closedReason;
+  private volatile RouterRefusal closedReason;
 
   /**
    * @param concurrency   calls in flight at most
@@ -89,7 +90,7 @@ public final class ProviderWorkerPool {
     return Mono.create(sink -> {
       Task task = new Task(request, sink);
       sink.onCancel(task::cancel);
-      String closed = closedReason;
+      RouterRefusal closed = closedReason;
       if (closed != null) {
         task.finishNotSent(closed);
       } else if (tryTakeWorker()) {
@@ -102,7 +103,7 @@ public final class ProviderWorkerPool {
         // A worker may have freed up between the failed take and the enqueue.
         drain();
       } else {
-        task.finishNotSent("pool_full");
+        task.finishNotSent(RouterRefusal.POOL_FULL);
       }
     });
   }
@@ -112,13 +113,18 @@ public final class ProviderWorkerPool {
     return running.get();
   }
 
+  /** Whether a call submitted now would be refused for want of a worker and a queue slot. */
+  public boolean isFull() {
+    return running.get() >= concurrency && queued.get() >= queueCapacity;
+  }
+
   /** Calls waiting for a worker now. */
   public int queueDepth() {
     return queued.get();
   }
 
   /** Stops taking calls; waiting ones are answered not sent, running ones finish on their own. */
-  public void close(String reason) {
+  public void close(RouterRefusal reason) {
     closedReason = reason;
     Task task;
     while ((task = queue.poll()) != null) {
@@ -159,7 +165,7 @@ public final class ProviderWorkerPool {
   }
 
   private void expire(Task task) {
-    if (task.finishNotSent("queue_timeout") && queue.remove(task)) {
+    if (task.finishNotSent(RouterRefusal.QUEUE_TIMEOUT) && queue.remove(task)) {
       queued.decrementAndGet();
     }
   }
@@ -222,10 +228,10 @@ public final class ProviderWorkerPool {
       this.sink = sink;
     }
 
-    boolean finishNotSent(String reason) {
+    boolean finishNotSent(RouterRefusal reason) {
       // Only a call that never started may be answered "not sent".
       if (state.compareAndSet(QUEUED, DONE)) {
-        sink.success(new ProviderOutcome.NotSent(reason));
+        sink.success(new ProviderOutcome.RouterRefused(reason));
         tell(observer::notMade);
         return true;
       }

@@ -8,19 +8,24 @@ import dev.paymentrouter.intent.domain.IntentCommand.GiveUp;
 import dev.paymentrouter.intent.domain.IntentCommand.RecordOutcome;
 import dev.paymentrouter.intent.domain.IntentCommand.Reconcile;
 import dev.paymentrouter.intent.domain.IntentCommand.Redrive;
+import dev.paymentrouter.intent.domain.IntentCommand.Retry;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptApproved;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptDeclined;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptNotCharged;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptNotSent;
+import dev.paymentrouter.intent.domain.IntentEvent.AttemptRefused;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptStarted;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptUnknown;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentCreated;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentFailed;
+import dev.paymentrouter.intent.domain.IntentEvent.IntentParked;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentRedriven;
+import dev.paymentrouter.intent.domain.IntentEvent.IntentRetried;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentSucceeded;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentUnresolved;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
+import dev.paymentrouter.provider.domain.RouterRefusal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +33,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,6 +49,15 @@ class IntentTransitionsTest {
   static final Duration SETTLE = Duration.ofSeconds(60);
   static final String ID = "pi_TEST";
   static final RouteOptions ALPHA_BETA = new RouteOptions(List.of("alpha", "beta"), 3, "default");
+  static final Duration MAX_PARK = Duration.ofSeconds(5);
+  /** Both held back by the router, alpha for a second, beta for two; an intent may wait five seconds. */
+  static final RouteOptions HELD = ALPHA_BETA.withParking(
+      Map.of("alpha", T1.plusSeconds(1), "beta", T1.plusSeconds(2)), MAX_PARK);
+  /** Both held back for longer than an intent may wait. */
+  static final RouteOptions HELD_TOO_LONG = ALPHA_BETA.withParking(
+      Map.of("alpha", T1.plusSeconds(10), "beta", T1.plusSeconds(10)), MAX_PARK);
+  /** Nothing held back, waiting allowed. */
+  static final RouteOptions READY = ALPHA_BETA.withParking(Map.of(), MAX_PARK);
 
   static IntentCreated created(Instant at) {
     return new IntentCreated(ID, "m1", new Money(1299, "EUR"), new PaymentMethod("card", "tok_visa", "DE"),
@@ -55,7 +70,7 @@ class IntentTransitionsTest {
 
   /** Named states every transition is checked from. */
   enum S {
-    NONE, PENDING, IN_FLIGHT, UNKNOWN_ATTEMPT, UNRESOLVED, SUCCEEDED, FAILED;
+    NONE, PENDING, IN_FLIGHT, UNKNOWN_ATTEMPT, UNRESOLVED, SUCCEEDED, FAILED, PARKED;
 
     IntentState build() {
       return switch (this) {
@@ -70,6 +85,9 @@ class IntentTransitionsTest {
             new AttemptApproved(1, "ch_1", T1), new IntentSucceeded(T1)));
         case FAILED -> IntentTransitions.replay(List.of(created(T0), started(1, "alpha"),
             new AttemptDeclined(1, "insufficient_funds", T1), new IntentFailed("insufficient_funds", T1)));
+        // alpha's bucket was empty, beta's circuit open: the intent waits a second for alpha.
+        case PARKED -> IntentTransitions.replay(List.of(created(T0), started(1, "alpha"),
+            new AttemptRefused(1, RouterRefusal.RATE_LIMITED, T1), new IntentParked(T1, T1.plusSeconds(1), T1)));
       };
     }
   }
@@ -81,7 +99,10 @@ class IntentTransitionsTest {
     STARTED_2(started(2, "beta")),
     APPROVED_1(new AttemptApproved(1, "ch_1", T1)),
     DECLINED_1(new AttemptDeclined(1, "card_declined", T1)),
-    NOT_SENT_1(new AttemptNotSent(1, "rate_limited", T1)),
+    NOT_SENT_1(new AttemptNotSent(1, "connection_refused", T1)),
+    REFUSED_1(new AttemptRefused(1, RouterRefusal.RATE_LIMITED, T1)),
+    PARKED(new IntentParked(T1, T1.plusSeconds(1), T1)),
+    RETRIED(new IntentRetried(T1, T1.plusSeconds(1))),
     UNKNOWN_1(new AttemptUnknown(1, "timeout", T1)),
     NOT_CHARGED_1(new AttemptNotCharged(1, T1)),
     SUCCEEDED(new IntentSucceeded(T1)),
@@ -104,17 +125,27 @@ class IntentTransitionsTest {
         E.NOT_CHARGED_1, IntentStatus.PROCESSING);
     Map<S, Map<E, IntentStatus>> legal = Map.of(
         S.NONE, Map.of(E.CREATED, IntentStatus.PENDING),
-        S.PENDING, Map.of(E.STARTED_1, IntentStatus.PROCESSING, E.FAILED, IntentStatus.FAILED),
+        // Nothing is in flight or unknown before the first attempt, so a pending intent could wait (create never
+        // makes it: it either starts an attempt or stores nothing).
+        S.PENDING, Map.of(E.STARTED_1, IntentStatus.PROCESSING, E.FAILED, IntentStatus.FAILED,
+            E.PARKED, IntentStatus.PENDING),
         S.IN_FLIGHT, Map.of(
             E.APPROVED_1, IntentStatus.PROCESSING,
             E.DECLINED_1, IntentStatus.PROCESSING,
             E.NOT_SENT_1, IntentStatus.PROCESSING,
+            E.REFUSED_1, IntentStatus.PROCESSING,
             E.UNKNOWN_1, IntentStatus.PROCESSING),
         // After an unknown outcome nothing may start or fail the intent until reconciliation says more.
         S.UNKNOWN_ATTEMPT, with(afterUnknown, E.UNRESOLVED, IntentStatus.PROCESSING),
         S.UNRESOLVED, with(afterUnknown, E.REDRIVEN, IntentStatus.PROCESSING),
         S.SUCCEEDED, Map.of(),
-        S.FAILED, Map.of());
+        S.FAILED, Map.of(),
+        // A parked intent may start its next attempt, wait again, be told it woke, or fail; nothing else.
+        S.PARKED, Map.of(
+            E.STARTED_2, IntentStatus.PROCESSING,
+            E.PARKED, IntentStatus.PROCESSING,
+            E.RETRIED, IntentStatus.PROCESSING,
+            E.FAILED, IntentStatus.FAILED));
     List<Arguments> rows = new ArrayList<>();
     for (S state : S.values()) {
       for (E event : E.values()) {
@@ -151,7 +182,12 @@ class IntentTransitionsTest {
         T1)),
     SOFT_DECLINE_1(new RecordOutcome(1, new ProviderOutcome.Declined("issuer_unavailable", true), ALPHA_BETA,
         T1)),
-    NOT_SENT_1(new RecordOutcome(1, new ProviderOutcome.NotSent("circuit_open"), ALPHA_BETA, T1)),
+    NOT_SENT_1(new RecordOutcome(1, new ProviderOutcome.NotSent("connection_refused"), ALPHA_BETA, T1)),
+    REFUSED_1_FAILOVER(new RecordOutcome(1, new ProviderOutcome.RouterRefused(RouterRefusal.CIRCUIT_OPEN),
+        ALPHA_BETA, T1)),
+    REFUSED_1_WAIT(new RecordOutcome(1, new ProviderOutcome.RouterRefused(RouterRefusal.RATE_LIMITED), HELD, T1)),
+    REFUSED_1_NO_WAIT(new RecordOutcome(1, new ProviderOutcome.RouterRefused(RouterRefusal.RATE_LIMITED),
+        HELD_TOO_LONG, T1)),
     UNKNOWN_1(new RecordOutcome(1, new ProviderOutcome.Unknown("timeout"), ALPHA_BETA, T1)),
     APPROVED_2(new RecordOutcome(2, new ProviderOutcome.Approved("ch_2"), ALPHA_BETA, T1)),
     CHARGED_1(new Reconcile(1, new ChargeStatus.Charged("ch_1"), SETTLE, ALPHA_BETA, T1)),
@@ -160,7 +196,10 @@ class IntentTransitionsTest {
     NOT_FOUND_TOO_EARLY_1(new Reconcile(1, new ChargeStatus.NotFound(), SETTLE, ALPHA_BETA, T1)),
     STATUS_UNAVAILABLE_1(new Reconcile(1, new ChargeStatus.Unavailable("timeout"), SETTLE, ALPHA_BETA, T1)),
     GIVE_UP(new GiveUp("reconciliation_exhausted", T1)),
-    REDRIVE(new Redrive(T1));
+    REDRIVE(new Redrive(T1)),
+    RETRY_READY(new Retry(READY, T1.plusSeconds(1))),
+    RETRY_HELD(new Retry(HELD, T1)),
+    RETRY_TOO_LATE(new Retry(HELD_TOO_LONG, T1));
 
     final IntentCommand command;
 
@@ -187,7 +226,27 @@ class IntentTransitionsTest {
     if (command == C.CREATE) {
       return "rejected:intent_exists";
     }
+    Set<C> retries = Set.of(C.RETRY_READY, C.RETRY_HELD, C.RETRY_TOO_LATE);
+    if (state == S.PARKED) {
+      return switch (command) {
+        case RETRY_READY -> "IntentRetried,AttemptStarted";
+        case RETRY_HELD -> "IntentParked";
+        case RETRY_TOO_LATE -> "IntentFailed";
+        case GIVE_UP, CHARGED_1, FOUND_DECLINED_1, NOT_FOUND_SETTLED_1, NOT_FOUND_TOO_EARLY_1,
+            STATUS_UNAVAILABLE_1 -> "rejected:attempt_not_unknown";
+        case REDRIVE -> "rejected:intent_not_unresolved";
+        default -> "rejected:attempt_not_in_flight";
+      };
+    }
+    if (retries.contains(command)) {
+      return switch (state) {
+        case UNRESOLVED -> "rejected:intent_unresolved";
+        case SUCCEEDED, FAILED -> "rejected:intent_final";
+        default -> "rejected:intent_not_parked";
+      };
+    }
     return switch (state) {
+      case PARKED -> throw new AssertionError("handled above");
       case NONE -> throw new AssertionError("handled above");
       case PENDING -> switch (command) {
         case GIVE_UP, CHARGED_1, FOUND_DECLINED_1, NOT_FOUND_SETTLED_1, NOT_FOUND_TOO_EARLY_1,
@@ -200,6 +259,9 @@ class IntentTransitionsTest {
         case HARD_DECLINE_1 -> "AttemptDeclined,IntentFailed";
         case SOFT_DECLINE_1 -> "AttemptDeclined,AttemptStarted";
         case NOT_SENT_1 -> "AttemptNotSent,AttemptStarted";
+        case REFUSED_1_FAILOVER -> "AttemptRefused,AttemptStarted";
+        case REFUSED_1_WAIT -> "AttemptRefused,IntentParked";
+        case REFUSED_1_NO_WAIT -> "AttemptRefused,IntentFailed";
         case UNKNOWN_1 -> "AttemptUnknown";
         case APPROVED_2 -> "rejected:attempt_not_in_flight";
         case REDRIVE -> "rejected:intent_not_unresolved";
@@ -259,15 +321,16 @@ class IntentTransitionsTest {
     Create create = new Create(ID, "m1", new Money(100, "EUR"), new PaymentMethod("card", "tok_visa", null), null,
         Map.of(), DEADLINE, new RouteOptions(List.of(), 3), T0);
     assertThat(IntentTransitions.decide(IntentState.NONE, create))
-        .isEqualTo(new Decision.Rejected("no_provider_available", "no provider can take a payment now"));
+        .isEqualTo(new Decision.Rejected(Decision.Rejection.NO_PROVIDER_AVAILABLE,
+            "no provider can take a payment now"));
   }
 
   @Test
   void notSentMovesOnToTheNextProviderNotYetTried() {
     PaymentIntent intent = (PaymentIntent) S.IN_FLIGHT.build();
     RouteOptions sameOrder = new RouteOptions(List.of("alpha", "beta", "gamma"), 3);
-    PaymentIntent after = apply(intent, new RecordOutcome(1, new ProviderOutcome.NotSent("rate_limited"),
-        sameOrder, T1));
+    PaymentIntent after = apply(intent, new RecordOutcome(1,
+        new ProviderOutcome.RouterRefused(RouterRefusal.RATE_LIMITED), sameOrder, T1));
     assertThat(after.attempts()).extracting(Attempt::provider, Attempt::status).containsExactly(
         org.assertj.core.groups.Tuple.tuple("alpha", AttemptStatus.NOT_SENT),
         org.assertj.core.groups.Tuple.tuple("beta", AttemptStatus.IN_FLIGHT));
@@ -277,8 +340,16 @@ class IntentTransitionsTest {
   @Test
   void notSentWithNoUntriedCandidateFailsTheIntent() {
     PaymentIntent intent = (PaymentIntent) S.IN_FLIGHT.build();
-    PaymentIntent after = apply(intent, new RecordOutcome(1, new ProviderOutcome.NotSent("circuit_open"),
+    PaymentIntent after = apply(intent, new RecordOutcome(1, new ProviderOutcome.NotSent("connection_refused"),
         new RouteOptions(List.of("alpha"), 3), T1));
+    assertThat(after.status()).isEqualTo(IntentStatus.FAILED);
+    assertThat(after.failureCode()).isEqualTo("no_provider_available");
+  }
+
+  @Test
+  void aRouterRefusalWithoutLeaveToWaitFailsAtOnceAsBefore() {
+    PaymentIntent after = apply((PaymentIntent) S.IN_FLIGHT.build(), new RecordOutcome(1,
+        new ProviderOutcome.RouterRefused(RouterRefusal.CIRCUIT_OPEN), new RouteOptions(List.of("alpha"), 3), T1));
     assertThat(after.status()).isEqualTo(IntentStatus.FAILED);
     assertThat(after.failureCode()).isEqualTo("no_provider_available");
   }
@@ -286,10 +357,117 @@ class IntentTransitionsTest {
   @Test
   void notSentAfterTheLastAllowedAttemptFailsTheIntent() {
     PaymentIntent intent = (PaymentIntent) S.IN_FLIGHT.build();
-    PaymentIntent after = apply(intent, new RecordOutcome(1, new ProviderOutcome.NotSent("circuit_open"),
+    PaymentIntent after = apply(intent, new RecordOutcome(1, new ProviderOutcome.NotSent("connection_refused"),
         new RouteOptions(List.of("alpha", "beta"), 1), T1));
     assertThat(after.status()).isEqualTo(IntentStatus.FAILED);
     assertThat(after.failureCode()).isEqualTo("attempts_exhausted");
+  }
+
+  @Test
+  void theRoutersOwnRefusalsDoNotUseUpAttempts() {
+    PaymentIntent after = apply((PaymentIntent) S.IN_FLIGHT.build(), new RecordOutcome(1,
+        new ProviderOutcome.RouterRefused(RouterRefusal.CIRCUIT_OPEN), new RouteOptions(List.of("alpha", "beta"), 1),
+        T1));
+    assertThat(after.attempts()).extracting(Attempt::provider, Attempt::status).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("alpha", AttemptStatus.NOT_SENT),
+        org.assertj.core.groups.Tuple.tuple("beta", AttemptStatus.IN_FLIGHT));
+    assertThat(after.attempts().getFirst().refusedByRouter()).isTrue();
+    assertThat(after.attempts().getFirst().errorCode()).isEqualTo("circuit_open");
+  }
+
+  @Test
+  void aProviderRefusalIsNeverMistakenForTheRoutersOwn() {
+    assertThatThrownBy(() -> new ProviderOutcome.NotSent("rate_limited"))
+        .isInstanceOf(IllegalArgumentException.class);
+    PaymentIntent after = apply((PaymentIntent) S.IN_FLIGHT.build(), new RecordOutcome(1,
+        new ProviderOutcome.NotSent("provider_rate_limited"), READY, T1));
+    assertThat(after.attempts().getFirst().refusedByRouter()).isFalse();
+  }
+
+  @Test
+  void failoverSkipsAnUntriedCandidateTheRouterHoldsBack() {
+    RouteOptions route = new RouteOptions(List.of("alpha", "beta", "gamma"), 3)
+        .withParking(Map.of("beta", T1.plusSeconds(1)), MAX_PARK);
+    PaymentIntent after = apply((PaymentIntent) S.IN_FLIGHT.build(),
+        new RecordOutcome(1, new ProviderOutcome.RouterRefused(RouterRefusal.RATE_LIMITED), route, T1));
+    assertThat(after.attempts()).extracting(Attempt::provider).containsExactly("alpha", "gamma");
+  }
+
+  @Test
+  void refusedWhileEveryCandidateIsHeldBackTheIntentParksUntilTheEarliestMoment() {
+    Decision decision = IntentTransitions.decide(S.IN_FLIGHT.build(), C.REFUSED_1_WAIT.command);
+    assertThat(accepted(decision)).containsExactly(new AttemptRefused(1, RouterRefusal.RATE_LIMITED, T1),
+        new IntentParked(T1, T1.plusSeconds(1), T1));
+    PaymentIntent parked = IntentTransitions.evolveAll(S.IN_FLIGHT.build(), accepted(decision));
+    assertThat(parked.isParked()).isTrue();
+    assertThat(parked.parkedSince()).isEqualTo(T1);
+    assertThat(parked.status()).isEqualTo(IntentStatus.PROCESSING);
+  }
+
+  @Test
+  void aParkedIntentWakesUpWithANewAttemptOfTheProviderTheRouterRefused() {
+    PaymentIntent parked = (PaymentIntent) S.PARKED.build();
+    Instant woke = T1.plusSeconds(1);
+    PaymentIntent after = apply(parked, new Retry(new RouteOptions(List.of("alpha"), 3).withParking(Map.of(),
+        MAX_PARK), woke));
+    assertThat(after.attempts()).extracting(Attempt::provider, Attempt::status, Attempt::idempotencyKey)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("alpha", AttemptStatus.NOT_SENT, ID + "_1"),
+            org.assertj.core.groups.Tuple.tuple("alpha", AttemptStatus.IN_FLIGHT, ID + "_2"));
+    assertThat(after.isParked()).isFalse();
+  }
+
+  @Test
+  void aParkedIntentFailsNoProviderAvailableOnceMaxParkRunsOut() {
+    PaymentIntent parked = (PaymentIntent) S.PARKED.build();
+    // Four seconds into a five-second wait, alpha is held back for another three.
+    Instant at = T1.plusSeconds(4);
+    RouteOptions route = new RouteOptions(List.of("alpha"), 3).withParking(Map.of("alpha", at.plusSeconds(3)),
+        MAX_PARK);
+    PaymentIntent after = apply(parked, new Retry(route, at));
+    assertThat(after.status()).isEqualTo(IntentStatus.FAILED);
+    assertThat(after.failureCode()).isEqualTo("no_provider_available");
+  }
+
+  @Test
+  void aWaitThatIsRefusedAgainRightAfterWakingKeepsItsStart() {
+    PaymentIntent woken = apply((PaymentIntent) S.PARKED.build(), C.RETRY_READY.command);
+    Instant at = T1.plusSeconds(2);
+    PaymentIntent again = apply(woken, new RecordOutcome(2,
+        new ProviderOutcome.RouterRefused(RouterRefusal.RATE_LIMITED), ALPHA_BETA.withParking(
+            Map.of("alpha", at.plusSeconds(1), "beta", at.plusSeconds(1)), MAX_PARK), at));
+    assertThat(again.isParked()).isTrue();
+    assertThat(again.parkedSince()).isEqualTo(T1);
+  }
+
+  @Test
+  void aProviderThatAnsweredIsNotWaitedFor() {
+    PaymentIntent after = apply((PaymentIntent) S.IN_FLIGHT.build(), new RecordOutcome(1,
+        new ProviderOutcome.Declined("issuer_unavailable", true),
+        new RouteOptions(List.of("alpha"), 3).withParking(Map.of("alpha", T1.plusSeconds(1)), MAX_PARK), T1));
+    assertThat(after.status()).isEqualTo(IntentStatus.FAILED);
+    assertThat(after.failureCode()).isEqualTo("issuer_unavailable");
+  }
+
+  @Test
+  void anIntentNeverWaitsPastItsDeadline() {
+    Instant nearDeadline = DEADLINE.minusSeconds(1);
+    RouteOptions route = ALPHA_BETA.withParking(
+        Map.of("alpha", DEADLINE.plusSeconds(1), "beta", DEADLINE.plusSeconds(1)), Duration.ofMinutes(10));
+    PaymentIntent after = apply((PaymentIntent) S.IN_FLIGHT.build(),
+        new RecordOutcome(1, new ProviderOutcome.RouterRefused(RouterRefusal.CIRCUIT_OPEN), route, nearDeadline));
+    assertThat(after.status()).isEqualTo(IntentStatus.FAILED);
+    assertThat(after.failureCode()).isEqualTo("no_provider_available");
+  }
+
+  @Test
+  void aProviderAnswerEndsTheWait() {
+    PaymentIntent woken = apply((PaymentIntent) S.PARKED.build(), C.RETRY_READY.command);
+    assertThat(woken.parkedSince()).isEqualTo(T1);
+    PaymentIntent answered = apply(woken, new RecordOutcome(2, new ProviderOutcome.Unknown("timeout"), READY,
+        T1.plusSeconds(2)));
+    assertThat(answered.parkedSince()).isNull();
+    assertThat(answered.isParked()).isFalse();
   }
 
   @Test
@@ -354,7 +532,8 @@ class IntentTransitionsTest {
   void noNewAttemptStartsAfterTheDeadline() {
     Instant afterDeadline = DEADLINE.plusSeconds(1);
     PaymentIntent notSent = apply((PaymentIntent) S.IN_FLIGHT.build(),
-        new RecordOutcome(1, new ProviderOutcome.NotSent("circuit_open"), ALPHA_BETA, afterDeadline));
+        new RecordOutcome(1, new ProviderOutcome.RouterRefused(RouterRefusal.CIRCUIT_OPEN), ALPHA_BETA,
+            afterDeadline));
     assertThat(notSent.status()).isEqualTo(IntentStatus.FAILED);
     assertThat(notSent.failureCode()).isEqualTo("deadline_exceeded");
     PaymentIntent reconciled = apply((PaymentIntent) S.UNKNOWN_ATTEMPT.build(),
@@ -373,7 +552,7 @@ class IntentTransitionsTest {
   void eachAttemptRecordsTheRuleAndCandidatesThatChoseIt() {
     RouteOptions byRule = new RouteOptions(List.of("gamma", "alpha"), 3, "vip");
     PaymentIntent after = apply((PaymentIntent) S.IN_FLIGHT.build(),
-        new RecordOutcome(1, new ProviderOutcome.NotSent("rate_limited"), byRule, T1));
+        new RecordOutcome(1, new ProviderOutcome.RouterRefused(RouterRefusal.RATE_LIMITED), byRule, T1));
     Attempt second = after.attempts().get(1);
     assertThat(second.provider()).isEqualTo("gamma");
     assertThat(second.routingRule()).isEqualTo("vip");
@@ -397,7 +576,8 @@ class IntentTransitionsTest {
     Random random = new Random(42);
     List<ProviderOutcome> outcomes = List.of(
         new ProviderOutcome.Approved("ch"), new ProviderOutcome.Declined("card_declined", false),
-        new ProviderOutcome.NotSent("rate_limited"), new ProviderOutcome.Unknown("timeout"));
+        new ProviderOutcome.NotSent("connection_refused"),
+        new ProviderOutcome.RouterRefused(RouterRefusal.RATE_LIMITED), new ProviderOutcome.Unknown("timeout"));
     List<ChargeStatus> statuses = List.of(new ChargeStatus.Charged("ch"), new ChargeStatus.NotFound(),
         new ChargeStatus.Declined("issuer_unavailable", true), new ChargeStatus.Unavailable("timeout"));
     RouteOptions route = new RouteOptions(Arrays.asList("alpha", "beta", "gamma", "delta"), 4);
@@ -408,9 +588,22 @@ class IntentTransitionsTest {
       for (int step = 0; step < 8; step++) {
         int attempt = 1 + random.nextInt(intent.attempts().size() + 1);
         Instant at = T0.plusSeconds(random.nextInt(200));
-        IntentCommand command = random.nextBoolean()
-            ? new RecordOutcome(attempt, outcomes.get(random.nextInt(outcomes.size())), route, at)
-            : new Reconcile(attempt, statuses.get(random.nextInt(statuses.size())), SETTLE, route, at);
+        // Now and then the router holds some providers back for a while, and the intent may wait.
+        RouteOptions now = route;
+        if (random.nextBoolean()) {
+          Map<String, Instant> held = new java.util.HashMap<>();
+          for (String provider : route.candidates()) {
+            if (random.nextBoolean()) {
+              held.put(provider, at.plusSeconds(random.nextInt(10)));
+            }
+          }
+          now = route.withParking(held, MAX_PARK);
+        }
+        IntentCommand command = switch (random.nextInt(3)) {
+          case 0 -> new RecordOutcome(attempt, outcomes.get(random.nextInt(outcomes.size())), now, at);
+          case 1 -> new Reconcile(attempt, statuses.get(random.nextInt(statuses.size())), SETTLE, now, at);
+          default -> new Retry(now, at);
+        };
         Decision decision = IntentTransitions.decide(intent, command);
         if (decision instanceof Decision.Accepted accepted) {
           intent = IntentTransitions.evolveAll(intent, accepted.events());
@@ -429,6 +622,13 @@ class IntentTransitionsTest {
         assertThat(intent.attempts()).noneMatch(a -> a.status() == AttemptStatus.UNKNOWN
             || a.status() == AttemptStatus.IN_FLIGHT || a.status() == AttemptStatus.APPROVED);
       }
+      // A parked intent has nothing that may have charged; the router's refusals never use up attempts.
+      if (intent.isParked()) {
+        assertThat(intent.attempts()).noneMatch(a -> a.status() == AttemptStatus.UNKNOWN
+            || a.status() == AttemptStatus.IN_FLIGHT);
+      }
+      assertThat(intent.attempts().stream().filter(a -> !a.refusedByRouter()).count())
+          .isLessThanOrEqualTo(route.maxAttempts());
     }
   }
 

@@ -67,6 +67,8 @@ class SimulatorConnectorTest {
       }
       case ProviderOutcome.NotSent notSent -> assertThat(notSent.reason()).isEqualTo(code);
       case ProviderOutcome.Unknown unknown -> assertThat(unknown.reason()).isEqualTo(code);
+      // A connector never speaks for the router.
+      case ProviderOutcome.RouterRefused refused -> assertThat(refused).as("a connector's outcome").isNull();
     }
   }
 

@@ -22,12 +22,12 @@ class CallScoreTest {
         // The card's fault: says nothing about the provider.
         Arguments.of(new ProviderOutcome.Declined("insufficient_funds", false), CallScore.NOT_COUNTED),
         // The router's own refusals: the provider was never asked.
-        Arguments.of(new ProviderOutcome.NotSent("rate_limited"), CallScore.NOT_COUNTED),
-        Arguments.of(new ProviderOutcome.NotSent("circuit_open"), CallScore.NOT_COUNTED),
-        Arguments.of(new ProviderOutcome.NotSent("pool_full"), CallScore.NOT_COUNTED),
-        Arguments.of(new ProviderOutcome.NotSent("queue_timeout"), CallScore.NOT_COUNTED),
-        Arguments.of(new ProviderOutcome.NotSent("provider_restarting"), CallScore.NOT_COUNTED),
-        Arguments.of(new ProviderOutcome.NotSent("provider_down"), CallScore.NOT_COUNTED));
+        Arguments.of(new ProviderOutcome.RouterRefused(RouterRefusal.RATE_LIMITED), CallScore.NOT_COUNTED),
+        Arguments.of(new ProviderOutcome.RouterRefused(RouterRefusal.CIRCUIT_OPEN), CallScore.NOT_COUNTED),
+        Arguments.of(new ProviderOutcome.RouterRefused(RouterRefusal.POOL_FULL), CallScore.NOT_COUNTED),
+        Arguments.of(new ProviderOutcome.RouterRefused(RouterRefusal.QUEUE_TIMEOUT), CallScore.NOT_COUNTED),
+        Arguments.of(new ProviderOutcome.RouterRefused(RouterRefusal.PROVIDER_RESTARTING), CallScore.NOT_COUNTED),
+        Arguments.of(new ProviderOutcome.RouterRefused(RouterRefusal.PROVIDER_DOWN), CallScore.NOT_COUNTED));
   }
 
   @ParameterizedTest(name = "{0} -> {1}")

@@ -3,6 +3,7 @@ package dev.paymentrouter.provider.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paymentrouter.provider.domain.ProviderOutcome;
+import dev.paymentrouter.provider.domain.RouterRefusal;
 import dev.paymentrouter.provider.runtime.ProviderGatekeeper.Admission;
 import dev.paymentrouter.routing.domain.ProviderAvailability;
 import dev.paymentrouter.testsupport.MutableClock;
@@ -29,13 +30,46 @@ class ProviderGatekeeperTest {
       assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
     }
     // The fourth call in the same instant is refused, and refusal does not count against the provider.
-    assertThat(admit(gatekeeper)).isEqualTo(new Admission.Refused("rate_limited"));
+    assertThat(admit(gatekeeper)).isEqualTo(new Admission.Refused(RouterRefusal.RATE_LIMITED));
     assertThat(gatekeeper.availability()).isEqualTo(ProviderAvailability.AVAILABLE);
 
     // Half a second later one token (2 per second) has come back.
     clock.advance(Duration.ofMillis(500));
     assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
-    assertThat(admit(gatekeeper)).isEqualTo(new Admission.Refused("rate_limited"));
+    assertThat(admit(gatekeeper)).isEqualTo(new Admission.Refused(RouterRefusal.RATE_LIMITED));
+  }
+
+  @Test
+  void saysWhenItWillAdmitAgain() {
+    ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", settings(1, 1), clock);
+    Instant start = clock.instant();
+
+    // 1. A token in the bucket: ready now.
+    assertThat(gatekeeper.readyAt(clock.instant())).contains(start);
+    // 2. The only token taken: ready when the next one has refilled, a second later (one per second), with a
+    //    millisecond to spare.
+    Instant refilled = start.plusSeconds(1).plusMillis(1);
+    assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
+    assertThat(gatekeeper.readyAt(clock.instant())).contains(refilled);
+    // 3. Asking does not take a token: the same moment, and the bucket admits once it has come.
+    assertThat(gatekeeper.readyAt(clock.instant())).contains(refilled);
+    clock.advance(Duration.ofMillis(1_001));
+    assertThat(gatekeeper.readyAt(clock.instant())).contains(clock.instant());
+    assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
+  }
+
+  @Test
+  void saysWhenAnOpenCircuitWillLetAProbeThrough() {
+    ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", settings(100, 100), clock);
+    for (int i = 0; i < 4; i++) {
+      fail(gatekeeper, new ProviderOutcome.NotSent("connection_refused"));
+    }
+    Instant opened = clock.instant();
+
+    // Open for 10 s: the first probe goes just after.
+    assertThat(gatekeeper.readyAt(clock.instant())).contains(opened.plusSeconds(10).plusMillis(1));
+    clock.advance(Duration.ofSeconds(11));
+    assertThat(gatekeeper.readyAt(clock.instant())).contains(clock.instant());
   }
 
   @Test
@@ -56,7 +90,7 @@ class ProviderGatekeeperTest {
     assertThat(gatekeeper.availableTokens()).isEqualTo(2);
     assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
     assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
-    assertThat(admit(gatekeeper)).isEqualTo(new Admission.Refused("rate_limited"));
+    assertThat(admit(gatekeeper)).isEqualTo(new Admission.Refused(RouterRefusal.RATE_LIMITED));
 
     // Charges used up their bucket; the status queries' bucket refills on its own schedule (1 per second).
     clock.advance(Duration.ofSeconds(1));
@@ -78,7 +112,7 @@ class ProviderGatekeeperTest {
     assertThat(gatekeeper.circuitState()).isEqualTo("OPEN");
     assertThat(gatekeeper.availability()).isEqualTo(ProviderAvailability.UNAVAILABLE);
     long tokens = gatekeeper.availableTokens();
-    assertThat(gatekeeper.tryAdmit()).isEqualTo(new Admission.Refused("circuit_open"));
+    assertThat(gatekeeper.tryAdmit()).isEqualTo(new Admission.Refused(RouterRefusal.CIRCUIT_OPEN));
     assertThat(gatekeeper.availableTokens()).isEqualTo(tokens);
   }
 
@@ -98,7 +132,7 @@ class ProviderGatekeeperTest {
 
     // Two probes are permitted; a third concurrent one is refused.
     assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
-    assertThat(gatekeeper.tryAdmit()).isEqualTo(new Admission.Refused("circuit_open"));
+    assertThat(gatekeeper.tryAdmit()).isEqualTo(new Admission.Refused(RouterRefusal.CIRCUIT_OPEN));
 
     // Both probes succeed: the breaker closes.
     gatekeeper.record(new ProviderOutcome.Approved("ch_1"), FAST);

@@ -10,6 +10,7 @@ import dev.paymentrouter.provider.connector.ProviderConnector;
 import dev.paymentrouter.provider.connector.ProviderConnectorFactory;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
+import dev.paymentrouter.provider.domain.RouterRefusal;
 import dev.paymentrouter.routing.domain.HealthSnapshot;
 import dev.paymentrouter.testsupport.MutableClock;
 import dev.paymentrouter.testsupport.ScriptedConnector;
@@ -68,7 +69,7 @@ class ProviderScoreboardTest {
     ProviderScoreboard scoreboard = new ProviderScoreboard(10, 2);
     record(scoreboard, "alpha", APPROVED, 2);
     record(scoreboard, "alpha", new ProviderOutcome.Declined("insufficient_funds", false), 5);
-    record(scoreboard, "alpha", new ProviderOutcome.NotSent("circuit_open"), 5);
+    record(scoreboard, "alpha", new ProviderOutcome.RouterRefused(RouterRefusal.CIRCUIT_OPEN), 5);
     assertThat(scoreboard.successRate("alpha")).hasValue(1.0);
 
     record(scoreboard, "alpha", new ProviderOutcome.Declined("issuer_unavailable", true), 1);

@@ -9,6 +9,7 @@ import dev.paymentrouter.provider.connector.ProviderConnector;
 import dev.paymentrouter.provider.connector.ProviderConnectorFactory;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
+import dev.paymentrouter.provider.domain.RouterRefusal;
 import dev.paymentrouter.routing.domain.ProviderAvailability;
 import dev.paymentrouter.testsupport.ScriptedConnector;
 import dev.paymentrouter.testsupport.TestProviders;
@@ -67,7 +68,7 @@ class ProviderSupervisorTest {
     assertThat(alpha.submit(crash("alpha")).block(WAIT)).isEqualTo(new ProviderOutcome.Unknown("connector_crashed"));
     assertThat(alpha.state()).isEqualTo(ProviderSupervisor.State.RESTARTING);
     assertThat(alpha.submit(request("alpha", 2)).block(WAIT))
-        .isEqualTo(new ProviderOutcome.NotSent("provider_restarting"));
+        .isEqualTo(new ProviderOutcome.RouterRefused(RouterRefusal.PROVIDER_RESTARTING));
 
     // After the backoff a fresh connector serves, and the crashed one is closed once its calls had time to end.
     await().atMost(WAIT).until(() -> alpha.state() == ProviderSupervisor.State.RUNNING);
@@ -90,7 +91,8 @@ class ProviderSupervisorTest {
 
     assertThat(alpha.state()).isEqualTo(ProviderSupervisor.State.DOWN);
     assertThat(alpha.availability()).isEqualTo(ProviderAvailability.UNAVAILABLE);
-    assertThat(alpha.submit(request("alpha", 9)).block(WAIT)).isEqualTo(new ProviderOutcome.NotSent("provider_down"));
+    assertThat(alpha.submit(request("alpha", 9)).block(WAIT))
+        .isEqualTo(new ProviderOutcome.RouterRefused(RouterRefusal.PROVIDER_DOWN));
     assertThat(ProviderHealth.health(alpha.health()).getStatus().getCode()).isEqualTo("DOWN");
 
     // After the cool-down the supervisor tries again and the provider serves.

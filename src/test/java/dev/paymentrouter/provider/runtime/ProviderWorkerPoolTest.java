@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.paymentrouter.provider.domain.ProviderOutcome;
+import dev.paymentrouter.provider.domain.RouterRefusal;
 import dev.paymentrouter.testsupport.ScriptedConnector;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,7 +80,7 @@ class ProviderWorkerPoolTest {
     pool.submit(request("alpha", 2)).subscribe();
 
     StepVerifier.create(pool.submit(request("alpha", 3)))
-        .expectNext(new ProviderOutcome.NotSent("pool_full"))
+        .expectNext(new ProviderOutcome.RouterRefused(RouterRefusal.POOL_FULL))
         .verifyComplete();
     assertThat(connector.requests()).hasSize(1);
     assertThat(observer.notMade).hasValue(1);
@@ -93,7 +94,7 @@ class ProviderWorkerPoolTest {
     pool.submit(request("alpha", 1)).subscribe();
 
     StepVerifier.create(pool.submit(request("alpha", 2)))
-        .expectNext(new ProviderOutcome.NotSent("queue_timeout"))
+        .expectNext(new ProviderOutcome.RouterRefused(RouterRefusal.QUEUE_TIMEOUT))
         .verifyComplete();
     assertThat(connector.requests()).hasSize(1);
     assertThat(pool.queueDepth()).isZero();
@@ -133,11 +134,12 @@ class ProviderWorkerPoolTest {
     Mono<ProviderOutcome> queued = pool.submit(request("alpha", 2)).cache();
     queued.subscribe();
 
-    pool.close("provider_restarting");
+    pool.close(RouterRefusal.PROVIDER_RESTARTING);
 
-    StepVerifier.create(queued).expectNext(new ProviderOutcome.NotSent("provider_restarting")).verifyComplete();
+    StepVerifier.create(queued).expectNext(new ProviderOutcome.RouterRefused(RouterRefusal.PROVIDER_RESTARTING))
+        .verifyComplete();
     StepVerifier.create(pool.submit(request("alpha", 3)))
-        .expectNext(new ProviderOutcome.NotSent("provider_restarting"))
+        .expectNext(new ProviderOutcome.RouterRefused(RouterRefusal.PROVIDER_RESTARTING))
         .verifyComplete();
   }
 
