@@ -622,7 +622,7 @@ class ProviderSimulatorTest {
         assertThat(ledger.get("charges").get(1).get("declineCode").stringValue()).isEqualTo("expired_card");
         assertThat(stats).isEqualTo(JSON.readTree("""
                 {"requests":4,"approved":1,"declined":1,"rateLimited":0,"unavailable":1,"errors":0,"hangs":0,
-                 "lostResponses":0,"replays":1}"""));
+                 "lostResponses":0,"replays":1,"statusQueries":0}"""));
 
         HttpResponse<String> reset = post("/_sim/reset", "");
 
