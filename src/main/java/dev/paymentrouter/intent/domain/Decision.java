@@ -52,6 +52,8 @@ public sealed interface Decision {
     TOO_EARLY_TO_TELL,
     /** The provider could not say what became of the attempt. */
     STATUS_UNAVAILABLE,
+    /** The router did not ask the provider (its own status-query budget, or the provider not running). */
+    STATUS_NOT_ASKED,
     /** A retry of an intent that does not wait for a provider. */
     INTENT_NOT_PARKED;
 

@@ -214,6 +214,8 @@ public final class IntentTransitions {
       }
       case ChargeStatus.Unavailable unavailable -> new Decision.Rejected(
           Rejection.STATUS_UNAVAILABLE, "the provider could not say: " + unavailable.reason());
+      case ChargeStatus.NotAsked notAsked -> new Decision.Rejected(
+          Rejection.STATUS_NOT_ASKED, "the router did not ask the provider: " + notAsked.refusal().wireName());
     };
   }
 

@@ -31,6 +31,7 @@ public final class IntentMetrics {
   private final Counter reconciledDeclined;
   private final Counter reconciledNotFound;
   private final Counter reconciledUnavailable;
+  private final Counter reconciledNotAsked;
   private final Counter parks;
   private final Counter retries;
   private final Counter parkRefused;
@@ -56,6 +57,7 @@ public final class IntentMetrics {
     this.reconciledDeclined = reconciliations(registry, "declined");
     this.reconciledNotFound = reconciliations(registry, "not_found");
     this.reconciledUnavailable = reconciliations(registry, "unavailable");
+    this.reconciledNotAsked = reconciliations(registry, "not_asked");
     this.parks = Counter.builder("payment_router.intents.parks")
         .description("times an intent parked to wait for a provider the router itself held back").register(registry);
     this.retries = Counter.builder("payment_router.intents.park_retries")
@@ -112,6 +114,7 @@ public final class IntentMetrics {
       case ChargeStatus.Declined declined -> reconciledDeclined.increment();
       case ChargeStatus.NotFound notFound -> reconciledNotFound.increment();
       case ChargeStatus.Unavailable unavailable -> reconciledUnavailable.increment();
+      case ChargeStatus.NotAsked notAsked -> reconciledNotAsked.increment();
     }
   }
 

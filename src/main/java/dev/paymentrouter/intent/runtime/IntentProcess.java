@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,6 +51,9 @@ import reactor.core.publisher.Sinks;
 public final class IntentProcess {
 
   private static final Logger log = LoggerFactory.getLogger(IntentProcess.class);
+
+  /** How soon a status query the router did not make is tried again (plus up to as much at random). */
+  private static final Duration NOT_ASKED_RETRY = Duration.ofSeconds(1);
 
   /**
    * The shortest wait of a parked intent, also when a provider looks ready at once (a half-open circuit whose probes
@@ -392,6 +396,7 @@ public final class IntentProcess {
           yield release(now, settledAt.isAfter(now) ? settledAt : now).doOnSuccess(done -> passivate());
         }
         case STATUS_UNAVAILABLE -> inconclusive(answer, now);
+        case STATUS_NOT_ASKED -> notAsked(answer, now);
         case INTENT_EXISTS, INTENT_NOT_FOUND, NO_PROVIDER_AVAILABLE, INTENT_FINAL, ATTEMPT_NOT_IN_FLIGHT,
             ATTEMPT_NOT_UNKNOWN, INTENT_UNRESOLVED, INTENT_NOT_UNRESOLVED, INTENT_NOT_PARKED -> {
           log.warn("Intent {}: reconciliation of attempt {} refused: {}", id, answer.attemptNumber(),
@@ -400,6 +405,20 @@ public final class IntentProcess {
         }
       };
     };
+  }
+
+  /**
+   * The router itself did not ask (its status queries for the provider were used up, or the provider is not
+   * running): back-pressure, not a failed check. Ask again soon, spread over a second so that intents held back
+   * together do not come back together, without moving the reconciliation schedule.
+   */
+  private Mono<Void> notAsked(StatusAnswer answer, Instant now) {
+    runtime.metrics().reconciled(answer.status());
+    if (answer.mode() == Recovery.RECONCILE_NOW) {
+      return release(now, nextCheckAt).doOnSuccess(done -> passivate());
+    }
+    Duration again = NOT_ASKED_RETRY.plusMillis(ThreadLocalRandom.current().nextLong(NOT_ASKED_RETRY.toMillis()));
+    return release(now, now.plus(again)).doOnSuccess(done -> passivate());
   }
 
   /** The provider could not say. Try later, on the schedule; when the schedule is over, an operator decides. */

@@ -22,6 +22,17 @@ public sealed interface ChargeStatus {
   /** The provider confirms it never saw a charge with this reference. */
   record NotFound() implements ChargeStatus {}
 
+  /**
+   * The router did not ask: its own budget of status queries for the provider was used up, or the provider's
+   * supervisor was not running. Like the router's refusal of a charge, this says nothing about the charge and is
+   * no failed check: the owner asks again shortly without using up its reconciliation schedule.
+   */
+  record NotAsked(RouterRefusal refusal) implements ChargeStatus {
+    public NotAsked {
+      Objects.requireNonNull(refusal, "refusal");
+    }
+  }
+
   /** The provider could not answer now; ask again later. */
   record Unavailable(String reason) implements ChargeStatus {
     public Unavailable {

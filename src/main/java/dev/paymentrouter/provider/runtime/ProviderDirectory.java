@@ -129,7 +129,7 @@ public final class ProviderDirectory {
   public Mono<ChargeStatus> status(String provider, String reference) {
     ProviderSupervisor supervisor = supervisors.get(provider);
     return supervisor == null
-        ? Mono.just(new ChargeStatus.Unavailable("unknown_provider"))
+        ? Mono.just(new ChargeStatus.NotAsked(RouterRefusal.UNKNOWN_PROVIDER))
         : supervisor.status(reference);
   }
 }

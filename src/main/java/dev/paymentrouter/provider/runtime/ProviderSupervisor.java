@@ -130,11 +130,16 @@ public final class ProviderSupervisor {
    */
   public Mono<ChargeStatus> status(String reference) {
     Children current = children;
-    if (state != State.RUNNING || current == null) {
-      return Mono.just(new ChargeStatus.Unavailable("provider_" + state.name().toLowerCase(java.util.Locale.ROOT)));
+    State now = state;
+    if (now != State.RUNNING || current == null) {
+      return Mono.just(new ChargeStatus.NotAsked(switch (now) {
+        case DOWN -> RouterRefusal.PROVIDER_DOWN;
+        case STOPPED -> RouterRefusal.PROVIDER_STOPPED;
+        case STARTING, RESTARTING, RUNNING -> RouterRefusal.PROVIDER_RESTARTING;
+      }));
     }
     if (!gatekeeper.tryAdmitStatusQuery()) {
-      return Mono.just(new ChargeStatus.Unavailable("rate_limited"));
+      return Mono.just(new ChargeStatus.NotAsked(RouterRefusal.RATE_LIMITED));
     }
     return current.connector().status(reference)
         .timeout(settings.pool().callTimeout())

@@ -195,6 +195,8 @@ class IntentTransitionsTest {
     NOT_FOUND_SETTLED_1(new Reconcile(1, new ChargeStatus.NotFound(), SETTLE, ALPHA_BETA, LATER)),
     NOT_FOUND_TOO_EARLY_1(new Reconcile(1, new ChargeStatus.NotFound(), SETTLE, ALPHA_BETA, T1)),
     STATUS_UNAVAILABLE_1(new Reconcile(1, new ChargeStatus.Unavailable("timeout"), SETTLE, ALPHA_BETA, T1)),
+    STATUS_NOT_ASKED_1(new Reconcile(1, new ChargeStatus.NotAsked(RouterRefusal.RATE_LIMITED), SETTLE, ALPHA_BETA,
+        T1)),
     GIVE_UP(new GiveUp("reconciliation_exhausted", T1)),
     REDRIVE(new Redrive(T1)),
     RETRY_READY(new Retry(READY, T1.plusSeconds(1))),
@@ -233,7 +235,7 @@ class IntentTransitionsTest {
         case RETRY_HELD -> "IntentParked";
         case RETRY_TOO_LATE -> "IntentFailed";
         case GIVE_UP, CHARGED_1, FOUND_DECLINED_1, NOT_FOUND_SETTLED_1, NOT_FOUND_TOO_EARLY_1,
-            STATUS_UNAVAILABLE_1 -> "rejected:attempt_not_unknown";
+            STATUS_UNAVAILABLE_1, STATUS_NOT_ASKED_1 -> "rejected:attempt_not_unknown";
         case REDRIVE -> "rejected:intent_not_unresolved";
         default -> "rejected:attempt_not_in_flight";
       };
@@ -250,7 +252,7 @@ class IntentTransitionsTest {
       case NONE -> throw new AssertionError("handled above");
       case PENDING -> switch (command) {
         case GIVE_UP, CHARGED_1, FOUND_DECLINED_1, NOT_FOUND_SETTLED_1, NOT_FOUND_TOO_EARLY_1,
-            STATUS_UNAVAILABLE_1 -> "rejected:attempt_not_unknown";
+            STATUS_UNAVAILABLE_1, STATUS_NOT_ASKED_1 -> "rejected:attempt_not_unknown";
         case REDRIVE -> "rejected:intent_not_unresolved";
         default -> "rejected:attempt_not_in_flight";
       };
@@ -273,6 +275,7 @@ class IntentTransitionsTest {
         case NOT_FOUND_SETTLED_1 -> "AttemptNotCharged,AttemptStarted";
         case NOT_FOUND_TOO_EARLY_1 -> "rejected:too_early_to_tell";
         case STATUS_UNAVAILABLE_1 -> "rejected:status_unavailable";
+        case STATUS_NOT_ASKED_1 -> "rejected:status_not_asked";
         case GIVE_UP -> "IntentUnresolved";
         case REDRIVE -> "rejected:intent_not_unresolved";
         default -> "rejected:attempt_not_in_flight";
@@ -280,7 +283,7 @@ class IntentTransitionsTest {
       case UNRESOLVED -> switch (command) {
         case REDRIVE -> "IntentRedriven";
         case CHARGED_1, FOUND_DECLINED_1, NOT_FOUND_SETTLED_1, NOT_FOUND_TOO_EARLY_1, STATUS_UNAVAILABLE_1,
-            GIVE_UP -> "rejected:intent_unresolved";
+            STATUS_NOT_ASKED_1, GIVE_UP -> "rejected:intent_unresolved";
         default -> "rejected:attempt_not_in_flight";
       };
       case SUCCEEDED, FAILED -> command == C.REDRIVE ? "rejected:intent_not_unresolved" : "rejected:intent_final";
