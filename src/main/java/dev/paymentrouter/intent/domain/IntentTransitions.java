@@ -206,7 +206,7 @@ public final class IntentTransitions {
     if (!intent.isUnresolved()) {
       return new Decision.Rejected("intent_not_unresolved", "intent " + intent.id() + " is not unresolved");
     }
-    return new Decision.Accepted(List.of(new IntentRedriven(command.at())));
+    return new Decision.Accepted(List.of(new IntentRedriven(command.operator(), command.at())));
   }
 
   private static Decision intentFinal(PaymentIntent intent) {

@@ -90,7 +90,7 @@ public final class IntentProcess {
 
   private record Outcome(int attemptNumber, ProviderOutcome outcome) implements Message {}
 
-  private record Resume(Recovery mode) implements Message {}
+  private record Resume(Recovery mode, String operator) implements Message {}
 
   private record StatusAnswer(int attemptNumber, ChargeStatus status, Recovery mode) implements Message {}
 
@@ -149,8 +149,9 @@ public final class IntentProcess {
     return reply.asMono();
   }
 
-  boolean resume(Recovery mode) {
-    return mailbox.offer(new Resume(mode));
+  /** {@code operator} names who asked for a {@link Recovery#REDRIVE} (it goes on the trail); else null. */
+  boolean resume(Recovery mode, String operator) {
+    return mailbox.offer(new Resume(mode, operator));
   }
 
   private Mono<Void> handle(Message message) {
@@ -222,8 +223,9 @@ public final class IntentProcess {
     Instant now = runtime.clock().instant();
     Mono<Void> redriven = Mono.empty();
     if (resume.mode() == Recovery.REDRIVE
-        && IntentTransitions.decide(state, new IntentCommand.Redrive(now)) instanceof Decision.Accepted accepted) {
-      log.info("Intent {}: re-driven by an operator", id);
+        && IntentTransitions.decide(state, new IntentCommand.Redrive(resume.operator(), now))
+            instanceof Decision.Accepted accepted) {
+      log.info("Intent {}: re-driven by operator {}", id, resume.operator());
       redriven = persist(accepted.events(), 0, true, now);
     }
     return redriven.then(Mono.defer(() -> {

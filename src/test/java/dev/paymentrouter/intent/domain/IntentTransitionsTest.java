@@ -87,7 +87,7 @@ class IntentTransitionsTest {
     SUCCEEDED(new IntentSucceeded(T1)),
     FAILED(new IntentFailed("no_provider_available", T1)),
     UNRESOLVED(new IntentUnresolved("reconciliation_exhausted", T1)),
-    REDRIVEN(new IntentRedriven(T1));
+    REDRIVEN(new IntentRedriven("alice", T1));
 
     final IntentEvent event;
 
@@ -160,7 +160,7 @@ class IntentTransitionsTest {
     NOT_FOUND_TOO_EARLY_1(new Reconcile(1, new ChargeStatus.NotFound(), SETTLE, ALPHA_BETA, T1)),
     STATUS_UNAVAILABLE_1(new Reconcile(1, new ChargeStatus.Unavailable("timeout"), SETTLE, ALPHA_BETA, T1)),
     GIVE_UP(new GiveUp("reconciliation_exhausted", T1)),
-    REDRIVE(new Redrive(T1));
+    REDRIVE(new Redrive("alice", T1));
 
     final IntentCommand command;
 
@@ -386,9 +386,17 @@ class IntentTransitionsTest {
         new GiveUp("reconciliation_exhausted", T1));
     assertThat(unresolved.status()).isEqualTo(IntentStatus.PROCESSING);
     assertThat(unresolved.unresolvedReason()).isEqualTo("reconciliation_exhausted");
-    PaymentIntent redriven = apply(unresolved, new Redrive(LATER));
+    PaymentIntent redriven = apply(unresolved, new Redrive("alice", LATER));
     assertThat(redriven.isUnresolved()).isFalse();
     assertThat(redriven.unknownAttempt()).isPresent();
+  }
+
+  @Test
+  void aRedriveNamesTheOperatorWhoAskedOnItsEvent() {
+    PaymentIntent unresolved = apply((PaymentIntent) S.UNKNOWN_ATTEMPT.build(),
+        new GiveUp("reconciliation_exhausted", T1));
+    assertThat(IntentTransitions.decide(unresolved, new Redrive("alice", LATER)))
+        .isEqualTo(new Decision.Accepted(List.of(new IntentRedriven("alice", LATER))));
   }
 
   /** Any sequence of provider outcomes leads to at most one approved attempt and a consistent state. */
