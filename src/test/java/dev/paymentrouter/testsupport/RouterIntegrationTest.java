@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -29,6 +29,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 @TestPropertySource(properties = {
+    // A random port, on loopback: the management server does not take server.address over, it binds to every
+    // interface unless told otherwise.
     "management.server.port=0",
     "management.server.address=127.0.0.1",
     "payment-router.operator.tokens." + RouterIntegrationTest.OPERATOR + "=" + RouterIntegrationTest.OPERATOR_TOKEN,
@@ -58,7 +60,8 @@ public abstract class RouterIntegrationTest {
   /** The management port, as {@link #OPERATOR}. */
   protected WebTestClient operator;
 
-  @LocalManagementPort
+  /** Where {@link #management} goes: the API's own port when a test shares it with the endpoints. */
+  @Value("${local.management.port:${local.server.port}}")
   protected int managementPort;
 
   @Autowired
