@@ -47,6 +47,11 @@ public record OperatorProperties(Map<String, String> tokens) {
     return new OperatorTokens(stripped);
   }
 
+  /** The operators' names, after the same check as at start-up (which fails listing every problem). */
+  public List<String> checkedOperators() {
+    return toTokens().operators();
+  }
+
   /** Names only: tokens never reach a log. */
   @Override
   public String toString() {

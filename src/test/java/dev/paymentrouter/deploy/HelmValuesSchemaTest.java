@@ -27,6 +27,9 @@ class HelmValuesSchemaTest {
       misspelt top-level key         | 'replicas: 3'                                           | replicas
       service type unknown           | 'service: {type: Ingress, port: 80}'                    | type
       root allowed                   | 'podSecurityContext: {runAsNonRoot: false}'             | runAsNonRoot
+      operator token too short       | 'operators: {alice: {token: short-token}}'              | token
+      operator name unfit for env    | 'operators: {on-call: {}}'                              | on-call
+      misspelt operator setting      | 'operators: {alice: {existingSecretName: ops}}'         | existingSecretName
       """)
   void rejects(String description, String values, String named) throws IOException {
     Files.createDirectories(SCRATCH);
