@@ -31,6 +31,8 @@ class OperatorConfiguration {
   OperatorTokens operatorTokens(OperatorProperties properties, Environment environment) {
     OperatorTokens tokens = properties.toTokens();
     if (tokens.isEmpty() && LocalMode.isOn(environment)) {
+      log.info("Local mode: no operator token configured ({}.tokens.<name>); operator '{}' gets one made up for "
+          + "this run, printed at start-up", OperatorProperties.PREFIX, LOCAL_OPERATOR);
       return OperatorTokens.madeUpFor(LOCAL_OPERATOR, new SecureRandom());
     }
     if (tokens.isEmpty()) {
