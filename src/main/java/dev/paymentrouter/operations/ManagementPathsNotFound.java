@@ -33,7 +33,7 @@ final class ManagementPathsNotFound implements WebFilter, Ordered {
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    String path = exchange.getRequest().getPath().pathWithinApplication().value();
+    String path = OperatorAuthentication.matchedPath(exchange.getRequest());
     boolean management = path.equals(basePath) || path.startsWith(basePath + "/");
     if (!management || exchange.getApplicationContext() != context) {
       return chain.filter(exchange);

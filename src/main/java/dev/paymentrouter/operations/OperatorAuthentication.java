@@ -9,6 +9,7 @@ import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
@@ -55,7 +56,7 @@ final class OperatorAuthentication implements WebFilter, Ordered {
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     ServerHttpRequest request = exchange.getRequest();
-    String path = request.getPath().pathWithinApplication().value();
+    String path = matchedPath(request);
     String endpoint = endpointPath(path);
     if (endpoint == null) {
       return ownServer
@@ -86,6 +87,18 @@ final class OperatorAuthentication implements WebFilter, Ordered {
     Authentication authentication = UsernamePasswordAuthenticationToken.authenticated(principal, null, List.of());
     return chain.filter(exchange.mutate().principal(Mono.just(principal)).build())
         .contextWrite(ReactiveSecurityContextHolder.withAuthentication(authentication));
+  }
+
+  /**
+   * The path as handler mappings match it: decoded, without matrix variables ({@code /actuator;x=1/intents} is
+   * {@code /actuator/intents} to them, and must be to this filter too).
+   */
+  static String matchedPath(ServerHttpRequest request) {
+    StringBuilder path = new StringBuilder();
+    for (PathContainer.Element element : request.getPath().pathWithinApplication().elements()) {
+      path.append(element instanceof PathContainer.PathSegment segment ? segment.valueToMatch() : element.value());
+    }
+    return path.toString();
   }
 
   /** The path below the base path ({@code ""} for the base path itself), or null outside it. */

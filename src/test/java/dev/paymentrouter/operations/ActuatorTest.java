@@ -65,6 +65,14 @@ class ActuatorTest extends RouterIntegrationTest {
   }
 
   @Test
+  void healthComponentsAreNotFoundAnonymouslyButShownToAnOperator() {
+    management.get().uri("/actuator/health/providers").exchange().expectStatus().isNotFound();
+    operator.get().uri("/actuator/health/providers").exchange()
+        .expectStatus().isOk()
+        .expectBody().jsonPath("$.components.alpha.details.circuit").isEqualTo("CLOSED");
+  }
+
+  @Test
   void healthListsEveryProviderWithItsSupervisorCircuitTokensAndQueueToAnOperator() {
     operator.get().uri("/actuator/health").exchange()
         .expectStatus().isOk()

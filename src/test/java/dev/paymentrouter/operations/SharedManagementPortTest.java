@@ -1,15 +1,20 @@
 package dev.paymentrouter.operations;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.paymentrouter.merchant.domain.ApiKeys;
 import dev.paymentrouter.merchant.domain.Merchant;
 import dev.paymentrouter.merchant.runtime.MerchantStore;
 import dev.paymentrouter.testsupport.IntentClient;
 import dev.paymentrouter.testsupport.TestEnvironment;
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -37,6 +42,9 @@ class SharedManagementPortTest {
 
   @Autowired
   WebTestClient client;
+
+  @LocalServerPort
+  int port;
 
   @Autowired
   MerchantStore merchants;
@@ -68,6 +76,16 @@ class SharedManagementPortTest {
     client.get().uri("/actuator/health").header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN).exchange()
         .expectStatus().isOk()
         .expectBody().jsonPath("$.components.providers.components.alpha.status").isEqualTo("UP");
+  }
+
+  @Test
+  void pathsSpelledOtherwiseButRoutedToAnEndpointAreGuardedAlike() {
+    // Matrix variables and encoded characters do not change which handler answers, so they change nothing here.
+    for (String path : List.of("/actuator;x=1/intents", "/actuator/intents;x=1", "/actuator/%69ntents",
+        "/actuator/intents/")) {
+      client.get().uri(URI.create("http://127.0.0.1:" + port + path)).exchange()
+          .expectStatus().value(status -> assertThat(status).as(path).isIn(401, 404));
+    }
   }
 
   @Test
