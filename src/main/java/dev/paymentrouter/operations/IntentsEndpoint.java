@@ -1,5 +1,6 @@
 package dev.paymentrouter.operations;
 
+import dev.paymentrouter.intent.runtime.IntentProcess;
 import dev.paymentrouter.intent.runtime.IntentRegistry;
 import dev.paymentrouter.intent.runtime.IntentStore;
 import java.time.Duration;
@@ -62,7 +63,7 @@ class IntentsEndpoint {
   }
 
   private Mono<Map<String, Object>> redriveAs(String operator, String id) {
-    return registry.redrive(id, operator)
+    return registry.recover(id, IntentProcess.Recovery.redrive(operator))
         .doOnNext(process -> log.info("operator {} re-drove intent {}", operator, id))
         .flatMap(process -> process.awaitSettled(REDRIVE_WAIT))
         .map(intent -> {

@@ -75,13 +75,26 @@ public final class IntentProcess {
   }
 
   /** Why a stored intent is taken up again. */
-  public enum Recovery {
+  public sealed interface Recovery {
     /** The sentinel found it due: its owner died, or its next reconciliation is due. */
-    RESUME,
+    Recovery RESUME = NodeReason.RESUME;
     /** Someone asked for it (a GET): check an unknown outcome now, without using up the schedule. */
-    RECONCILE_NOW,
-    /** An operator sent an unresolved intent back to reconciliation. */
-    REDRIVE
+    Recovery RECONCILE_NOW = NodeReason.RECONCILE_NOW;
+
+    /** An operator sent an unresolved intent back to reconciliation; their name goes on the intent's trail. */
+    static Recovery redrive(String operator) {
+      return new Redrive(operator);
+    }
+
+    /** The node's own reasons, which name nobody. */
+    enum NodeReason implements Recovery { RESUME, RECONCILE_NOW }
+
+    /** An operator's re-drive. */
+    record Redrive(String operator) implements Recovery {
+      public Redrive {
+        Objects.requireNonNull(operator, "operator");
+      }
+    }
   }
 
   private sealed interface Message {}
@@ -90,7 +103,7 @@ public final class IntentProcess {
 
   private record Outcome(int attemptNumber, ProviderOutcome outcome) implements Message {}
 
-  private record Resume(Recovery mode, String operator) implements Message {}
+  private record Resume(Recovery mode) implements Message {}
 
   private record StatusAnswer(int attemptNumber, ChargeStatus status, Recovery mode) implements Message {}
 
@@ -149,9 +162,8 @@ public final class IntentProcess {
     return reply.asMono();
   }
 
-  /** {@code operator} names who asked for a {@link Recovery#REDRIVE} (it goes on the trail); else null. */
-  boolean resume(Recovery mode, String operator) {
-    return mailbox.offer(new Resume(mode, operator));
+  boolean resume(Recovery mode) {
+    return mailbox.offer(new Resume(mode));
   }
 
   private Mono<Void> handle(Message message) {
@@ -222,10 +234,9 @@ public final class IntentProcess {
   private Mono<Void> resume(Resume resume) {
     Instant now = runtime.clock().instant();
     Mono<Void> redriven = Mono.empty();
-    if (resume.mode() == Recovery.REDRIVE
-        && IntentTransitions.decide(state, new IntentCommand.Redrive(resume.operator(), now))
-            instanceof Decision.Accepted accepted) {
-      log.info("Intent {}: re-driven by operator {}", id, resume.operator());
+    if (resume.mode() instanceof Recovery.Redrive redrive && IntentTransitions.decide(state,
+        new IntentCommand.Redrive(redrive.operator(), now)) instanceof Decision.Accepted accepted) {
+      log.info("Intent {}: re-driven by operator {}", id, redrive.operator());
       redriven = persist(accepted.events(), 0, true, now);
     }
     return redriven.then(Mono.defer(() -> {

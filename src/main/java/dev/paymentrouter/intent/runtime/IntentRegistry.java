@@ -1,6 +1,5 @@
 package dev.paymentrouter.intent.runtime;
 
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,18 +47,6 @@ public final class IntentRegistry {
    * Empty when it is already live here, held by another node, final, or when this node has no room.
    */
   public Mono<IntentProcess> recover(String intentId, IntentProcess.Recovery mode) {
-    if (mode == IntentProcess.Recovery.REDRIVE) {
-      throw new IllegalArgumentException("a re-drive names its operator: use redrive(intentId, operator)");
-    }
-    return recover(intentId, mode, null);
-  }
-
-  /** An operator's re-drive of an unresolved intent, as {@link #recover}; the operator's name goes on its trail. */
-  public Mono<IntentProcess> redrive(String intentId, String operator) {
-    return recover(intentId, IntentProcess.Recovery.REDRIVE, Objects.requireNonNull(operator, "operator"));
-  }
-
-  private Mono<IntentProcess> recover(String intentId, IntentProcess.Recovery mode, String operator) {
     if (live.containsKey(intentId) || !reserve()) {
       return Mono.empty();
     }
@@ -69,7 +56,7 @@ public final class IntentRegistry {
         .map(stored -> {
           IntentProcess process = new IntentProcess(stored, rt);
           live.put(intentId, process);
-          process.resume(mode, operator);
+          process.resume(mode);
           return process;
         })
         .switchIfEmpty(Mono.fromRunnable(active::decrementAndGet))
