@@ -2,7 +2,9 @@
 #
 # payment-router image: the router by default, a provider simulator with `docker run IMAGE simulator`.
 #   docker build -t payment-router .
-#   docker run -e SPRING_R2DBC_URL=... -p 8080:8080 payment-router
+#   docker run -e SPRING_R2DBC_URL=... -p 8080:8080 -p 127.0.0.1:8081:8081 payment-router
+# 8080 is the merchants' API; 8081 the management port (probes, metrics, operator endpoints): never publish it
+# where merchants reach.
 # Checked by src/test/java/dev/paymentrouter/deploy (stages, user, port, entrypoint, layer layout).
 
 # ---- build: the Maven wrapper on a full JDK ----
@@ -35,7 +37,9 @@ USER 10001:10001
 # The heap follows the container's memory limit; an OutOfMemoryError ends the process so that it is restarted
 # instead of limping on. Set JAVA_TOOL_OPTIONS to replace these.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
-EXPOSE 8080
+# The API (server.port) and the management port (management.server.port).
+EXPOSE 8080 8081
 # Arguments are passed through: `docker run IMAGE simulator` runs a provider simulator (SIMULATOR_* variables).
-# Health checks: `java -cp /app/BOOT-INF/classes dev.paymentrouter.platform.HealthProbe <url>` (no curl here).
+# Health checks: `java -cp /app/BOOT-INF/classes dev.paymentrouter.platform.HealthProbe <url>` (no curl here), e.g.
+# http://127.0.0.1:8081/actuator/health/readiness for the router.
 ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]

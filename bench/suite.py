@@ -32,6 +32,8 @@ from procs import HOST, http, log, wait_until  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "target" / "bench"
 API_KEY = "sk_benchmarkRouterKey0123456789"
+# The operator the suite reads metrics as (metrics need an operator token on the management port).
+OPERATOR_TOKEN = "op_benchmarkOperatorToken0123456789"
 PROVIDERS = ["alpha", "beta", "gamma"]
 
 
@@ -47,6 +49,8 @@ def parse_args():
                         help="extra JVM options for the router, e.g. '-XX:+UseZGC' (default: the JVM's defaults)")
     parser.add_argument("--pg-port", type=int, default=55432)
     parser.add_argument("--router-port", type=int, default=18080)
+    parser.add_argument("--management-port", type=int, default=18081,
+                        help="the router's management port (health, metrics)")
     parser.add_argument("--sim-port", type=int, default=19101, help="first of three consecutive ports")
     parser.add_argument("--db-pool", type=int, default=32, help="router R2DBC pool size (= pgbench clients)")
     parser.add_argument("--start-rate", type=float, default=100, help="first rate of the throughput ladder")
@@ -113,6 +117,10 @@ class Suite:
     def router_url(self):
         return f"http://{HOST}:{self.args.router_port}"
 
+    @property
+    def management_url(self):
+        return f"http://{HOST}:{self.args.management_port}"
+
     def start_simulators(self):
         env = {"SIMULATOR_NAMES": ",".join(PROVIDERS), "SIMULATOR_HOST": HOST, "SIMULATOR_PORT": self.args.sim_port,
                "SIMULATOR_LATENCY_MS": 0}
@@ -146,6 +154,9 @@ class Suite:
             "SPRING_R2DBC_POOL_INITIALSIZE": a.db_pool,
             "SERVER_ADDRESS": HOST,
             "SERVER_PORT": a.router_port,
+            "MANAGEMENT_SERVER_ADDRESS": HOST,
+            "MANAGEMENT_SERVER_PORT": a.management_port,
+            "PAYMENTROUTER_OPERATOR_TOKENS_BENCH": OPERATOR_TOKEN,
             "PAYMENTROUTER_DEMOMERCHANT_ENABLED": "true",
             "PAYMENTROUTER_DEMOMERCHANT_APIKEY": API_KEY,
             # A fixed key for the benchmark's throw-away database: tokens are encrypted at rest, as in production.
@@ -179,7 +190,7 @@ class Suite:
                    f"-Xlog:gc,safepoint:file={self.logs / (name + '-gc.log')}:time,uptime,level,tags",
                    *shlex.split(self.args.router_jvm), "-jar", str(self.jar)]
         self.router = procs.JavaProcess(name, command, env, self.logs / f"{name}.log")
-        wait_until(lambda: http("GET", self.router_url + "/actuator/health/readiness")[0] == 200, 120,
+        wait_until(lambda: http("GET", self.management_url + "/actuator/health/readiness")[0] == 200, 120,
                    interval=0.5, what="router readiness")
         (self.out / f"{name}.env.json").write_text(json.dumps(env, indent=2))
         log(f"router {name} ready (pid {self.router.pid})")
@@ -190,7 +201,8 @@ class Suite:
             self.router = None
 
     def router_metric(self, name):
-        status, text = http("GET", f"{self.router_url}/actuator/metrics/{name}", timeout=3)
+        status, text = http("GET", f"{self.management_url}/actuator/metrics/{name}", timeout=3,
+                            headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"})
         if status != 200:
             return None
         return json.loads(text)["measurements"][0]["value"]

@@ -31,6 +31,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: payment-router
 {{- end }}
 
+{{/* The Service of the management port: never the merchants' Service. */}}
+{{- define "payment-router.managementServiceName" -}}
+{{- printf "%s-management" (include "payment-router.fullname" . | trunc 52 | trimSuffix "-") }}
+{{- end }}
+
 {{/* Labels that select the router's pods. */}}
 {{- define "payment-router.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "payment-router.name" . }}
@@ -56,11 +61,19 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 /etc/payment-router
 {{- end }}
 
-{{/* "true" when the chart must create its own Secret: a value that is not taken from an existing Secret. */}}
+{{/*
+"true" when the chart must create its own Secret: a value that is not taken from an existing Secret, or an
+operator token to generate.
+*/}}
 {{- define "payment-router.createSecret" -}}
 {{- $create := not .Values.database.existingSecret }}
 {{- range $name, $provider := .Values.providers }}
 {{- if and $provider.apiKey (not $provider.existingSecret) }}
+{{- $create = true }}
+{{- end }}
+{{- end }}
+{{- range $name, $operator := .Values.operators }}
+{{- if not (default (dict) $operator).existingSecret }}
 {{- $create = true }}
 {{- end }}
 {{- end }}

@@ -14,8 +14,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Local mode, started by {@code ./mvnw spring-boot:run}: an embedded PostgreSQL (data under
  * {@code target/local-postgres}; the router keeps the key of its card tokens beside it, in
- * {@code target/local-token-encryption.key}), three simulated providers of different character on ports 9101-9103, a demo
- * merchant whose API key is printed, and the router on port 8080. Lives on the test classpath so that the
+ * {@code target/local-token-encryption.key}), three simulated providers of different character on ports 9101-9103, a
+ * demo merchant whose API key is printed, a local operator whose token is printed, and the router on port 8080 (its
+ * management port, 8081, on 127.0.0.1 only). Lives on the test classpath so that the
  * packaged application never contains an embedded database.
  */
 public final class LocalPaymentRouter {
@@ -45,6 +46,8 @@ public final class LocalPaymentRouter {
     properties.put("payment-router.local-mode", "true");
     properties.put("payment-router.demo-merchant.enabled", "true");
     properties.put("server.address", "127.0.0.1");
+    // Health, metrics and the operator endpoints (management.server.port, 8081) are for this machine only.
+    properties.put("management.server.address", "127.0.0.1");
 
     SpringApplicationBuilder application = new SpringApplicationBuilder(PaymentRouterApplication.class)
         .properties(properties)
@@ -57,6 +60,7 @@ public final class LocalPaymentRouter {
       database.close();
     }, "local-shutdown"));
     System.out.println("payment-router is listening on http://127.0.0.1:"
-        + context.getEnvironment().getProperty("local.server.port"));
+        + context.getEnvironment().getProperty("local.server.port") + " (operators: http://127.0.0.1:"
+        + context.getEnvironment().getProperty("local.management.port") + "/actuator)");
   }
 }

@@ -1,5 +1,6 @@
 /**
- * What operators use beyond health and metrics: the {@code intents} actuator endpoint that lists intents waiting
- * for an operator and sends them back to reconciliation.
+ * The operator surface, outside the merchant's door: the management port's guard (operator tokens, 404 for the
+ * endpoints on the API port) and the {@code intents} endpoint that lists intents waiting for an operator and sends
+ * them back to reconciliation, naming the operator on each intent's trail.
  */
 package dev.paymentrouter.operations;

@@ -9,7 +9,7 @@ import java.time.Duration;
 
 /**
  * A container health check without curl: {@code java -cp /app/BOOT-INF/classes
- * dev.paymentrouter.platform.HealthProbe http://127.0.0.1:8080/actuator/health/readiness} exits 0 when the URL
+ * dev.paymentrouter.platform.HealthProbe http://127.0.0.1:8081/actuator/health/readiness} exits 0 when the URL
  * answers 2xx within the timeout, 1 otherwise. The runtime image holds only a JRE, so the probe uses nothing but
  * the JDK and runs from the application's classes without the Spring Boot launcher.
  */

@@ -2,6 +2,7 @@ package dev.paymentrouter.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paymentrouter.operations.OperatorProperties;
 import dev.paymentrouter.provider.runtime.ProvidersProperties;
 import dev.paymentrouter.routing.runtime.RoutingProperties;
 import dev.paymentrouter.tokens.TokenCipher;
@@ -20,7 +21,8 @@ import org.springframework.core.env.PropertySource;
 
 /**
  * What every rendering of the chart must hold, whatever the values: the pod asks the application what it
- * serves, gives it only settings it reads, keeps secrets out of ConfigMaps, and runs locked down. Each subclass
+ * serves, probes it on the management port, which the merchants' Service never carries, gives it only settings it
+ * reads, keeps secrets out of ConfigMaps, and runs locked down. Each subclass
  * renders the chart once with one values file.
  */
 abstract class ChartContract {
@@ -51,13 +53,15 @@ abstract class ChartContract {
   }
 
   @Test
-  void probesAskThePathsTheApplicationServesOnItsPort() {
+  void probesAskThePathsTheApplicationServesOnItsManagementPort() {
     Map<String, Object> container = chart().container();
     assertThat(Yaml.at(container, "startupProbe", "httpGet", "path")).isEqualTo("/actuator/health/liveness");
     assertThat(Yaml.at(container, "livenessProbe", "httpGet", "path")).isEqualTo("/actuator/health/liveness");
     assertThat(Yaml.at(container, "readinessProbe", "httpGet", "path")).isEqualTo("/actuator/health/readiness");
     for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
-      assertThat(Yaml.at(container, probe, "httpGet", "port")).as(probe).isEqualTo("http");
+      assertThat(Yaml.at(container, probe, "httpGet", "port")).as(probe).isEqualTo("management");
+      assertThat(Yaml.at(container, probe, "httpGet")).as(probe + " sends no credentials")
+          .satisfies(get -> assertThat(Yaml.map(get)).doesNotContainKey("httpHeaders"));
     }
     // The probes' groups are switched on in the application's configuration (the boot test calls them).
     assertThat(ApplicationSettings.resolve("management.endpoint.health.probes.enabled", Boolean.class, sources(),
@@ -66,10 +70,33 @@ abstract class ChartContract {
 
   @Test
   void theHttpPortIsTheApplicationsServerPort() {
-    Map<String, Object> http = Yaml.map(Yaml.list(chart().container().get("ports")).getFirst());
-    assertThat(http.get("name")).isEqualTo("http");
-    assertThat(http.get("containerPort"))
+    assertThat(chart().containerPort("http").get("containerPort"))
         .isEqualTo(ApplicationSettings.resolve("server.port", Integer.class, sources(), 8080));
+  }
+
+  @Test
+  void theManagementPortIsTheApplicationsManagementPortAndNotTheServerPort() {
+    Object management = chart().containerPort("management").get("containerPort");
+    assertThat(management)
+        .isEqualTo(ApplicationSettings.resolve("management.server.port", Integer.class, sources(), -1))
+        .isNotEqualTo(chart().containerPort("http").get("containerPort"));
+    // In a pod the management server listens on the pod's address, where the kubelet probes it.
+    assertThat(ApplicationSettings.resolve("management.server.address", String.class, sources(), null)).isNull();
+  }
+
+  @Test
+  void theMerchantsServiceExposesTheApiOnly() {
+    List<Object> ports = Yaml.list(Yaml.at(chart().merchantService(), "spec", "ports"));
+    assertThat(ports).extracting(port -> Yaml.map(port).get("targetPort")).containsExactly("http");
+    assertThat(ports).extracting(port -> Yaml.map(port).get("port"))
+        .doesNotContain(chart().containerPort("management").get("containerPort"));
+  }
+
+  @Test
+  void everyOperatorTokenPassesTheApplicationsStartUpCheck() {
+    Binder binder = new Binder(ConfigurationPropertySources.from(sources()));
+    OperatorProperties operators = binder.bindOrCreate("payment-router.operator", OperatorProperties.class);
+    assertThat(operators.checkedOperators()).isNotEmpty();
   }
 
   @Test
@@ -106,7 +133,8 @@ abstract class ChartContract {
   void credentialsArePassedOnlyThroughSecretKeyRefs() {
     chart().envEntries().forEach((name, entry) -> {
       if (name.endsWith("_PASSWORD") || name.endsWith("_USERNAME") || name.endsWith("_APIKEY")
-          || name.startsWith("PAYMENTROUTER_TOKENENCRYPTION_KEYS_")) {
+          || name.startsWith("PAYMENTROUTER_TOKENENCRYPTION_KEYS_")
+          || name.startsWith("PAYMENTROUTER_OPERATOR_TOKENS_")) {
         assertThat(Yaml.at(entry, "valueFrom", "secretKeyRef")).as(name).isNotNull();
         assertThat(entry).as(name).doesNotContainKey("value");
       }
@@ -204,7 +232,7 @@ abstract class ChartContract {
   void theServiceAndTheDisruptionBudgetSelectTheRoutersPods() {
     Map<String, Object> podLabels = Yaml.map(Yaml.at(chart().one("Deployment"), "spec", "template", "metadata",
         "labels"));
-    Map<String, Object> service = chart().one("Service");
+    Map<String, Object> service = chart().merchantService();
     assertThat(Yaml.at(service, "spec", "type")).isEqualTo("ClusterIP");
     assertThat(podLabels).containsAllEntriesOf(Yaml.map(Yaml.at(service, "spec", "selector")));
     Map<String, Object> port = Yaml.map(Yaml.list(Yaml.at(service, "spec", "ports")).getFirst());
@@ -237,7 +265,7 @@ abstract class ChartContract {
   private static void collectSecretValues(Object node, Set<String> into) {
     if (node instanceof Map<?, ?> map) {
       map.forEach((key, value) -> {
-        if (value instanceof String text && List.of("apiKey", "password").contains(String.valueOf(key))) {
+        if (value instanceof String text && List.of("apiKey", "password", "token").contains(String.valueOf(key))) {
           into.add(text);
         } else {
           collectSecretValues(value, into);

@@ -51,6 +51,12 @@ record ComposeFile(Map<String, Object> root) {
     return parts.subList(1, parts.size()).stream().map(String::valueOf).toList();
   }
 
+  /** Each published port as written ({@code "127.0.0.1:9101:9101"}). */
+  List<String> publishedPorts(String name) {
+    Object ports = service(name).get("ports");
+    return ports == null ? List.of() : Yaml.list(ports).stream().map(String::valueOf).toList();
+  }
+
   /** The container side of each published port ({@code "127.0.0.1:9101:9101"} gives 9101). */
   List<Integer> publishedContainerPorts(String name) {
     Object ports = service(name).get("ports");

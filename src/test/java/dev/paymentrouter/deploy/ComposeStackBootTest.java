@@ -52,9 +52,9 @@ class ComposeStackBootTest {
   }
 
   @Test
-  void livenessAndReadinessAnswerUpAsTheProbesExpect() {
+  void livenessAndReadinessAnswerUpOnTheManagementPortAsTheProbesExpect() {
     for (String probe : List.of("/actuator/health/liveness", "/actuator/health/readiness")) {
-      HttpResponse<String> response = router.get(probe);
+      HttpResponse<String> response = router.management(probe, null);
       assertThat(response.statusCode()).as(probe).isEqualTo(200);
       assertThat(IntentClient.read(response.body().getBytes()).path("status").asString()).as(probe)
           .isEqualTo("UP");
@@ -64,13 +64,27 @@ class ComposeStackBootTest {
   @Test
   void theComposeHealthCheckPasses() {
     URI asked = URI.create(COMPOSE.healthCheckCommand("router").getLast());
-    URI here = router.uri(asked.getPath());
+    URI here = router.managementUri(asked.getPath());
     assertThat(HealthProbe.check(here, Duration.ofSeconds(5)).healthy()).isTrue();
   }
 
   @Test
+  void theApiPortServesNoEndpoint() {
+    assertThat(router.get("/actuator/health").statusCode()).isEqualTo(404);
+    assertThat(router.get("/actuator/intents").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void theDemoOperatorsTokenOpensTheOperatorEndpointsAndNothingElseDoes() {
+    assertThat(router.management("/actuator/intents", null).statusCode()).isEqualTo(401);
+    assertThat(router.management("/actuator/intents", "op_notTheComposeDemoOperatorToken0").statusCode())
+        .isEqualTo(401);
+    assertThat(router.management("/actuator/intents", operatorToken()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void seesEveryProviderOfTheEnvironment() {
-    JsonNode health = IntentClient.read(router.get("/actuator/health").body().getBytes());
+    JsonNode health = IntentClient.read(router.management("/actuator/health", operatorToken()).body().getBytes());
     for (String provider : DockerComposeTest.SIMULATORS) {
       assertThat(health.at("/components/providers/components/" + provider + "/status").asString())
           .as(provider).isEqualTo("UP");
@@ -90,6 +104,10 @@ class ComposeStackBootTest {
     JsonNode intent = IntentClient.read(response.body().getBytes());
     assertThat(intent.path("status").asString()).isEqualTo("succeeded");
     assertThat(intent.at("/attempts/0/provider").asString()).isEqualTo("alpha");
+  }
+
+  private static String operatorToken() {
+    return COMPOSE.environment("router").get("PAYMENTROUTER_OPERATOR_TOKENS_DEMO");
   }
 
   @Test

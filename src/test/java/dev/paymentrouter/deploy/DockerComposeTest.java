@@ -3,6 +3,7 @@ package dev.paymentrouter.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paymentrouter.merchant.domain.ApiKeys;
+import dev.paymentrouter.operations.OperatorProperties;
 import dev.paymentrouter.platform.HealthProbe;
 import dev.paymentrouter.simulator.ProviderSimulatorMain;
 import dev.paymentrouter.simulator.SimulatorSettings;
@@ -16,6 +17,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
 
@@ -114,18 +117,36 @@ class DockerComposeTest {
       assertThat(compose.service(service).get("build")).as(service).isEqualTo(".");
       assertThat(compose.service(service).get("image")).as(service).isEqualTo("payment-router:local");
     }
-    int serverPort = ApplicationSettings.resolve("server.port", Integer.class, ApplicationSettings.packagedDefaults(),
-        8080);
-    assertThat(compose.publishedContainerPorts("router")).containsExactly(serverPort);
+    assertThat(compose.publishedContainerPorts("router")).containsExactly(serverPort(), managementPort());
+  }
+
+  @Test
+  void theRouterIsPublishedOnLoopbackOnlyForItsDemoCredentialsArePublic() {
+    assertThat(compose.publishedPorts("router")).isNotEmpty().allSatisfy(port -> assertThat(port)
+        .startsWith("127.0.0.1:"));
+  }
+
+  @Test
+  void theDemoOperatorHasAFixedTokenThatTheApplicationAcceptsAndTheReadmeShows() throws IOException {
+    Map<String, String> tokens = new java.util.LinkedHashMap<>();
+    router.forEach((name, value) -> {
+      if (name.startsWith("PAYMENTROUTER_OPERATOR_TOKENS_")) {
+        tokens.put(name, value);
+      }
+    });
+    assertThat(tokens).containsOnlyKeys("PAYMENTROUTER_OPERATOR_TOKENS_DEMO");
+    OperatorProperties operators = new Binder(ConfigurationPropertySources.from(List.of(
+        ApplicationSettings.environment(router)))).bindOrCreate("payment-router.operator", OperatorProperties.class);
+    assertThat(operators.checkedOperators()).containsExactly("demo");
+    assertThat(Files.readString(Path.of("README.md"))).contains(tokens.get("PAYMENTROUTER_OPERATOR_TOKENS_DEMO"));
   }
 
   @Test
   void healthChecksRunTheProbeFromTheImageAgainstWhatEachServiceServes() {
     String classes = Dockerfile.read().runtime().last("WORKDIR").arguments() + "/BOOT-INF/classes";
-    int serverPort = ApplicationSettings.resolve("server.port", Integer.class, ApplicationSettings.packagedDefaults(),
-        8080);
+    // The router's readiness is on its management port, without a token.
     assertThat(probeUrl("router", classes))
-        .isEqualTo(URI.create("http://127.0.0.1:" + serverPort + "/actuator/health/readiness"));
+        .isEqualTo(URI.create("http://127.0.0.1:" + managementPort() + "/actuator/health/readiness"));
     for (String simulator : SIMULATORS) {
       int port = ProviderSimulatorMain.fromEnvironment(compose.environment(simulator)).port();
       assertThat(probeUrl(simulator, classes)).isEqualTo(URI.create("http://127.0.0.1:" + port + "/_sim/stats"));
@@ -139,6 +160,17 @@ class DockerComposeTest {
         java.time.Duration.class, ApplicationSettings.packagedDefaults(), java.time.Duration.ofSeconds(30));
     assertThat(grace).matches("\\d+s");
     assertThat(Long.parseLong(grace.replace("s", ""))).isGreaterThan(shutdown.toSeconds());
+  }
+
+  private static int serverPort() {
+    return ApplicationSettings.resolve("server.port", Integer.class, ApplicationSettings.packagedDefaults(), 8080);
+  }
+
+  private int managementPort() {
+    List<PropertySource<?>> all = new ArrayList<>();
+    all.add(ApplicationSettings.environment(router));
+    all.addAll(ApplicationSettings.packagedDefaults());
+    return ApplicationSettings.resolve("management.server.port", Integer.class, all, -1);
   }
 
   /** The URL a service's health check asks, after checking it runs the JDK-only probe from the image's classes. */

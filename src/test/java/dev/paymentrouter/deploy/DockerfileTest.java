@@ -50,10 +50,12 @@ class DockerfileTest {
   }
 
   @Test
-  void exposesThePortTheApplicationServes() {
+  void exposesTheApiPortAndTheManagementPortTheApplicationServes() {
     int serverPort = ApplicationSettings.resolve("server.port", Integer.class, ApplicationSettings.packagedDefaults(),
         8080);
-    assertThat(runtime.last("EXPOSE").arguments()).isEqualTo(String.valueOf(serverPort));
+    int managementPort = ApplicationSettings.resolve("management.server.port", Integer.class,
+        ApplicationSettings.packagedDefaults(), -1);
+    assertThat(runtime.last("EXPOSE").arguments()).isEqualTo(serverPort + " " + managementPort);
   }
 
   @Test

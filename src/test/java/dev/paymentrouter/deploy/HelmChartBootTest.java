@@ -104,16 +104,27 @@ class HelmChartBootTest {
   }
 
   @Test
-  void everyReplicaAnswersEachProbeOfTheDeploymentWithUp() {
+  void everyReplicaAnswersEachProbeOfTheDeploymentWithUpOnItsPort() {
     assertThat(REPLICAS).hasSize(2);
-    List<String> paths = Stream.of("startupProbe", "livenessProbe", "readinessProbe")
-        .map(probe -> (String) Yaml.at(CHART.container(), probe, "httpGet", "path")).toList();
     for (RouterInstance replica : REPLICAS) {
-      for (String path : paths) {
-        HttpResponse<String> response = replica.get(path);
+      for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+        String path = (String) Yaml.at(CHART.container(), probe, "httpGet", "path");
+        // The probe names the container's port; here the management port is the harness's free one.
+        assertThat(Yaml.at(CHART.container(), probe, "httpGet", "port")).isEqualTo("management");
+        HttpResponse<String> response = replica.management(path, null);
         assertThat(response.statusCode()).as(path).isEqualTo(200);
         assertThat(IntentClient.read(response.body().getBytes()).path("status").asString()).isEqualTo("UP");
       }
+    }
+  }
+
+  @Test
+  void theGeneratedOperatorTokenOpensTheOperatorEndpointsOfEveryReplica() {
+    String token = CHART.resolvedEnvironment(Map.of()).get("PAYMENTROUTER_OPERATOR_TOKENS_ADMIN");
+    for (RouterInstance replica : REPLICAS) {
+      assertThat(replica.management("/actuator/intents", null).statusCode()).isEqualTo(401);
+      assertThat(replica.management("/actuator/intents", token).statusCode()).isEqualTo(200);
+      assertThat(replica.get("/actuator/intents").statusCode()).isEqualTo(404);
     }
   }
 
@@ -132,7 +143,8 @@ class HelmChartBootTest {
   @Test
   void theProvidersComeFromTheMountedConfigMap() {
     for (RouterInstance replica : REPLICAS) {
-      JsonNode health = IntentClient.read(replica.get("/actuator/health").body().getBytes());
+      String token = CHART.resolvedEnvironment(Map.of()).get("PAYMENTROUTER_OPERATOR_TOKENS_ADMIN");
+      JsonNode health = IntentClient.read(replica.management("/actuator/health", token).body().getBytes());
       assertThat(health.at("/components/providers/components").propertyNames())
           .containsExactlyInAnyOrder("alpha", "beta", "gamma");
     }

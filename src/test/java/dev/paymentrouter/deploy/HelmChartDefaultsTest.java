@@ -76,6 +76,24 @@ class HelmChartDefaultsTest extends ChartContract {
   }
 
   @Test
+  void generatesTheAdminOperatorsTokenIntoItsSecretAndRendersNoManagementService() {
+    String secret = (String) Yaml.at(chart().one("Secret"), "metadata", "name");
+    Map<String, Object> token = Yaml.map(Yaml.at(chart().envEntries().get("PAYMENTROUTER_OPERATOR_TOKENS_ADMIN"),
+        "valueFrom", "secretKeyRef"));
+    assertThat(token).containsEntry("name", secret).containsEntry("key", "operator-admin-token");
+    assertThat(chart().secretData(secret).get("operator-admin-token")).matches("[A-Za-z0-9]{40}");
+    assertThat(chart().managementService()).isEmpty();
+  }
+
+  @Test
+  void notesTellHowToReadTheGeneratedOperatorToken() {
+    String notes = new Helm(RenderedChart.CHART).install().withName(RenderedChart.RELEASE)
+        .withNamespace(RenderedChart.NAMESPACE).withKubeVersion(RenderedChart.KUBE_VERSION).clientOnly().dryRun()
+        .call().getOutput();
+    assertThat(notes).contains("jsonpath='{.data.operator-admin-token}'").contains("8081");
+  }
+
+  @Test
   void itsIntentRecoveryAndApiSettingsAreTheApplicationsDefaults() {
     Binder chart = new Binder(ConfigurationPropertySources.from(sources()));
     Binder application = new Binder(ConfigurationPropertySources.from(ApplicationSettings.packagedDefaults()));

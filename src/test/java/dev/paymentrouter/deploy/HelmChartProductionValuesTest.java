@@ -2,6 +2,7 @@ package dev.paymentrouter.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paymentrouter.operations.OperatorProperties;
 import dev.paymentrouter.provider.runtime.ProvidersProperties;
 import dev.paymentrouter.routing.domain.RoutingPolicy;
 import dev.paymentrouter.routing.domain.RoutingRule;
@@ -15,8 +16,8 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 
 /**
- * The chart with a production-like values file: existing Secrets, autoscaling, a ServiceMonitor, other sizes and
- * a fourth provider.
+ * The chart with a production-like values file: existing Secrets, autoscaling, a ServiceMonitor, other sizes, a
+ * fourth provider and three operators.
  */
 class HelmChartProductionValuesTest extends ChartContract {
 
@@ -39,7 +40,8 @@ class HelmChartProductionValuesTest extends ChartContract {
         "psp-beta", Map.of("token", "sk_live_beta_from_existing_secret"),
         "psp-delta", Map.of("api-key", "sk_live_delta_from_existing_secret"),
         "payments-token-keys", Map.of("k2025", "bzFkLWtleS10aGF0LW9wZW4taW50ZW50cy1zdGlsbC0=",
-            "k2026", "bmV3LWFjdGl2ZS1rZXktZm9yLW5ldy10b2tlbnMtMzI="));
+            "k2026", "bmV3LWFjdGl2ZS1rZXktZm9yLW5ldy10b2tlbnMtMzI="),
+        "payments-operators", Map.of("alice", "alice-operator-token-from-its-secret-01"));
   }
 
   @Test
@@ -70,19 +72,43 @@ class HelmChartProductionValuesTest extends ChartContract {
   }
 
   @Test
-  void aServiceMonitorScrapesThePrometheusEndpointThroughTheService() {
+  void aServiceMonitorScrapesThePrometheusEndpointThroughTheManagementServiceOnly() {
     Map<String, Object> monitor = chart().one("ServiceMonitor");
     assertThat(monitor.get("apiVersion")).isEqualTo("monitoring.coreos.com/v1");
     assertThat(Yaml.map(Yaml.at(monitor, "metadata", "labels"))).containsEntry("release", "prometheus");
     Map<String, Object> endpoint = Yaml.map(Yaml.list(Yaml.at(monitor, "spec", "endpoints")).getFirst());
-    assertThat(endpoint).containsEntry("path", "/actuator/prometheus").containsEntry("interval", "15s");
-    Map<String, Object> service = chart().one("Service");
-    List<Object> servicePorts = Yaml.list(Yaml.at(service, "spec", "ports"));
-    assertThat(servicePorts).extracting(port -> Yaml.map(port).get("name")).contains(endpoint.get("port"));
-    assertThat(Yaml.map(Yaml.at(service, "metadata", "labels")))
-        .containsAllEntriesOf(Yaml.map(Yaml.at(monitor, "spec", "selector", "matchLabels")));
+    assertThat(endpoint).containsEntry("path", "/actuator/prometheus").containsEntry("interval", "15s")
+        .containsEntry("port", "management").doesNotContainKey("bearerTokenSecret");
+    Map<String, Object> selector = Yaml.map(Yaml.at(monitor, "spec", "selector", "matchLabels"));
+
+    Map<String, Object> management = chart().managementService().orElseThrow();
+    assertThat(Yaml.map(Yaml.at(management, "metadata", "labels"))).containsAllEntriesOf(selector);
+    Map<String, Object> port = Yaml.map(Yaml.list(Yaml.at(management, "spec", "ports")).getFirst());
+    assertThat(port).containsEntry("name", "management").containsEntry("targetPort", "management");
+    assertThat(Yaml.at(management, "spec", "type")).isEqualTo("ClusterIP");
+    assertThat(Yaml.map(Yaml.at(chart().one("Deployment"), "spec", "template", "metadata", "labels")))
+        .containsAllEntriesOf(Yaml.map(Yaml.at(management, "spec", "selector")));
+    // The merchants' Service is not scraped: the selector does not match it.
+    assertThat(Yaml.map(Yaml.at(chart().merchantService(), "metadata", "labels")).entrySet()
+        .containsAll(selector.entrySet())).isFalse();
     assertThat(ApplicationSettings.resolve("management.endpoints.web.exposure.include", String.class, sources(),
         "")).contains("prometheus");
+  }
+
+  @Test
+  void eachOperatorGetsItsTokenFromItsExistingSecretTheValuesOrTheChart() {
+    assertThat(secretRef("PAYMENTROUTER_OPERATOR_TOKENS_ALICE")).containsEntry("name", "payments-operators")
+        .containsEntry("key", "alice");
+    String own = (String) Yaml.at(chart().one("Secret"), "metadata", "name");
+    assertThat(secretRef("PAYMENTROUTER_OPERATOR_TOKENS_BOB")).containsEntry("name", own)
+        .containsEntry("key", "operator-bob-token");
+    assertThat(secretRef("PAYMENTROUTER_OPERATOR_TOKENS_ONCALL")).containsEntry("name", own)
+        .containsEntry("key", "operator-oncall-token");
+    assertThat(chart().secretData(own)).containsEntry("operator-bob-token", "bob-operator-token-from-values-0002");
+    assertThat(chart().secretData(own).get("operator-oncall-token")).matches("[A-Za-z0-9]{40}");
+    OperatorProperties operators = new Binder(ConfigurationPropertySources.from(sources()))
+        .bindOrCreate("payment-router.operator", OperatorProperties.class);
+    assertThat(operators.checkedOperators()).containsExactly("alice", "bob", "oncall");
   }
 
   @Test
@@ -98,7 +124,8 @@ class HelmChartProductionValuesTest extends ChartContract {
     // Keys given as values land in the chart's own Secret, which no longer holds database credentials.
     String own = (String) Yaml.at(chart().one("Secret"), "metadata", "name");
     assertThat(secretRef("PAYMENTROUTER_PROVIDERS_ALPHA_APIKEY")).containsEntry("name", own);
-    assertThat(chart().secretData(own)).containsOnlyKeys("provider-alpha-api-key", "provider-gamma-api-key");
+    assertThat(chart().secretData(own)).containsOnlyKeys("provider-alpha-api-key", "provider-gamma-api-key",
+        "operator-bob-token", "operator-oncall-token");
   }
 
   @Test

@@ -29,6 +29,9 @@ class HelmValuesSchemaTest {
       root allowed                   | 'podSecurityContext: {runAsNonRoot: false}'             | runAsNonRoot
       token key id unfit for env     | 'tokenEncryption: {activeKey: Key-1}'                   | activeKey
       token key given as a value     | 'tokenEncryption: {activeKey: k1, key: "c2VjcmV0"}'     | key
+      operator token too short       | 'operators: {alice: {token: short-token}}'              | token
+      operator name unfit for env    | 'operators: {on-call: {}}'                              | on-call
+      misspelt operator setting      | 'operators: {alice: {existingSecretName: ops}}'         | existingSecretName
       """)
   void rejects(String description, String values, String named) throws IOException {
     Files.createDirectories(SCRATCH);

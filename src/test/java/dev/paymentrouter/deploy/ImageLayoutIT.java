@@ -34,7 +34,8 @@ import tools.jackson.databind.JsonNode;
  * are copied the way its runtime stage copies them, and the result is started with its ENTRYPOINT and ENV: once
  * as a simulator ({@code docker run IMAGE simulator}, compose's alpha) and once as the router with compose's
  * environment. Compose's health checks, run as in the image with only the application's classes on the class
- * path, decide when each is up. Only ports, the loopback address and the temporary directory are the harness's.
+ * path, decide when each is up. Only ports (the API's and the management server's), the loopback address and the
+ * temporary directory are the harness's.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ImageLayoutIT {
@@ -51,6 +52,7 @@ class ImageLayoutIT {
   static Process router;
   static int alphaPort;
   static int routerPort;
+  static int routerManagementPort;
 
   @BeforeAll
   static void assembleTheImageAndStartTheContainers() throws Exception {
@@ -103,10 +105,15 @@ class ImageLayoutIT {
     COMPOSE.environment("router").forEach((name, value) ->
         routerEnvironment.put(name, RouterInstance.rewriteAddresses(value, standIns)));
     routerPort = freePort();
+    routerManagementPort = freePort();
     routerEnvironment.put("SERVER_PORT", String.valueOf(routerPort));
     routerEnvironment.put("SERVER_ADDRESS", "127.0.0.1");
+    routerEnvironment.put("MANAGEMENT_SERVER_PORT", String.valueOf(routerManagementPort));
+    routerEnvironment.put("MANAGEMENT_SERVER_ADDRESS", "127.0.0.1");
     router = container("router", List.of(), routerEnvironment);
-    awaitHealthy("router", Map.of("8080", routerPort), Duration.ofSeconds(120));
+    // Compose's check asks the management port; here that is the harness's free one.
+    int checked = URI.create(COMPOSE.healthCheckCommand("router").getLast()).getPort();
+    awaitHealthy("router", Map.of(String.valueOf(checked), routerManagementPort), Duration.ofSeconds(120));
   }
 
   @AfterAll

@@ -95,6 +95,36 @@ final class RenderedChart {
     return Yaml.map(Yaml.at(one("Deployment"), "spec", "template", "spec"));
   }
 
+  /** The merchants' Service: the one that is not the management Service. */
+  Map<String, Object> merchantService() {
+    List<Map<String, Object>> found = all("Service").stream().filter(service -> !isManagementService(service))
+        .toList();
+    if (found.size() != 1) {
+      throw new AssertionError("expected one merchant Service, rendered " + found.size());
+    }
+    return found.getFirst();
+  }
+
+  /** The management Service, if rendered. */
+  java.util.Optional<Map<String, Object>> managementService() {
+    return all("Service").stream().filter(RenderedChart::isManagementService).findFirst();
+  }
+
+  private static boolean isManagementService(Map<String, Object> service) {
+    Object labels = Yaml.at(service, "metadata", "labels");
+    return labels != null && "management".equals(Yaml.map(labels).get("app.kubernetes.io/component"));
+  }
+
+  /** The router container's port of this name. */
+  Map<String, Object> containerPort(String name) {
+    for (Object port : Yaml.list(container().get("ports"))) {
+      if (name.equals(Yaml.map(port).get("name"))) {
+        return Yaml.map(port);
+      }
+    }
+    throw new AssertionError("the container has no port named " + name);
+  }
+
   /** The container's environment entries by name. */
   Map<String, Map<String, Object>> envEntries() {
     Map<String, Map<String, Object>> entries = new LinkedHashMap<>();

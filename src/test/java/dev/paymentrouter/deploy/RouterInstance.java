@@ -33,8 +33,9 @@ import org.springframework.core.env.StandardEnvironment;
 
 /**
  * The router started in this JVM with exactly a deployment's environment variables: no system properties, no
- * variables of the test JVM. Only the test harness adds two settings of its own, kept apart from the deployment's:
- * a free port and the loopback address ({@code server.port=0}, {@code server.address=127.0.0.1}).
+ * variables of the test JVM. Only the test harness adds settings of its own, kept apart from the deployment's:
+ * free ports and the loopback address for the API and the management server ({@code server.port=0},
+ * {@code server.address=127.0.0.1}, {@code management.server.port=0}, {@code management.server.address=127.0.0.1}).
  */
 final class RouterInstance implements AutoCloseable {
 
@@ -44,10 +45,12 @@ final class RouterInstance implements AutoCloseable {
 
   private final ConfigurableApplicationContext context;
   private final int port;
+  private final int managementPort;
 
   private RouterInstance(ConfigurableApplicationContext context) {
     this.context = context;
     this.port = Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
+    this.managementPort = Integer.parseInt(context.getEnvironment().getRequiredProperty("local.management.port"));
   }
 
   /** Starts the router with these environment variables, as a container would get them. */
@@ -58,7 +61,8 @@ final class RouterInstance implements AutoCloseable {
     sources.remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
     sources.addLast(ApplicationSettings.environment(environmentVariables));
     sources.addFirst(new MapPropertySource("testHarness",
-        Map.of("server.port", "0", "server.address", "127.0.0.1")));
+        Map.of("server.port", "0", "server.address", "127.0.0.1",
+            "management.server.port", "0", "management.server.address", "127.0.0.1")));
     SpringApplication application = new SpringApplication(PaymentRouterApplication.class);
     application.setEnvironment(environment);
     application.setRegisterShutdownHook(false);
@@ -173,18 +177,37 @@ final class RouterInstance implements AutoCloseable {
     return name;
   }
 
-  /** Where it listens. */
+  /** Where its API listens. */
   URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
   }
 
-  /** The port it listens on. */
+  /** Where its management server listens. */
+  URI managementUri(String path) {
+    return URI.create("http://127.0.0.1:" + managementPort + path);
+  }
+
+  /** The port its API listens on. */
   int port() {
     return port;
   }
 
+  /** The port its management server listens on. */
+  int managementPort() {
+    return managementPort;
+  }
+
   HttpResponse<String> get(String path) {
     return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build());
+  }
+
+  /** A GET on the management port, with an operator's token unless it is null. */
+  HttpResponse<String> management(String path, String operatorToken) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(managementUri(path)).timeout(Duration.ofSeconds(10)).GET();
+    if (operatorToken != null) {
+      request.header("Authorization", "Bearer " + operatorToken);
+    }
+    return send(request.build());
   }
 
   HttpResponse<String> post(String path, Map<String, String> headers, String body) {

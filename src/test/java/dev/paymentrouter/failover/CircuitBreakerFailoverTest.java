@@ -131,7 +131,9 @@ class CircuitBreakerFailoverTest extends RouterIntegrationTest {
   }
 
   private JsonNode health() throws Exception {
-    HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri("/actuator/health"))
+    HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + managementPort + "/actuator/health"))
+            .header("Authorization", "Bearer " + OPERATOR_TOKEN)
             .timeout(Duration.ofSeconds(30)).GET().build(),
         HttpResponse.BodyHandlers.ofByteArray());
     return IntentClient.read(response.body());

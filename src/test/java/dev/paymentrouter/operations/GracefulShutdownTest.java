@@ -74,8 +74,9 @@ class GracefulShutdownTest {
     node.close();
 
     assertThat(readiness).contains(ReadinessState.REFUSING_TRAFFIC);
-    // Readiness went down while the intents were still on their way...
-    assertThat(intentsDoneWhenRefusing).containsExactly(false);
+    // Readiness went down while the intents were still on their way (the management server's context, closed
+    // first, says so too)...
+    assertThat(intentsDoneWhenRefusing).isNotEmpty().containsOnly(false);
     // ...and they all finished before the node was gone.
     assertThat(statuses(ids)).containsOnly("succeeded");
   }
@@ -115,6 +116,8 @@ class GracefulShutdownTest {
     Map<String, Object> all = new java.util.HashMap<>(properties);
     all.putAll(database);
     all.put("server.port", "0");
+    all.put("management.server.port", "0");
+    all.put("management.server.address", "127.0.0.1");
     // As arguments, so that they win over the shared test environment's system properties.
     String[] arguments = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
         .toArray(String[]::new);

@@ -9,6 +9,7 @@ import dev.paymentrouter.testsupport.IntentClient;
 import dev.paymentrouter.testsupport.RouterIntegrationTest;
 import dev.paymentrouter.testsupport.TestEnvironment;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.annotation.DirtiesContext;
@@ -110,24 +111,33 @@ class ReconciliationTest extends RouterIntegrationTest {
     assertThat(unresolved.get("attempts").size()).isEqualTo(1);
 
     // Operators see it in health, in metrics and at the intents endpoint.
-    await().atMost(SETTLES).untilAsserted(() -> client.get().uri("/actuator/health").exchange()
+    await().atMost(SETTLES).untilAsserted(() -> operator.get().uri("/actuator/health").exchange()
         .expectBody().jsonPath("$.components.intents.status").isEqualTo("DEGRADED"));
-    client.get().uri("/actuator/intents").exchange()
+    operator.get().uri("/actuator/intents").exchange()
         .expectStatus().isOk()
         .expectBody().jsonPath("$.intents[?(@.id == '" + id + "')].reason").isEqualTo("reconciliation_exhausted");
-    client.get().uri("/actuator/prometheus").exchange().expectBody(String.class)
+    management.get().uri("/actuator/prometheus").exchange().expectBody(String.class)
         .value(body -> assertThat(body).containsPattern("(?m)^payment_router_intents_unresolved(\\{[^}]*})? [1-9]"));
 
-    // alpha is back; the operator re-drives; alpha says it never charged, so beta takes the payment.
+    // alpha is back. Nobody but an operator may re-drive: a merchant's key or no token changes nothing.
     TestEnvironment.simulator("alpha").restart();
     TestEnvironment.simulator("alpha").update(SimulatorBehaviour.reliable());
-    client.post().uri("/actuator/intents/" + id).exchange().expectStatus().isOk();
+    management.post().uri("/actuator/intents/" + id).exchange().expectStatus().isUnauthorized();
+    management.post().uri("/actuator/intents/" + id).header("Authorization", "Bearer " + newMerchant()).exchange()
+        .expectStatus().isUnauthorized();
+    assertThat(intents.get(id).get("unresolvedReason").stringValue()).isEqualTo("reconciliation_exhausted");
+
+    // The operator re-drives; alpha says it never charged, so beta takes the payment.
+    operator.post().uri("/actuator/intents/" + id).exchange().expectStatus().isOk()
+        .expectBody().jsonPath("$.operator").isEqualTo(OPERATOR);
     await().atMost(SETTLES).untilAsserted(() ->
         assertThat(intents.get(id).get("status").stringValue()).isEqualTo("succeeded"));
     JsonNode settled = intents.get(id);
     assertThat(settled.get("unresolvedReason").isNull()).isTrue();
     assertThat(settled.at("/attempts/0/status").stringValue()).isEqualTo("not_charged");
     assertThat(settled.at("/attempts/1/status").stringValue()).isEqualTo("approved");
+    // The intent's trail says who re-drove it.
+    assertThat(eventsOf(id, "intent_redriven")).containsExactly("{\"operator\": \"" + OPERATOR + "\"}");
   }
 
   @Test
@@ -145,5 +155,17 @@ class ReconciliationTest extends RouterIntegrationTest {
     assertThat(hard.get("status").stringValue()).isEqualTo("failed");
     assertThat(hard.get("attempts").size()).isEqualTo(1);
     assertThat(TestEnvironment.simulator("beta").ledger().byReference(id + "_2")).isEmpty();
+  }
+
+  /** The payloads of an intent's events of one type, oldest first, as PostgreSQL prints them. */
+  private List<String> eventsOf(String intentId, String type) {
+    return db.sql("select payload::text as payload from intent_events where intent_id = :id and type = :type "
+            + "order by sequence")
+        .bind("id", intentId)
+        .bind("type", type)
+        .map(row -> row.get("payload", String.class))
+        .all()
+        .collectList()
+        .block(Duration.ofSeconds(10));
   }
 }

@@ -8,8 +8,10 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpHeaders;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -20,10 +22,18 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * Base of tests that run the whole router on a random port against the shared database and simulators. Breakers
  * need 1,000 calls before they judge a provider, so that tests which make a provider fail now and then do not
  * change the routing of the tests after them; tests of the breaker set their own thresholds.
+ *
+ * <p>{@link #client} talks to the API port; {@link #management} to the management port (random as well, read from
+ * {@code local.management.port}), and {@link #operator} to it with the test operator's token.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 @TestPropertySource(properties = {
+    // A random port, on loopback: the management server does not take server.address over, it binds to every
+    // interface unless told otherwise.
+    "management.server.port=0",
+    "management.server.address=127.0.0.1",
+    "payment-router.operator.tokens." + RouterIntegrationTest.OPERATOR + "=" + RouterIntegrationTest.OPERATOR_TOKEN,
     "payment-router.providers.alpha.circuit-breaker.sliding-window-size=1000",
     "payment-router.providers.alpha.circuit-breaker.minimum-calls=1000",
     "payment-router.providers.beta.circuit-breaker.sliding-window-size=1000",
@@ -36,8 +46,23 @@ public abstract class RouterIntegrationTest {
   private static final AtomicLong MERCHANTS = new AtomicLong();
   private static final SplittableRandom RANDOM = new SplittableRandom();
 
+  /** The operator the tests act as, and their token. */
+  protected static final String OPERATOR = "test-operator";
+  protected static final String OPERATOR_TOKEN = "op_test_operator_token_0123456789";
+
+  /** The API port. */
   @Autowired
   protected WebTestClient client;
+
+  /** The management port, anonymous. */
+  protected WebTestClient management;
+
+  /** The management port, as {@link #OPERATOR}. */
+  protected WebTestClient operator;
+
+  /** Where {@link #management} goes: the API's own port when a test shares it with the endpoints. */
+  @Value("${local.management.port:${local.server.port}}")
+  protected int managementPort;
 
   @Autowired
   protected MerchantStore merchants;
@@ -59,6 +84,9 @@ public abstract class RouterIntegrationTest {
   void resetProviders() {
     TestEnvironment.resetSimulators();
     client = client.mutate().responseTimeout(Duration.ofSeconds(30)).build();
+    management = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort)
+        .responseTimeout(Duration.ofSeconds(30)).build();
+    operator = management.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + OPERATOR_TOKEN).build();
   }
 
   /** A fresh merchant; returns its API key. */

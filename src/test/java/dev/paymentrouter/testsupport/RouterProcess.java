@@ -50,7 +50,8 @@ public final class RouterProcess implements AutoCloseable {
   /**
    * How to run the router.
    *
-   * @param port             HTTP port (loopback), kept across restarts
+   * @param port             HTTP port of the API (loopback), kept across restarts; the management port is picked
+   *                         by the process, also kept
    * @param r2dbcUrl         the database; username {@code postgres}, empty password
    * @param providers        provider name to base URL, in routing order
    * @param apiKey           the demo merchant's fixed key ({@code sk_...})
@@ -82,6 +83,8 @@ public final class RouterProcess implements AutoCloseable {
   }
 
   private final Settings settings;
+  /** The management server's port, picked once: kept across restarts like the API's. */
+  private final int managementPort = freePort();
   private final HttpClient probe = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(1))
@@ -107,6 +110,11 @@ public final class RouterProcess implements AutoCloseable {
   /** {@code http://127.0.0.1:<port>}. */
   public URI baseUrl() {
     return URI.create("http://127.0.0.1:" + settings.port());
+  }
+
+  /** {@code http://127.0.0.1:<management port>}: health, metrics and the operator endpoints. */
+  public URI managementUrl() {
+    return URI.create("http://127.0.0.1:" + managementPort);
   }
 
   /** How many times a router JVM was started. */
@@ -228,6 +236,8 @@ public final class RouterProcess implements AutoCloseable {
     properties.put("spring.r2dbc.password", "");
     properties.put("server.address", "127.0.0.1");
     properties.put("server.port", Integer.toString(settings.port()));
+    properties.put("management.server.address", "127.0.0.1");
+    properties.put("management.server.port", Integer.toString(managementPort));
     settings.providers().forEach((name, url) -> {
       properties.put("payment-router.providers." + name + ".type", "simulator");
       properties.put("payment-router.providers." + name + ".base-url", url);
@@ -256,7 +266,7 @@ public final class RouterProcess implements AutoCloseable {
   }
 
   private void awaitReady() {
-    URI readiness = baseUrl().resolve("/actuator/health/readiness");
+    URI readiness = managementUrl().resolve("/actuator/health/readiness");
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     String last = "no answer";
     while (System.nanoTime() < deadline) {

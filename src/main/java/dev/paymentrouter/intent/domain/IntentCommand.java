@@ -69,9 +69,10 @@ public sealed interface IntentCommand {
     }
   }
 
-  /** An operator asks for an unresolved intent to be reconciled again. */
-  record Redrive(Instant at) implements IntentCommand {
+  /** An operator asks for an unresolved intent to be reconciled again; their name goes on the intent's trail. */
+  record Redrive(String operator, Instant at) implements IntentCommand {
     public Redrive {
+      Objects.requireNonNull(operator, "operator");
       Objects.requireNonNull(at, "at");
     }
   }

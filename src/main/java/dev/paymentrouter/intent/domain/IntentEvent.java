@@ -93,6 +93,10 @@ public sealed interface IntentEvent {
   /** Reconciliation gave up; an operator has to look. */
   record IntentUnresolved(String reason, Instant at) implements IntentEvent {}
 
-  /** An operator sent an unresolved intent back to reconciliation. */
-  record IntentRedriven(Instant at) implements IntentEvent {}
+  /** An operator, named, sent an unresolved intent back to reconciliation. */
+  record IntentRedriven(String operator, Instant at) implements IntentEvent {
+    public IntentRedriven {
+      Objects.requireNonNull(operator, "operator");
+    }
+  }
 }

@@ -237,7 +237,7 @@ public final class IntentTransitions {
     if (!intent.isUnresolved()) {
       return new Decision.Rejected(Rejection.INTENT_NOT_UNRESOLVED, "intent " + intent.id() + " is not unresolved");
     }
-    return new Decision.Accepted(List.of(new IntentRedriven(command.at())));
+    return new Decision.Accepted(List.of(new IntentRedriven(command.operator(), command.at())));
   }
 
   /**

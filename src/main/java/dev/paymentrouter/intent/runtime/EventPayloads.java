@@ -88,9 +88,7 @@ final class EventPayloads {
       case IntentEvent.AttemptNotCharged e -> payload.put("attempt", e.attemptNumber());
       case IntentEvent.IntentFailed e -> payload.put("failureCode", e.failureCode());
       case IntentEvent.IntentUnresolved e -> payload.put("reason", e.reason());
-      case IntentEvent.IntentRedriven e -> {
-        // the event itself is the fact
-      }
+      case IntentEvent.IntentRedriven e -> payload.put("operator", e.operator());
     }
     return payload;
   }

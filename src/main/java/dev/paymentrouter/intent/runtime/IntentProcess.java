@@ -109,13 +109,26 @@ public final class IntentProcess {
   }
 
   /** Why a stored intent is taken up again. */
-  public enum Recovery {
+  public sealed interface Recovery {
     /** The sentinel found it due: its owner died, or its next reconciliation is due. */
-    RESUME,
+    Recovery RESUME = NodeReason.RESUME;
     /** Someone asked for it (a GET): check an unknown outcome now, without using up the schedule. */
-    RECONCILE_NOW,
-    /** An operator sent an unresolved intent back to reconciliation. */
-    REDRIVE
+    Recovery RECONCILE_NOW = NodeReason.RECONCILE_NOW;
+
+    /** An operator sent an unresolved intent back to reconciliation; their name goes on the intent's trail. */
+    static Recovery redrive(String operator) {
+      return new Redrive(operator);
+    }
+
+    /** The node's own reasons, which name nobody. */
+    enum NodeReason implements Recovery { RESUME, RECONCILE_NOW }
+
+    /** An operator's re-drive. */
+    record Redrive(String operator) implements Recovery {
+      public Redrive {
+        Objects.requireNonNull(operator, "operator");
+      }
+    }
   }
 
   private sealed interface Message {}
@@ -334,9 +347,9 @@ public final class IntentProcess {
   private Mono<Void> resume(Resume resume) {
     Instant now = runtime.clock().instant();
     Mono<Void> redriven = Mono.empty();
-    if (resume.mode() == Recovery.REDRIVE
-        && IntentTransitions.decide(state, new IntentCommand.Redrive(now)) instanceof Decision.Accepted accepted) {
-      log.info("Intent {}: re-driven by an operator", id);
+    if (resume.mode() instanceof Recovery.Redrive redrive && IntentTransitions.decide(state,
+        new IntentCommand.Redrive(redrive.operator(), now)) instanceof Decision.Accepted accepted) {
+      log.info("Intent {}: re-driven by operator {}", id, redrive.operator());
       redriven = persist(accepted.events(), 0, true, now);
     }
     return redriven.then(Mono.defer(() -> {

@@ -108,7 +108,7 @@ class IntentTransitionsTest {
     SUCCEEDED(new IntentSucceeded(T1)),
     FAILED(new IntentFailed("no_provider_available", T1)),
     UNRESOLVED(new IntentUnresolved("reconciliation_exhausted", T1)),
-    REDRIVEN(new IntentRedriven(T1));
+    REDRIVEN(new IntentRedriven("alice", T1));
 
     final IntentEvent event;
 
@@ -198,7 +198,7 @@ class IntentTransitionsTest {
     STATUS_NOT_ASKED_1(new Reconcile(1, new ChargeStatus.NotAsked(RouterRefusal.RATE_LIMITED), SETTLE, ALPHA_BETA,
         T1)),
     GIVE_UP(new GiveUp("reconciliation_exhausted", T1)),
-    REDRIVE(new Redrive(T1)),
+    REDRIVE(new Redrive("alice", T1)),
     RETRY_READY(new Retry(READY, T1.plusSeconds(1))),
     RETRY_HELD(new Retry(HELD, T1)),
     RETRY_TOO_LATE(new Retry(HELD_TOO_LONG, T1));
@@ -568,9 +568,17 @@ class IntentTransitionsTest {
         new GiveUp("reconciliation_exhausted", T1));
     assertThat(unresolved.status()).isEqualTo(IntentStatus.PROCESSING);
     assertThat(unresolved.unresolvedReason()).isEqualTo("reconciliation_exhausted");
-    PaymentIntent redriven = apply(unresolved, new Redrive(LATER));
+    PaymentIntent redriven = apply(unresolved, new Redrive("alice", LATER));
     assertThat(redriven.isUnresolved()).isFalse();
     assertThat(redriven.unknownAttempt()).isPresent();
+  }
+
+  @Test
+  void aRedriveNamesTheOperatorWhoAskedOnItsEvent() {
+    PaymentIntent unresolved = apply((PaymentIntent) S.UNKNOWN_ATTEMPT.build(),
+        new GiveUp("reconciliation_exhausted", T1));
+    assertThat(IntentTransitions.decide(unresolved, new Redrive("alice", LATER)))
+        .isEqualTo(new Decision.Accepted(List.of(new IntentRedriven("alice", LATER))));
   }
 
   /** Any sequence of provider outcomes leads to at most one approved attempt and a consistent state. */

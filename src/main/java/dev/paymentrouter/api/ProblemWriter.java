@@ -1,0 +1,36 @@
+package dev.paymentrouter.api;
+
+import java.util.List;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Answers with a problem+json body where no controller is involved (web filters), in the same format as the
+ * API's own refusals ({@link ProblemHandler}), so that a client parses every error of the router one way.
+ */
+public final class ProblemWriter {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private ProblemWriter() {}
+
+  /** Ends the exchange with this problem; a 401 also carries {@code WWW-Authenticate: Bearer}. */
+  public static Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String code, String title,
+      String detail) {
+    Problem problem = new Problem(Problem.TYPE_PREFIX + code, title, status.value(), detail,
+        exchange.getRequest().getPath().value(), code, List.of());
+    ServerHttpResponse response = exchange.getResponse();
+    response.setStatusCode(status);
+    response.getHeaders().setContentType(ProblemHandler.PROBLEM_JSON);
+    if (status == HttpStatus.UNAUTHORIZED) {
+      response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+    }
+    DataBuffer body = response.bufferFactory().wrap(JSON.writeValueAsBytes(problem));
+    return response.writeWith(Mono.just(body));
+  }
+}

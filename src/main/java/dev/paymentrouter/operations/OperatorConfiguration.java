@@ -1,0 +1,58 @@
+package dev.paymentrouter.operations;
+
+import dev.paymentrouter.platform.LocalMode;
+import java.security.SecureRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
+import org.springframework.boot.actuate.autoconfigure.web.server.ConditionalOnManagementPort;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * The operators' credentials, in the main context. The filter that checks them lives in the management context
+ * ({@link OperatorManagementConfiguration}); this one only keeps {@code /actuator/**} off the API port.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(OperatorProperties.class)
+class OperatorConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(OperatorConfiguration.class);
+
+  /** The operator local mode makes up when nobody configured one. */
+  static final String LOCAL_OPERATOR = "local";
+
+  @Bean
+  OperatorTokens operatorTokens(OperatorProperties properties, Environment environment) {
+    OperatorTokens tokens = properties.toTokens();
+    if (tokens.isEmpty() && LocalMode.isOn(environment)) {
+      log.info("Local mode: no operator token configured ({}.tokens.<name>); operator '{}' gets one made up for "
+          + "this run, printed at start-up", OperatorProperties.PREFIX, LOCAL_OPERATOR);
+      return OperatorTokens.madeUpFor(LOCAL_OPERATOR, new SecureRandom());
+    }
+    if (tokens.isEmpty()) {
+      log.warn("No operator token configured ({}.tokens.<name>): every operator endpoint answers 401",
+          OperatorProperties.PREFIX);
+    } else {
+      log.info("Operators: {}", tokens.operators());
+    }
+    return tokens;
+  }
+
+  /** Local mode prints the token it made up, next to the demo merchant's key, once the router is up. */
+  @Bean
+  ApplicationRunner printLocalOperatorToken(OperatorTokens tokens) {
+    return arguments -> tokens.madeUpToken().ifPresent(token -> System.out.println("Operator token: " + token));
+  }
+
+  @Bean
+  @ConditionalOnManagementPort(ManagementPortType.DIFFERENT)
+  ManagementPathsNotFound managementPathsNotFound(ApplicationContext context, WebEndpointProperties endpoints) {
+    return new ManagementPathsNotFound(context, endpoints.getBasePath());
+  }
+}

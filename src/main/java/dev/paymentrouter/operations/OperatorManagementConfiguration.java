@@ -1,0 +1,25 @@
+package dev.paymentrouter.operations;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * The operator check, in the management context: the child context of the management server when it has a port
+ * of its own, the main context when it shares the API's port (then only the endpoints' paths are guarded).
+ *
+ * <p>Spring Boot loads it into whichever of the two it belongs, from
+ * {@code META-INF/spring/org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration.imports}.
+ * It carries no {@code @Configuration} (nor {@code @ManagementContextConfiguration}, which is one): component
+ * scanning would then also load it into the main context, and its filter would run twice on the management port.
+ */
+class OperatorManagementConfiguration {
+
+  @Bean
+  OperatorAuthentication operatorAuthentication(OperatorTokens tokens, WebEndpointProperties endpoints,
+      Environment environment) {
+    return new OperatorAuthentication(tokens, endpoints.getBasePath(),
+        ManagementPortType.get(environment) == ManagementPortType.DIFFERENT);
+  }
+}
