@@ -6,11 +6,13 @@ import dev.paymentrouter.merchant.domain.ApiKeys;
 import dev.paymentrouter.merchant.domain.Merchant;
 import dev.paymentrouter.merchant.runtime.MerchantStore;
 import dev.paymentrouter.testsupport.IntentClient;
+import dev.paymentrouter.testsupport.RouterIntegrationTest;
 import dev.paymentrouter.testsupport.TestEnvironment;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -40,11 +42,15 @@ class SharedManagementPortTest {
     TestEnvironment.publish();
   }
 
-  @Autowired
   WebTestClient client;
 
   @LocalServerPort
   int port;
+
+  @BeforeEach
+  void client() {
+    client = RouterIntegrationTest.http("http://127.0.0.1:" + port);
+  }
 
   @Autowired
   MerchantStore merchants;
