@@ -2,12 +2,13 @@ package dev.paymentrouter.api;
 
 import dev.paymentrouter.intent.domain.IntentTransitions;
 import dev.paymentrouter.intent.domain.PaymentIntent;
+import dev.paymentrouter.intent.runtime.CreateRequest;
 import dev.paymentrouter.intent.runtime.IntentIds;
-import dev.paymentrouter.intent.runtime.IntentProcess;
-import dev.paymentrouter.intent.runtime.IntentProcess.StartResult;
 import dev.paymentrouter.intent.runtime.IntentRegistry;
 import dev.paymentrouter.intent.runtime.IntentStore;
+import dev.paymentrouter.intent.runtime.Recovery;
 import dev.paymentrouter.intent.runtime.RecoveryProperties;
+import dev.paymentrouter.intent.runtime.StartResult;
 import dev.paymentrouter.merchant.domain.Merchant;
 import dev.paymentrouter.merchant.runtime.ApiKeyAuthenticator;
 import dev.paymentrouter.platform.EventLoopLag;
@@ -81,7 +82,7 @@ class PaymentIntentController {
       Merchant merchant, String key, IntentRequestParser.ParsedRequest parsed, String prefer) {
     Optional<Duration> preferred = WaitPreference.parse(prefer, properties.maxWait());
     Duration wait = preferred.orElse(properties.defaultWait());
-    IntentProcess.CreateRequest request = new IntentProcess.CreateRequest(
+    CreateRequest request = new CreateRequest(
         merchant.id(), parsed.amount(), parsed.paymentMethod(), parsed.reference(), parsed.metadata(), key,
         parsed.hash());
     return registry.create(request, properties.storeTimeout())
@@ -195,7 +196,7 @@ class PaymentIntentController {
     if (intent.status().isFinal() || intent.unknownAttempt().isEmpty() || intent.isUnresolved()) {
       return Mono.just(intent);
     }
-    return registry.recover(intent.id(), IntentProcess.Recovery.RECONCILE_NOW)
+    return registry.recover(intent.id(), Recovery.RECONCILE_NOW)
         .flatMap(process -> process.awaitSettled(janitorWait))
         .defaultIfEmpty(intent);
   }

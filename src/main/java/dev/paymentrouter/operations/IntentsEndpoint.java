@@ -1,8 +1,8 @@
 package dev.paymentrouter.operations;
 
-import dev.paymentrouter.intent.runtime.IntentProcess;
 import dev.paymentrouter.intent.runtime.IntentRegistry;
 import dev.paymentrouter.intent.runtime.IntentStore;
+import dev.paymentrouter.intent.runtime.Recovery;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -63,7 +63,7 @@ class IntentsEndpoint {
   }
 
   private Mono<Map<String, Object>> redriveAs(String operator, String id) {
-    return registry.recover(id, IntentProcess.Recovery.redrive(operator))
+    return registry.recover(id, Recovery.redrive(operator))
         .doOnNext(process -> log.info("operator {} re-drove intent {}", operator, id))
         .flatMap(process -> process.awaitSettled(REDRIVE_WAIT))
         .map(intent -> {

@@ -3,9 +3,9 @@ package dev.paymentrouter.recovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.paymentrouter.intent.runtime.IntentProcess;
 import dev.paymentrouter.intent.runtime.IntentRegistry;
 import dev.paymentrouter.intent.runtime.IntentStore;
+import dev.paymentrouter.intent.runtime.Recovery;
 import dev.paymentrouter.simulator.SimulatorBehaviour;
 import dev.paymentrouter.testsupport.DeadNode;
 import dev.paymentrouter.testsupport.IntentClient;
@@ -52,7 +52,7 @@ class RecoveryPacingTest extends RouterIntegrationTest {
     int before = registry.active();
 
     // Subscribed and cancelled at once: the claim is still on its way to the database.
-    Disposable caller = registry.recover(id, IntentProcess.Recovery.RECONCILE_NOW).subscribe();
+    Disposable caller = registry.recover(id, Recovery.RECONCILE_NOW).subscribe();
     caller.dispose();
 
     // The claim ran to its end: the intent was taken up (its in-flight attempt became unknown: owner_lost)...

@@ -7,9 +7,7 @@ import dev.paymentrouter.intent.domain.IntentEvent;
 import dev.paymentrouter.intent.domain.IntentState;
 import dev.paymentrouter.intent.domain.IntentStatus;
 import dev.paymentrouter.intent.domain.IntentTransitions;
-import dev.paymentrouter.intent.domain.Money;
 import dev.paymentrouter.intent.domain.PaymentIntent;
-import dev.paymentrouter.intent.domain.PaymentMethod;
 import dev.paymentrouter.intent.domain.ReconciliationSchedule;
 import dev.paymentrouter.intent.domain.RouteOptions;
 import dev.paymentrouter.intent.runtime.IntentStore.Ownership;
@@ -23,8 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Optional;
@@ -60,76 +56,6 @@ public final class IntentProcess {
    * are taken says nothing about when they end): a refused intent never spins.
    */
   static final Duration MIN_PARK = Duration.ofMillis(100);
-
-  /** What a merchant asked for, validated. */
-  public record CreateRequest(
-      String merchantId,
-      Money amount,
-      PaymentMethod paymentMethod,
-      String reference,
-      Map<String, String> metadata,
-      String idempotencyKey,
-      String requestHash) {
-
-    public CreateRequest {
-      Objects.requireNonNull(merchantId, "merchantId");
-      Objects.requireNonNull(amount, "amount");
-      Objects.requireNonNull(paymentMethod, "paymentMethod");
-      Objects.requireNonNull(idempotencyKey, "idempotencyKey");
-      Objects.requireNonNull(requestHash, "requestHash");
-      metadata = Map.copyOf(metadata);
-    }
-  }
-
-  /** How a creation ended. */
-  public sealed interface StartResult {
-    /** A new intent was stored and is being processed. */
-    record Created(IntentProcess process, PaymentIntent intent) implements StartResult {}
-
-    /** The key was used before: for {@code existingIntentId}, with the same request or not. */
-    record Duplicate(String existingIntentId, boolean sameRequest) implements StartResult {}
-
-    /** The domain refused (e.g. no provider available); nothing was stored. */
-    record Rejected(String code, String message) implements StartResult {}
-
-    /** Too many intents are active on this node; nothing was stored. */
-    record Overloaded() implements StartResult {}
-
-    /** This merchant already holds its share of the node's active intents; nothing was stored. */
-    record MerchantLimited() implements StartResult {}
-
-    /** The write was withdrawn before it reached the database (it took too long): nothing was stored. */
-    record NotStored(String reason) implements StartResult {}
-
-    /**
-     * The write reached the database but no answer came (too slow, or the storage failed): the intent may exist,
-     * and if it does, it goes on. Only a retry with the same idempotency key can tell.
-     */
-    record MayExist(String reason) implements StartResult {}
-  }
-
-  /** Why a stored intent is taken up again. */
-  public sealed interface Recovery {
-    /** The sentinel found it due: its owner died, or its next reconciliation is due. */
-    Recovery RESUME = NodeReason.RESUME;
-    /** Someone asked for it (a GET): check an unknown outcome now, without using up the schedule. */
-    Recovery RECONCILE_NOW = NodeReason.RECONCILE_NOW;
-
-    /** An operator sent an unresolved intent back to reconciliation; their name goes on the intent's trail. */
-    static Recovery redrive(String operator) {
-      return new Redrive(operator);
-    }
-
-    /** The node's own reasons, which name nobody. */
-    enum NodeReason implements Recovery { RESUME, RECONCILE_NOW }
-
-    /** An operator's re-drive. */
-    record Redrive(String operator) implements Recovery {
-      public Redrive {
-        Objects.requireNonNull(operator, "operator");
-      }
-    }
-  }
 
   private sealed interface Message {}
 

@@ -69,20 +69,20 @@ public final class IntentRegistry {
    * {@code storeTimeout}, the answer says whether it never will be ({@code NotStored}: its write was withdrawn
    * before it was sent) or may be ({@code MayExist}: the write was sent and may still commit).
    */
-  public Mono<IntentProcess.StartResult> create(IntentProcess.CreateRequest request, Duration storeTimeout) {
+  public Mono<StartResult> create(CreateRequest request, Duration storeTimeout) {
     if (!runtime.store().acceptsNewIntents() || !reserve()) {
-      return Mono.just(new IntentProcess.StartResult.Overloaded());
+      return Mono.just(new StartResult.Overloaded());
     }
     if (!reserveShare(request.merchantId())) {
       active.decrementAndGet();
-      return Mono.just(new IntentProcess.StartResult.MerchantLimited());
+      return Mono.just(new StartResult.MerchantLimited());
     }
     IntentProcess process = new IntentProcess(ids.next(), runtime);
     live.put(process.id(), new Live(process, request.merchantId()));
     return process.start(request)
         .timeout(storeTimeout, Mono.fromSupplier(() -> process.withdrawCreate()
-            ? new IntentProcess.StartResult.NotStored("timeout")
-            : new IntentProcess.StartResult.MayExist("timeout")));
+            ? new StartResult.NotStored("timeout")
+            : new StartResult.MayExist("timeout")));
   }
 
   /**
@@ -93,14 +93,14 @@ public final class IntentRegistry {
    * <p>The claim runs to its end even when the caller stops waiting (a client that disconnects): a claimed intent
    * always gets its process, and a reserved slot is always given back when no process comes of it.
    */
-  public Mono<IntentProcess> recover(String intentId, IntentProcess.Recovery mode) {
+  public Mono<IntentProcess> recover(String intentId, Recovery mode) {
     return Mono.defer(() -> {
       if (live.containsKey(intentId) || !reserve()) {
         return Mono.empty();
       }
       IntentProcess.IntentRuntime rt = runtime;
       Instant now = rt.clock().instant();
-      Instant askedBefore = mode == IntentProcess.Recovery.RECONCILE_NOW ? now.minus(statusQueryInterval) : null;
+      Instant askedBefore = mode == Recovery.RECONCILE_NOW ? now.minus(statusQueryInterval) : null;
       Sinks.One<IntentProcess> spawned = Sinks.one();
       rt.store().claim(intentId, rt.node(), now.plus(rt.lease()), now, askedBefore)
           .map(stored -> {

@@ -67,7 +67,7 @@ public final class IntentSentinel {
     int room = Math.min(batchSize, registry.free());
     Flux<String> due = room == 0 ? Flux.empty() : store.dueForRecovery(clock.instant(), room);
     return due
-        .concatMap(id -> registry.recover(id, IntentProcess.Recovery.RESUME)
+        .concatMap(id -> registry.recover(id, Recovery.RESUME)
             .doOnNext(process -> recovered.incrementAndGet()))
         .then(store.countUnresolved())
         .doOnNext(unresolved::set)

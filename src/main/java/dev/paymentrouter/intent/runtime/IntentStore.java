@@ -10,20 +10,15 @@ import dev.paymentrouter.intent.domain.PaymentMethod;
 import dev.paymentrouter.tokens.TokenCipher;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
-import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
-import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +26,6 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -83,6 +77,7 @@ public final class IntentStore {
   private final DatabaseClient db;
   private final JsonMapper json;
   private final TokenCipher tokens;
+  private final IntentBatchEncoder encoder;
   private final IntentWriter<NewIntent, Transition> writer;
 
   /**
@@ -93,6 +88,7 @@ public final class IntentStore {
     this.db = db;
     this.json = json;
     this.tokens = tokens;
+    this.encoder = new IntentBatchEncoder(json, tokens);
     this.writer = new IntentWriter<>(new IntentWriter.Statements<>() {
       @Override
       public Mono<Set<String>> insertAll(List<NewIntent> writes) {
@@ -183,78 +179,14 @@ public final class IntentStore {
     List<NewIntent> sorted = new ArrayList<>(writes);
     sorted.sort(Comparator.comparing((NewIntent w) -> w.intent().merchantId())
         .thenComparing(NewIntent::idempotencyKey));
-    StringWriter text = new StringWriter(512 * sorted.size());
-    try (JsonGenerator out = json.createGenerator(text)) {
-      out.writeStartObject();
-      out.writeName("intents");
-      out.writeStartArray();
-      for (NewIntent w : sorted) {
-        PaymentIntent intent = w.intent();
-        out.writeStartObject();
-        out.writeStringProperty("id", intent.id());
-        out.writeStringProperty("merchant_id", intent.merchantId());
-        out.writeStringProperty("idempotency_key", w.idempotencyKey());
-        out.writeStringProperty("request_hash", w.requestHash());
-        out.writeStringProperty("status", intent.status().wireName());
-        out.writeName("amount");
-        out.writeNumber(intent.amount().amountMinor());
-        out.writeStringProperty("currency", intent.amount().currency());
-        out.writeName("payment_method");
-        out.writePOJO(paymentMethod(intent.paymentMethod()));
-        // The token travels sealed, as bytea hex input; the statement never sees it in plain text.
-        TokenCipher.Sealed token = tokens.seal(intent.id(), intent.paymentMethod().token());
-        out.writeStringProperty("payment_token", "\\x" + HexFormat.of().formatHex(token.data()));
-        out.writeStringProperty("payment_token_key", token.keyId());
-        out.writeStringProperty("reference", intent.reference());
-        out.writeName("metadata");
-        out.writePOJO(intent.metadata());
-        out.writeStringProperty("failure_code", intent.failureCode());
-        out.writeName("version");
-        out.writeNumber((long) w.events().size());
-        out.writeStringProperty("deadline", text(intent.deadline()));
-        ownership(out, w.ownership());
-        out.writeStringProperty("created_at", text(intent.createdAt()));
-        out.writeStringProperty("updated_at", text(intent.updatedAt()));
-        out.writeEndObject();
-      }
-      out.writeEndArray();
-      children(out, sorted, w -> w.intent().id(), w -> 0L, NewIntent::events,
-          w -> changedAttempts(List.of(), w.intent().attempts()));
-      out.writeEndObject();
-    }
-    return written("select payment_router_insert_intents(:batch) as id", text.toString());
+    return written("select payment_router_insert_intents(:batch) as id", encoder.newIntents(sorted));
   }
 
   /** Transitions in one statement; the ids of those whose guard held. */
   Mono<Set<String>> appendAll(List<Transition> writes) {
     List<Transition> sorted = new ArrayList<>(writes);
     sorted.sort(Comparator.comparing(Transition::intentId));
-    StringWriter text = new StringWriter(384 * sorted.size());
-    try (JsonGenerator out = json.createGenerator(text)) {
-      out.writeStartObject();
-      out.writeName("intents");
-      out.writeStartArray();
-      for (Transition w : sorted) {
-        PaymentIntent after = w.after();
-        out.writeStartObject();
-        out.writeStringProperty("id", after.id());
-        out.writeName("expected");
-        out.writeNumber(w.expectedVersion());
-        out.writeStringProperty("status", after.status().wireName());
-        out.writeStringProperty("failure_code", after.failureCode());
-        out.writeStringProperty("unresolved_reason", after.unresolvedReason());
-        out.writeName("version");
-        out.writeNumber(w.expectedVersion() + w.events().size());
-        out.writeStringProperty("updated_at", text(after.updatedAt()));
-        ownership(out, w.ownership());
-        out.writeEndObject();
-      }
-      out.writeEndArray();
-      children(out, sorted, Transition::intentId, Transition::expectedVersion, Transition::events,
-          w -> changedAttempts(w.before().attempts(), w.after().attempts()));
-      out.writeEndObject();
-    }
-    return written("select payment_router_append_transitions(:batch) as id", text.toString());
+    return written("select payment_router_append_transitions(:batch) as id", encoder.transitions(sorted));
   }
 
   private Mono<Set<String>> written(String sql, String batch) {
@@ -263,67 +195,6 @@ public final class IntentStore {
         .map(row -> row.get("id", String.class))
         .all()
         .collect(Collectors.toSet());
-  }
-
-  private static void ownership(JsonGenerator out, Ownership ownership) {
-    out.writeStringProperty("owner", ownership.owner());
-    out.writeStringProperty("lease_until", text(ownership.leaseUntil()));
-    out.writeStringProperty("next_check_at", text(ownership.nextCheckAt()));
-    out.writeName("check_count");
-    out.writeNumber(ownership.checkCount());
-  }
-
-  /** The event and attempt rows of a batch: {@code "events": [...], "attempts": [...]}. */
-  private static <W> void children(JsonGenerator out, List<W> writes, Function<W, String> id,
-      ToLongFunction<W> previousVersion, Function<W, List<IntentEvent>> events,
-      Function<W, List<Attempt>> attempts) {
-    out.writeName("events");
-    out.writeStartArray();
-    for (W w : writes) {
-      List<IntentEvent> list = events.apply(w);
-      long previous = previousVersion.applyAsLong(w);
-      for (int i = 0; i < list.size(); i++) {
-        IntentEvent event = list.get(i);
-        out.writeStartObject();
-        out.writeStringProperty("intent_id", id.apply(w));
-        out.writeName("sequence");
-        out.writeNumber(previous + i + 1);
-        out.writeStringProperty("type", EventPayloads.type(event));
-        out.writeName("payload");
-        out.writePOJO(EventPayloads.payload(event));
-        out.writeStringProperty("occurred_at", text(event.at()));
-        out.writeEndObject();
-      }
-    }
-    out.writeEndArray();
-    out.writeName("attempts");
-    out.writeStartArray();
-    for (W w : writes) {
-      for (Attempt a : attempts.apply(w)) {
-        out.writeStartObject();
-        out.writeStringProperty("intent_id", id.apply(w));
-        out.writeName("attempt_number");
-        out.writeNumber(a.number());
-        out.writeStringProperty("provider", a.provider());
-        out.writeStringProperty("provider_idempotency_key", a.idempotencyKey());
-        out.writeStringProperty("status", a.status().wireName());
-        out.writeStringProperty("provider_reference", a.providerReference());
-        out.writeStringProperty("decline_code", a.declineCode());
-        out.writeStringProperty("error_code", a.errorCode());
-        out.writeStringProperty("routing_rule", a.routingRule());
-        out.writeName("routing_candidates");
-        out.writePOJO(a.candidates());
-        out.writeStringProperty("created_at", text(a.createdAt()));
-        out.writeStringProperty("updated_at", text(a.updatedAt()));
-        out.writeEndObject();
-      }
-    }
-    out.writeEndArray();
-  }
-
-  /** Timestamps travel as ISO-8601 text; PostgreSQL reads them back exactly (to the microsecond). */
-  private static String text(Instant instant) {
-    return instant == null ? null : instant.toString();
   }
 
   /** Changes only the owner's schedule (no transition), e.g. after an inconclusive status query. */
@@ -459,26 +330,6 @@ public final class IntentStore {
 
   private static GenericExecuteSpec bindNullable(GenericExecuteSpec spec, String name, Instant value) {
     return value == null ? spec.bindNull(name, Instant.class) : spec.bind(name, value);
-  }
-
-  /** Attempts that are new or differ between two states of one intent. */
-  static List<Attempt> changedAttempts(List<Attempt> before, List<Attempt> after) {
-    List<Attempt> changed = new ArrayList<>();
-    for (Attempt attempt : after) {
-      int index = attempt.number() - 1;
-      if (index >= before.size() || !before.get(index).equals(attempt)) {
-        changed.add(attempt);
-      }
-    }
-    return changed;
-  }
-
-  /** The payment method as stored in plain sight: without its token (that goes sealed beside it). */
-  private static Map<String, Object> paymentMethod(PaymentMethod method) {
-    Map<String, Object> map = new LinkedHashMap<>();
-    map.put("type", method.type());
-    map.put("country", method.country());
-    return map;
   }
 
   /**

@@ -1,0 +1,26 @@
+package dev.paymentrouter.intent.runtime;
+
+import dev.paymentrouter.intent.domain.Money;
+import dev.paymentrouter.intent.domain.PaymentMethod;
+import java.util.Map;
+import java.util.Objects;
+
+/** What a merchant asked for, validated. */
+public record CreateRequest(
+    String merchantId,
+    Money amount,
+    PaymentMethod paymentMethod,
+    String reference,
+    Map<String, String> metadata,
+    String idempotencyKey,
+    String requestHash) {
+
+  public CreateRequest {
+    Objects.requireNonNull(merchantId, "merchantId");
+    Objects.requireNonNull(amount, "amount");
+    Objects.requireNonNull(paymentMethod, "paymentMethod");
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    Objects.requireNonNull(requestHash, "requestHash");
+    metadata = Map.copyOf(metadata);
+  }
+}
