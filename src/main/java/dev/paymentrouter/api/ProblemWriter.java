@@ -1,6 +1,5 @@
 package dev.paymentrouter.api;
 
-import java.util.List;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -22,8 +21,7 @@ public final class ProblemWriter {
   /** Ends the exchange with this problem; a 401 also carries {@code WWW-Authenticate: Bearer}. */
   public static Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String code, String title,
       String detail) {
-    Problem problem = new Problem(Problem.TYPE_PREFIX + code, title, status.value(), detail,
-        exchange.getRequest().getPath().value(), code, List.of());
+    Problem problem = Problem.of(ApiProblem.of(status, code, title, detail), exchange.getRequest().getPath().value());
     ServerHttpResponse response = exchange.getResponse();
     response.setStatusCode(status);
     response.getHeaders().setContentType(ProblemHandler.PROBLEM_JSON);

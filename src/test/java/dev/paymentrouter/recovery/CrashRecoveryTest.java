@@ -14,8 +14,6 @@ import dev.paymentrouter.intent.domain.Decision;
 import dev.paymentrouter.intent.domain.IntentCommand;
 import dev.paymentrouter.intent.domain.RouteOptions;
 import java.util.Map;
-import dev.paymentrouter.merchant.domain.ApiKeys;
-import dev.paymentrouter.merchant.domain.Merchant;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.RouterRefusal;
 import dev.paymentrouter.testsupport.IntentClient;

@@ -33,11 +33,6 @@ public final class IntentRegistry {
   private final IntentIds ids;
   private volatile IntentProcess.IntentRuntime runtime;
 
-  /** A registry without a per-merchant share and without a pause between on-the-fly status checks. */
-  public IntentRegistry(int maxActive, IntentIds ids) {
-    this(maxActive, maxActive, maxActive, Duration.ZERO, ids);
-  }
-
   /**
    * @param maxActive            live processes at most
    * @param maxActivePerMerchant live processes one merchant's new intents may hold at most
@@ -150,11 +145,6 @@ public final class IntentRegistry {
   /** Processes live now. */
   public int active() {
     return active.get();
-  }
-
-  /** Processes live now for one merchant. */
-  public int activeOf(String merchantId) {
-    return perMerchant.getOrDefault(merchantId, 0);
   }
 
   /** The most processes that may be live at once. */

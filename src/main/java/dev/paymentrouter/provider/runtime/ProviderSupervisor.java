@@ -111,11 +111,7 @@ public final class ProviderSupervisor {
     Children current = children;
     State now = state;
     if (now != State.RUNNING || current == null) {
-      return Mono.just(new ProviderOutcome.RouterRefused(switch (now) {
-        case DOWN -> RouterRefusal.PROVIDER_DOWN;
-        case STOPPED -> RouterRefusal.PROVIDER_STOPPED;
-        case STARTING, RESTARTING, RUNNING -> RouterRefusal.PROVIDER_RESTARTING;
-      }));
+      return Mono.just(new ProviderOutcome.RouterRefused(notRunning(now)));
     }
     if (gatekeeper.tryAdmit() instanceof ProviderGatekeeper.Admission.Refused refused) {
       return Mono.just(new ProviderOutcome.RouterRefused(refused.reason()));
@@ -132,11 +128,7 @@ public final class ProviderSupervisor {
     Children current = children;
     State now = state;
     if (now != State.RUNNING || current == null) {
-      return Mono.just(new ChargeStatus.NotAsked(switch (now) {
-        case DOWN -> RouterRefusal.PROVIDER_DOWN;
-        case STOPPED -> RouterRefusal.PROVIDER_STOPPED;
-        case STARTING, RESTARTING, RUNNING -> RouterRefusal.PROVIDER_RESTARTING;
-      }));
+      return Mono.just(new ChargeStatus.NotAsked(notRunning(now)));
     }
     if (!gatekeeper.tryAdmitStatusQuery()) {
       return Mono.just(new ChargeStatus.NotAsked(RouterRefusal.RATE_LIMITED));
@@ -188,6 +180,15 @@ public final class ProviderSupervisor {
         }
         return ready;
       });
+    };
+  }
+
+  /** Why the router sends nothing to this provider while its supervisor is in {@code state} (not running). */
+  private static RouterRefusal notRunning(State state) {
+    return switch (state) {
+      case DOWN -> RouterRefusal.PROVIDER_DOWN;
+      case STOPPED -> RouterRefusal.PROVIDER_STOPPED;
+      case STARTING, RESTARTING, RUNNING -> RouterRefusal.PROVIDER_RESTARTING;
     };
   }
 
