@@ -4,6 +4,7 @@ import dev.paymentrouter.provider.connector.ProviderConnector;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
+import dev.paymentrouter.provider.domain.StatusQuery;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,7 +34,7 @@ public final class ScriptedConnector implements ProviderConnector {
   }
 
   @Override
-  public Mono<ChargeStatus> status(String reference) {
+  public Mono<ChargeStatus> status(StatusQuery query) {
     return Mono.just(new ChargeStatus.NotFound());
   }
 

@@ -48,7 +48,7 @@ public final class TestProviders {
     return new ProviderSettings(
         name,
         type,
-        new ConnectorSettings(name, URI.create("http://127.0.0.1:1"), null, Duration.ofSeconds(1),
+        new ConnectorSettings(name, URI.create("http://127.0.0.1:1"), null, null, Duration.ofSeconds(1),
             Duration.ofSeconds(1), 4),
         gatekeeper,
         new ProviderSettings.PoolSettings(4, 8, Duration.ofMillis(200), Duration.ofSeconds(1)),

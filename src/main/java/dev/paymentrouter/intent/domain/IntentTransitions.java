@@ -175,6 +175,7 @@ public final class IntentTransitions {
       }
       // A charge may exist: no other provider is tried until reconciliation knows.
       case ProviderOutcome.Unknown unknown -> events.add(new AttemptUnknown(number, unknown.reason(), at));
+      case ProviderOutcome.ActionRequired action -> events.add(new AttemptUnknown(number, "action_required", at));
     }
     return new Decision.Accepted(events);
   }
@@ -214,6 +215,8 @@ public final class IntentTransitions {
       }
       case ChargeStatus.Unavailable unavailable -> new Decision.Rejected(
           Rejection.STATUS_UNAVAILABLE, "the provider could not say: " + unavailable.reason());
+      case ChargeStatus.ActionRequired action -> new Decision.Rejected(
+          Rejection.STATUS_UNAVAILABLE, "the provider waits for the customer");
       case ChargeStatus.NotAsked notAsked -> new Decision.Rejected(
           Rejection.STATUS_NOT_ASKED, "the router did not ask the provider: " + notAsked.refusal().wireName());
     };

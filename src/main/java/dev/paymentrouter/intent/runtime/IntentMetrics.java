@@ -32,6 +32,7 @@ public final class IntentMetrics {
   private final Counter reconciledNotFound;
   private final Counter reconciledUnavailable;
   private final Counter reconciledNotAsked;
+  private final Counter reconciledActionRequired;
   private final Counter parks;
   private final Counter retries;
   private final Counter parkRefused;
@@ -58,6 +59,7 @@ public final class IntentMetrics {
     this.reconciledNotFound = reconciliations(registry, "not_found");
     this.reconciledUnavailable = reconciliations(registry, "unavailable");
     this.reconciledNotAsked = reconciliations(registry, "not_asked");
+    this.reconciledActionRequired = reconciliations(registry, "action_required");
     this.parks = Counter.builder("payment_router.intents.parks")
         .description("times an intent parked to wait for a provider the router itself held back").register(registry);
     this.retries = Counter.builder("payment_router.intents.park_retries")
@@ -115,6 +117,7 @@ public final class IntentMetrics {
       case ChargeStatus.NotFound notFound -> reconciledNotFound.increment();
       case ChargeStatus.Unavailable unavailable -> reconciledUnavailable.increment();
       case ChargeStatus.NotAsked notAsked -> reconciledNotAsked.increment();
+      case ChargeStatus.ActionRequired actionRequired -> reconciledActionRequired.increment();
     }
   }
 

@@ -15,6 +15,7 @@ import dev.paymentrouter.process.Mailbox;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
+import dev.paymentrouter.provider.domain.StatusQuery;
 import dev.paymentrouter.provider.runtime.ProviderDirectory;
 import dev.paymentrouter.routing.domain.RoutingRequest;
 import java.time.Clock;
@@ -215,6 +216,7 @@ public final class IntentProcess {
     boolean mayMoveOn = switch (message.outcome()) {
       case ProviderOutcome.Approved approved -> false;
       case ProviderOutcome.Unknown unknown -> false;
+      case ProviderOutcome.ActionRequired actionRequired -> false;
       case ProviderOutcome.Declined declined -> declined.retryableElsewhere();
       case ProviderOutcome.NotSent notSent -> true;
       case ProviderOutcome.RouterRefused refused -> true;
@@ -308,7 +310,7 @@ public final class IntentProcess {
       return release(runtime.clock().instant(), null).doOnSuccess(done -> passivate());
     }
     Attempt unknown = state.unknownAttempt().get();
-    runtime.providers().status(unknown.provider(), unknown.idempotencyKey())
+    runtime.providers().status(unknown.provider(), statusQuery(unknown))
         .onErrorResume(error -> Mono.just(new ChargeStatus.Unavailable("status_query_failed")))
         .subscribe(status -> {
           if (!mailbox.offer(new StatusAnswer(unknown.number(), status, mode))) {
@@ -317,6 +319,14 @@ public final class IntentProcess {
           }
         });
     return Mono.empty();
+  }
+
+  /** The question for the provider: the charge as it was sent (to replay under its key) while its token is known. */
+  private StatusQuery statusQuery(Attempt unknown) {
+    String token = state.paymentMethod().token();
+    ProviderRequest charge = token == null ? null : new ProviderRequest(id, unknown.number(), unknown.provider(),
+        unknown.idempotencyKey(), state.amount().amountMinor(), state.amount().currency(), token);
+    return new StatusQuery(unknown.idempotencyKey(), charge, unknown.providerReference(), unknown.createdAt());
   }
 
   private Mono<Void> reconcile(StatusAnswer answer) {

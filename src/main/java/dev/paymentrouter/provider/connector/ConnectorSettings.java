@@ -10,12 +10,18 @@ import java.util.Objects;
  * @param provider       provider name
  * @param baseUrl        the provider API's base URL
  * @param apiKey         credential sent to the provider, or null; never logged
+ * @param merchantAccount the account the payments are booked to, for providers that need one named on every request
+ *                        (Adyen), else null
  * @param connectTimeout limit for opening a connection
  * @param readTimeout    limit for the provider's answer once the request is sent
  * @param maxConnections connections kept open to this provider at most (its own pool, shared with no one)
  */
 public record ConnectorSettings(
-    String provider, URI baseUrl, String apiKey, Duration connectTimeout, Duration readTimeout, int maxConnections) {
+    String provider,
+    URI baseUrl,
+    String apiKey,
+    String merchantAccount,
+    Duration connectTimeout, Duration readTimeout, int maxConnections) {
 
   public ConnectorSettings {
     Objects.requireNonNull(provider, "provider");

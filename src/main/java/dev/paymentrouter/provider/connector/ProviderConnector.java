@@ -3,6 +3,7 @@ package dev.paymentrouter.provider.connector;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
+import dev.paymentrouter.provider.domain.StatusQuery;
 import reactor.core.publisher.Mono;
 
 /**
@@ -15,8 +16,11 @@ public interface ProviderConnector extends AutoCloseable {
   /** Asks the provider to charge, with {@link ProviderRequest#idempotencyKey()} as its idempotency key. */
   Mono<ProviderOutcome> authorize(ProviderRequest request);
 
-  /** Asks the provider what became of the charge sent with this idempotency key (our reference). */
-  Mono<ChargeStatus> status(String reference);
+  /**
+   * Asks the provider what became of the charge sent under the query's reference (its idempotency key), by whatever
+   * means the provider offers: a lookup, a replay of the same request under the same key, a search.
+   */
+  Mono<ChargeStatus> status(StatusQuery query);
 
   /** Releases connections. In-flight calls may end with an {@link ProviderOutcome.Unknown}. */
   @Override

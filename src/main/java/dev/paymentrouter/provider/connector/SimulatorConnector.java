@@ -3,6 +3,7 @@ package dev.paymentrouter.provider.connector;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
+import dev.paymentrouter.provider.domain.StatusQuery;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
@@ -88,9 +89,9 @@ public final class SimulatorConnector implements ProviderConnector {
   }
 
   @Override
-  public Mono<ChargeStatus> status(String reference) {
+  public Mono<ChargeStatus> status(StatusQuery query) {
     return client.get()
-        .uri("/v1/charges?reference=" + URLEncoder.encode(reference, StandardCharsets.UTF_8))
+        .uri("/v1/charges?reference=" + URLEncoder.encode(query.reference(), StandardCharsets.UTF_8))
         .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(EMPTY)
             .map(bytes -> classifyStatus(response.status().code(), bytes)))
         .onErrorResume(SimulatorConnector::isTransportError,

@@ -19,6 +19,8 @@ public enum CallScore {
       // The router's own refusal (breaker, bucket, pool, supervisor) says nothing about the provider.
       case ProviderOutcome.RouterRefused refused -> NOT_COUNTED;
       case ProviderOutcome.Unknown unknown -> FAILURE;
+      // The provider served: it is the customer's turn, which says nothing bad about the provider.
+      case ProviderOutcome.ActionRequired actionRequired -> SUCCESS;
     };
   }
 }

@@ -19,6 +19,14 @@ public sealed interface ChargeStatus {
     }
   }
 
+  /** The provider holds the payment until the customer acts; see {@link ProviderOutcome.ActionRequired}. */
+  record ActionRequired(String providerReference, String action) implements ChargeStatus {
+    public ActionRequired {
+      Objects.requireNonNull(providerReference, "providerReference");
+      Objects.requireNonNull(action, "action");
+    }
+  }
+
   /** The provider confirms it never saw a charge with this reference. */
   record NotFound() implements ChargeStatus {}
 

@@ -39,9 +39,11 @@ public sealed interface ProviderOutcome {
 
   /**
    * The provider refused before processing, or the request never reached it (connection refused, its own 429 or
-   * 503): nothing was charged.
+   * 503): nothing was charged. {@code configurationError} marks a refusal that every request would get until an
+   * operator fixes the router's configuration (a wrong API key, a merchant account the key may not use, a request
+   * shape the provider's API version does not know): the provider's breaker opens at once and health shows it.
    */
-  record NotSent(String reason) implements ProviderOutcome {
+  record NotSent(String reason, boolean configurationError) implements ProviderOutcome {
     public NotSent {
       Objects.requireNonNull(reason, "reason");
       if (RouterRefusal.fromWireName(reason).isPresent()) {
@@ -49,12 +51,42 @@ public sealed interface ProviderOutcome {
         throw new IllegalArgumentException("'" + reason + "' is the router's own refusal: use RouterRefused");
       }
     }
+
+    /** A refusal that says nothing about the router's configuration. */
+    public NotSent(String reason) {
+      this(reason, false);
+    }
   }
 
-  /** The request may have reached the provider but no usable answer came back (timeout, broken response). */
-  record Unknown(String reason) implements ProviderOutcome {
+  /**
+   * The request may have reached the provider but no usable answer came back (timeout, broken response), or the
+   * provider answered that the payment is not decided yet (pending). {@code providerReference} is the provider's id
+   * for it when the answer named one, else null.
+   */
+  record Unknown(String reason, String providerReference) implements ProviderOutcome {
     public Unknown {
       Objects.requireNonNull(reason, "reason");
+    }
+
+    /** No answer that named the payment. */
+    public Unknown(String reason) {
+      this(reason, null);
+    }
+  }
+
+  /**
+   * The provider holds the payment until the customer acts (3-D Secure, a redirect, a device fingerprint). Nothing
+   * is charged yet, but the payment exists at the provider and may still be completed there, so it is neither
+   * approved nor a failure to fail over from. The router does not drive customer actions; the intent shows it.
+   *
+   * @param providerReference the provider's id for the payment
+   * @param action            what the provider asks for, in its own words ({@code use_stripe_sdk},
+   *                          {@code RedirectShopper}, ...)
+   */
+  record ActionRequired(String providerReference, String action) implements ProviderOutcome {
+    public ActionRequired {
+      Objects.requireNonNull(providerReference, "providerReference");
+      Objects.requireNonNull(action, "action");
     }
   }
 }

@@ -10,14 +10,14 @@ import java.util.Map;
 
 /**
  * {@code payment_router.provider.calls{provider, outcome}}: how long provider calls take, by outcome
- * ({@code approved}, {@code declined}, {@code not_sent}, {@code unknown}). Registered once per provider up front.
+ * ({@code approved}, {@code declined}, {@code not_sent}, {@code unknown}, {@code action_required}). Registered once per provider up front.
  */
 public final class ProviderCallTimers implements ProviderCallListener {
 
   private final Map<String, Timer[]> timers = new HashMap<>();
 
   public ProviderCallTimers(MeterRegistry registry, List<String> providers) {
-    String[] outcomes = {"approved", "declined", "not_sent", "unknown"};
+    String[] outcomes = {"approved", "declined", "not_sent", "unknown", "action_required"};
     for (String provider : providers) {
       Timer[] byOutcome = new Timer[outcomes.length];
       for (int i = 0; i < outcomes.length; i++) {
@@ -42,6 +42,7 @@ public final class ProviderCallTimers implements ProviderCallListener {
       case ProviderOutcome.Declined declined -> 1;
       case ProviderOutcome.NotSent notSent -> 2;
       case ProviderOutcome.Unknown unknown -> 3;
+      case ProviderOutcome.ActionRequired actionRequired -> 4;
       // Refused by the router before the connector: no call was made, nothing to time.
       case ProviderOutcome.RouterRefused refused -> -1;
     };

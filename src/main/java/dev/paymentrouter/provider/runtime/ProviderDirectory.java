@@ -5,6 +5,7 @@ import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
 import dev.paymentrouter.provider.domain.RouterRefusal;
+import dev.paymentrouter.provider.domain.StatusQuery;
 import dev.paymentrouter.routing.domain.HealthSnapshot;
 import dev.paymentrouter.routing.domain.ProviderAvailability;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -125,11 +126,11 @@ public final class ProviderDirectory {
         : supervisor.submit(request);
   }
 
-  /** Asks a provider about a charge by our reference. */
-  public Mono<ChargeStatus> status(String provider, String reference) {
+  /** Asks a provider about a charge whose outcome is unknown. */
+  public Mono<ChargeStatus> status(String provider, StatusQuery query) {
     ProviderSupervisor supervisor = supervisors.get(provider);
     return supervisor == null
         ? Mono.just(new ChargeStatus.NotAsked(RouterRefusal.UNKNOWN_PROVIDER))
-        : supervisor.status(reference);
+        : supervisor.status(query);
   }
 }

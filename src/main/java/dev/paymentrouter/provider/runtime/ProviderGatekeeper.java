@@ -116,6 +116,7 @@ public final class ProviderGatekeeper {
     switch (outcome) {
       case ProviderOutcome.Approved approved -> breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
       case ProviderOutcome.Declined declined -> breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+      case ProviderOutcome.ActionRequired actionRequired -> breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
       case ProviderOutcome.NotSent notSent ->
           breaker.onError(nanos, TimeUnit.NANOSECONDS, new ProviderFailure(notSent.reason()));
       case ProviderOutcome.Unknown unknown ->

@@ -6,6 +6,7 @@ import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
 import dev.paymentrouter.provider.domain.RouterRefusal;
+import dev.paymentrouter.provider.domain.StatusQuery;
 import dev.paymentrouter.routing.domain.ProviderAvailability;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
@@ -124,7 +125,7 @@ public final class ProviderSupervisor {
    * of their own (the provider counts them too), so that polling never takes the tokens charges need, and they do
    * not need the breaker's permission: after an outage they are how the router learns what the outage did.
    */
-  public Mono<ChargeStatus> status(String reference) {
+  public Mono<ChargeStatus> status(StatusQuery query) {
     Children current = children;
     State now = state;
     if (now != State.RUNNING || current == null) {
@@ -133,7 +134,7 @@ public final class ProviderSupervisor {
     if (!gatekeeper.tryAdmitStatusQuery()) {
       return Mono.just(new ChargeStatus.NotAsked(RouterRefusal.RATE_LIMITED));
     }
-    return current.connector().status(reference)
+    return current.connector().status(query)
         .timeout(settings.pool().callTimeout())
         .onErrorResume(TimeoutException.class, timeout -> Mono.just(new ChargeStatus.Unavailable("timeout")));
   }

@@ -29,6 +29,7 @@ public record ProvidersProperties(Map<String, Provider> providers) {
       String type,
       URI baseUrl,
       String apiKey,
+      String merchantAccount,
       @DefaultValue("1s") Duration connectTimeout,
       @DefaultValue RateLimit rateLimit,
       @DefaultValue CircuitBreaker circuitBreaker,
@@ -105,7 +106,7 @@ public record ProvidersProperties(Map<String, Provider> providers) {
     return new ProviderSettings(
         name,
         type,
-        new ConnectorSettings(name, p.baseUrl(), p.apiKey(), p.connectTimeout(), p.pool().callTimeout(),
+        new ConnectorSettings(name, p.baseUrl(), p.apiKey(), p.merchantAccount(), p.connectTimeout(), p.pool().callTimeout(),
             p.pool().concurrency()),
         new GatekeeperSettings(
             p.rateLimit().permitsPerSecond(), p.rateLimit().burst(),

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
+import dev.paymentrouter.provider.domain.StatusQuery;
 import dev.paymentrouter.simulator.ProviderSimulator;
 import dev.paymentrouter.simulator.SimulatorBehaviour;
 import dev.paymentrouter.simulator.SimulatorSettings;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -67,6 +69,7 @@ class SimulatorConnectorTest {
       }
       case ProviderOutcome.NotSent notSent -> assertThat(notSent.reason()).isEqualTo(code);
       case ProviderOutcome.Unknown unknown -> assertThat(unknown.reason()).isEqualTo(code);
+      case ProviderOutcome.ActionRequired action -> assertThat(action.providerReference()).startsWith("ch_");
       // A connector never speaks for the router.
       case ProviderOutcome.RouterRefused refused -> assertThat(refused).as("a connector's outcome").isNull();
     }
@@ -84,13 +87,13 @@ class SimulatorConnectorTest {
     connector = connector("psp_secret", Duration.ofMillis(300));
     ProviderRequest request = request("tok_lost_response");
     assertThat(connector.authorize(request).block(WAIT)).isEqualTo(new ProviderOutcome.Unknown("timeout"));
-    assertThat(connector.status(request.idempotencyKey()).block(WAIT)).isInstanceOf(ChargeStatus.Charged.class);
+    assertThat(connector.status(StatusQuery.byReference(request.idempotencyKey(), Instant.now())).block(WAIT)).isInstanceOf(ChargeStatus.Charged.class);
   }
 
   @Test
   void theStatusQueryTellsAChargeThatNeverHappened() {
     connector = connector("psp_secret", Duration.ofSeconds(5));
-    assertThat(connector.status("never-sent-" + UUID.randomUUID()).block(WAIT))
+    assertThat(connector.status(StatusQuery.byReference("never-sent-" + UUID.randomUUID(), Instant.now())).block(WAIT))
         .isEqualTo(new ChargeStatus.NotFound());
   }
 
@@ -108,7 +111,7 @@ class SimulatorConnectorTest {
       closedPort = socket.getLocalPort();
     }
     connector = new SimulatorConnector(new ConnectorSettings("down", URI.create("http://127.0.0.1:" + closedPort),
-        null, Duration.ofSeconds(1), Duration.ofSeconds(1), 4), JsonMapper.builder().build());
+        null, null, Duration.ofSeconds(1), Duration.ofSeconds(1), 4), JsonMapper.builder().build());
     assertThat(connector.authorize(request("tok_visa")).block(WAIT))
         .isEqualTo(new ProviderOutcome.NotSent("connection_refused"));
   }
@@ -124,7 +127,7 @@ class SimulatorConnectorTest {
   }
 
   private static SimulatorConnector connector(String apiKey, Duration readTimeout) {
-    return new SimulatorConnector(new ConnectorSettings("sim", URI.create(simulator.baseUrl()), apiKey,
+    return new SimulatorConnector(new ConnectorSettings("sim", URI.create(simulator.baseUrl()), apiKey, null,
         Duration.ofSeconds(1), readTimeout, 8), JsonMapper.builder().build());
   }
 

@@ -164,7 +164,7 @@ class ProviderScoreboardTest {
     return new ProviderSettings(
         name,
         "scripted",
-        new ConnectorSettings(name, URI.create("http://127.0.0.1:1"), null, Duration.ofSeconds(1),
+        new ConnectorSettings(name, URI.create("http://127.0.0.1:1"), null, null, Duration.ofSeconds(1),
             Duration.ofSeconds(1), 4),
         // With the test's clock standing still the bucket never refills; the breaker stays closed.
         new GatekeeperSettings(1, burst, 100, 100, Duration.ofSeconds(5), Duration.ofSeconds(5), 100, 100, 1),
