@@ -1,6 +1,8 @@
 package dev.paymentrouter.api;
 
 import dev.paymentrouter.intent.domain.Attempt;
+import dev.paymentrouter.intent.domain.AttemptStatus;
+import dev.paymentrouter.intent.domain.IntentStatus;
 import dev.paymentrouter.intent.domain.PaymentIntent;
 import java.time.Instant;
 import java.util.List;
@@ -17,10 +19,30 @@ record IntentView(
     Map<String, String> metadata,
     String failureCode,
     String unresolvedReason,
+    NextActionView nextAction,
     List<AttemptView> attempts,
     Instant deadline,
     Instant createdAt,
     Instant updatedAt) {
+
+  /**
+   * What the provider waits for when the intent {@code requires_action}: the customer must act (3-D Secure, a
+   * redirect), which the router does not drive; the merchant completes or cancels the payment with that provider,
+   * by its reference.
+   */
+  record NextActionView(String provider, String providerReference, String type) {
+
+    static NextActionView of(PaymentIntent intent) {
+      if (intent.status() != IntentStatus.REQUIRES_ACTION) {
+        return null;
+      }
+      return intent.attempts().stream()
+          .filter(attempt -> attempt.status() == AttemptStatus.ACTION_REQUIRED)
+          .findFirst()
+          .map(attempt -> new NextActionView(attempt.provider(), attempt.providerReference(), attempt.errorCode()))
+          .orElse(null);
+    }
+  }
 
   /** The payment method without its token. */
   record PaymentMethodView(String type, String country) {}
@@ -58,6 +80,7 @@ record IntentView(
         intent.metadata(),
         intent.failureCode(),
         intent.unresolvedReason(),
+        NextActionView.of(intent),
         intent.attempts().stream().map(AttemptView::of).toList(),
         intent.deadline(),
         intent.createdAt(),

@@ -12,9 +12,10 @@ import java.util.Objects;
  * @param provider          the provider tried
  * @param idempotencyKey    the provider-side idempotency key (also our reference in status queries)
  * @param status            where it stands
- * @param providerReference the provider's charge id once approved, else null
+ * @param providerReference the provider's id for the payment once approved, or when an unknown or action-required
+ *                          answer named one, else null
  * @param declineCode       the provider's decline code when declined, else null
- * @param errorCode         why it was not sent or is unknown, else null
+ * @param errorCode         why it was not sent or is unknown, or the action the provider waits for, else null
  * @param routingRule       the routing rule that chose the provider
  * @param candidates        the candidates routing offered when the attempt started, in order
  * @param createdAt         when it started
@@ -63,6 +64,16 @@ public record Attempt(
 
   Attempt declined(String code, Instant at) {
     return new Attempt(number, provider, idempotencyKey, AttemptStatus.DECLINED, null, code, errorCode,
+        routingRule, candidates, createdAt, at);
+  }
+
+  Attempt unknown(String error, String reference, Instant at) {
+    return new Attempt(number, provider, idempotencyKey, AttemptStatus.UNKNOWN, reference, null, error, routingRule,
+        candidates, createdAt, at);
+  }
+
+  Attempt actionRequired(String reference, String action, Instant at) {
+    return new Attempt(number, provider, idempotencyKey, AttemptStatus.ACTION_REQUIRED, reference, null, action,
         routingRule, candidates, createdAt, at);
   }
 

@@ -18,7 +18,12 @@ public enum AttemptStatus {
   /** It may have reached the provider; nobody knows whether it charged. */
   UNKNOWN,
   /** It was unknown, and the provider has since confirmed that no charge exists. */
-  NOT_CHARGED;
+  NOT_CHARGED,
+  /**
+   * The provider holds the payment until the customer acts: nothing is charged yet, but the payment exists there and
+   * may still be completed, so no other provider is tried.
+   */
+  ACTION_REQUIRED;
 
   /** The name used on the wire and in the database. */
   public String wireName() {

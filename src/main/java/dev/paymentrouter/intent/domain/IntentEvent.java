@@ -78,8 +78,30 @@ public sealed interface IntentEvent {
     }
   }
 
-  /** The request may have reached the provider; nobody knows whether it charged. */
-  record AttemptUnknown(int attemptNumber, String reason, Instant at) implements IntentEvent {}
+  /**
+   * The request may have reached the provider; nobody knows whether it charged. {@code providerReference} is the
+   * provider's id for the payment when its answer named one (a pending payment), else null.
+   */
+  record AttemptUnknown(int attemptNumber, String reason, String providerReference, Instant at)
+      implements IntentEvent {
+
+    /** No answer that named the payment. */
+    public AttemptUnknown(int attemptNumber, String reason, Instant at) {
+      this(attemptNumber, reason, null, at);
+    }
+  }
+
+  /**
+   * The provider holds the payment until the customer acts ({@code action}, in the provider's words). Final for the
+   * router, which does not drive customer actions.
+   */
+  record AttemptActionRequired(int attemptNumber, String providerReference, String action, Instant at)
+      implements IntentEvent {
+    public AttemptActionRequired {
+      Objects.requireNonNull(providerReference, "providerReference");
+      Objects.requireNonNull(action, "action");
+    }
+  }
 
   /** The provider confirmed that the unknown attempt charged nothing. */
   record AttemptNotCharged(int attemptNumber, Instant at) implements IntentEvent {}

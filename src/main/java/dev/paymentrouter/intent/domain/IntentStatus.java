@@ -1,15 +1,20 @@
 package dev.paymentrouter.intent.domain;
 
-/** Where an intent stands: {@code pending -> processing -> succeeded | failed}. */
+/**
+ * Where an intent stands: {@code pending -> processing -> succeeded | failed | requires_action}. The last is final for
+ * the router: the provider holds the payment until the customer acts (3-D Secure, a redirect), which the router does
+ * not drive; the merchant completes or cancels it with the provider, using the attempt's provider reference.
+ */
 public enum IntentStatus {
   PENDING,
   PROCESSING,
   SUCCEEDED,
-  FAILED;
+  FAILED,
+  REQUIRES_ACTION;
 
   /** A final intent never changes again. */
   public boolean isFinal() {
-    return this == SUCCEEDED || this == FAILED;
+    return this == SUCCEEDED || this == FAILED || this == REQUIRES_ACTION;
   }
 
   /** The name used on the wire and in the database. */

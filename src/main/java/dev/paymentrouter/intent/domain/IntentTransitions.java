@@ -7,6 +7,7 @@ import dev.paymentrouter.intent.domain.IntentCommand.Reconcile;
 import dev.paymentrouter.intent.domain.IntentCommand.Redrive;
 import dev.paymentrouter.intent.domain.IntentCommand.Retry;
 import dev.paymentrouter.intent.domain.Decision.Rejection;
+import dev.paymentrouter.intent.domain.IntentEvent.AttemptActionRequired;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptApproved;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptDeclined;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptNotCharged;
@@ -174,8 +175,12 @@ public final class IntentTransitions {
             ATTEMPTS_EXHAUSTED));
       }
       // A charge may exist: no other provider is tried until reconciliation knows.
-      case ProviderOutcome.Unknown unknown -> events.add(new AttemptUnknown(number, unknown.reason(), at));
-      case ProviderOutcome.ActionRequired action -> events.add(new AttemptUnknown(number, "action_required", at));
+      case ProviderOutcome.Unknown unknown ->
+          events.add(new AttemptUnknown(number, unknown.reason(), unknown.providerReference(), at));
+      // The payment exists at the provider and may still be completed by the customer there: trying another provider
+      // could charge twice, and calling it approved would ship goods unpaid. The router's part ends here.
+      case ProviderOutcome.ActionRequired action ->
+          events.add(new AttemptActionRequired(number, action.providerReference(), action.action(), at));
     }
     return new Decision.Accepted(events);
   }
@@ -215,8 +220,8 @@ public final class IntentTransitions {
       }
       case ChargeStatus.Unavailable unavailable -> new Decision.Rejected(
           Rejection.STATUS_UNAVAILABLE, "the provider could not say: " + unavailable.reason());
-      case ChargeStatus.ActionRequired action -> new Decision.Rejected(
-          Rejection.STATUS_UNAVAILABLE, "the provider waits for the customer");
+      case ChargeStatus.ActionRequired action -> new Decision.Accepted(List.of(
+          new AttemptActionRequired(number, action.providerReference(), action.action(), at)));
       case ChargeStatus.NotAsked notAsked -> new Decision.Rejected(
           Rejection.STATUS_NOT_ASKED, "the router did not ask the provider: " + notAsked.refusal().wireName());
     };
@@ -384,8 +389,14 @@ public final class IntentTransitions {
           refused.at(), false);
       case AttemptUnknown unknown -> intent.withAttempt(
           attemptIn(intent, event, unknown.attemptNumber(), AttemptStatus.IN_FLIGHT)
-              .ended(AttemptStatus.UNKNOWN, unknown.reason(), unknown.at()),
+              .unknown(unknown.reason(), unknown.providerReference(), unknown.at()),
           unknown.at(), true);
+      case AttemptActionRequired action -> {
+        Attempt held = mayHaveCharged(intent, event, action.attemptNumber())
+            .actionRequired(action.providerReference(), action.action(), action.at());
+        PaymentIntent withAttempt = intent.withAttempt(held, action.at(), true);
+        yield withAttempt.with(IntentStatus.REQUIRES_ACTION, null, null, action.at());
+      }
       case AttemptNotCharged notCharged -> {
         Attempt attempt = attemptIn(intent, event, notCharged.attemptNumber(), AttemptStatus.UNKNOWN);
         yield intent.withAttempt(attempt.ended(AttemptStatus.NOT_CHARGED, attempt.errorCode(), notCharged.at()),

@@ -25,6 +25,7 @@ final class EventPayloads {
       case IntentEvent.IntentParked e -> "intent_parked";
       case IntentEvent.IntentRetried e -> "intent_retried";
       case IntentEvent.AttemptUnknown e -> "attempt_unknown";
+      case IntentEvent.AttemptActionRequired e -> "attempt_action_required";
       case IntentEvent.AttemptNotCharged e -> "attempt_not_charged";
       case IntentEvent.IntentSucceeded e -> "intent_succeeded";
       case IntentEvent.IntentFailed e -> "intent_failed";
@@ -73,6 +74,14 @@ final class EventPayloads {
       case IntentEvent.AttemptUnknown e -> {
         payload.put("attempt", e.attemptNumber());
         payload.put("reason", e.reason());
+        if (e.providerReference() != null) {
+          payload.put("providerReference", e.providerReference());
+        }
+      }
+      case IntentEvent.AttemptActionRequired e -> {
+        payload.put("attempt", e.attemptNumber());
+        payload.put("providerReference", e.providerReference());
+        payload.put("action", e.action());
       }
       case IntentEvent.IntentParked e -> {
         payload.put("parkedSince", e.parkedSince().toString());

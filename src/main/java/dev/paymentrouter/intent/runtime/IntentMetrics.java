@@ -19,6 +19,7 @@ public final class IntentMetrics {
   private final Counter stored;
   private final Counter succeeded;
   private final Counter failed;
+  private final Counter requiresAction;
   private final Counter failovers;
   private final Counter unresolved;
   private final Counter redriven;
@@ -27,6 +28,7 @@ public final class IntentMetrics {
   private final Counter notSent;
   private final Counter unknown;
   private final Counter notCharged;
+  private final Counter actionRequired;
   private final Counter reconciledCharged;
   private final Counter reconciledDeclined;
   private final Counter reconciledNotFound;
@@ -44,6 +46,8 @@ public final class IntentMetrics {
         .description("intents stored (a created suffix would clash with OpenMetrics)").register(registry);
     this.succeeded = Counter.builder("payment_router.intents.final").tag("status", "succeeded").register(registry);
     this.failed = Counter.builder("payment_router.intents.final").tag("status", "failed").register(registry);
+    this.requiresAction = Counter.builder("payment_router.intents.final").tag("status", "requires_action")
+        .register(registry);
     this.failovers = Counter.builder("payment_router.attempts.failovers")
         .description("attempts started after an earlier attempt was proven not to have charged")
         .register(registry);
@@ -54,6 +58,7 @@ public final class IntentMetrics {
     this.notSent = attempts(registry, "not_sent");
     this.unknown = attempts(registry, "unknown");
     this.notCharged = attempts(registry, "not_charged");
+    this.actionRequired = attempts(registry, "action_required");
     this.reconciledCharged = reconciliations(registry, "charged");
     this.reconciledDeclined = reconciliations(registry, "declined");
     this.reconciledNotFound = reconciliations(registry, "not_found");
@@ -98,6 +103,11 @@ public final class IntentMetrics {
         case IntentEvent.IntentRetried e -> retries.increment();
         case IntentEvent.AttemptUnknown e -> unknown.increment();
         case IntentEvent.AttemptNotCharged e -> notCharged.increment();
+        case IntentEvent.AttemptActionRequired e -> {
+          // The attempt's end and the intent's final status at once.
+          actionRequired.increment();
+          requiresAction.increment();
+        }
         case IntentEvent.IntentUnresolved e -> unresolved.increment();
         case IntentEvent.IntentRedriven e -> redriven.increment();
         case IntentEvent.AttemptStarted e -> {

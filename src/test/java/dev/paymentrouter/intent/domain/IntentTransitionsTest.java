@@ -9,6 +9,7 @@ import dev.paymentrouter.intent.domain.IntentCommand.RecordOutcome;
 import dev.paymentrouter.intent.domain.IntentCommand.Reconcile;
 import dev.paymentrouter.intent.domain.IntentCommand.Redrive;
 import dev.paymentrouter.intent.domain.IntentCommand.Retry;
+import dev.paymentrouter.intent.domain.IntentEvent.AttemptActionRequired;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptApproved;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptDeclined;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptNotCharged;
@@ -70,7 +71,7 @@ class IntentTransitionsTest {
 
   /** Named states every transition is checked from. */
   enum S {
-    NONE, PENDING, IN_FLIGHT, UNKNOWN_ATTEMPT, UNRESOLVED, SUCCEEDED, FAILED, PARKED;
+    NONE, PENDING, IN_FLIGHT, UNKNOWN_ATTEMPT, UNRESOLVED, SUCCEEDED, FAILED, PARKED, REQUIRES_ACTION;
 
     IntentState build() {
       return switch (this) {
@@ -85,6 +86,8 @@ class IntentTransitionsTest {
             new AttemptApproved(1, "ch_1", T1), new IntentSucceeded(T1)));
         case FAILED -> IntentTransitions.replay(List.of(created(T0), started(1, "alpha"),
             new AttemptDeclined(1, "insufficient_funds", T1), new IntentFailed("insufficient_funds", T1)));
+        case REQUIRES_ACTION -> IntentTransitions.replay(List.of(created(T0), started(1, "alpha"),
+            new AttemptActionRequired(1, "pi_1", "use_stripe_sdk", T1)));
         // alpha's bucket was empty, beta's circuit open: the intent waits a second for alpha.
         case PARKED -> IntentTransitions.replay(List.of(created(T0), started(1, "alpha"),
             new AttemptRefused(1, RouterRefusal.RATE_LIMITED, T1), new IntentParked(T1, T1.plusSeconds(1), T1)));
@@ -104,6 +107,7 @@ class IntentTransitionsTest {
     PARKED(new IntentParked(T1, T1.plusSeconds(1), T1)),
     RETRIED(new IntentRetried(T1, T1.plusSeconds(1))),
     UNKNOWN_1(new AttemptUnknown(1, "timeout", T1)),
+    ACTION_REQUIRED_1(new AttemptActionRequired(1, "pi_1", "use_stripe_sdk", T1)),
     NOT_CHARGED_1(new AttemptNotCharged(1, T1)),
     SUCCEEDED(new IntentSucceeded(T1)),
     FAILED(new IntentFailed("no_provider_available", T1)),
@@ -122,7 +126,8 @@ class IntentTransitionsTest {
     Map<E, IntentStatus> afterUnknown = Map.of(
         E.APPROVED_1, IntentStatus.PROCESSING,
         E.DECLINED_1, IntentStatus.PROCESSING,
-        E.NOT_CHARGED_1, IntentStatus.PROCESSING);
+        E.NOT_CHARGED_1, IntentStatus.PROCESSING,
+        E.ACTION_REQUIRED_1, IntentStatus.REQUIRES_ACTION);
     Map<S, Map<E, IntentStatus>> legal = Map.of(
         S.NONE, Map.of(E.CREATED, IntentStatus.PENDING),
         // Nothing is in flight or unknown before the first attempt, so a pending intent could wait (create never
@@ -134,12 +139,14 @@ class IntentTransitionsTest {
             E.DECLINED_1, IntentStatus.PROCESSING,
             E.NOT_SENT_1, IntentStatus.PROCESSING,
             E.REFUSED_1, IntentStatus.PROCESSING,
-            E.UNKNOWN_1, IntentStatus.PROCESSING),
+            E.UNKNOWN_1, IntentStatus.PROCESSING,
+            E.ACTION_REQUIRED_1, IntentStatus.REQUIRES_ACTION),
         // After an unknown outcome nothing may start or fail the intent until reconciliation says more.
         S.UNKNOWN_ATTEMPT, with(afterUnknown, E.UNRESOLVED, IntentStatus.PROCESSING),
         S.UNRESOLVED, with(afterUnknown, E.REDRIVEN, IntentStatus.PROCESSING),
         S.SUCCEEDED, Map.of(),
         S.FAILED, Map.of(),
+        S.REQUIRES_ACTION, Map.of(),
         // A parked intent may start its next attempt, wait again, be told it woke, or fail; nothing else.
         S.PARKED, Map.of(
             E.STARTED_2, IntentStatus.PROCESSING,
@@ -189,11 +196,14 @@ class IntentTransitionsTest {
     REFUSED_1_NO_WAIT(new RecordOutcome(1, new ProviderOutcome.RouterRefused(RouterRefusal.RATE_LIMITED),
         HELD_TOO_LONG, T1)),
     UNKNOWN_1(new RecordOutcome(1, new ProviderOutcome.Unknown("timeout"), ALPHA_BETA, T1)),
+    ACTION_1(new RecordOutcome(1, new ProviderOutcome.ActionRequired("pi_1", "use_stripe_sdk"), ALPHA_BETA, T1)),
     APPROVED_2(new RecordOutcome(2, new ProviderOutcome.Approved("ch_2"), ALPHA_BETA, T1)),
     CHARGED_1(new Reconcile(1, new ChargeStatus.Charged("ch_1"), SETTLE, ALPHA_BETA, T1)),
     FOUND_DECLINED_1(new Reconcile(1, new ChargeStatus.Declined("card_declined", false), SETTLE, ALPHA_BETA, T1)),
     NOT_FOUND_SETTLED_1(new Reconcile(1, new ChargeStatus.NotFound(), SETTLE, ALPHA_BETA, LATER)),
     NOT_FOUND_TOO_EARLY_1(new Reconcile(1, new ChargeStatus.NotFound(), SETTLE, ALPHA_BETA, T1)),
+    FOUND_ACTION_1(new Reconcile(1, new ChargeStatus.ActionRequired("pi_1", "RedirectShopper"), SETTLE, ALPHA_BETA,
+        T1)),
     STATUS_UNAVAILABLE_1(new Reconcile(1, new ChargeStatus.Unavailable("timeout"), SETTLE, ALPHA_BETA, T1)),
     STATUS_NOT_ASKED_1(new Reconcile(1, new ChargeStatus.NotAsked(RouterRefusal.RATE_LIMITED), SETTLE, ALPHA_BETA,
         T1)),
@@ -234,7 +244,7 @@ class IntentTransitionsTest {
         case RETRY_READY -> "IntentRetried,AttemptStarted";
         case RETRY_HELD -> "IntentParked";
         case RETRY_TOO_LATE -> "IntentFailed";
-        case GIVE_UP, CHARGED_1, FOUND_DECLINED_1, NOT_FOUND_SETTLED_1, NOT_FOUND_TOO_EARLY_1,
+        case GIVE_UP, CHARGED_1, FOUND_DECLINED_1, NOT_FOUND_SETTLED_1, NOT_FOUND_TOO_EARLY_1, FOUND_ACTION_1,
             STATUS_UNAVAILABLE_1, STATUS_NOT_ASKED_1 -> "rejected:attempt_not_unknown";
         case REDRIVE -> "rejected:intent_not_unresolved";
         default -> "rejected:attempt_not_in_flight";
@@ -243,7 +253,7 @@ class IntentTransitionsTest {
     if (retries.contains(command)) {
       return switch (state) {
         case UNRESOLVED -> "rejected:intent_unresolved";
-        case SUCCEEDED, FAILED -> "rejected:intent_final";
+        case SUCCEEDED, FAILED, REQUIRES_ACTION -> "rejected:intent_final";
         default -> "rejected:intent_not_parked";
       };
     }
@@ -251,7 +261,7 @@ class IntentTransitionsTest {
       case PARKED -> throw new AssertionError("handled above");
       case NONE -> throw new AssertionError("handled above");
       case PENDING -> switch (command) {
-        case GIVE_UP, CHARGED_1, FOUND_DECLINED_1, NOT_FOUND_SETTLED_1, NOT_FOUND_TOO_EARLY_1,
+        case GIVE_UP, CHARGED_1, FOUND_DECLINED_1, NOT_FOUND_SETTLED_1, NOT_FOUND_TOO_EARLY_1, FOUND_ACTION_1,
             STATUS_UNAVAILABLE_1, STATUS_NOT_ASKED_1 -> "rejected:attempt_not_unknown";
         case REDRIVE -> "rejected:intent_not_unresolved";
         default -> "rejected:attempt_not_in_flight";
@@ -265,6 +275,7 @@ class IntentTransitionsTest {
         case REFUSED_1_WAIT -> "AttemptRefused,IntentParked";
         case REFUSED_1_NO_WAIT -> "AttemptRefused,IntentFailed";
         case UNKNOWN_1 -> "AttemptUnknown";
+        case ACTION_1 -> "AttemptActionRequired";
         case APPROVED_2 -> "rejected:attempt_not_in_flight";
         case REDRIVE -> "rejected:intent_not_unresolved";
         default -> "rejected:attempt_not_unknown";
@@ -274,6 +285,7 @@ class IntentTransitionsTest {
         case FOUND_DECLINED_1 -> "AttemptDeclined,IntentFailed";
         case NOT_FOUND_SETTLED_1 -> "AttemptNotCharged,AttemptStarted";
         case NOT_FOUND_TOO_EARLY_1 -> "rejected:too_early_to_tell";
+        case FOUND_ACTION_1 -> "AttemptActionRequired";
         case STATUS_UNAVAILABLE_1 -> "rejected:status_unavailable";
         case STATUS_NOT_ASKED_1 -> "rejected:status_not_asked";
         case GIVE_UP -> "IntentUnresolved";
@@ -283,10 +295,10 @@ class IntentTransitionsTest {
       case UNRESOLVED -> switch (command) {
         case REDRIVE -> "IntentRedriven";
         case CHARGED_1, FOUND_DECLINED_1, NOT_FOUND_SETTLED_1, NOT_FOUND_TOO_EARLY_1, STATUS_UNAVAILABLE_1,
-            STATUS_NOT_ASKED_1, GIVE_UP -> "rejected:intent_unresolved";
+            STATUS_NOT_ASKED_1, GIVE_UP, FOUND_ACTION_1 -> "rejected:intent_unresolved";
         default -> "rejected:attempt_not_in_flight";
       };
-      case SUCCEEDED, FAILED -> command == C.REDRIVE ? "rejected:intent_not_unresolved" : "rejected:intent_final";
+      case SUCCEEDED, FAILED, REQUIRES_ACTION -> command == C.REDRIVE ? "rejected:intent_not_unresolved" : "rejected:intent_final";
     };
   }
 
