@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.springframework.http.HttpStatus;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -34,6 +36,8 @@ final class IntentRequestParser {
   static final long MAX_AMOUNT = 999_999_999_999L;
   static final int MAX_REFERENCE = 255;
   static final int MAX_TOKEN = 255;
+  /** Provider tokens may carry the provider's own payment-method fields (Adyen's encrypted card fields are long). */
+  static final int MAX_PROVIDER_TOKEN = 8192;
   static final int MAX_METADATA_ENTRIES = 50;
   static final int MAX_METADATA_KEY = 40;
   static final int MAX_METADATA_VALUE = 500;
@@ -42,14 +46,20 @@ final class IntentRequestParser {
       "must not contain U+0000 (NUL) or an unpaired UTF-16 surrogate";
 
   private static final Set<String> FIELDS = Set.of("amount", "currency", "paymentMethod", "reference", "metadata");
-  private static final Set<String> METHOD_FIELDS = Set.of("type", "token", "country");
+  private static final Set<String> METHOD_FIELDS = Set.of("type", "token", "tokens", "country");
   private static final Set<String> METHOD_TYPES = Set.of("card");
   private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
 
+  private final Set<String> providers;
   private final JsonMapper strict = JsonMapper.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
+
+  /** A parser that accepts per-provider tokens for these configured providers. */
+  IntentRequestParser(Collection<String> providers) {
+    this.providers = Set.copyOf(providers);
+  }
 
   /** Parses or throws an {@link ApiProblem} (400 for a body that is not a JSON object, 422 for bad fields). */
   ParsedRequest parse(String body) {
@@ -127,7 +137,7 @@ final class IntentRequestParser {
     });
   }
 
-  private static PaymentMethod paymentMethod(JsonNode node, List<FieldError> errors) {
+  private PaymentMethod paymentMethod(JsonNode node, List<FieldError> errors) {
     if (node == null || node.isNull()) {
       errors.add(new FieldError("paymentMethod", "required", "is required"));
       return null;
@@ -146,7 +156,14 @@ final class IntentRequestParser {
     if (type != null && !METHOD_TYPES.contains(type)) {
       errors.add(new FieldError("paymentMethod.type", "unsupported", "must be one of " + METHOD_TYPES));
     }
-    String token = requiredString(node.get("token"), "paymentMethod.token", MAX_TOKEN, errors);
+    Map<String, String> tokens = tokens(node.get("tokens"), errors);
+    // A provider-agnostic token, or tokens per provider, or both: a method without any could go nowhere.
+    String token = tokens.isEmpty()
+        ? requiredString(node.get("token"), "paymentMethod.token", MAX_TOKEN, errors)
+        : optionalString(node.get("token"), "paymentMethod.token", MAX_TOKEN, errors);
+    if (token != null && token.isBlank()) {
+      errors.add(new FieldError("paymentMethod.token", "required", "must not be blank"));
+    }
     String country = optionalString(node.get("country"), "paymentMethod.country", 2, errors);
     if (country != null) {
       country = country.toUpperCase(Locale.ROOT);
@@ -155,7 +172,34 @@ final class IntentRequestParser {
             "must be an ISO 3166-1 alpha-2 country code"));
       }
     }
-    return errors.size() == before ? new PaymentMethod(type, token, country) : null;
+    return errors.size() == before ? new PaymentMethod(type, token, tokens, country) : null;
+  }
+
+  /** {@code paymentMethod.tokens}: a token per configured provider, for cards tokenized at that provider. */
+  private Map<String, String> tokens(JsonNode node, List<FieldError> errors) {
+    Map<String, String> tokens = new TreeMap<>();
+    if (node == null || node.isNull()) {
+      return tokens;
+    }
+    if (!node.isObject()) {
+      errors.add(new FieldError("paymentMethod.tokens", "invalid_type",
+          "must be an object of tokens by provider name"));
+      return tokens;
+    }
+    for (Map.Entry<String, JsonNode> entry : node.properties()) {
+      String field = "paymentMethod.tokens." + entry.getKey();
+      if (!providers.contains(entry.getKey())) {
+        // A misspelt provider would silently leave that provider without its token.
+        errors.add(new FieldError(field, "unknown_provider", "is not a configured provider; configured: "
+            + new TreeSet<>(providers)));
+        continue;
+      }
+      String token = requiredString(entry.getValue(), field, MAX_PROVIDER_TOKEN, errors);
+      if (token != null) {
+        tokens.put(entry.getKey(), token);
+      }
+    }
+    return tokens;
   }
 
   private static Map<String, String> metadata(JsonNode node, List<FieldError> errors) {
@@ -253,6 +297,10 @@ final class IntentRequestParser {
     canonical.put("currency", amount.currency());
     canonical.put("type", method.type());
     canonical.put("token", method.token());
+    if (!method.tokens().isEmpty()) {
+      // Only when present, so that a request without them keeps the hash it had before they existed.
+      canonical.put("tokens", new TreeMap<>(method.tokens()));
+    }
     canonical.put("country", method.country());
     canonical.put("reference", reference);
     canonical.put("metadata", new TreeMap<>(metadata));

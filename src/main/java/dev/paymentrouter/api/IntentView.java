@@ -62,12 +62,17 @@ record IntentView(
     static AttemptView of(Attempt attempt) {
       return new AttemptView(attempt.number(), attempt.provider(), attempt.status().wireName(),
           attempt.providerReference(), attempt.declineCode(), attempt.errorCode(),
-          new RoutingView(attempt.routingRule(), attempt.candidates()), attempt.createdAt(), attempt.updatedAt());
+          new RoutingView(attempt.routingRule(), attempt.candidates(), attempt.skipped()), attempt.createdAt(),
+          attempt.updatedAt());
     }
   }
 
-  /** The routing decision behind an attempt: the rule that matched and the candidates it offered, in order. */
-  record RoutingView(String rule, List<String> candidates) {}
+  /**
+   * The routing decision behind an attempt: the rule that matched, the candidates it offered, in order, and the
+   * providers of the rule it skipped because the payment method cannot be charged there, with why ({@code no_token},
+   * {@code token_not_usable}).
+   */
+  record RoutingView(String rule, List<String> candidates, Map<String, String> skipped) {}
 
   static IntentView of(PaymentIntent intent) {
     return new IntentView(

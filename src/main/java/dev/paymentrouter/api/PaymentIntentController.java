@@ -1,10 +1,12 @@
 package dev.paymentrouter.api;
 
+import dev.paymentrouter.intent.domain.Decision.Rejection;
 import dev.paymentrouter.intent.domain.IntentTransitions;
 import dev.paymentrouter.intent.domain.PaymentIntent;
 import dev.paymentrouter.intent.runtime.CreateRequest;
 import dev.paymentrouter.intent.runtime.IntentIds;
 import dev.paymentrouter.intent.runtime.IntentRegistry;
+import dev.paymentrouter.intent.runtime.IntentRouting;
 import dev.paymentrouter.intent.runtime.IntentStore;
 import dev.paymentrouter.intent.runtime.Recovery;
 import dev.paymentrouter.intent.runtime.RecoveryProperties;
@@ -46,12 +48,13 @@ class PaymentIntentController {
   private final IntentStore store;
   private final ApiProperties properties;
   private final Duration janitorWait;
-  private final IntentRequestParser parser = new IntentRequestParser();
+  private final IntentRequestParser parser;
   private final EventLoopLag lag;
 
   PaymentIntentController(ApiKeyAuthenticator authenticator, IntentRegistry registry, IntentStore store,
-      ApiProperties properties, RecoveryProperties recovery, EventLoopLag lag) {
+      ApiProperties properties, RecoveryProperties recovery, EventLoopLag lag, IntentRouting routing) {
     this.lag = lag;
+    this.parser = new IntentRequestParser(routing.providers());
     this.authenticator = authenticator;
     this.registry = registry;
     this.store = store;
@@ -139,7 +142,11 @@ class PaymentIntentController {
                 .body(IntentView.of(intent)));
       }
       case StartResult.Rejected rejected -> Mono.error(
-          IntentTransitions.NO_PROVIDER_AVAILABLE.equals(rejected.code())
+          Rejection.NO_USABLE_PAYMENT_METHOD.code().equals(rejected.code())
+              ? ApiProblem.of(HttpStatus.UNPROCESSABLE_CONTENT, "payment_method_unusable",
+                  "No provider can charge this payment method",
+                  rejected.message() + "; give a token for one of them in paymentMethod.tokens; nothing was stored")
+              : IntentTransitions.NO_PROVIDER_AVAILABLE.equals(rejected.code())
               ? ApiProblem.unavailable(rejected.code(), "No provider available",
                   "no payment provider can take a payment now; nothing was stored", properties.retryAfter())
               : ApiProblem.of(HttpStatus.UNPROCESSABLE_CONTENT, rejected.code(), "Request refused",

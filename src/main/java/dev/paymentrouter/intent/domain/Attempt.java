@@ -3,6 +3,7 @@ package dev.paymentrouter.intent.domain;
 import dev.paymentrouter.provider.domain.RouterRefusal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param errorCode         why it was not sent or is unknown, or the action the provider waits for, else null
  * @param routingRule       the routing rule that chose the provider
  * @param candidates        the candidates routing offered when the attempt started, in order
+ * @param skipped           providers of the rule routing left out for the payment method, with why
  * @param createdAt         when it started
  * @param updatedAt         when it last changed
  */
@@ -31,6 +33,7 @@ public record Attempt(
     String errorCode,
     String routingRule,
     List<String> candidates,
+    Map<String, String> skipped,
     Instant createdAt,
     Instant updatedAt) {
 
@@ -41,6 +44,7 @@ public record Attempt(
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
     candidates = candidates == null ? List.of() : List.copyOf(candidates);
+    skipped = skipped == null ? Map.of() : Map.copyOf(skipped);
   }
 
   /**
@@ -53,32 +57,32 @@ public record Attempt(
 
   static Attempt started(IntentEvent.AttemptStarted started) {
     return new Attempt(started.attemptNumber(), started.provider(), started.idempotencyKey(),
-        AttemptStatus.IN_FLIGHT, null, null, null, started.routingRule(), started.candidates(), started.at(),
+        AttemptStatus.IN_FLIGHT, null, null, null, started.routingRule(), started.candidates(), started.skipped(), started.at(),
         started.at());
   }
 
   Attempt approved(String reference, Instant at) {
     return new Attempt(number, provider, idempotencyKey, AttemptStatus.APPROVED, reference, null, errorCode,
-        routingRule, candidates, createdAt, at);
+        routingRule, candidates, skipped, createdAt, at);
   }
 
   Attempt declined(String code, Instant at) {
     return new Attempt(number, provider, idempotencyKey, AttemptStatus.DECLINED, null, code, errorCode,
-        routingRule, candidates, createdAt, at);
+        routingRule, candidates, skipped, createdAt, at);
   }
 
   Attempt unknown(String error, String reference, Instant at) {
     return new Attempt(number, provider, idempotencyKey, AttemptStatus.UNKNOWN, reference, null, error, routingRule,
-        candidates, createdAt, at);
+        candidates, skipped, createdAt, at);
   }
 
   Attempt actionRequired(String reference, String action, Instant at) {
     return new Attempt(number, provider, idempotencyKey, AttemptStatus.ACTION_REQUIRED, reference, null, action,
-        routingRule, candidates, createdAt, at);
+        routingRule, candidates, skipped, createdAt, at);
   }
 
   Attempt ended(AttemptStatus end, String error, Instant at) {
-    return new Attempt(number, provider, idempotencyKey, end, null, null, error, routingRule, candidates,
+    return new Attempt(number, provider, idempotencyKey, end, null, null, error, routingRule, candidates, skipped,
         createdAt, at);
   }
 }

@@ -38,6 +38,8 @@ public sealed interface Decision {
     INTENT_NOT_FOUND,
     /** Create when no provider can take the intent now: nothing is stored. */
     NO_PROVIDER_AVAILABLE,
+    /** Create when no provider the intent may use can charge its payment method (no token it can use). */
+    NO_USABLE_PAYMENT_METHOD,
     /** The intent is final; nothing changes it any more. */
     INTENT_FINAL,
     /** An outcome for an attempt that is not waiting for one. */

@@ -30,13 +30,24 @@ public sealed interface IntentEvent {
     }
   }
 
-  /** A provider attempt was started; its request may be sent from now on. */
+  /**
+   * A provider attempt was started; its request may be sent from now on. {@code skipped}: providers of the rule left
+   * out because the intent's payment method cannot be charged there, with why.
+   */
   record AttemptStarted(
       int attemptNumber, String provider, String idempotencyKey, String routingRule, List<String> candidates,
-      Instant at)
+      Map<String, String> skipped, Instant at)
       implements IntentEvent {
     public AttemptStarted {
       candidates = List.copyOf(candidates);
+      skipped = skipped == null ? Map.of() : Map.copyOf(skipped);
+    }
+
+    /** An attempt for which routing skipped no provider. */
+    public AttemptStarted(
+        int attemptNumber, String provider, String idempotencyKey, String routingRule, List<String> candidates,
+        Instant at) {
+      this(attemptNumber, provider, idempotencyKey, routingRule, candidates, Map.of(), at);
     }
   }
 

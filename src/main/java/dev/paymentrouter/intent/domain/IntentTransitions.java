@@ -126,6 +126,11 @@ public final class IntentTransitions {
 
   private static Decision create(Create create) {
     Optional<String> first = nextCandidate(create.route(), List.of());
+    if (first.isEmpty() && create.route().noneUsable()) {
+      // No wait helps: the payment method must change (a token for one of the rule's providers).
+      return new Decision.Rejected(Rejection.NO_USABLE_PAYMENT_METHOD, "none of the providers for this payment can "
+          + "charge its payment method: " + create.route().skipped());
+    }
     if (first.isEmpty()) {
       return new Decision.Rejected(Rejection.NO_PROVIDER_AVAILABLE, "no provider can take a payment now");
     }
@@ -351,7 +356,8 @@ public final class IntentTransitions {
 
   private static AttemptStarted started(String intentId, int number, String provider, RouteOptions route,
       Instant at) {
-    return new AttemptStarted(number, provider, attemptKey(intentId, number), route.rule(), route.candidates(), at);
+    return new AttemptStarted(number, provider, attemptKey(intentId, number), route.rule(), route.candidates(),
+        route.skipped(), at);
   }
 
   private static Optional<String> nextCandidate(RouteOptions route, List<String> tried) {

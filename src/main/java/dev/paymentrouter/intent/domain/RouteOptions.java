@@ -2,6 +2,8 @@ package dev.paymentrouter.intent.domain;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,9 +23,19 @@ import java.util.Objects;
  * @param rule        the rule that chose them
  * @param heldBack    providers of the rule the router itself would refuse now, and when each can take a call
  * @param maxPark     how long an intent may wait for a held-back provider; zero: it never waits
+ * @param skipped     providers of the rule left out because the intent's payment method cannot be charged there,
+ *                    with why ({@code no_token}, {@code token_not_usable}); recorded on the attempt
+ * @param noneUsable  whether that left out every provider of the rule: no wait and no retry can help, the payment
+ *                    method itself must change
  */
 public record RouteOptions(
-    List<String> candidates, int maxAttempts, String rule, Map<String, Instant> heldBack, Duration maxPark) {
+    List<String> candidates,
+    int maxAttempts,
+    String rule,
+    Map<String, Instant> heldBack,
+    Duration maxPark,
+    Map<String, String> skipped,
+    boolean noneUsable) {
 
   /** The name recorded when no rule matched and the default list was used. */
   public static final String DEFAULT_RULE = "default";
@@ -33,6 +45,7 @@ public record RouteOptions(
     rule = rule == null ? DEFAULT_RULE : rule;
     heldBack = heldBack == null ? Map.of() : Map.copyOf(heldBack);
     maxPark = maxPark == null ? Duration.ZERO : maxPark;
+    skipped = skipped == null ? Map.of() : Map.copyOf(skipped);
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be >= 1");
     }
@@ -43,7 +56,7 @@ public record RouteOptions(
 
   /** Options chosen by a rule, with nothing held back and no waiting. */
   public RouteOptions(List<String> candidates, int maxAttempts, String rule) {
-    this(candidates, maxAttempts, rule, Map.of(), Duration.ZERO);
+    this(candidates, maxAttempts, rule, Map.of(), Duration.ZERO, Map.of(), false);
   }
 
   /** Options chosen by the default list. */
@@ -53,7 +66,28 @@ public record RouteOptions(
 
   /** The same options, with what the router holds back now and how long an intent may wait for it. */
   public RouteOptions withParking(Map<String, Instant> held, Duration maxWait) {
-    return new RouteOptions(candidates, maxAttempts, rule, held, maxWait);
+    return new RouteOptions(candidates, maxAttempts, rule, held, maxWait, skipped, noneUsable);
+  }
+
+  /**
+   * The same options without the providers that cannot charge the intent's payment method ({@code unusable}: provider
+   * to why), which are recorded as skipped; {@code ruleProviders} are all the rule's providers, available or not.
+   */
+  public RouteOptions withoutUnusable(Map<String, String> unusable, List<String> ruleProviders) {
+    if (unusable.isEmpty()) {
+      return this;
+    }
+    Map<String, String> skippedNow = new LinkedHashMap<>();
+    for (String provider : ruleProviders) {
+      String why = unusable.get(provider);
+      if (why != null) {
+        skippedNow.put(provider, why);
+      }
+    }
+    Map<String, Instant> stillHeld = new HashMap<>(heldBack);
+    stillHeld.keySet().removeAll(unusable.keySet());
+    return new RouteOptions(candidates.stream().filter(provider -> !unusable.containsKey(provider)).toList(),
+        maxAttempts, rule, stillHeld, maxPark, skippedNow, !ruleProviders.isEmpty() && skippedNow.size() == ruleProviders.size());
   }
 
   /** Whether the router would let a call go to this provider at {@code at}. */

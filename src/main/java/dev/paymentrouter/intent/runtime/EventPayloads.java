@@ -53,6 +53,9 @@ final class EventPayloads {
         payload.put("idempotencyKey", e.idempotencyKey());
         payload.put("routingRule", e.routingRule());
         payload.put("candidates", e.candidates());
+        if (!e.skipped().isEmpty()) {
+          payload.put("skipped", e.skipped());
+        }
       }
       case IntentEvent.AttemptApproved e -> {
         payload.put("attempt", e.attemptNumber());

@@ -29,10 +29,12 @@ final class IntentBatchEncoder {
 
   private final JsonMapper json;
   private final TokenCipher tokens;
+  private final StoredTokens storedTokens;
 
   IntentBatchEncoder(JsonMapper json, TokenCipher tokens) {
     this.json = json;
     this.tokens = tokens;
+    this.storedTokens = new StoredTokens(json);
   }
 
   /** New intents, in the given order. */
@@ -56,7 +58,7 @@ final class IntentBatchEncoder {
         out.writeName("payment_method");
         out.writePOJO(paymentMethod(intent.paymentMethod()));
         // The token travels sealed, as bytea hex input; the statement never sees it in plain text.
-        TokenCipher.Sealed token = tokens.seal(intent.id(), intent.paymentMethod().token());
+        TokenCipher.Sealed token = tokens.seal(intent.id(), storedTokens.encode(intent.paymentMethod()));
         out.writeStringProperty("payment_token", "\\x" + HexFormat.of().formatHex(token.data()));
         out.writeStringProperty("payment_token_key", token.keyId());
         out.writeStringProperty("reference", intent.reference());
@@ -156,7 +158,10 @@ final class IntentBatchEncoder {
         out.writeStringProperty("error_code", a.errorCode());
         out.writeStringProperty("routing_rule", a.routingRule());
         out.writeName("routing_candidates");
-        out.writePOJO(a.candidates());
+        // The routing decision: the candidates as a list, as always; with providers skipped for the payment method,
+        // an object that holds both (read back by IntentStore).
+        out.writePOJO(a.skipped().isEmpty() ? a.candidates()
+            : Map.of("candidates", a.candidates(), "skipped", a.skipped()));
         out.writeStringProperty("created_at", text(a.createdAt()));
         out.writeStringProperty("updated_at", text(a.updatedAt()));
         out.writeEndObject();

@@ -162,7 +162,7 @@ public final class IntentProcess {
     Instant now = runtime.clock().instant();
     IntentCommand.Create command = new IntentCommand.Create(
         id, request.merchantId(), request.amount(), request.paymentMethod(), request.reference(),
-        request.metadata(), now.plus(runtime.intentDeadline()), runtime.routing().route(routingRequest(request)),
+        request.metadata(), now.plus(runtime.intentDeadline()), runtime.routing().route(routingRequest(request), request.paymentMethod()),
         now);
     return switch (IntentTransitions.decide(IntentState.NONE, command)) {
       case Decision.Rejected rejected -> {
@@ -323,7 +323,7 @@ public final class IntentProcess {
 
   /** The question for the provider: the charge as it was sent (to replay under its key) while its token is known. */
   private StatusQuery statusQuery(Attempt unknown) {
-    String token = state.paymentMethod().token();
+    String token = state.paymentMethod().tokenFor(unknown.provider());
     ProviderRequest charge = token == null ? null : new ProviderRequest(id, unknown.number(), unknown.provider(),
         unknown.idempotencyKey(), state.amount().amountMinor(), state.amount().currency(), token);
     return new StatusQuery(unknown.idempotencyKey(), charge, unknown.providerReference(), unknown.createdAt());
@@ -346,7 +346,7 @@ public final class IntentProcess {
         }
         case STATUS_UNAVAILABLE -> inconclusive(answer, now);
         case STATUS_NOT_ASKED -> notAsked(answer, now);
-        case INTENT_EXISTS, INTENT_NOT_FOUND, NO_PROVIDER_AVAILABLE, INTENT_FINAL, ATTEMPT_NOT_IN_FLIGHT,
+        case INTENT_EXISTS, INTENT_NOT_FOUND, NO_PROVIDER_AVAILABLE, NO_USABLE_PAYMENT_METHOD, INTENT_FINAL, ATTEMPT_NOT_IN_FLIGHT,
             ATTEMPT_NOT_UNKNOWN, INTENT_UNRESOLVED, INTENT_NOT_UNRESOLVED, INTENT_NOT_PARKED -> {
           log.warn("Intent {}: reconciliation of attempt {} refused: {}", id, answer.attemptNumber(),
               rejected.code());
@@ -496,7 +496,7 @@ public final class IntentProcess {
   }
 
   private void send(Attempt attempt) {
-    String token = state.paymentMethod().token();
+    String token = state.paymentMethod().tokenFor(attempt.provider());
     // No token (its stored form could not be decrypted, see IntentStore): no provider may be sent an empty one.
     Mono<ProviderOutcome> sent = token == null
         ? Mono.just(new ProviderOutcome.NotSent("payment_method_unavailable"))

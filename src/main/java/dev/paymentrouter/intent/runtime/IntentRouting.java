@@ -1,6 +1,7 @@
 package dev.paymentrouter.intent.runtime;
 
 import dev.paymentrouter.intent.domain.PaymentIntent;
+import dev.paymentrouter.intent.domain.PaymentMethod;
 import dev.paymentrouter.intent.domain.RouteOptions;
 import dev.paymentrouter.provider.runtime.ProviderDirectory;
 import dev.paymentrouter.routing.domain.HealthSnapshot;
@@ -10,22 +11,41 @@ import dev.paymentrouter.routing.domain.RoutingRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Applies the routing policy to an intent with the providers' health as it is at this moment. */
+/**
+ * Applies the routing policy to an intent with the providers' health as it is at this moment, offering only providers
+ * that can charge the intent's payment method (a token for that provider, of a form its connector can use).
+ */
 public final class IntentRouting {
+
+  /** Skip reason: the intent has no token for the provider (no per-provider one, no provider-agnostic one). */
+  static final String NO_TOKEN = "no_token";
+  /** Skip reason: the token the provider would get has a form its connector cannot charge. */
+  static final String TOKEN_NOT_USABLE = "token_not_usable";
 
   private final RoutingPolicy policy;
   private final ProviderDirectory providers;
+  private final List<String> names;
 
   public IntentRouting(RoutingPolicy policy, ProviderDirectory providers) {
     this.policy = policy;
     this.providers = providers;
+    this.names = providers.names();
+  }
+
+  /** The configured providers' names, in configured order. */
+  public List<String> providers() {
+    return names;
   }
 
   /** Candidates for this intent now. */
   public RouteOptions route(PaymentIntent intent) {
-    return route(request(intent));
+    RoutingRequest request = request(intent);
+    HealthSnapshot health = providers.snapshot();
+    return withoutUnusable(policy.route(request, health), request, health, intent.paymentMethod());
   }
 
   /**
@@ -37,23 +57,55 @@ public final class IntentRouting {
     RoutingRequest request = request(intent);
     HealthSnapshot health = providers.snapshot();
     RouteOptions route = policy.route(request, health);
-    if (maxPark.isZero()) {
-      return route;
+    if (!maxPark.isZero()) {
+      Map<String, Instant> heldBack = new HashMap<>();
+      for (String provider : ruleProviders(request, health)) {
+        providers.readyAt(provider, now).filter(ready -> ready.isAfter(now))
+            .ifPresent(ready -> heldBack.put(provider, ready));
+      }
+      route = route.withParking(heldBack, maxPark);
     }
-    // The rule's providers as if all were available: those left out now are the ones a wait may be for.
-    Map<String, ProviderAvailability> everyone = new HashMap<>();
-    health.providers().keySet().forEach(provider -> everyone.put(provider, ProviderAvailability.AVAILABLE));
-    Map<String, Instant> heldBack = new HashMap<>();
-    for (String provider : policy.route(request, new HealthSnapshot(everyone, health.successRates())).candidates()) {
-      providers.readyAt(provider, now).filter(ready -> ready.isAfter(now))
-          .ifPresent(ready -> heldBack.put(provider, ready));
-    }
-    return route.withParking(heldBack, maxPark);
+    return withoutUnusable(route, request, health, intent.paymentMethod());
   }
 
-  /** Candidates for an intent with these facts now. */
-  public RouteOptions route(RoutingRequest request) {
-    return policy.route(request, providers.snapshot());
+  /** Candidates for a new intent with these facts and this payment method now. */
+  public RouteOptions route(RoutingRequest request, PaymentMethod method) {
+    HealthSnapshot health = providers.snapshot();
+    return withoutUnusable(policy.route(request, health), request, health, method);
+  }
+
+  /**
+   * Why each configured provider cannot charge this payment method; empty when all can. A provider with no usable
+   * token is never offered: sending it a token of another provider would at best be refused, at worst charge a
+   * different card.
+   */
+  Map<String, String> unusable(PaymentMethod method) {
+    Map<String, String> unusable = null;
+    for (String provider : names) {
+      String token = method.tokenFor(provider);
+      String why = token == null ? NO_TOKEN : providers.canUse(provider, token) ? null : TOKEN_NOT_USABLE;
+      if (why != null) {
+        if (unusable == null) {
+          unusable = new LinkedHashMap<>();
+        }
+        unusable.put(provider, why);
+      }
+    }
+    return unusable == null ? Map.of() : unusable;
+  }
+
+  private RouteOptions withoutUnusable(
+      RouteOptions route, RoutingRequest request, HealthSnapshot health, PaymentMethod method) {
+    Map<String, String> unusable = unusable(method);
+    // The common case (every provider can use the token) costs no second look at the rule.
+    return unusable.isEmpty() ? route : route.withoutUnusable(unusable, ruleProviders(request, health));
+  }
+
+  /** The rule's providers as if all were available: those left out now are the ones a wait may be for. */
+  private List<String> ruleProviders(RoutingRequest request, HealthSnapshot health) {
+    Map<String, ProviderAvailability> everyone = new HashMap<>();
+    health.providers().keySet().forEach(provider -> everyone.put(provider, ProviderAvailability.AVAILABLE));
+    return policy.route(request, new HealthSnapshot(everyone, health.successRates())).candidates();
   }
 
   /** The routing facts of an intent. */

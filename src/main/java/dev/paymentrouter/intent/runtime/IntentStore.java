@@ -27,6 +27,7 @@ import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -76,6 +77,7 @@ public final class IntentStore {
 
   private final DatabaseClient db;
   private final JsonMapper json;
+  private final StoredTokens storedTokens;
   private final TokenCipher tokens;
   private final IntentBatchEncoder encoder;
   private final IntentWriter<NewIntent, Transition> writer;
@@ -87,6 +89,7 @@ public final class IntentStore {
   public IntentStore(DatabaseClient db, JsonMapper json, StorageProperties storage, TokenCipher tokens) {
     this.db = db;
     this.json = json;
+    this.storedTokens = new StoredTokens(json);
     this.tokens = tokens;
     this.encoder = new IntentBatchEncoder(json, tokens);
     this.writer = new IntentWriter<>(new IntentWriter.Statements<>() {
@@ -357,6 +360,8 @@ public final class IntentStore {
   }
 
   private Attempt attempt(Readable row) {
+    // A list of candidates, or (with providers skipped for the payment method) an object with both: see the encoder.
+    JsonNode routing = json.readTree(row.get("routing_candidates", Json.class).asString());
     return new Attempt(
         Objects.requireNonNull(row.get("attempt_number", Integer.class)),
         row.get("provider", String.class),
@@ -366,9 +371,18 @@ public final class IntentStore {
         row.get("decline_code", String.class),
         row.get("error_code", String.class),
         row.get("routing_rule", String.class),
-        json.readValue(row.get("routing_candidates", Json.class).asString(), STRING_LIST),
+        routingCandidates(routing),
+        routingSkipped(routing),
         row.get("created_at", Instant.class),
         row.get("updated_at", Instant.class));
+  }
+
+  private List<String> routingCandidates(JsonNode routing) {
+    return json.treeToValue(routing.isArray() ? routing : routing.path("candidates"), STRING_LIST);
+  }
+
+  private Map<String, String> routingSkipped(JsonNode routing) {
+    return routing.isObject() ? json.treeToValue(routing.path("skipped"), STRING_MAP) : Map.of();
   }
 
   private IntentRow intentRow(Readable row) {
@@ -384,7 +398,7 @@ public final class IntentStore {
         row.get("merchant_id", String.class),
         status,
         new Money(Objects.requireNonNull(row.get("amount", Long.class)), row.get("currency", String.class)),
-        new PaymentMethod(method.get("type"), token, method.get("country")),
+        storedTokens.decode(new PaymentMethod(method.get("type"), null, method.get("country")), token),
         row.get("reference", String.class),
         metadata,
         row.get("failure_code", String.class),

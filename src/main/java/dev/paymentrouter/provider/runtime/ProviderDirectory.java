@@ -102,6 +102,15 @@ public final class ProviderDirectory {
     return Optional.ofNullable(supervisors.get(provider));
   }
 
+  /**
+   * Whether this provider's connector type can charge this token (its form: a Stripe PaymentMethod id, an Adyen
+   * stored method with its shopper); false for a provider that is not configured.
+   */
+  public boolean canUse(String provider, String token) {
+    ProviderSupervisor supervisor = supervisors.get(provider);
+    return supervisor != null && supervisor.canUse(token);
+  }
+
   /** Availability and recent success rates of every provider now, for routing. */
   public HealthSnapshot snapshot() {
     Map<String, ProviderAvailability> availability = new LinkedHashMap<>();

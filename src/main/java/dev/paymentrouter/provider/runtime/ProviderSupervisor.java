@@ -139,6 +139,11 @@ public final class ProviderSupervisor {
         .onErrorResume(TimeoutException.class, timeout -> Mono.just(new ChargeStatus.Unavailable("timeout")));
   }
 
+  /** Whether this provider's connector type can charge a token of this form. */
+  public boolean canUse(String token) {
+    return factory.canUse(token);
+  }
+
   /** The provider's name. */
   public String provider() {
     return settings.name();
