@@ -41,6 +41,7 @@ public final class ProviderGatekeeper {
   private final Clock clock;
   private final Duration waitInOpenState;
   private volatile Instant openedAt = Instant.MIN;
+  private volatile String lastConfigurationError;
 
   /** A gatekeeper for {@code provider} on the given clock (a fake one in tests). */
   public ProviderGatekeeper(String provider, GatekeeperSettings settings, Clock clock) {
@@ -102,6 +103,14 @@ public final class ProviderGatekeeper {
     return statusBucket.tryConsume(1);
   }
 
+  /**
+   * The last answer of the provider that said the router's configuration is wrong (its reason and when), or null if
+   * none came; for health, where operators look first.
+   */
+  public String lastConfigurationError() {
+    return lastConfigurationError;
+  }
+
   /** An admitted call was never made (e.g. its worker pool was full). */
   public void release() {
     breaker.releasePermission();
@@ -117,8 +126,17 @@ public final class ProviderGatekeeper {
       case ProviderOutcome.Approved approved -> breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
       case ProviderOutcome.Declined declined -> breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
       case ProviderOutcome.ActionRequired actionRequired -> breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-      case ProviderOutcome.NotSent notSent ->
-          breaker.onError(nanos, TimeUnit.NANOSECONDS, new ProviderFailure(notSent.reason()));
+      case ProviderOutcome.NotSent notSent -> {
+        breaker.onError(nanos, TimeUnit.NANOSECONDS, new ProviderFailure(notSent.reason()));
+        if (notSent.configurationError()) {
+          // Every call would get the same answer until an operator fixes the configuration (a revoked key, a
+          // merchant account the key may not use): waiting for the failure rate would burn a window of payments.
+          lastConfigurationError = notSent.reason() + " at " + clock.instant();
+          if (breaker.getState() != CircuitBreaker.State.OPEN) {
+            breaker.transitionToOpenState();
+          }
+        }
+      }
       case ProviderOutcome.Unknown unknown ->
           breaker.onError(nanos, TimeUnit.NANOSECONDS, new ProviderFailure(unknown.reason()));
       // Never admitted, so never recorded; and it would say nothing about the provider.

@@ -46,6 +46,10 @@ public final class ProviderHealth {
     if (view.lastCrash() != null) {
       builder.withDetail("lastCrash", view.lastCrash());
     }
+    if (view.lastConfigurationError() != null) {
+      // The provider refused the router's credentials or account: payments cannot go there until it is fixed.
+      builder.withDetail("lastConfigurationError", view.lastConfigurationError());
+    }
     return builder.build();
   }
 }

@@ -56,7 +56,8 @@ public final class ProviderSupervisor {
       int queueDepth,
       int restartsInWindow,
       long totalRestarts,
-      String lastCrash) {}
+      String lastCrash,
+      String lastConfigurationError) {}
 
   private final ProviderSettings settings;
   private final ProviderConnectorFactory factory;
@@ -210,7 +211,7 @@ public final class ProviderSupervisor {
     return new HealthView(
         settings.name(), state, gatekeeper.circuitState(), availability(), gatekeeper.availableTokens(),
         current == null ? 0 : current.pool().inFlight(), current == null ? 0 : current.pool().queueDepth(),
-        restarts.size(), totalRestarts, lastCrash);
+        restarts.size(), totalRestarts, lastCrash, gatekeeper.lastConfigurationError());
   }
 
   private boolean startChildren() {

@@ -40,6 +40,31 @@ class ProviderGatekeeperTest {
   }
 
   @Test
+  void aConfigurationErrorOpensTheCircuitAtOnceAndStaysVisible() {
+    ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", settings(100, 100), clock);
+
+    // 1. One call: far below the breaker's minimum of four, a failure rate could not open it yet.
+    assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
+    gatekeeper.record(new ProviderOutcome.NotSent("provider_unauthorized", true), FAST);
+
+    // 2. A refused credential is refused for every payment: the circuit is open after this one answer.
+    assertThat(gatekeeper.circuitState()).isEqualTo("OPEN");
+    assertThat(admit(gatekeeper)).isEqualTo(new Admission.Refused(RouterRefusal.CIRCUIT_OPEN));
+    assertThat(gatekeeper.lastConfigurationError()).startsWith("provider_unauthorized at ");
+  }
+
+  @Test
+  void aProvidersRefusalOfOnePaymentDoesNotOpenTheCircuit() {
+    ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", settings(100, 100), clock);
+
+    assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
+    gatekeeper.record(new ProviderOutcome.NotSent("payment_method_rejected"), FAST);
+
+    assertThat(gatekeeper.circuitState()).isEqualTo("CLOSED");
+    assertThat(gatekeeper.lastConfigurationError()).isNull();
+  }
+
+  @Test
   void saysWhenItWillAdmitAgain() {
     ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", settings(1, 1), clock);
     Instant start = clock.instant();
