@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.paymentrouter.intent.runtime.IntentProperties;
 import dev.paymentrouter.intent.runtime.RecoveryProperties;
 import dev.paymentrouter.intent.runtime.StorageProperties;
+import dev.paymentrouter.provider.connector.SimulatorConnectorFactory;
 import dev.paymentrouter.provider.runtime.ProvidersProperties;
 import java.util.HashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Settings that only make sense together are checked together, and every violation is named at once. */
 class SettingsConsistencyTest {
@@ -60,14 +62,14 @@ class SettingsConsistencyTest {
         "payment-router.providers.beta.base-url", "http://127.0.0.1:9102",
         "payment-router.providers.gamma.type", "simulator"), "payment-router", ProvidersProperties.class);
 
-    assertThatThrownBy(() -> untyped.toSettings(false, List.of("simulator")))
+    assertThatThrownBy(() -> untyped.toSettings(false, List.of(new SimulatorConnectorFactory(JsonMapper.builder().build()))))
         .hasMessageContaining("payment-router.providers.alpha.type is required: one of [simulator]")
         .hasMessageContaining("payment-router.providers.beta.type 'stripe' is unknown: one of [simulator]")
         .hasMessageContaining("payment-router.providers.gamma.base-url is required");
 
     ProvidersProperties local = bind(Map.of("payment-router.providers.alpha.base-url", "http://127.0.0.1:9101"),
         "payment-router", ProvidersProperties.class);
-    assertThat(local.toSettings(true, List.of("simulator"))).singleElement()
+    assertThat(local.toSettings(true, List.of(new SimulatorConnectorFactory(JsonMapper.builder().build())))).singleElement()
         .satisfies(settings -> assertThat(settings.type()).isEqualTo("simulator"));
   }
 

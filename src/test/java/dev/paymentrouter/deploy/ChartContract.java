@@ -3,6 +3,7 @@ package dev.paymentrouter.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paymentrouter.operations.OperatorProperties;
+import dev.paymentrouter.provider.connector.SimulatorConnectorFactory;
 import dev.paymentrouter.provider.runtime.ProvidersProperties;
 import dev.paymentrouter.routing.runtime.RoutingProperties;
 import dev.paymentrouter.tokens.TokenCipher;
@@ -18,6 +19,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What every rendering of the chart must hold, whatever the values: the pod asks the application what it
@@ -121,7 +123,7 @@ abstract class ChartContract {
     ProvidersProperties providers = binder.bindOrCreate("payment-router", ProvidersProperties.class);
     // Fails on a provider without a base URL (e.g. one whose API key variable did not meet its ConfigMap entry) or
     // without a connector type, as the application does outside local mode.
-    assertThat(providers.toSettings(false, List.of("simulator"))).isNotEmpty();
+    assertThat(providers.toSettings(false, List.of(new SimulatorConnectorFactory(JsonMapper.builder().build())))).isNotEmpty();
     RoutingProperties routing = binder.bindOrCreate("payment-router.routing", RoutingProperties.class);
     // The application's own start-up check of routing against the providers: unknown providers, bad rules.
     assertThat(routing.toPolicy(List.copyOf(providers.providers().keySet())).defaultProviders())

@@ -43,8 +43,7 @@ class ProviderConfiguration {
       ProviderScoreboard providerScoreboard,
       MeterRegistry meters,
       Environment environment) {
-    List<ProviderSettings> settings = properties.toSettings(LocalMode.isOn(environment),
-        factories.stream().map(ProviderConnectorFactory::type).toList());
+    List<ProviderSettings> settings = properties.toSettings(LocalMode.isOn(environment), factories);
     if (settings.isEmpty()) {
       throw new IllegalStateException("no provider configured: set payment-router.providers.<name>.base-url");
     }

@@ -1,20 +1,23 @@
 package dev.paymentrouter.provider.runtime;
 
 import dev.paymentrouter.provider.connector.ConnectorSettings;
+import dev.paymentrouter.provider.connector.ProviderConnectorFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.TreeSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The providers, from configuration under {@code payment-router.providers.<name>}. Every setting has a default
- * but the base URL and the connector type (which only local mode may leave out: it means the simulator there).
+ * but the connector type (which only local mode may leave out: it means the simulator there), the base URL (but for
+ * Stripe's) and the credentials a type needs ({@code api-key}, Adyen's {@code merchant-account}).
  * Order of declaration is the default routing order.
  */
 @ConfigurationProperties("payment-router")
@@ -71,12 +74,20 @@ public record ProvidersProperties(Map<String, Provider> providers) {
   /** The connector type local mode assumes for a provider that names none. */
   public static final String LOCAL_DEFAULT_TYPE = "simulator";
 
+  /** The API a provider of a known public type answers on when no base URL is configured. */
+  private static final Map<String, URI> DEFAULT_BASE_URLS = Map.of("stripe", URI.create("https://api.stripe.com"));
+
   /**
    * Settings per provider, in declaration order. Refuses (listing every problem at once) a provider without a base
-   * URL, or whose type is missing (outside local mode) or is none of {@code knownTypes}: a payment sent with the
-   * wrong protocol is worse than a router that does not start.
+   * URL (Stripe has a default; Adyen's depends on the account's test or live environment), whose type is missing
+   * (outside local mode) or is none of the factories' types, or whose settings its type finds lacking (a missing
+   * credential, an Adyen merchant account): a payment sent with the wrong protocol or credentials is worse than a
+   * router that does not start.
    */
-  public List<ProviderSettings> toSettings(boolean localMode, Collection<String> knownTypes) {
+  public List<ProviderSettings> toSettings(boolean localMode, Collection<? extends ProviderConnectorFactory> factories) {
+    Map<String, ProviderConnectorFactory> byType = new LinkedHashMap<>();
+    factories.forEach(factory -> byType.put(factory.type(), factory));
+    Set<String> knownTypes = new TreeSet<>(byType.keySet());
     List<String> problems = new ArrayList<>();
     List<ProviderSettings> settings = new ArrayList<>();
     providers.forEach((name, provider) -> {
@@ -84,16 +95,22 @@ public record ProvidersProperties(Map<String, Provider> providers) {
       String type = provider.type() == null || provider.type().isBlank()
           ? (localMode ? LOCAL_DEFAULT_TYPE : null)
           : provider.type().trim();
-      if (provider.baseUrl() == null) {
+      URI baseUrl = provider.baseUrl() != null ? provider.baseUrl() : DEFAULT_BASE_URLS.get(type);
+      if (baseUrl == null) {
         problems.add(prefix + ".base-url is required");
       }
       if (type == null) {
-        problems.add(prefix + ".type is required: one of " + new TreeSet<>(knownTypes));
-      } else if (!knownTypes.contains(type)) {
-        problems.add(prefix + ".type '" + type + "' is unknown: one of " + new TreeSet<>(knownTypes));
-      }
-      if (problems.isEmpty()) {
-        settings.add(toSettings(name, type, provider));
+        problems.add(prefix + ".type is required: one of " + knownTypes);
+      } else if (!byType.containsKey(type)) {
+        problems.add(prefix + ".type '" + type + "' is unknown: one of " + knownTypes);
+      } else if (baseUrl != null) {
+        ProviderSettings candidate = toSettings(name, type, baseUrl, provider);
+        List<String> lacking = byType.get(type).configurationProblems(candidate.connector());
+        if (lacking.isEmpty()) {
+          settings.add(candidate);
+        } else {
+          problems.addAll(lacking);
+        }
       }
     });
     if (!problems.isEmpty()) {
@@ -102,11 +119,11 @@ public record ProvidersProperties(Map<String, Provider> providers) {
     return settings;
   }
 
-  private static ProviderSettings toSettings(String name, String type, Provider p) {
+  private static ProviderSettings toSettings(String name, String type, URI baseUrl, Provider p) {
     return new ProviderSettings(
         name,
         type,
-        new ConnectorSettings(name, p.baseUrl(), p.apiKey(), p.merchantAccount(), p.connectTimeout(), p.pool().callTimeout(),
+        new ConnectorSettings(name, baseUrl, p.apiKey(), p.merchantAccount(), p.connectTimeout(), p.pool().callTimeout(),
             p.pool().concurrency()),
         new GatekeeperSettings(
             p.rateLimit().permitsPerSecond(), p.rateLimit().burst(),
