@@ -107,7 +107,7 @@ final class StripeClassification {
 
   /** Whether a decline may be retried elsewhere; a code we do not know is treated as hard. */
   static boolean retryableElsewhere(String declineCode) {
-    return DECLINE_CODES.getOrDefault(declineCode, false);
+    return declineCode != null && DECLINE_CODES.getOrDefault(declineCode, false);
   }
 
   /** The outcome a PaymentIntent's status stands for, whether it came back from a charge or from a status query. */
@@ -142,7 +142,8 @@ final class StripeClassification {
   static ChargeStatus statusOf(StripePaymentIntent intent) {
     return switch (forPaymentIntent(intent)) {
       case ProviderOutcome.Approved approved -> new ChargeStatus.Charged(approved.providerReference());
-      case ProviderOutcome.Declined declined -> new ChargeStatus.Declined(declined.code(), declined.retryableElsewhere());
+      case ProviderOutcome.Declined declined ->
+          new ChargeStatus.Declined(declined.code(), declined.retryableElsewhere());
       case ProviderOutcome.ActionRequired action ->
           new ChargeStatus.ActionRequired(action.providerReference(), action.action());
       case ProviderOutcome.Unknown unknown -> new ChargeStatus.Unavailable(unknown.reason());
@@ -192,17 +193,19 @@ final class StripeClassification {
     }
     if (status == 400 || status == 404) {
       // The customer's payment method is missing, unusable or of the other mode: refused for this payment only.
-      if (error != null && (isPaymentMethodParam(error.param()) || code != null && code.startsWith("payment_method_"))) {
+      if (error != null && isPaymentMethodParam(error.param()) || code != null && code.startsWith("payment_method_")) {
         return new ProviderOutcome.NotSent("payment_method_rejected");
       }
-      // This payment's amount or currency: refused before execution; another provider may take it.
-      if (error != null && ("amount".equals(error.param()) || "currency".equals(error.param()))
-          || PER_PAYMENT_CODES.contains(code)) {
-        return new ProviderOutcome.NotSent(code != null ? code : "provider_rejected_" + error.param());
-      }
-      // Our own request shape or our account: validated and refused, and every request would be.
-      if (CONFIGURATION_CODES.contains(code)) {
+      // Our own request shape or our account: validated and refused, and every request would be (an
+      // unknown parameter, or a malformed value of a field we write, even the amount: that is our encoding).
+      if (code != null && CONFIGURATION_CODES.contains(code)) {
         return new ProviderOutcome.NotSent(code, true);
+      }
+      // This payment's amount or currency (too small, too large, not enabled on the account): refused before
+      // execution, and another provider may take it.
+      if (error != null && ("amount".equals(error.param()) || "currency".equals(error.param()))
+          || code != null && PER_PAYMENT_CODES.contains(code)) {
+        return new ProviderOutcome.NotSent(code != null ? code : "provider_rejected_" + error.param());
       }
       // 404 without a known code: a path Stripe does not have ("Unrecognized request URL"), i.e. a wrong base URL.
       if (status == 404) {
