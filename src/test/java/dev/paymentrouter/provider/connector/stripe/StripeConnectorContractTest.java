@@ -27,6 +27,7 @@ import dev.paymentrouter.provider.domain.StatusQuery;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -91,12 +92,14 @@ class StripeConnectorContractTest {
             new ProviderOutcome.Declined("insufficient_funds", false)),
         Arguments.of(200, "payment_intent_requires_payment_method_unconfirmed.json",
             new ProviderOutcome.Unknown("payment_intent_unconfirmed", PAYMENT_INTENT)),
-        Arguments.of(200, "payment_intent_canceled.json", new ProviderOutcome.Declined("payment_intent_canceled", false)),
+        Arguments.of(200, "payment_intent_canceled.json",
+            new ProviderOutcome.Declined("payment_intent_canceled", false)),
         Arguments.of(200, "payment_intent_requires_confirmation.json",
             new ProviderOutcome.Unknown("unexpected_payment_intent_status", PAYMENT_INTENT)),
         Arguments.of(200, "search_none.json", new ProviderOutcome.Unknown("unexpected_response")),
         Arguments.of(200, "bad_gateway.html", new ProviderOutcome.Unknown("malformed_response")),
-        Arguments.of(402, "error_card_error_without_decline_code.json", new ProviderOutcome.Declined("expired_card", false)),
+        Arguments.of(402, "error_card_error_without_decline_code.json",
+            new ProviderOutcome.Declined("expired_card", false)),
         Arguments.of(402, "error_invalid_request_402.json", new ProviderOutcome.Unknown("provider_status_402")),
         Arguments.of(429, "error_rate_limit.json", new ProviderOutcome.NotSent("provider_rate_limited")),
         Arguments.of(429, "error_lock_timeout.json", new ProviderOutcome.NotSent("provider_lock_timeout")),
@@ -234,7 +237,8 @@ class StripeConnectorContractTest {
 
   static Stream<Arguments> answersToAReplay() {
     return Stream.of(
-        Arguments.of(402, "error_card_error_without_decline_code.json", new ChargeStatus.Declined("expired_card", false)),
+        Arguments.of(402, "error_card_error_without_decline_code.json",
+            new ChargeStatus.Declined("expired_card", false)),
         Arguments.of(200, "payment_intent_requires_action.json",
             new ChargeStatus.ActionRequired(PAYMENT_INTENT, "use_stripe_sdk")),
         Arguments.of(200, "payment_intent_processing.json", new ChargeStatus.Unavailable("provider_processing")),
@@ -268,6 +272,28 @@ class StripeConnectorContractTest {
         .isEqualTo(new ChargeStatus.Charged(PAYMENT_INTENT));
     stripe.verify(exactly(1), theChargeAsSent());
     stripe.verify(exactly(1), theSearch());
+  }
+
+  @Test
+  void aRefusedReplayExecutedNothingSoTheSearchDecides() {
+    stripe.stubFor(post("/v1/payment_intents").willReturn(answer(400, "error_idempotency_error.json")));
+    stubSearch("search_none.json");
+    connector = connector(Duration.ofSeconds(5));
+
+    assertThat(connector.status(new StatusQuery(ATTEMPT, REQUEST, null, NOW.minusSeconds(90))).block(WAIT))
+        .isEqualTo(new ChargeStatus.NotFound());
+    stripe.verify(exactly(1), theSearch());
+  }
+
+  @Test
+  void neverBooksAnotherAttemptsPaymentIntent() {
+    stripe.stubFor(get("/v1/payment_intents/" + PAYMENT_INTENT)
+        .willReturn(answer(200, "payment_intent_succeeded.json")));
+    connector = connector(Duration.ofSeconds(5));
+
+    StatusQuery otherAttempt = new StatusQuery(INTENT + "_2", null, PAYMENT_INTENT, NOW.minusSeconds(90));
+    assertThat(connector.status(otherAttempt).block(WAIT))
+        .isEqualTo(new ChargeStatus.Unavailable("provider_reference_mismatch"));
   }
 
   @Test
@@ -403,7 +429,7 @@ class StripeConnectorContractTest {
   }
 
   private static int closedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
   }
