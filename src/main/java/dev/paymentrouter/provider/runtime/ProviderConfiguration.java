@@ -2,6 +2,7 @@ package dev.paymentrouter.provider.runtime;
 
 import dev.paymentrouter.provider.connector.ProviderConnectorFactory;
 import dev.paymentrouter.provider.connector.SimulatorConnectorFactory;
+import dev.paymentrouter.provider.connector.stripe.StripeConnectorFactory;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.Gauge;
@@ -27,6 +28,11 @@ class ProviderConfiguration {
   @Bean
   SimulatorConnectorFactory simulatorConnectorFactory(JsonMapper json) {
     return new SimulatorConnectorFactory(json);
+  }
+
+  @Bean
+  StripeConnectorFactory stripeConnectorFactory(JsonMapper json, Clock clock) {
+    return new StripeConnectorFactory(json, clock);
   }
 
   @Bean
