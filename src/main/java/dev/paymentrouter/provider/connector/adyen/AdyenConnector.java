@@ -33,9 +33,9 @@ public final class AdyenConnector implements ProviderConnector {
   static final String PAYMENTS_PATH = "/v71/payments";
 
   /**
-   * How long after the first request a replay is still answered from Adyen's store. Adyen documents at least 31
-   * days today (its older pages said 7); we keep to 7, the shorter promise: a replay after the key is gone would
-   * be a new payment, perhaps a second charge. Past it, only Adyen's webhooks (a later issue) can tell the outcome.
+   * How long after the first request a replay is still answered from Adyen's store. Adyen's API idempotency page
+   * promises at least 31 days today; we keep to 7, well inside it, because a replay after the key is gone would be
+   * a new payment, perhaps a second charge. Past it, only Adyen's webhooks (a later issue) can tell the outcome.
    */
   static final Duration IDEMPOTENCY_WINDOW = Duration.ofDays(7);
 
