@@ -1,0 +1,166 @@
+package dev.paymentrouter.provider.connector.adyen;
+
+import dev.paymentrouter.provider.connector.ConnectorSettings;
+import dev.paymentrouter.provider.connector.ProviderConnector;
+import dev.paymentrouter.provider.connector.ProviderHttp;
+import dev.paymentrouter.provider.connector.TransportErrors;
+import dev.paymentrouter.provider.domain.ChargeStatus;
+import dev.paymentrouter.provider.domain.ProviderOutcome;
+import dev.paymentrouter.provider.domain.ProviderRequest;
+import dev.paymentrouter.provider.domain.StatusQuery;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Connector for Adyen's Checkout API v71: {@code POST {base-url}/v71/payments} with Adyen's {@code Idempotency-Key}.
+ * Adyen has no lookup of a payment by our reference, so a status query replays the same request under the same key,
+ * which Adyen answers from its store while it keeps the key. Each connector owns its connection pool.
+ */
+public final class AdyenConnector implements ProviderConnector {
+
+  /** The path under the configured Checkout root (which carries the live prefix's {@code /checkout} itself). */
+  static final String PAYMENTS_PATH = "/v71/payments";
+
+  /**
+   * How long after the first request a replay is still answered from Adyen's store. Adyen's API idempotency page
+   * promises at least 31 days today; we keep to 7, well inside it, because a replay after the key is gone would be
+   * a new payment, perhaps a second charge. Past it, only Adyen's webhooks (a later issue) can tell the outcome.
+   */
+  static final Duration IDEMPOTENCY_WINDOW = Duration.ofDays(7);
+
+  private static final byte[] EMPTY = new byte[0];
+
+  private final ConnectionProvider connections;
+  private final HttpClient client;
+  private final JsonMapper json;
+  private final Clock clock;
+  private final String merchantAccount;
+
+  /** Opens nothing yet: connections are made on first use. */
+  public AdyenConnector(ConnectorSettings settings, JsonMapper json, Clock clock) {
+    this.json = json;
+    this.clock = clock;
+    this.merchantAccount = settings.merchantAccount();
+    this.connections = ProviderHttp.connections(settings);
+    String apiKey = settings.apiKey();
+    this.client = ProviderHttp.client(settings, connections)
+        .headers(headers -> {
+          if (apiKey != null && !apiKey.isBlank()) {
+            headers.set("X-API-Key", apiKey);
+          }
+        });
+  }
+
+  @Override
+  public Mono<ProviderOutcome> authorize(ProviderRequest request) {
+    if (merchantAccount == null || merchantAccount.isBlank()) {
+      // The factory's configuration check refuses this at start-up; if it gets here, nothing is sent.
+      return Mono.just(new ProviderOutcome.NotSent("merchant_account_missing", true));
+    }
+    Optional<AdyenToken> token = AdyenToken.parse(request.paymentToken(), json);
+    if (token.isEmpty()) {
+      // Routing offers Adyen only tokens it can use; one it cannot is not sent.
+      return Mono.just(new ProviderOutcome.NotSent("unusable_payment_token"));
+    }
+    return send(AdyenPaymentRequest.of(request, token.get(), merchantAccount, json), this::classifyPayment)
+        .onErrorResume(TransportErrors::isTransportError, error -> Mono.just(TransportErrors.outcome(error)));
+  }
+
+  @Override
+  public Mono<ChargeStatus> status(StatusQuery query) {
+    if (query.charge() == null) {
+      // Without the request as it was sent, a replay would be another payment.
+      return Mono.just(new ChargeStatus.Unavailable("cannot_replay"));
+    }
+    if (!clock.instant().isBefore(query.sentAt().plus(IDEMPOTENCY_WINDOW))) {
+      // Adyen may have forgotten the key: a replay could charge a second time. Webhooks close this gap later.
+      return Mono.just(new ChargeStatus.Unavailable("idempotency_window_passed"));
+    }
+    Optional<AdyenToken> token = AdyenToken.parse(query.charge().paymentToken(), json);
+    if (token.isEmpty() || merchantAccount == null || merchantAccount.isBlank()) {
+      return Mono.just(new ChargeStatus.Unavailable("cannot_replay"));
+    }
+    return send(AdyenPaymentRequest.of(query.charge(), token.get(), merchantAccount, json), this::classifyReplay)
+        .onErrorResume(TransportErrors::isTransportError,
+            error -> Mono.just(new ChargeStatus.Unavailable(TransportErrors.reason(error))));
+  }
+
+  @Override
+  public void close() {
+    connections.dispose();
+  }
+
+  private <T> Mono<T> send(AdyenPaymentRequest payment, Function<Answer, T> classify) {
+    return client
+        .headers(headers -> headers
+            .set("Idempotency-Key", payment.idempotencyKey())
+            .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON))
+        .post()
+        .uri(PAYMENTS_PATH)
+        .send(ByteBufFlux.fromInbound(Mono.just(payment.body())))
+        .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(EMPTY)
+            .map(bytes -> classify.apply(new Answer(response.status().code(), bytes))));
+  }
+
+  private ProviderOutcome classifyPayment(Answer answer) {
+    if (answer.status() != 200) {
+      ServiceError error = serviceError(answer.body());
+      return AdyenClassification.forError(answer.status(), error.errorCode(), error.pspReference());
+    }
+    if (answer.body().length == 0) {
+      // A 200 without a body: the payment may have been made, its answer was lost.
+      return new ProviderOutcome.Unknown("empty_response");
+    }
+    // Unreadable JSON throws a JacksonException: unknown, like any broken answer (TransportErrors).
+    JsonNode payment = json.readTree(answer.body());
+    return AdyenClassification.forPayment(text(payment, "resultCode"), text(payment, "refusalReasonCode"),
+        text(payment, "pspReference"));
+  }
+
+  private ChargeStatus classifyReplay(Answer answer) {
+    if (answer.status() != 200) {
+      ServiceError error = serviceError(answer.body());
+      return AdyenClassification.statusForError(answer.status(), error.errorCode(), error.pspReference());
+    }
+    if (answer.body().length == 0) {
+      return new ChargeStatus.Unavailable("empty_response");
+    }
+    JsonNode payment = json.readTree(answer.body());
+    return AdyenClassification.statusForPayment(text(payment, "resultCode"), text(payment, "refusalReasonCode"),
+        text(payment, "pspReference"));
+  }
+
+  /** Adyen's error body, or empty fields when the body is not one (an HTML page from something in between). */
+  private ServiceError serviceError(byte[] body) {
+    if (body.length == 0) {
+      return new ServiceError("", "");
+    }
+    try {
+      JsonNode error = json.readTree(body);
+      return new ServiceError(text(error, "errorCode"), text(error, "pspReference"));
+    } catch (JacksonException e) {
+      return new ServiceError("", "");
+    }
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.path(field);
+    // Adyen sends these as strings; a number is read as its digits.
+    return value.isString() || value.isNumber() ? value.asString() : "";
+  }
+
+  private record Answer(int status, byte[] body) {}
+
+  private record ServiceError(String errorCode, String pspReference) {}
+}
