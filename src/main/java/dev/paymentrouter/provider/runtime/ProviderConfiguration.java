@@ -2,6 +2,7 @@ package dev.paymentrouter.provider.runtime;
 
 import dev.paymentrouter.provider.connector.ProviderConnectorFactory;
 import dev.paymentrouter.provider.connector.SimulatorConnectorFactory;
+import dev.paymentrouter.provider.connector.adyen.AdyenConnectorFactory;
 import dev.paymentrouter.provider.connector.stripe.StripeConnectorFactory;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
@@ -33,6 +34,11 @@ class ProviderConfiguration {
   @Bean
   StripeConnectorFactory stripeConnectorFactory(JsonMapper json, Clock clock) {
     return new StripeConnectorFactory(json, clock);
+  }
+
+  @Bean
+  AdyenConnectorFactory adyenConnectorFactory(JsonMapper json, Clock clock) {
+    return new AdyenConnectorFactory(json, clock);
   }
 
   @Bean
