@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paymentrouter.operations.OperatorProperties;
 import dev.paymentrouter.provider.connector.SimulatorConnectorFactory;
+import dev.paymentrouter.provider.connector.adyen.AdyenConnectorFactory;
+import dev.paymentrouter.provider.connector.stripe.StripeConnectorFactory;
 import dev.paymentrouter.provider.runtime.ProvidersProperties;
 import dev.paymentrouter.routing.runtime.RoutingProperties;
 import dev.paymentrouter.tokens.TokenCipher;
 import dev.paymentrouter.tokens.TokenEncryptionProperties;
 import java.time.Duration;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -123,7 +126,10 @@ abstract class ChartContract {
     ProvidersProperties providers = binder.bindOrCreate("payment-router", ProvidersProperties.class);
     // Fails on a provider without a base URL (e.g. one whose API key variable did not meet its ConfigMap entry) or
     // without a connector type, as the application does outside local mode.
-    assertThat(providers.toSettings(false, List.of(new SimulatorConnectorFactory(JsonMapper.builder().build())))).isNotEmpty();
+    JsonMapper json = JsonMapper.builder().build();
+    assertThat(providers.toSettings(false, List.of(new SimulatorConnectorFactory(json),
+        new StripeConnectorFactory(json, Clock.systemUTC()), new AdyenConnectorFactory(json, Clock.systemUTC()))))
+        .hasSize(providers.providers().size());
     RoutingProperties routing = binder.bindOrCreate("payment-router.routing", RoutingProperties.class);
     // The application's own start-up check of routing against the providers: unknown providers, bad rules.
     assertThat(routing.toPolicy(List.copyOf(providers.providers().keySet())).defaultProviders())

@@ -150,6 +150,7 @@ class HelmChartProductionValuesTest extends ChartContract {
     assertThat(providers.providers().get("alpha").rateLimit().permitsPerSecond()).isEqualTo(400);
     assertThat(providers.providers().get("beta").circuitBreaker().waitInOpenState())
         .isEqualTo(Duration.ofSeconds(20));
+    assertThat(providers.providers().get("beta").merchantAccount()).isEqualTo("AcmeShopECOM");
     assertThat(providers.providers().get("delta").connectTimeout()).isEqualTo(Duration.ofMillis(500));
     assertThat(providers.providers().get("delta").supervisor().downCooldown()).isEqualTo(Duration.ofMinutes(1));
   }
