@@ -17,7 +17,10 @@ import java.util.concurrent.CountDownLatch;
  *   <li>{@code SIMULATOR_NAME} label, default {@code sim}</li>
  *   <li>{@code SIMULATOR_HOST} bind address, default {@code 0.0.0.0}</li>
  *   <li>{@code SIMULATOR_PORT} port, default {@code 9101}</li>
- *   <li>{@code SIMULATOR_API_KEY} bearer key demanded on {@code /v1}, unset or empty for no authentication</li>
+ *   <li>{@code SIMULATOR_DIALECT} wire format, {@code native} (default), {@code stripe} or {@code adyen}</li>
+ *   <li>{@code SIMULATOR_API_KEY} key demanded by the provider API (bearer native and stripe, {@code X-API-Key}
+ *       adyen), unset or empty for no authentication</li>
+ *   <li>{@code SIMULATOR_MERCHANT_ACCOUNT} the adyen merchant account payments must name, unset for any</li>
  *   <li>{@code SIMULATOR_LATENCY_MS}, {@code SIMULATOR_LATENCY_JITTER_MS} delays in milliseconds, default 0</li>
  *   <li>{@code SIMULATOR_DECLINE_RATE}, {@code SIMULATOR_ERROR_RATE}, {@code SIMULATOR_UNAVAILABLE_RATE},
  *       {@code SIMULATOR_HANG_RATE}, {@code SIMULATOR_LOST_RESPONSE_RATE} probabilities in 0..1, default 0</li>
@@ -30,7 +33,7 @@ import java.util.concurrent.CountDownLatch;
  * {@code SIMULATOR_<NAME>_<SUFFIX>} (name upper-cased, other characters than letters and digits turned into
  * {@code _}, e.g. {@code SIMULATOR_ALPHA_DECLINE_RATE}), then as the shared {@code SIMULATOR_<SUFFIX>}.
  *
- * <p>Prints {@code Provider simulator <name> listening on <host>:<port>} per simulator and runs until the
+ * <p>Prints {@code Provider simulator <name> listening on <host>:<port> (<dialect>)} per simulator and runs until the
  * process is terminated; a shutdown hook closes the servers.
  */
 public final class ProviderSimulatorMain {
@@ -67,7 +70,7 @@ public final class ProviderSimulatorMain {
                 simulators.add(simulator);
             }
             System.out.println("Provider simulator " + simulator.name() + " listening on " + settings.host() + ":"
-                    + simulator.port());
+                    + simulator.port() + " (" + settings.dialect().wireName() + ")");
         }
         // Netty's event loop threads are daemons: without this wait the JVM would exit right away.
         stopped.await();
@@ -119,9 +122,18 @@ public final class ProviderSimulatorMain {
                     Duration.ofMillis(env.longNumber("HANG_DURATION_MS", defaults.hangDuration().toMillis())),
                     Duration.ofMillis(env.longNumber("SLOW_TOKEN_DELAY_MS", defaults.slowTokenDelay().toMillis())));
             return new SimulatorSettings(name, env.text("HOST", DEFAULT_HOST), env.port(defaultPort),
-                    env.value("API_KEY"), behaviour);
+                    env.value("API_KEY"), behaviour, dialect(env), env.value("MERCHANT_ACCOUNT"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("simulator " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SimulatorDialect dialect(Variables env) {
+        String value = env.value("DIALECT");
+        try {
+            return value == null ? SimulatorDialect.NATIVE : SimulatorDialect.fromWireName(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(env.nameOf("DIALECT") + " " + e.getMessage());
         }
     }
 

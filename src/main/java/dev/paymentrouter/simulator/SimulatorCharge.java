@@ -4,14 +4,18 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A charge the simulated provider recorded: approved (money taken) or declined.
+ * A charge the simulated provider recorded, the same shape in every dialect: approved (money taken), declined,
+ * or waiting (for the customer, or for the provider's own decision), which is not money yet.
  *
- * @param id             provider charge id, {@code ch_...}
- * @param idempotencyKey key the charge was created under
- * @param reference      merchant-side reference sent by the router
+ * @param id             the dialect's id: {@code ch_...} native, {@code pi_...} stripe, a 16-character
+ *                       pspReference adyen
+ * @param idempotencyKey the {@code Idempotency-Key} header as received; empty when a dialect that makes the
+ *                       header optional got none
+ * @param reference      the router's attempt reference (native and adyen {@code reference}, stripe
+ *                       {@code metadata[payment_router_attempt]}; empty when a stripe request had none)
  * @param amount         amount in minor units
- * @param currency       ISO 4217 code
- * @param status         {@link #APPROVED} or {@link #DECLINED}
+ * @param currency       ISO 4217 code, upper case
+ * @param status         {@link #APPROVED}, {@link #DECLINED}, {@link #REQUIRES_ACTION} or {@link #PENDING}
  * @param declineCode    reason of a decline, null when approved
  * @param createdAt      when the provider recorded it
  */
@@ -27,6 +31,10 @@ public record SimulatorCharge(
 
     public static final String APPROVED = "approved";
     public static final String DECLINED = "declined";
+    /** The provider waits for the customer (3-D Secure): nothing charged yet. */
+    public static final String REQUIRES_ACTION = "requires_action";
+    /** The provider accepted the payment but has not decided it: nothing charged yet. */
+    public static final String PENDING = "pending";
 
     public SimulatorCharge {
         Objects.requireNonNull(id, "id");
@@ -37,6 +45,7 @@ public record SimulatorCharge(
         Objects.requireNonNull(createdAt, "createdAt");
     }
 
+    /** Only an approval is money; the chaos audit counts these per reference and key. */
     public boolean approved() {
         return APPROVED.equals(status);
     }

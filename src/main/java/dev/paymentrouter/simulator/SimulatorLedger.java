@@ -8,14 +8,19 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The charges a simulated provider recorded, keyed by idempotency key and indexed by reference and id. */
+/**
+ * The charges a simulated provider recorded, in one shape for every dialect, indexed by id and reference.
+ * Idempotency is the engine's job, not the ledger's: every decision that records a charge appends one entry.
+ */
 public final class SimulatorLedger {
 
-    /** A charge plus what is needed to replay it: the insertion order and the request it answered. */
-    record Entry(long sequence, SimulatorCharge charge, ChargeRequest request) {
+    /**
+     * A charge plus what a front end needs to show it again: the insertion order and the request it answered,
+     * in the dialect's own parsed form.
+     */
+    record Entry(long sequence, SimulatorCharge charge, Object request) {
     }
 
-    private final Map<String, Entry> byIdempotencyKey = new ConcurrentHashMap<>();
     private final Map<String, Entry> byId = new ConcurrentHashMap<>();
     // Several charges can share a reference: a router retrying with a new idempotency key makes a new one.
     private final Map<String, List<Entry>> byReference = new ConcurrentHashMap<>();
@@ -26,10 +31,7 @@ public final class SimulatorLedger {
 
     /** All recorded charges in the order they were recorded. */
     public List<SimulatorCharge> charges() {
-        return byIdempotencyKey.values().stream()
-                .sorted(Comparator.comparingLong(Entry::sequence))
-                .map(Entry::charge)
-                .toList();
+        return entries().stream().map(Entry::charge).toList();
     }
 
     /** How many approved charges carry this reference: more than one is a double charge. */
@@ -39,7 +41,7 @@ public final class SimulatorLedger {
 
     /**
      * The charge a provider would report for this reference: the latest approved one if any, else the latest
-     * declined one, because an approval is what a reconciling router must not miss.
+     * other one, because an approval is what a reconciling router must not miss.
      */
     public Optional<SimulatorCharge> byReference(String reference) {
         List<Entry> entries = entriesFor(reference);
@@ -51,34 +53,34 @@ public final class SimulatorLedger {
     }
 
     public Optional<SimulatorCharge> byId(String id) {
-        return Optional.ofNullable(id == null ? null : byId.get(id)).map(Entry::charge);
+        return entryById(id).map(Entry::charge);
     }
 
-    /** Forgets every charge, so the next request under a known idempotency key is processed afresh. */
+    /** Forgets every charge. */
     public void reset() {
-        byIdempotencyKey.clear();
         byId.clear();
         byReference.clear();
     }
 
-    Optional<Entry> byIdempotencyKey(String idempotencyKey) {
-        return Optional.ofNullable(byIdempotencyKey.get(idempotencyKey));
+    Optional<Entry> entryById(String id) {
+        return Optional.ofNullable(id == null ? null : byId.get(id));
     }
 
-    /** Records the charge unless its key is already taken, and returns the entry that holds the key. */
-    Entry record(SimulatorCharge charge, ChargeRequest request) {
-        Entry candidate = new Entry(sequence.incrementAndGet(), charge, request);
-        Entry existing = byIdempotencyKey.putIfAbsent(charge.idempotencyKey(), candidate);
-        if (existing != null) {
-            return existing;
-        }
-        byId.put(charge.id(), candidate);
+    /** Every entry in the order recorded. */
+    List<Entry> entries() {
+        return byId.values().stream().sorted(Comparator.comparingLong(Entry::sequence)).toList();
+    }
+
+    /** Appends the charge; the engine's claim on the idempotency key makes this happen once per decision. */
+    Entry record(SimulatorCharge charge, Object request) {
+        Entry entry = new Entry(sequence.incrementAndGet(), charge, request);
+        byId.put(charge.id(), entry);
         byReference.compute(charge.reference(), (reference, entries) -> {
             List<Entry> next = entries == null ? new ArrayList<>(1) : new ArrayList<>(entries);
-            next.add(candidate);
+            next.add(entry);
             return List.copyOf(next);
         });
-        return candidate;
+        return entry;
     }
 
     private List<Entry> entriesFor(String reference) {

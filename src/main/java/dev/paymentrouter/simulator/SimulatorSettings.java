@@ -3,15 +3,19 @@ package dev.paymentrouter.simulator;
 import java.util.Objects;
 
 /**
- * Identity, address and behaviour of one simulated provider.
+ * Identity, address, wire format and behaviour of one simulated provider.
  *
- * @param name      label used in logs and in {@link ProviderSimulator#name()}
- * @param host      interface to bind, {@code 127.0.0.1} for tests, {@code 0.0.0.0} in containers
- * @param port      port to bind, 0 for a random free port
- * @param apiKey    bearer key the simulator demands on {@code /v1}; null or blank means no authentication
- * @param behaviour initial behaviour, changeable later
+ * @param name            label used in logs and in {@link ProviderSimulator#name()}
+ * @param host            interface to bind, {@code 127.0.0.1} for tests, {@code 0.0.0.0} in containers
+ * @param port            port to bind, 0 for a random free port
+ * @param apiKey          key the simulator demands on its provider API (a bearer key native and stripe, the
+ *                        {@code X-API-Key} adyen); null or blank means no authentication
+ * @param behaviour       initial behaviour, changeable later
+ * @param dialect         the wire format, fixed for the simulator's life
+ * @param merchantAccount the adyen merchant account a payment must name; null or blank accepts any
  */
-public record SimulatorSettings(String name, String host, int port, String apiKey, SimulatorBehaviour behaviour) {
+public record SimulatorSettings(String name, String host, int port, String apiKey, SimulatorBehaviour behaviour,
+        SimulatorDialect dialect, String merchantAccount) {
 
     public SimulatorSettings {
         if (name == null || name.isBlank()) {
@@ -25,23 +29,46 @@ public record SimulatorSettings(String name, String host, int port, String apiKe
         }
         // An empty environment variable must mean "no auth", not "the key is the empty string".
         apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
+        merchantAccount = merchantAccount == null || merchantAccount.isBlank() ? null : merchantAccount;
         Objects.requireNonNull(behaviour, "behaviour");
+        Objects.requireNonNull(dialect, "dialect");
     }
 
-    /** A reliable simulator on 127.0.0.1, a random port, without authentication. */
+    /** A native simulator without a merchant account. */
+    public SimulatorSettings(String name, String host, int port, String apiKey, SimulatorBehaviour behaviour) {
+        this(name, host, port, apiKey, behaviour, SimulatorDialect.NATIVE, null);
+    }
+
+    /** A reliable native simulator on 127.0.0.1, a random port, without authentication. */
     public static SimulatorSettings local(String name) {
         return new SimulatorSettings(name, "127.0.0.1", 0, null, SimulatorBehaviour.reliable());
     }
 
+    /** Names the key's presence only: credentials never reach a log line. */
+    @Override
+    public String toString() {
+        return "SimulatorSettings[name=" + name + ", host=" + host + ", port=" + port + ", apiKey="
+                + (apiKey == null ? "none" : "****") + ", behaviour=" + behaviour + ", dialect=" + dialect.wireName()
+                + ", merchantAccount=" + merchantAccount + "]";
+    }
+
     public SimulatorSettings withPort(int value) {
-        return new SimulatorSettings(name, host, value, apiKey, behaviour);
+        return new SimulatorSettings(name, host, value, apiKey, behaviour, dialect, merchantAccount);
     }
 
     public SimulatorSettings withApiKey(String value) {
-        return new SimulatorSettings(name, host, port, value, behaviour);
+        return new SimulatorSettings(name, host, port, value, behaviour, dialect, merchantAccount);
     }
 
     public SimulatorSettings withBehaviour(SimulatorBehaviour value) {
-        return new SimulatorSettings(name, host, port, apiKey, value);
+        return new SimulatorSettings(name, host, port, apiKey, value, dialect, merchantAccount);
+    }
+
+    public SimulatorSettings withDialect(SimulatorDialect value) {
+        return new SimulatorSettings(name, host, port, apiKey, behaviour, value, merchantAccount);
+    }
+
+    public SimulatorSettings withMerchantAccount(String value) {
+        return new SimulatorSettings(name, host, port, apiKey, behaviour, dialect, value);
     }
 }

@@ -110,4 +110,34 @@ class ProviderSimulatorMainTest {
                 .extracting(SimulatorSettings::name)
                 .isEqualTo("solo");
     }
+
+    @Test
+    void readsTheDialectAndMerchantAccountPerSimulator() {
+        Map<String, String> env = Map.of(
+                "SIMULATOR_NAMES", "alpha,beta,gamma",
+                "SIMULATOR_ALPHA_DIALECT", "stripe",
+                "SIMULATOR_BETA_DIALECT", "ADYEN",
+                "SIMULATOR_BETA_MERCHANT_ACCOUNT", "RouterECOM");
+
+        List<SimulatorSettings> all = ProviderSimulatorMain.allFromEnvironment(env);
+
+        assertThat(all).extracting(SimulatorSettings::dialect)
+                .containsExactly(SimulatorDialect.STRIPE, SimulatorDialect.ADYEN, SimulatorDialect.NATIVE);
+        assertThat(all.get(1).merchantAccount()).isEqualTo("RouterECOM");
+        assertThat(all.get(0).merchantAccount()).isNull();
+    }
+
+    @Test
+    void namesTheVariableOfAnUnknownDialect() {
+        assertThatThrownBy(() -> ProviderSimulatorMain.fromEnvironment(Map.of("SIMULATOR_DIALECT", "paypal")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("SIMULATOR_DIALECT")
+                .hasMessageContaining("paypal");
+    }
+
+    @Test
+    void keepsTheApiKeyOutOfTheSettingsText() {
+        assertThat(ProviderSimulatorMain.fromEnvironment(Map.of("SIMULATOR_API_KEY", "sk_secret_1")).toString())
+                .doesNotContain("sk_secret_1");
+    }
 }

@@ -102,6 +102,33 @@ class ProviderSimulatorTest {
     }
 
     @Test
+    void recordsTokRequiresActionAsWaitingForTheCustomerAndReplaysIt() throws Exception {
+        start(SimulatorBehaviour.reliable());
+        String request = body(1299, "EUR", "tok_requires_action", "pi_3ds");
+
+        HttpResponse<String> first = charge("key-1", request);
+        HttpResponse<String> replay = charge("key-1", request);
+
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(json(first).get("status").stringValue()).isEqualTo("requires_action");
+        assertThat(replay.body()).isEqualTo(first.body());
+        assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(sim.ledger().charges()).singleElement()
+                .extracting(SimulatorCharge::status).isEqualTo(SimulatorCharge.REQUIRES_ACTION);
+        assertThat(sim.ledger().approvedCountFor("pi_3ds")).isZero();
+        assertThat(json(get("/v1/charges?reference=pi_3ds")).get("status").stringValue())
+                .isEqualTo("requires_action");
+    }
+
+    @Test
+    void showsTheDialectInTheConfigAndRefusesToChangeIt() throws Exception {
+        start(SimulatorBehaviour.reliable());
+
+        assertThat(json(get("/_sim/config")).get("dialect").stringValue()).isEqualTo("native");
+        assertThat(put("/_sim/config", "{\"dialect\": \"stripe\"}").statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void answersUnavailableForTokUnavailableWithoutRecording() throws Exception {
         start(SimulatorBehaviour.reliable());
 

@@ -1,5 +1,6 @@
 package dev.paymentrouter.provider.connector;
 
+import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import java.util.Map;
 
@@ -30,6 +31,34 @@ final class SimulatorClassification {
   /** Whether a decline may be retried elsewhere; a code we do not know is treated as hard. */
   static boolean retryableElsewhere(String declineCode) {
     return DECLINE_CODES.getOrDefault(declineCode, false);
+  }
+
+  /** The outcome of a 200/201 charge body: its {@code status}, {@code id} and {@code declineCode}. */
+  static ProviderOutcome forCharge(String status, String id, String declineCode) {
+    return switch (status) {
+      case "approved" -> new ProviderOutcome.Approved(id);
+      // The issuer refused: nothing was charged, and the code says whether another provider may try.
+      case "declined" -> new ProviderOutcome.Declined(declineCode, retryableElsewhere(declineCode));
+      // The provider holds the payment for the customer (3-D Secure): nothing charged yet, but the customer may
+      // still complete it there, so it is neither a charge nor a failure to fail over from.
+      case "requires_action" -> new ProviderOutcome.ActionRequired(id, "requires_action");
+      // Accepted and not decided: a charge may still follow, so it is reconciled like a lost answer.
+      case "pending" -> new ProviderOutcome.Unknown("provider_pending", id);
+      // A status we do not know proves nothing.
+      default -> new ProviderOutcome.Unknown("unexpected_charge_status", id.isEmpty() ? null : id);
+    };
+  }
+
+  /** The status-query answer for a 200 charge body, by the same rows as {@link #forCharge}. */
+  static ChargeStatus forStatus(String status, String id, String declineCode) {
+    return switch (status) {
+      case "approved" -> new ChargeStatus.Charged(id);
+      case "declined" -> new ChargeStatus.Declined(declineCode, retryableElsewhere(declineCode));
+      case "requires_action" -> new ChargeStatus.ActionRequired(id, "requires_action");
+      // Not decided yet at the provider: ask again later.
+      case "pending" -> new ChargeStatus.Unavailable("provider_pending");
+      default -> new ChargeStatus.Unavailable("unexpected_charge_status");
+    };
   }
 
   /** The outcome of an HTTP error status of {@code POST /v1/charges}. */

@@ -86,14 +86,8 @@ public final class SimulatorConnector implements ProviderConnector {
       return SimulatorClassification.forErrorStatus(status);
     }
     JsonNode charge = json.readTree(body);
-    return switch (charge.path("status").asString("")) {
-      case "approved" -> new ProviderOutcome.Approved(charge.path("id").asString(""));
-      case "declined" -> {
-        String code = charge.path("declineCode").asString("declined");
-        yield new ProviderOutcome.Declined(code, SimulatorClassification.retryableElsewhere(code));
-      }
-      default -> new ProviderOutcome.Unknown("unexpected_charge_status");
-    };
+    return SimulatorClassification.forCharge(charge.path("status").asString(""), charge.path("id").asString(""),
+        charge.path("declineCode").asString("declined"));
   }
 
   private ChargeStatus classifyStatus(int status, byte[] body) {
@@ -104,13 +98,7 @@ public final class SimulatorConnector implements ProviderConnector {
       return new ChargeStatus.Unavailable("provider_status_" + status);
     }
     JsonNode charge = json.readTree(body);
-    return switch (charge.path("status").asString("")) {
-      case "approved" -> new ChargeStatus.Charged(charge.path("id").asString(""));
-      case "declined" -> {
-        String code = charge.path("declineCode").asString("declined");
-        yield new ChargeStatus.Declined(code, SimulatorClassification.retryableElsewhere(code));
-      }
-      default -> new ChargeStatus.Unavailable("unexpected_charge_status");
-    };
+    return SimulatorClassification.forStatus(charge.path("status").asString(""), charge.path("id").asString(""),
+        charge.path("declineCode").asString("declined"));
   }
 }

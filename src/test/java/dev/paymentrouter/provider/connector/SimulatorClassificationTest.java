@@ -2,6 +2,7 @@ package dev.paymentrouter.provider.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -48,5 +49,42 @@ class SimulatorClassificationTest {
   })
   void hardDeclinesNeverFailOverAndSoftOnesMay(String code, boolean retryable) {
     assertThat(SimulatorClassification.retryableElsewhere(code)).isEqualTo(retryable);
+  }
+
+  @ParameterizedTest(name = "charge status {0} -> {1}")
+  @CsvSource({
+      "approved, Approved",
+      "declined, Declined",
+      "requires_action, ActionRequired",
+      "pending, Unknown",
+      "something_new, Unknown"
+  })
+  void onlyAnApprovalIsAChargeAndOnlyADeclineMayFailOver(String status, String kind) {
+    ProviderOutcome outcome = SimulatorClassification.forCharge(status, "ch_1", "insufficient_funds");
+    assertThat(outcome.getClass().getSimpleName()).isEqualTo(kind);
+    switch (outcome) {
+      case ProviderOutcome.ActionRequired action ->
+          assertThat(action).isEqualTo(new ProviderOutcome.ActionRequired("ch_1", "requires_action"));
+      case ProviderOutcome.Unknown unknown -> assertThat(unknown.providerReference()).isEqualTo("ch_1");
+      case ProviderOutcome.Declined declined ->
+          assertThat(declined).isEqualTo(new ProviderOutcome.Declined("insufficient_funds", false));
+      default -> assertThat(outcome).isEqualTo(new ProviderOutcome.Approved("ch_1"));
+    }
+  }
+
+  @ParameterizedTest(name = "status query {0} -> {1}")
+  @CsvSource({
+      "approved, Charged",
+      "declined, Declined",
+      "requires_action, ActionRequired",
+      "pending, Unavailable",
+      "something_new, Unavailable"
+  })
+  void aStatusQueryReportsAPaymentWaitingForTheCustomerAsActionRequired(String status, String kind) {
+    ChargeStatus answer = SimulatorClassification.forStatus(status, "ch_1", "insufficient_funds");
+    assertThat(answer.getClass().getSimpleName()).isEqualTo(kind);
+    if (answer instanceof ChargeStatus.ActionRequired action) {
+      assertThat(action).isEqualTo(new ChargeStatus.ActionRequired("ch_1", "requires_action"));
+    }
   }
 }

@@ -55,7 +55,8 @@ class SimulatorConnectorTest {
       "tok_issuer_unavailable, Declined, issuer_unavailable",
       "tok_rate_limited, NotSent, provider_rate_limited",
       "tok_unavailable, NotSent, provider_unavailable",
-      "tok_error, Unknown, provider_status_500"
+      "tok_error, Unknown, provider_status_500",
+      "tok_requires_action, ActionRequired, requires_action"
   })
   void classifiesEachAnswerOfTheProvider(String token, String kind, String code) {
     connector = connector("psp_secret", Duration.ofSeconds(5));
@@ -69,7 +70,10 @@ class SimulatorConnectorTest {
       }
       case ProviderOutcome.NotSent notSent -> assertThat(notSent.reason()).isEqualTo(code);
       case ProviderOutcome.Unknown unknown -> assertThat(unknown.reason()).isEqualTo(code);
-      case ProviderOutcome.ActionRequired action -> assertThat(action.providerReference()).startsWith("ch_");
+      case ProviderOutcome.ActionRequired action -> {
+        assertThat(action.providerReference()).startsWith("ch_");
+        assertThat(action.action()).isEqualTo(code);
+      }
       // A connector never speaks for the router.
       case ProviderOutcome.RouterRefused refused -> assertThat(refused).as("a connector's outcome").isNull();
     }
@@ -88,6 +92,18 @@ class SimulatorConnectorTest {
     ProviderRequest request = request("tok_lost_response");
     assertThat(connector.authorize(request).block(WAIT)).isEqualTo(new ProviderOutcome.Unknown("timeout"));
     assertThat(connector.status(StatusQuery.byReference(request.idempotencyKey(), Instant.now())).block(WAIT)).isInstanceOf(ChargeStatus.Charged.class);
+  }
+
+  @Test
+  void aPaymentWaitingForTheCustomerIsActionRequiredAndTheStatusQuerySaysSo() {
+    connector = connector("psp_secret", Duration.ofSeconds(5));
+    ProviderRequest request = request("tok_requires_action");
+    ProviderOutcome outcome = connector.authorize(request).block(WAIT);
+    assertThat(outcome).isInstanceOf(ProviderOutcome.ActionRequired.class);
+    String id = ((ProviderOutcome.ActionRequired) outcome).providerReference();
+    assertThat(connector.status(StatusQuery.byReference(request.idempotencyKey(), Instant.now())).block(WAIT))
+        .isEqualTo(new ChargeStatus.ActionRequired(id, "requires_action"));
+    assertThat(simulator.ledger().approvedCountFor(request.idempotencyKey())).isZero();
   }
 
   @Test
