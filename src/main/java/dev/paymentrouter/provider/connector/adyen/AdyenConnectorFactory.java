@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Payment tokens Adyen can charge come in two forms:
  * <ul>
  *   <li>{@code <shopperReference>:<storedPaymentMethodId>}, split at the last colon: a card Adyen stored for that
- *       shopper (shopper reference of 3 to 256 characters, stored payment method id alphanumeric, at most 64),
+ *       shopper (shopper reference of 3 to 256 characters, stored payment method id of letters, digits and
+ *       underscores, at most 64),
  *       charged without the shopper present as a merchant-initiated, unscheduled card-on-file payment
  *       ({@code shopperInteraction: ContAuth}, {@code recurringProcessingModel: UnscheduledCardOnFile});</li>
  *   <li>a JSON object with a non-blank {@code "type"}, as Adyen's client components produce it

@@ -22,7 +22,11 @@ sealed interface AdyenToken {
   /** Adyen's limit on {@code storedPaymentMethodId} (CardDetails, Checkout API v71). */
   int STORED_PAYMENT_METHOD_ID_MAX = 64;
 
-  Pattern STORED_PAYMENT_METHOD_ID = Pattern.compile("[A-Za-z0-9]{1," + STORED_PAYMENT_METHOD_ID_MAX + "}");
+  /**
+   * Adyen's ids are alphanumeric; an underscore is let through too, so that the simulators' magic tokens
+   * ({@code shopper-1:tok_visa}) work in this form. Adyen refuses an id it does not know, for that payment only.
+   */
+  Pattern STORED_PAYMENT_METHOD_ID = Pattern.compile("[A-Za-z0-9_]{1," + STORED_PAYMENT_METHOD_ID_MAX + "}");
 
   /**
    * A card Adyen stored for a shopper, charged without the shopper present (merchant-initiated).

@@ -60,6 +60,8 @@ class AdyenConnectorFactoryTest {
       "abc:1",
       // Split at the last colon: the shopper reference is the merchant's and may hold colons.
       "tenant:7:shopper:8416038790273850",
+      // The simulators' magic tokens in this form.
+      "shopper-1:tok_visa",
       "{\"type\":\"scheme\",\"encryptedCardNumber\":\"test_4111111111111111\"}",
       "{\"type\":\"googlepay\",\"googlePayToken\":\"==Payload as retrieved from Google Pay response==\"}"})
   void usesAStoredCardOrPaymentMethodDetails(String token) {
@@ -76,7 +78,7 @@ class AdyenConnectorFactoryTest {
       "ab:M5N7TQ4TG5PFWR50",
       ":M5N7TQ4TG5PFWR50",
       "   :M5N7TQ4TG5PFWR50",
-      // The stored payment method id is alphanumeric, at most 64 characters.
+      // The stored payment method id is alphanumeric (underscores let through), at most 64 characters.
       "shopper-42:",
       "shopper-42:M5N7-TQ4T",
       "shopper-42:M5N7TQ4TG5PFWR50AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
