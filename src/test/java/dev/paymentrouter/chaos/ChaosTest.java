@@ -10,6 +10,7 @@ import dev.paymentrouter.chaos.RouterDatabase.Snapshot;
 import dev.paymentrouter.simulator.ProviderSimulator;
 import dev.paymentrouter.simulator.SimulatorBehaviour;
 import dev.paymentrouter.simulator.SimulatorCharge;
+import dev.paymentrouter.simulator.SimulatorDialect;
 import dev.paymentrouter.simulator.SimulatorSettings;
 import dev.paymentrouter.testsupport.RouterProcess;
 import dev.paymentrouter.testsupport.TestEnvironment;
@@ -98,6 +99,14 @@ class ChaosTest {
       "payment-router.recovery.settle-time", "5s",
       "payment-router.recovery.reconcile-delays", "300ms,500ms,1s,2s,3s,5s,8s");
 
+  /** Each provider's dialect, and the connector type that speaks it. */
+  private static final Map<String, SimulatorDialect> DIALECTS = Map.of(
+      "alpha", SimulatorDialect.STRIPE, "beta", SimulatorDialect.ADYEN, "gamma", SimulatorDialect.NATIVE);
+  private static final String PROVIDER_KEY = "sk_test_chaosProviderKey0001";
+  private static final String MERCHANT_ACCOUNT = "ChaosECOM";
+  /** A token every connector can use, and Adyen's form of it for beta; non-magic, so the simulators draw faults. */
+  private static final String TOKENS = "\"token\": \"tok_chaos\", \"tokens\": {\"beta\": \"chaos-shopper:tok_chaos\"}";
+
   private final List<ProviderSimulator> simulators = new ArrayList<>();
   private final List<String> timeline = new ArrayList<>();
   private RouterProcess router;
@@ -126,7 +135,7 @@ class ChaosTest {
     router.start();
     mark("router 1 ready on " + router.baseUrl());
 
-    load = new MerchantLoad(new MerchantLoad.Settings(router.baseUrl(), API_KEY, "chaos-" + SEED, "tok_chaos",
+    load = new MerchantLoad(new MerchantLoad.Settings(router.baseUrl(), API_KEY, "chaos-" + SEED, TOKENS,
         INTENTS, RATE, 64, Duration.ofSeconds(5), Duration.ofSeconds(90), SEED));
     load.start();
     mark("load started: " + INTENTS + " creates at " + RATE + "/s");
@@ -199,7 +208,11 @@ class ChaosTest {
             + report.strangerCharges().subList(0, Math.min(10, report.strangerCharges().size()))));
   }
 
-  /** Three providers of different character, each seeded, on random loopback ports; name to base URL. */
+  /**
+   * Three providers of different character and dialect, each seeded, on random loopback ports; name to base URL.
+   * alpha speaks Stripe's PaymentIntents API, beta Adyen's Checkout API and gamma the simulator's own, so the run
+   * goes through the real Stripe and Adyen connectors, idempotency and reconciliation included.
+   */
   private Map<String, String> startSimulators() {
     Map<String, SimulatorBehaviour> behaviours = new LinkedHashMap<>();
     // alpha: the first choice; latency spikes (5-155 ms), 500s, hangs, lost responses.
@@ -214,8 +227,10 @@ class ChaosTest {
     Map<String, String> providers = new LinkedHashMap<>();
     long seed = SEED;
     for (Map.Entry<String, SimulatorBehaviour> entry : behaviours.entrySet()) {
+      SimulatorDialect dialect = DIALECTS.get(entry.getKey());
       ProviderSimulator simulator = ProviderSimulator.start(
-          SimulatorSettings.local(entry.getKey()).withBehaviour(entry.getValue()), Clock.systemUTC(),
+          SimulatorSettings.local(entry.getKey()).withBehaviour(entry.getValue()).withDialect(dialect)
+              .withApiKey(PROVIDER_KEY).withMerchantAccount(MERCHANT_ACCOUNT), Clock.systemUTC(),
           new SplittableRandom(++seed));
       simulators.add(simulator);
       providers.put(simulator.name(), simulator.baseUrl());
@@ -236,6 +251,12 @@ class ChaosTest {
       properties.put(prefix + "pool.queue-timeout", "500ms");
       properties.put(prefix + "connect-timeout", "500ms");
     }
+    DIALECTS.forEach((provider, dialect) -> {
+      String prefix = "payment-router.providers." + provider + ".";
+      properties.put(prefix + "type", dialect == SimulatorDialect.NATIVE ? "simulator" : dialect.wireName());
+      properties.put(prefix + "api-key", PROVIDER_KEY);
+    });
+    properties.put("payment-router.providers.beta.merchant-account", MERCHANT_ACCOUNT);
     properties.put("payment-router.providers.alpha.rate-limit.permits-per-second", "50");
     properties.put("payment-router.providers.alpha.rate-limit.burst", "25");
     properties.putAll(RECOVERY);
@@ -306,6 +327,7 @@ class ChaosTest {
     HttpResponse<String> response = client.send(
         HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/v1/charges"))
             .header("Idempotency-Key", key)
+            .header("Authorization", "Bearer " + PROVIDER_KEY)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("{\"amount\": " + amount + ", \"currency\": \"EUR\", "
                 + "\"token\": \"tok_visa\", \"reference\": \"" + key + "\"}"))

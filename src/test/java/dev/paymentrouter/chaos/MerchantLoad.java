@@ -53,7 +53,8 @@ final class MerchantLoad implements AutoCloseable {
    * @param routerUrl      the router's base URL
    * @param apiKey         the merchant's key
    * @param keyPrefix      prefix of the idempotency keys, unique per run
-   * @param token          payment token; a non-magic one, so that the simulators draw their faults
+   * @param tokens         the payment method's token fields as JSON members ({@code "token": ..., "tokens": {...}});
+   *                       non-magic tokens, so that the simulators draw their faults
    * @param intents        creates to make
    * @param perSecond      constant start rate
    * @param maxInFlight    creates in progress at most (including their retries)
@@ -61,7 +62,7 @@ final class MerchantLoad implements AutoCloseable {
    * @param giveUpAfter    how long one create is retried before it counts as refused
    * @param seed           of the amounts
    */
-  record Settings(URI routerUrl, String apiKey, String keyPrefix, String token, int intents, double perSecond,
+  record Settings(URI routerUrl, String apiKey, String keyPrefix, String tokens, int intents, double perSecond,
       int maxInFlight, Duration requestTimeout, Duration giveUpAfter, long seed) {
 
     Settings {
@@ -217,7 +218,7 @@ final class MerchantLoad implements AutoCloseable {
 
   private String body(int index) {
     return "{\"amount\": " + amounts[index] + ", \"currency\": \"EUR\", \"paymentMethod\": {\"type\": \"card\", "
-        + "\"token\": \"" + settings.token() + "\", \"country\": \"DE\"}, \"reference\": \"order-" + index + "\"}";
+        + settings.tokens() + ", \"country\": \"DE\"}, \"reference\": \"order-" + index + "\"}";
   }
 
   private void send(Create create) {

@@ -259,6 +259,7 @@ public final class RouterProcess implements AutoCloseable {
         .map(argument -> argument.startsWith("-Dpayment-router.demo-merchant.api-key=")
             ? "-Dpayment-router.demo-merchant.api-key=sk_***" : argument)
         .map(argument -> argument.startsWith("-Dpayment-router.token-encryption.keys.")
+            || argument.startsWith("-Dpayment-router.providers.") && argument.contains(".api-key=")
             ? argument.substring(0, argument.indexOf('=') + 1) + "***" : argument)
         .map(argument -> argument.length() > 300 ? argument.substring(0, 60) + "...(" + argument.length()
             + " chars)" : argument)
