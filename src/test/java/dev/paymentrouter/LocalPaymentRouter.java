@@ -2,6 +2,7 @@ package dev.paymentrouter;
 
 import dev.paymentrouter.simulator.ProviderSimulator;
 import dev.paymentrouter.simulator.SimulatorBehaviour;
+import dev.paymentrouter.simulator.SimulatorDialect;
 import dev.paymentrouter.simulator.SimulatorSettings;
 import dev.paymentrouter.testsupport.EmbeddedDatabase;
 import java.nio.file.Path;
@@ -14,33 +15,50 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Local mode, started by {@code ./mvnw spring-boot:run}: an embedded PostgreSQL (data under
  * {@code target/local-postgres}; the router keeps the key of its card tokens beside it, in
- * {@code target/local-token-encryption.key}), three simulated providers of different character on ports 9101-9103, a
- * demo merchant whose API key is printed, a local operator whose token is printed, and the router on port 8080 (its
- * management port, 8081, on 127.0.0.1 only). Lives on the test classpath so that the
- * packaged application never contains an embedded database.
+ * {@code target/local-token-encryption.key}), three simulated providers of different character on ports 9101-9103,
+ * one per dialect (alpha speaks Stripe's API and is reached through the Stripe connector, beta Adyen's through the
+ * Adyen connector, gamma the simulator's own), a demo merchant whose API key is printed, a local operator whose token
+ * is printed, and the router on port 8080 (its management port, 8081, on 127.0.0.1 only). Lives on the test classpath
+ * so that the packaged application never contains an embedded database.
  */
 public final class LocalPaymentRouter {
 
+  /** The simulated providers' credentials: public, and good for these simulators only. */
+  static final String PROVIDER_KEY = "sk_test_localSimulatedProviders";
+  static final String MERCHANT_ACCOUNT = "LocalModeECOM";
+
   private LocalPaymentRouter() {}
+
+  private static SimulatorSettings provider(String name, int port, SimulatorDialect dialect) {
+    return SimulatorSettings.local(name).withPort(port).withDialect(dialect).withApiKey(PROVIDER_KEY)
+        .withMerchantAccount(MERCHANT_ACCOUNT);
+  }
 
   public static void main(String[] args) {
     EmbeddedDatabase database = EmbeddedDatabase.start(Path.of("target", "local-postgres"), true, true);
     List<ProviderSimulator> simulators = List.of(
-        // alpha: fast and reliable, the default first choice
-        ProviderSimulator.start(SimulatorSettings.local("alpha").withPort(9101)
+        // alpha: Stripe's API, fast and reliable, the default first choice
+        ProviderSimulator.start(provider("alpha", 9101, SimulatorDialect.STRIPE)
             .withBehaviour(SimulatorBehaviour.reliable().withLatencyMs(20).withLatencyJitterMs(20))),
-        // beta: slower, declines some cards that carry no magic token
-        ProviderSimulator.start(SimulatorSettings.local("beta").withPort(9102)
+        // beta: Adyen's API, slower, declines some cards that carry no magic token
+        ProviderSimulator.start(provider("beta", 9102, SimulatorDialect.ADYEN)
             .withBehaviour(SimulatorBehaviour.reliable().withLatencyMs(80).withLatencyJitterMs(80)
                 .withDeclineRate(0.05))),
-        // gamma: quick but strictly rate limited and sometimes unavailable
-        ProviderSimulator.start(SimulatorSettings.local("gamma").withPort(9103)
+        // gamma: the simulator's own API, quick but strictly rate limited and sometimes unavailable
+        ProviderSimulator.start(provider("gamma", 9103, SimulatorDialect.NATIVE)
             .withBehaviour(SimulatorBehaviour.reliable().withLatencyMs(10).withRateLimitPerSecond(20)
                 .withUnavailableRate(0.02))));
 
     Map<String, Object> properties = new LinkedHashMap<>(database.springProperties());
     for (ProviderSimulator simulator : simulators) {
-      properties.put("payment-router.providers." + simulator.name() + ".base-url", simulator.baseUrl());
+      String prefix = "payment-router.providers." + simulator.name() + ".";
+      properties.put(prefix + "type", simulator.dialect() == SimulatorDialect.NATIVE
+          ? "simulator" : simulator.dialect().wireName());
+      properties.put(prefix + "base-url", simulator.baseUrl());
+      properties.put(prefix + "api-key", PROVIDER_KEY);
+      if (simulator.dialect() == SimulatorDialect.ADYEN) {
+        properties.put(prefix + "merchant-account", MERCHANT_ACCOUNT);
+      }
     }
     properties.put("payment-router.routing.default", "alpha,beta,gamma");
     properties.put("payment-router.local-mode", "true");
@@ -59,6 +77,9 @@ public final class LocalPaymentRouter {
       simulators.forEach(ProviderSimulator::close);
       database.close();
     }, "local-shutdown"));
+    System.out.println("Providers: alpha (Stripe's API) on 9101, beta (Adyen's API) on 9102, gamma (the simulator's "
+        + "own) on 9103; tokens like tok_visa go to alpha and gamma, beta needs Adyen's form, e.g. "
+        + "\"tokens\": {\"beta\": \"shopper-1:tok_visa\"}");
     System.out.println("payment-router is listening on http://127.0.0.1:"
         + context.getEnvironment().getProperty("local.server.port") + " (operators: http://127.0.0.1:"
         + context.getEnvironment().getProperty("local.management.port") + "/actuator)");

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paymentrouter.platform.HealthProbe;
 import dev.paymentrouter.testsupport.IntentClient;
-import dev.paymentrouter.testsupport.TestEnvironment;
+import dev.paymentrouter.simulator.ProviderSimulator;
+import dev.paymentrouter.simulator.ProviderSimulatorMain;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,18 +27,22 @@ class ComposeStackBootTest {
 
   static final ComposeFile COMPOSE = ComposeFile.read();
   static RouterInstance router;
+  /** The compose file's simulators, each started from its service's environment (on a free loopback port). */
+  static final List<ProviderSimulator> SIMULATORS = new ArrayList<>();
 
   @BeforeAll
   static void startWithTheComposeEnvironment() {
-    TestEnvironment.resetSimulators();
     Map<String, String> postgres = COMPOSE.environment("postgres");
     Map<String, String> standIns = new LinkedHashMap<>();
     standIns.put("postgres:5432", RouterInstance.freshDatabase(postgres.get("POSTGRES_DB"),
         postgres.get("POSTGRES_USER"), postgres.get("POSTGRES_PASSWORD")));
     for (String simulator : DockerComposeTest.SIMULATORS) {
-      String port = COMPOSE.environment(simulator).get("SIMULATOR_PORT");
-      standIns.put(simulator + ":" + port,
-          URI.create(TestEnvironment.simulator(simulator).baseUrl()).getAuthority());
+      Map<String, String> own = new LinkedHashMap<>(COMPOSE.environment(simulator));
+      String port = own.put("SIMULATOR_PORT", "0");
+      own.put("SIMULATOR_HOST", "127.0.0.1");
+      ProviderSimulator started = ProviderSimulator.start(ProviderSimulatorMain.fromEnvironment(own));
+      SIMULATORS.add(started);
+      standIns.put(simulator + ":" + port, URI.create(started.baseUrl()).getAuthority());
     }
     Map<String, String> environment = new LinkedHashMap<>();
     COMPOSE.environment("router").forEach((name, value) ->
@@ -49,6 +55,7 @@ class ComposeStackBootTest {
     if (router != null) {
       router.close();
     }
+    SIMULATORS.forEach(ProviderSimulator::close);
   }
 
   @Test

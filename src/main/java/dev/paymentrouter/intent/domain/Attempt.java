@@ -2,9 +2,11 @@ package dev.paymentrouter.intent.domain;
 
 import dev.paymentrouter.provider.domain.RouterRefusal;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * One try of one provider for an intent.
@@ -44,7 +46,8 @@ public record Attempt(
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
     candidates = candidates == null ? List.of() : List.copyOf(candidates);
-    skipped = skipped == null ? Map.of() : Map.copyOf(skipped);
+    // By provider name, so that answers and the trail show them in one order.
+    skipped = skipped == null ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(skipped));
   }
 
   /**

@@ -2,9 +2,11 @@ package dev.paymentrouter.intent.domain;
 
 import dev.paymentrouter.provider.domain.RouterRefusal;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /** What happened to an intent. Events are facts: appended, never changed. */
 public sealed interface IntentEvent {
@@ -40,7 +42,8 @@ public sealed interface IntentEvent {
       implements IntentEvent {
     public AttemptStarted {
       candidates = List.copyOf(candidates);
-      skipped = skipped == null ? Map.of() : Map.copyOf(skipped);
+      // By provider name, so that answers and the trail show them in one order.
+      skipped = skipped == null ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(skipped));
     }
 
     /** An attempt for which routing skipped no provider. */

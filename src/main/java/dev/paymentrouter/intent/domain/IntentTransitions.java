@@ -1,12 +1,12 @@
 package dev.paymentrouter.intent.domain;
 
+import dev.paymentrouter.intent.domain.Decision.Rejection;
 import dev.paymentrouter.intent.domain.IntentCommand.Create;
 import dev.paymentrouter.intent.domain.IntentCommand.GiveUp;
-import dev.paymentrouter.intent.domain.IntentCommand.RecordOutcome;
 import dev.paymentrouter.intent.domain.IntentCommand.Reconcile;
+import dev.paymentrouter.intent.domain.IntentCommand.RecordOutcome;
 import dev.paymentrouter.intent.domain.IntentCommand.Redrive;
 import dev.paymentrouter.intent.domain.IntentCommand.Retry;
-import dev.paymentrouter.intent.domain.Decision.Rejection;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptActionRequired;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptApproved;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptDeclined;
@@ -129,7 +129,8 @@ public final class IntentTransitions {
     if (first.isEmpty() && create.route().noneUsable()) {
       // No wait helps: the payment method must change (a token for one of the rule's providers).
       return new Decision.Rejected(Rejection.NO_USABLE_PAYMENT_METHOD, "none of the providers for this payment can "
-          + "charge its payment method: " + create.route().skipped());
+          + "charge its payment method: " + create.route().skipped().entrySet().stream()
+              .map(skip -> skip.getKey() + " (" + skip.getValue() + ")").collect(Collectors.joining(", ")));
     }
     if (first.isEmpty()) {
       return new Decision.Rejected(Rejection.NO_PROVIDER_AVAILABLE, "no provider can take a payment now");

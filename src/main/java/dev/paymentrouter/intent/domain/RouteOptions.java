@@ -2,11 +2,13 @@ package dev.paymentrouter.intent.domain;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * What routing offers the intent at one moment: providers in the order to try, how many attempts an intent may
@@ -45,7 +47,8 @@ public record RouteOptions(
     rule = rule == null ? DEFAULT_RULE : rule;
     heldBack = heldBack == null ? Map.of() : Map.copyOf(heldBack);
     maxPark = maxPark == null ? Duration.ZERO : maxPark;
-    skipped = skipped == null ? Map.of() : Map.copyOf(skipped);
+    // By provider name, so that answers and the trail show them in one order.
+    skipped = skipped == null ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(skipped));
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be >= 1");
     }

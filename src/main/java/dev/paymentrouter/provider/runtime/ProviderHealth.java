@@ -35,6 +35,7 @@ public final class ProviderHealth {
       case DOWN, STOPPED -> Status.DOWN;
     };
     Health.Builder builder = Health.status(status)
+        .withDetail("type", view.type())
         .withDetail("supervisor", view.state().name())
         .withDetail("circuit", view.circuitState())
         .withDetail("availability", view.availability().name())

@@ -48,6 +48,7 @@ public final class ProviderSupervisor {
   /** What health and metrics show of this provider. */
   public record HealthView(
       String provider,
+      String type,
       State state,
       String circuitState,
       ProviderAvailability availability,
@@ -209,7 +210,7 @@ public final class ProviderSupervisor {
     Children current = children;
     pruneRestarts(clock.instant());
     return new HealthView(
-        settings.name(), state, gatekeeper.circuitState(), availability(), gatekeeper.availableTokens(),
+        settings.name(), settings.type(), state, gatekeeper.circuitState(), availability(), gatekeeper.availableTokens(),
         current == null ? 0 : current.pool().inFlight(), current == null ? 0 : current.pool().queueDepth(),
         restarts.size(), totalRestarts, lastCrash, gatekeeper.lastConfigurationError());
   }
