@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -24,6 +26,11 @@ class SettingsConsistency {
   /** The R2DBC pool's size when none is set (r2dbc-pool's default). */
   static final int R2DBC_POOL_DEFAULT = 10;
 
+  /** How long Stripe's search index may lag a write (its documentation: "typically within a minute"). */
+  static final Duration STRIPE_SEARCH_LAG = Duration.ofMinutes(1);
+
+  private static final Logger log = LoggerFactory.getLogger(SettingsConsistency.class);
+
   /** A marker bean: it exists only once the settings were found consistent. */
   record Checked() {}
 
@@ -35,6 +42,7 @@ class SettingsConsistency {
     if (!problems.isEmpty()) {
       throw new IllegalStateException("Inconsistent settings:\n  - " + String.join("\n  - ", problems));
     }
+    warnings(providers, recovery).forEach(log::warn);
     return new Checked();
   }
 
@@ -68,6 +76,24 @@ class SettingsConsistency {
           + "spring.r2dbc.pool.max-size (" + poolSize + ")");
     }
     return problems;
+  }
+
+  /**
+   * Settings that are legal but risky against a real provider, logged at start-up. A settle time shorter than
+   * Stripe's search lag lets a search that has not yet indexed a PaymentIntent count as "no such charge" (harmless
+   * against the simulator, whose search is immediate).
+   */
+  static List<String> warnings(ProvidersProperties providers, RecoveryProperties recovery) {
+    List<String> warnings = new ArrayList<>();
+    providers.providers().forEach((name, provider) -> {
+      if ("stripe".equals(provider.type() == null ? null : provider.type().trim())
+          && recovery.settleTime().compareTo(STRIPE_SEARCH_LAG) < 0) {
+        warnings.add("payment-router.recovery.settle-time (" + human(recovery.settleTime()) + ") is shorter than "
+            + "Stripe's search lag (" + human(STRIPE_SEARCH_LAG) + "): provider '" + name + "' may take a search "
+            + "that has not yet seen a payment as proof that none exists; keep it at 60s or more for Stripe");
+      }
+    });
+    return warnings;
   }
 
   private static String human(Duration duration) {

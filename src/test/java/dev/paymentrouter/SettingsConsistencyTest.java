@@ -7,7 +7,10 @@ import dev.paymentrouter.intent.runtime.IntentProperties;
 import dev.paymentrouter.intent.runtime.RecoveryProperties;
 import dev.paymentrouter.intent.runtime.StorageProperties;
 import dev.paymentrouter.provider.connector.SimulatorConnectorFactory;
+import dev.paymentrouter.provider.connector.adyen.AdyenConnectorFactory;
+import dev.paymentrouter.provider.connector.stripe.StripeConnectorFactory;
 import dev.paymentrouter.provider.runtime.ProvidersProperties;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +21,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Settings that only make sense together are checked together, and every violation is named at once. */
 class SettingsConsistencyTest {
+
+  static final JsonMapper JSON = JsonMapper.builder().build();
+  static final SimulatorConnectorFactory SIMULATOR = new SimulatorConnectorFactory(JSON);
+  static final StripeConnectorFactory STRIPE = new StripeConnectorFactory(JSON, Clock.systemUTC());
+  static final AdyenConnectorFactory ADYEN = new AdyenConnectorFactory(JSON, Clock.systemUTC());
 
   static final Map<String, String> PROVIDERS = Map.of(
       "payment-router.providers.alpha.type", "simulator",
@@ -62,15 +70,43 @@ class SettingsConsistencyTest {
         "payment-router.providers.beta.base-url", "http://127.0.0.1:9102",
         "payment-router.providers.gamma.type", "simulator"), "payment-router", ProvidersProperties.class);
 
-    assertThatThrownBy(() -> untyped.toSettings(false, List.of(new SimulatorConnectorFactory(JsonMapper.builder().build()))))
+    assertThatThrownBy(() -> untyped.toSettings(false, List.of(SIMULATOR)))
         .hasMessageContaining("payment-router.providers.alpha.type is required: one of [simulator]")
         .hasMessageContaining("payment-router.providers.beta.type 'stripe' is unknown: one of [simulator]")
         .hasMessageContaining("payment-router.providers.gamma.base-url is required");
 
     ProvidersProperties local = bind(Map.of("payment-router.providers.alpha.base-url", "http://127.0.0.1:9101"),
         "payment-router", ProvidersProperties.class);
-    assertThat(local.toSettings(true, List.of(new SimulatorConnectorFactory(JsonMapper.builder().build())))).singleElement()
+    assertThat(local.toSettings(true, List.of(SIMULATOR))).singleElement()
         .satisfies(settings -> assertThat(settings.type()).isEqualTo("simulator"));
+  }
+
+  @Test
+  void everyProviderTypeChecksItsOwnSettingsAndAllProblemsAreListedWithoutTheKeys() {
+    ProvidersProperties providers = bind(Map.of(
+        "payment-router.providers.stripe.type", "stripe",
+        "payment-router.providers.stripe.api-key", "pk_live_publishableKeyCannotCharge",
+        "payment-router.providers.adyen.type", "adyen",
+        "payment-router.providers.adyen.base-url", "https://checkout-test.adyen.com",
+        "payment-router.providers.adyen.api-key", "AQE1adyenKey"), "payment-router", ProvidersProperties.class);
+
+    // Stripe needs no base URL (its default), but a secret key; Adyen its merchant account.
+    assertThatThrownBy(() -> providers.toSettings(false, List.of(SIMULATOR, STRIPE, ADYEN)))
+        .hasMessageContaining("payment-router.providers.stripe.api-key is a publishable key")
+        .hasMessageContaining("payment-router.providers.adyen.merchant-account")
+        .message().doesNotContain("pk_live_publishableKeyCannotCharge").doesNotContain("AQE1adyenKey");
+  }
+
+  @Test
+  void aStripeProviderWithASettleTimeShorterThanItsSearchLagIsWarnedAbout() {
+    Map<String, String> stripe = Map.of("payment-router.providers.alpha.type", "stripe",
+        "payment-router.recovery.settle-time", "30s");
+    ProvidersProperties providers = bind(stripe, "payment-router", ProvidersProperties.class);
+
+    assertThat(SettingsConsistency.warnings(providers, bind(stripe, "payment-router.recovery",
+        RecoveryProperties.class))).singleElement().asString().contains("'alpha'", "settle-time (30s)");
+    assertThat(SettingsConsistency.warnings(providers, bind(Map.of(), "payment-router.recovery",
+        RecoveryProperties.class))).isEmpty();
   }
 
   private static List<String> problems(Map<String, String> overrides, int poolSize) {

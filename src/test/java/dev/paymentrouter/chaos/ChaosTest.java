@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paymentrouter.chaos.ChaosAudit.LedgerCharge;
 import dev.paymentrouter.chaos.ChaosAudit.Report;
+import dev.paymentrouter.chaos.RouterDatabase.AttemptRow;
 import dev.paymentrouter.chaos.RouterDatabase.IntentRow;
 import dev.paymentrouter.chaos.RouterDatabase.Snapshot;
 import dev.paymentrouter.simulator.ProviderSimulator;
@@ -168,6 +169,7 @@ class ChaosTest {
     }
     Report report = ChaosAudit.audit(snapshot, charges);
     String summary = summary(report)
+        + perDialect(snapshot, charges)
         + "\n  waits for the router (parked intents): " + report.waitSummary()
         + snapshot.parked().stream().limit(5).map(row -> "\n    e.g. " + row.intentId() + ": " + row.trail())
             .collect(Collectors.joining())
@@ -265,6 +267,35 @@ class ChaosTest {
         .sorted()
         .forEach(name -> properties.put(name.substring(ROUTER_PROPERTY_PREFIX.length()), System.getProperty(name)));
     return properties;
+  }
+
+  /**
+   * The run seen from each provider's dialect: its attempts, those whose outcome was unknown and was reconciled
+   * (they end with the unknown's reason kept as error code), the approved charges on its ledger, and the intents its
+   * ledger holds more than one approved charge for (its idempotency failing; the audit checks across providers).
+   */
+  private static String perDialect(Snapshot snapshot, List<LedgerCharge> charges) {
+    StringBuilder lines = new StringBuilder("\n  per provider (dialect):");
+    DIALECTS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
+      String provider = entry.getKey();
+      List<AttemptRow> attempts = snapshot.attempts().stream().filter(a -> a.provider().equals(provider)).toList();
+      long reconciled = attempts.stream().filter(a -> a.errorCode() != null
+          && Set.of("approved", "declined", "not_charged").contains(a.status())).count();
+      Map<String, Long> approvedByIntent = charges.stream()
+          .filter(c -> c.provider().equals(provider) && c.charge().approved())
+          .collect(Collectors.groupingBy(c -> intentOf(c.charge().reference()), Collectors.counting()));
+      lines.append("\n    ").append(provider).append(" (").append(entry.getValue().wireName()).append("): attempts=")
+          .append(attempts.size()).append(" unknownsReconciled=").append(reconciled).append(" approvedCharges=")
+          .append(approvedByIntent.values().stream().mapToLong(Long::longValue).sum()).append(" chargedTwiceHere=")
+          .append(approvedByIntent.values().stream().filter(count -> count > 1).count());
+    });
+    return lines.toString();
+  }
+
+  /** The intent an attempt reference ({@code <intent id>_<attempt>}) belongs to. */
+  private static String intentOf(String reference) {
+    int separator = reference.lastIndexOf('_');
+    return separator < 0 ? reference : reference.substring(0, separator);
   }
 
   /** Waits, at most {@link #SETTLE}, until every intent is final or unresolved; returns how many are not. */

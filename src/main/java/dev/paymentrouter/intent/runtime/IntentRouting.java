@@ -80,6 +80,11 @@ public final class IntentRouting {
    * different card.
    */
   Map<String, String> unusable(PaymentMethod method) {
+    if (!method.hasToken()) {
+      // Its stored tokens cannot be read (see IntentStore): its attempts end not sent, payment_method_unavailable,
+      // which says what happened, rather than every provider being skipped as if the merchant had given no token.
+      return Map.of();
+    }
     Map<String, String> unusable = null;
     for (String provider : names) {
       String token = method.tokenFor(provider);

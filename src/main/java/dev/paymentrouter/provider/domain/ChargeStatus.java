@@ -5,6 +5,22 @@ import java.util.Objects;
 /** The answer of a status query about one charge, asked by our reference (the attempt's idempotency key). */
 public sealed interface ChargeStatus {
 
+  /**
+   * What a status query learns when the provider answers it with a charge's answer (a replay, a retrieved payment):
+   * an approval, a decline and a customer action are verdicts; anything else only says "ask again later".
+   */
+  static ChargeStatus of(ProviderOutcome answer) {
+    return switch (answer) {
+      case ProviderOutcome.Approved approved -> new Charged(approved.providerReference());
+      case ProviderOutcome.Declined declined -> new Declined(declined.code(), declined.retryableElsewhere());
+      case ProviderOutcome.ActionRequired action -> new ActionRequired(action.providerReference(), action.action());
+      case ProviderOutcome.Unknown unknown -> new Unavailable(unknown.reason());
+      // A refusal of the query itself says nothing about the charge it asks about.
+      case ProviderOutcome.NotSent notSent -> new Unavailable(notSent.reason());
+      case ProviderOutcome.RouterRefused refused -> new Unavailable(refused.refusal().wireName());
+    };
+  }
+
   /** The provider has the charge and it is approved. */
   record Charged(String providerReference) implements ChargeStatus {
     public Charged {

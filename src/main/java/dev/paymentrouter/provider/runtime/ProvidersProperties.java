@@ -37,7 +37,15 @@ public record ProvidersProperties(Map<String, Provider> providers) {
       @DefaultValue RateLimit rateLimit,
       @DefaultValue CircuitBreaker circuitBreaker,
       @DefaultValue Pool pool,
-      @DefaultValue Supervisor supervisor) {}
+      @DefaultValue Supervisor supervisor) {
+
+    @Override
+    public String toString() {
+      // The credential stays out of logs and binding errors.
+      return "Provider[" + type + " at " + baseUrl + (apiKey == null ? "" : ", api-key ***")
+          + (merchantAccount == null ? "" : ", merchant-account " + merchantAccount) + "]";
+    }
+  }
 
   /** Bucket4j token buckets: sustained rate and burst of charges, and of status queries apart. */
   public record RateLimit(

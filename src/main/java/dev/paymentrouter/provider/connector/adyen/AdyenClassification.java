@@ -162,17 +162,8 @@ final class AdyenClassification {
 
   /** What a replayed 200 answer says about the charge. */
   static ChargeStatus statusForPayment(String resultCode, String refusalReasonCode, String pspReference) {
-    return switch (forPayment(resultCode, refusalReasonCode, pspReference)) {
-      case ProviderOutcome.Approved approved -> new ChargeStatus.Charged(approved.providerReference());
-      case ProviderOutcome.Declined declined ->
-          new ChargeStatus.Declined(declined.code(), declined.retryableElsewhere());
-      case ProviderOutcome.ActionRequired action ->
-          new ChargeStatus.ActionRequired(action.providerReference(), action.action());
-      // Pending, error, partial: ask again later (only a definitive answer ends reconciliation).
-      case ProviderOutcome.Unknown unknown -> new ChargeStatus.Unavailable(unknown.reason());
-      case ProviderOutcome.NotSent notSent -> new ChargeStatus.Unavailable(notSent.reason());
-      case ProviderOutcome.RouterRefused refused -> new ChargeStatus.Unavailable(refused.refusal().wireName());
-    };
+    // Pending, error, partial: ask again later (only a definitive answer ends reconciliation).
+    return ChargeStatus.of(forPayment(resultCode, refusalReasonCode, pspReference));
   }
 
   /**

@@ -140,17 +140,7 @@ final class StripeClassification {
 
   /** What a status query learns from a PaymentIntent: the same table, where "unknown" means "ask again later". */
   static ChargeStatus statusOf(StripePaymentIntent intent) {
-    return switch (forPaymentIntent(intent)) {
-      case ProviderOutcome.Approved approved -> new ChargeStatus.Charged(approved.providerReference());
-      case ProviderOutcome.Declined declined ->
-          new ChargeStatus.Declined(declined.code(), declined.retryableElsewhere());
-      case ProviderOutcome.ActionRequired action ->
-          new ChargeStatus.ActionRequired(action.providerReference(), action.action());
-      case ProviderOutcome.Unknown unknown -> new ChargeStatus.Unavailable(unknown.reason());
-      // Not produced from a PaymentIntent; listed so that a new outcome type must be thought through here.
-      case ProviderOutcome.NotSent notSent -> new ChargeStatus.Unavailable(notSent.reason());
-      case ProviderOutcome.RouterRefused refused -> new ChargeStatus.Unavailable(refused.refusal().wireName());
-    };
+    return ChargeStatus.of(forPaymentIntent(intent));
   }
 
   /**

@@ -187,7 +187,7 @@ public final class StripeConnector implements ProviderConnector {
     return switch (answer.status()) {
       // A decline, stored or fresh: no charge.
       case 402 -> error != null && "card_error".equals(error.type())
-          ? toStatus(StripeClassification.forError(402, error))
+          ? ChargeStatus.of(StripeClassification.forError(402, error))
           : unreadable(answer, "provider_status_402");
       // The original (or another replay) is executing right now: a search could miss what it is creating.
       case 409 -> new ChargeStatus.Unavailable("provider_idempotency_key_in_use");
@@ -211,12 +211,6 @@ public final class StripeConnector implements ProviderConnector {
    */
   private static ChargeStatus unreadable(Answer answer, String reason) {
     return answer.replayed() ? null : new ChargeStatus.Unavailable(reason);
-  }
-
-  private static ChargeStatus toStatus(ProviderOutcome outcome) {
-    return outcome instanceof ProviderOutcome.Declined declined
-        ? new ChargeStatus.Declined(declined.code(), declined.retryableElsewhere())
-        : new ChargeStatus.Unavailable("unexpected_outcome");
   }
 
   /**
