@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,7 +112,11 @@ class HelmChartBootTest {
         String path = (String) Yaml.at(CHART.container(), probe, "httpGet", "path");
         // The probe names the container's port; here the management port is the harness's free one.
         assertThat(Yaml.at(CHART.container(), probe, "httpGet", "port")).isEqualTo("management");
-        HttpResponse<String> response = replica.management(path, null);
+        // As the kubelet probes: each try within the probe's timeout, failureThreshold tries before it counts.
+        Duration timeout = Duration.ofSeconds(((Number) Yaml.at(CHART.container(), probe, "timeoutSeconds"))
+            .longValue());
+        int tries = ((Number) Yaml.at(CHART.container(), probe, "failureThreshold")).intValue();
+        HttpResponse<String> response = replica.probe(path, timeout, Math.min(tries, 3));
         assertThat(response.statusCode()).as(path).isEqualTo(200);
         assertThat(IntentClient.read(response.body().getBytes()).path("status").asString()).isEqualTo("UP");
       }

@@ -210,6 +210,24 @@ final class RouterInstance implements AutoCloseable {
     return send(request.build());
   }
 
+  /**
+   * The kubelet's way with an HTTP probe: a GET of {@code path} on the management port, each try given
+   * {@code timeout}, tried up to {@code failureThreshold} times; the first answer of a try that did not time out, or
+   * the last failure. Failed tries are reported on standard error, so that they stay visible in the test output.
+   */
+  HttpResponse<String> probe(String path, Duration timeout, int failureThreshold) {
+    IllegalStateException last = null;
+    for (int attempt = 1; attempt <= failureThreshold; attempt++) {
+      try {
+        return send(HttpRequest.newBuilder(managementUri(path)).timeout(timeout).GET().build());
+      } catch (IllegalStateException e) {
+        System.err.println("probe " + attempt + "/" + failureThreshold + " of " + path + " failed: " + e.getMessage());
+        last = e;
+      }
+    }
+    throw last;
+  }
+
   HttpResponse<String> post(String path, Map<String, String> headers, String body) {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
         .POST(HttpRequest.BodyPublishers.ofString(body));
