@@ -47,7 +47,9 @@ public record Attempt(
     Objects.requireNonNull(updatedAt, "updatedAt");
     candidates = candidates == null ? List.of() : List.copyOf(candidates);
     // By provider name, so that answers and the trail show them in one order.
-    skipped = skipped == null ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(skipped));
+    skipped = skipped == null || skipped.isEmpty()
+        ? Map.of()
+        : Collections.unmodifiableSortedMap(new TreeMap<>(skipped));
   }
 
   /**
@@ -60,7 +62,8 @@ public record Attempt(
 
   static Attempt started(IntentEvent.AttemptStarted started) {
     return new Attempt(started.attemptNumber(), started.provider(), started.idempotencyKey(),
-        AttemptStatus.IN_FLIGHT, null, null, null, started.routingRule(), started.candidates(), started.skipped(), started.at(),
+        AttemptStatus.IN_FLIGHT, null, null, null, started.routingRule(), started.candidates(), started.skipped(),
+        started.at(),
         started.at());
   }
 

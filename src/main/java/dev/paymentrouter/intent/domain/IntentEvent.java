@@ -43,7 +43,9 @@ public sealed interface IntentEvent {
     public AttemptStarted {
       candidates = List.copyOf(candidates);
       // By provider name, so that answers and the trail show them in one order.
-      skipped = skipped == null ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(skipped));
+      skipped = skipped == null || skipped.isEmpty()
+          ? Map.of()
+          : Collections.unmodifiableSortedMap(new TreeMap<>(skipped));
     }
 
     /** An attempt for which routing skipped no provider. */

@@ -48,7 +48,9 @@ public record RouteOptions(
     heldBack = heldBack == null ? Map.of() : Map.copyOf(heldBack);
     maxPark = maxPark == null ? Duration.ZERO : maxPark;
     // By provider name, so that answers and the trail show them in one order.
-    skipped = skipped == null ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(skipped));
+    skipped = skipped == null || skipped.isEmpty()
+        ? Map.of()
+        : Collections.unmodifiableSortedMap(new TreeMap<>(skipped));
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be >= 1");
     }
@@ -90,7 +92,8 @@ public record RouteOptions(
     Map<String, Instant> stillHeld = new HashMap<>(heldBack);
     stillHeld.keySet().removeAll(unusable.keySet());
     return new RouteOptions(candidates.stream().filter(provider -> !unusable.containsKey(provider)).toList(),
-        maxAttempts, rule, stillHeld, maxPark, skippedNow, !ruleProviders.isEmpty() && skippedNow.size() == ruleProviders.size());
+        maxAttempts, rule, stillHeld, maxPark, skippedNow,
+        !ruleProviders.isEmpty() && skippedNow.size() == ruleProviders.size());
   }
 
   /** Whether the router would let a call go to this provider at {@code at}. */

@@ -162,7 +162,8 @@ public final class IntentProcess {
     Instant now = runtime.clock().instant();
     IntentCommand.Create command = new IntentCommand.Create(
         id, request.merchantId(), request.amount(), request.paymentMethod(), request.reference(),
-        request.metadata(), now.plus(runtime.intentDeadline()), runtime.routing().route(routingRequest(request), request.paymentMethod()),
+        request.metadata(), now.plus(runtime.intentDeadline()),
+        runtime.routing().route(routingRequest(request), request.paymentMethod()),
         now);
     return switch (IntentTransitions.decide(IntentState.NONE, command)) {
       case Decision.Rejected rejected -> {
@@ -346,7 +347,8 @@ public final class IntentProcess {
         }
         case STATUS_UNAVAILABLE -> inconclusive(answer, now);
         case STATUS_NOT_ASKED -> notAsked(answer, now);
-        case INTENT_EXISTS, INTENT_NOT_FOUND, NO_PROVIDER_AVAILABLE, NO_USABLE_PAYMENT_METHOD, INTENT_FINAL, ATTEMPT_NOT_IN_FLIGHT,
+        case INTENT_EXISTS, INTENT_NOT_FOUND, NO_PROVIDER_AVAILABLE, NO_USABLE_PAYMENT_METHOD, INTENT_FINAL,
+            ATTEMPT_NOT_IN_FLIGHT,
             ATTEMPT_NOT_UNKNOWN, INTENT_UNRESOLVED, INTENT_NOT_UNRESOLVED, INTENT_NOT_PARKED -> {
           log.warn("Intent {}: reconciliation of attempt {} refused: {}", id, answer.attemptNumber(),
               rejected.code());

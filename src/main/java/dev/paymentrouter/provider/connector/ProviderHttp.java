@@ -15,7 +15,7 @@ public final class ProviderHttp {
 
   private ProviderHttp() {}
 
-  /** A bounded pool for one provider: no more waiters than connections, none waiting longer than the connect timeout. */
+  /** A bounded pool for one provider: no more waiters than connections, none waiting past the connect timeout. */
   public static ConnectionProvider connections(ConnectorSettings settings) {
     return ConnectionProvider.builder("provider-" + settings.provider())
         .maxConnections(settings.maxConnections())

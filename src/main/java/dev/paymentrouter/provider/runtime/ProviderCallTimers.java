@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * {@code payment_router.provider.calls{provider, outcome}}: how long provider calls take, by outcome
- * ({@code approved}, {@code declined}, {@code not_sent}, {@code unknown}, {@code action_required}). Registered once per provider up front.
+ * ({@code approved}, {@code declined}, {@code not_sent}, {@code unknown}, {@code action_required}). Registered once
+ * per provider up front.
  */
 public final class ProviderCallTimers implements ProviderCallListener {
 

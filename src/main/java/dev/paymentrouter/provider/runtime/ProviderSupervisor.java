@@ -210,7 +210,8 @@ public final class ProviderSupervisor {
     Children current = children;
     pruneRestarts(clock.instant());
     return new HealthView(
-        settings.name(), settings.type(), state, gatekeeper.circuitState(), availability(), gatekeeper.availableTokens(),
+        settings.name(), settings.type(), state, gatekeeper.circuitState(), availability(),
+        gatekeeper.availableTokens(),
         current == null ? 0 : current.pool().inFlight(), current == null ? 0 : current.pool().queueDepth(),
         restarts.size(), totalRestarts, lastCrash, gatekeeper.lastConfigurationError());
   }

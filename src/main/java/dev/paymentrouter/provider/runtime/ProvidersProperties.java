@@ -92,7 +92,8 @@ public record ProvidersProperties(Map<String, Provider> providers) {
    * credential, an Adyen merchant account): a payment sent with the wrong protocol or credentials is worse than a
    * router that does not start.
    */
-  public List<ProviderSettings> toSettings(boolean localMode, Collection<? extends ProviderConnectorFactory> factories) {
+  public List<ProviderSettings> toSettings(
+      boolean localMode, Collection<? extends ProviderConnectorFactory> factories) {
     Map<String, ProviderConnectorFactory> byType = new LinkedHashMap<>();
     factories.forEach(factory -> byType.put(factory.type(), factory));
     Set<String> knownTypes = new TreeSet<>(byType.keySet());
@@ -131,8 +132,8 @@ public record ProvidersProperties(Map<String, Provider> providers) {
     return new ProviderSettings(
         name,
         type,
-        new ConnectorSettings(name, baseUrl, p.apiKey(), p.merchantAccount(), p.connectTimeout(), p.pool().callTimeout(),
-            p.pool().concurrency()),
+        new ConnectorSettings(name, baseUrl, p.apiKey(), p.merchantAccount(), p.connectTimeout(),
+            p.pool().callTimeout(), p.pool().concurrency()),
         new GatekeeperSettings(
             p.rateLimit().permitsPerSecond(), p.rateLimit().burst(),
             p.circuitBreaker().failureRateThreshold(), p.circuitBreaker().slowCallRateThreshold(),

@@ -298,7 +298,8 @@ class IntentTransitionsTest {
             STATUS_NOT_ASKED_1, GIVE_UP, FOUND_ACTION_1 -> "rejected:intent_unresolved";
         default -> "rejected:attempt_not_in_flight";
       };
-      case SUCCEEDED, FAILED, REQUIRES_ACTION -> command == C.REDRIVE ? "rejected:intent_not_unresolved" : "rejected:intent_final";
+      case SUCCEEDED, FAILED, REQUIRES_ACTION ->
+          command == C.REDRIVE ? "rejected:intent_not_unresolved" : "rejected:intent_final";
     };
   }
 

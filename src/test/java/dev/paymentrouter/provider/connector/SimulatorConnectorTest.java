@@ -91,7 +91,8 @@ class SimulatorConnectorTest {
     connector = connector("psp_secret", Duration.ofMillis(300));
     ProviderRequest request = request("tok_lost_response");
     assertThat(connector.authorize(request).block(WAIT)).isEqualTo(new ProviderOutcome.Unknown("timeout"));
-    assertThat(connector.status(StatusQuery.byReference(request.idempotencyKey(), Instant.now())).block(WAIT)).isInstanceOf(ChargeStatus.Charged.class);
+    assertThat(connector.status(StatusQuery.byReference(request.idempotencyKey(), Instant.now())).block(WAIT))
+        .isInstanceOf(ChargeStatus.Charged.class);
   }
 
   @Test
@@ -109,7 +110,8 @@ class SimulatorConnectorTest {
   @Test
   void theStatusQueryTellsAChargeThatNeverHappened() {
     connector = connector("psp_secret", Duration.ofSeconds(5));
-    assertThat(connector.status(StatusQuery.byReference("never-sent-" + UUID.randomUUID(), Instant.now())).block(WAIT))
+    StatusQuery neverSent = StatusQuery.byReference("never-sent-" + UUID.randomUUID(), Instant.now());
+    assertThat(connector.status(neverSent).block(WAIT))
         .isEqualTo(new ChargeStatus.NotFound());
   }
 
