@@ -1,6 +1,8 @@
 package dev.paymentrouter.provider.connector;
 
 import dev.paymentrouter.provider.domain.ChargeStatus;
+import dev.paymentrouter.provider.domain.ModificationOutcome;
+import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
 import dev.paymentrouter.provider.domain.StatusQuery;
@@ -21,6 +23,24 @@ public interface ProviderConnector extends AutoCloseable {
    * means the provider offers: a lookup, a replay of the same request under the same key, a search.
    */
   Mono<ChargeStatus> status(StatusQuery query);
+
+  /**
+   * Captures, cancels or refunds a payment this provider holds, under the modification's own idempotency key. The
+   * same outcome rules as {@link #authorize}: only an answer that proves nothing moved is refused or not sent.
+   */
+  default Mono<ModificationOutcome> modify(ModificationRequest request) {
+    // A connector type that cannot change payments it made: nothing was sent, and nothing will be until it can.
+    return Mono.just(new ModificationOutcome.NotSent("modification_not_supported", true));
+  }
+
+  /**
+   * What became of a modification whose outcome was unknown or pending: asked the provider's way (a lookup, or a
+   * replay of the identical request under the same key, which moves the money at most once). Never
+   * {@link ModificationOutcome.NotSent} for a modification the provider may have processed.
+   */
+  default Mono<ModificationOutcome> modificationStatus(ModificationRequest request) {
+    return Mono.just(new ModificationOutcome.NotSent("modification_not_supported", true));
+  }
 
   /** Releases connections. In-flight calls may end with an {@link ProviderOutcome.Unknown}. */
   @Override
