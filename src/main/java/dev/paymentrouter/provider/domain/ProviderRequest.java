@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param amountMinor    amount in minor units of {@code currency}
  * @param currency       ISO-4217 code
  * @param paymentToken   the tokenized payment method; never logged
+ * @param manualCapture  authorize only: the funds are held until a capture (or released by a cancel); otherwise the
+ *                       provider authorizes and captures at once
  */
 public record ProviderRequest(
     String intentId,
@@ -20,7 +22,14 @@ public record ProviderRequest(
     String idempotencyKey,
     long amountMinor,
     String currency,
-    String paymentToken) {
+    String paymentToken,
+    boolean manualCapture) {
+
+  /** An authorization captured at once. */
+  public ProviderRequest(String intentId, int attemptNumber, String provider, String idempotencyKey,
+      long amountMinor, String currency, String paymentToken) {
+    this(intentId, attemptNumber, provider, idempotencyKey, amountMinor, currency, paymentToken, false);
+  }
 
   public ProviderRequest {
     Objects.requireNonNull(intentId, "intentId");
