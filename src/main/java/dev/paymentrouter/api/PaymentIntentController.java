@@ -209,9 +209,7 @@ class PaymentIntentController {
   }
 
   private Mono<Merchant> authenticate(String authorization) {
-    return authenticator.authenticate(authorization)
-        .switchIfEmpty(Mono.error(() -> ApiProblem.of(HttpStatus.UNAUTHORIZED, "unauthorized",
-            "Authentication required", "send a valid API key as 'Authorization: Bearer sk_...'")));
+    return MerchantAuthentication.required(authenticator, authorization);
   }
 
   /**

@@ -16,7 +16,7 @@ import org.springframework.web.server.ServerWebExchange;
 import java.time.Duration;
 
 /** Turns refusals and failures of the API into problem+json answers. */
-@RestControllerAdvice(assignableTypes = PaymentIntentController.class)
+@RestControllerAdvice(assignableTypes = {PaymentIntentController.class, IntentListController.class})
 class ProblemHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);

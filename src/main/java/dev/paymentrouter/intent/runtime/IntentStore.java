@@ -1,33 +1,20 @@
 package dev.paymentrouter.intent.runtime;
 
-import dev.paymentrouter.intent.domain.Attempt;
-import dev.paymentrouter.intent.domain.AttemptStatus;
 import dev.paymentrouter.intent.domain.IntentEvent;
-import dev.paymentrouter.intent.domain.IntentStatus;
-import dev.paymentrouter.intent.domain.Money;
 import dev.paymentrouter.intent.domain.PaymentIntent;
-import dev.paymentrouter.intent.domain.PaymentMethod;
 import dev.paymentrouter.tokens.TokenCipher;
 import io.r2dbc.postgresql.codec.Json;
-import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -38,8 +25,6 @@ import tools.jackson.databind.json.JsonMapper;
  * statement that makes an intent final erases it.
  */
 public final class IntentStore {
-
-  private static final Logger log = LoggerFactory.getLogger(IntentStore.class);
 
   /** What happened to an insert. */
   public sealed interface Insertion {
@@ -72,13 +57,9 @@ public final class IntentStore {
     }
   }
 
-  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
-  private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
 
   private final DatabaseClient db;
-  private final JsonMapper json;
-  private final StoredTokens storedTokens;
-  private final TokenCipher tokens;
+  private final IntentReader reader;
   private final IntentBatchEncoder encoder;
   private final IntentWriter<NewIntent, Transition> writer;
 
@@ -88,9 +69,7 @@ public final class IntentStore {
    */
   public IntentStore(DatabaseClient db, JsonMapper json, StorageProperties storage, TokenCipher tokens) {
     this.db = db;
-    this.json = json;
-    this.storedTokens = new StoredTokens(json);
-    this.tokens = tokens;
+    this.reader = new IntentReader(db, json, tokens);
     this.encoder = new IntentBatchEncoder(json, tokens);
     this.writer = new IntentWriter<>(new IntentWriter.Statements<>() {
       @Override
@@ -296,29 +275,12 @@ public final class IntentStore {
 
   /** The intent with this id, if stored. */
   public Mono<StoredIntent> find(String id) {
-    Mono<List<Attempt>> attempts = db.sql("""
-            select attempt_number, provider, provider_idempotency_key, status, provider_reference, decline_code,
-                   error_code, routing_rule, routing_candidates, created_at, updated_at
-              from payment_attempts where intent_id = :id order by attempt_number""")
-        .bind("id", id)
-        .map(this::attempt)
-        .all()
-        .collectList();
-    // A parked intent's last event is its park: when its wait began comes from there (no column of its own).
-    return db.sql("""
-            select id, merchant_id, status, amount, currency, payment_method, payment_token, payment_token_key,
-                   reference, metadata, failure_code, unresolved_reason, deadline, version, check_count,
-                   next_check_at, created_at, updated_at,
-                   (select e.payload ->> 'parkedSince' from intent_events e
-                     where e.intent_id = payment_intents.id and e.sequence = payment_intents.version
-                       and e.type = 'intent_parked') as parked_since
-              from payment_intents where id = :id""")
-        .bind("id", id)
-        // A row is only readable inside the mapping function: its buffer is released right after.
-        .map(this::intentRow)
-        .one()
-        .zipWhen(row -> attempts,
-            (row, list) -> new StoredIntent(row.toIntent(list), row.version(), row.checkCount(), row.nextCheckAt()));
+    return reader.find(id);
+  }
+
+  /** A page of one merchant's intents, newest first, without their tokens. */
+  public Mono<IntentReader.Page> list(IntentReader.Query query) {
+    return reader.list(query);
   }
 
   private Mono<Insertion> findIdempotent(String merchantId, String idempotencyKey) {
@@ -333,110 +295,5 @@ public final class IntentStore {
 
   private static GenericExecuteSpec bindNullable(GenericExecuteSpec spec, String name, Instant value) {
     return value == null ? spec.bindNull(name, Instant.class) : spec.bind(name, value);
-  }
-
-  /**
-   * The token of a stored intent: opened from its sealed form; or, for a row written before tokens were
-   * encrypted (V4) whose intent is still open, its plain token; or null: erased because the intent is final, or
-   * unreadable, which is logged (intent and key id, never the data) and ends the intent's attempts not sent.
-   */
-  private String token(String intentId, IntentStatus status, byte[] sealed, String keyId, String legacy) {
-    if (sealed != null) {
-      return switch (tokens.open(intentId, keyId, sealed)) {
-        case TokenCipher.Opened.Token token -> token.value();
-        case TokenCipher.Opened.Unreadable unreadable -> {
-          // unknown_key: the key was removed from payment-router.token-encryption.keys while intents still used it.
-          log.error("Intent {}: its payment token cannot be decrypted with key '{}' ({}); its attempts end not sent "
-              + "(payment_method_unavailable)", intentId, keyId, unreadable.reason());
-          yield null;
-        }
-      };
-    }
-    if (legacy == null && !status.isFinal()) {
-      log.error("Intent {}: no payment token is stored for this open intent; its attempts end not sent "
-          + "(payment_method_unavailable)", intentId);
-    }
-    return legacy;
-  }
-
-  private Attempt attempt(Readable row) {
-    // A list of candidates, or (with providers skipped for the payment method) an object with both: see the encoder.
-    JsonNode routing = json.readTree(row.get("routing_candidates", Json.class).asString());
-    return new Attempt(
-        Objects.requireNonNull(row.get("attempt_number", Integer.class)),
-        row.get("provider", String.class),
-        row.get("provider_idempotency_key", String.class),
-        AttemptStatus.fromWireName(row.get("status", String.class)),
-        row.get("provider_reference", String.class),
-        row.get("decline_code", String.class),
-        row.get("error_code", String.class),
-        row.get("routing_rule", String.class),
-        routingCandidates(routing),
-        routingSkipped(routing),
-        row.get("created_at", Instant.class),
-        row.get("updated_at", Instant.class));
-  }
-
-  private List<String> routingCandidates(JsonNode routing) {
-    return json.treeToValue(routing.isArray() ? routing : routing.path("candidates"), STRING_LIST);
-  }
-
-  private Map<String, String> routingSkipped(JsonNode routing) {
-    return routing.isObject() ? json.treeToValue(routing.path("skipped"), STRING_MAP) : Map.of();
-  }
-
-  private IntentRow intentRow(Readable row) {
-    Map<String, String> method = json.readValue(row.get("payment_method", Json.class).asString(), STRING_MAP);
-    Map<String, String> metadata = new TreeMap<>(json.readValue(row.get("metadata", Json.class).asString(),
-        STRING_MAP));
-    String id = row.get("id", String.class);
-    IntentStatus status = IntentStatus.fromWireName(row.get("status", String.class));
-    String token = token(id, status, row.get("payment_token", byte[].class), row.get("payment_token_key",
-        String.class), method.get("token"));
-    return new IntentRow(
-        id,
-        row.get("merchant_id", String.class),
-        status,
-        new Money(Objects.requireNonNull(row.get("amount", Long.class)), row.get("currency", String.class)),
-        storedTokens.decode(new PaymentMethod(method.get("type"), null, method.get("country")), token),
-        row.get("reference", String.class),
-        metadata,
-        row.get("failure_code", String.class),
-        row.get("unresolved_reason", String.class),
-        row.get("deadline", Instant.class),
-        Objects.requireNonNull(row.get("version", Long.class)),
-        Objects.requireNonNull(row.get("check_count", Integer.class)),
-        row.get("next_check_at", Instant.class),
-        row.get("created_at", Instant.class),
-        row.get("updated_at", Instant.class),
-        parseInstant(row.get("parked_since", String.class)));
-  }
-
-  private static Instant parseInstant(String text) {
-    return text == null ? null : Instant.parse(text);
-  }
-
-  private record IntentRow(
-      String id,
-      String merchantId,
-      IntentStatus status,
-      Money amount,
-      PaymentMethod method,
-      String reference,
-      Map<String, String> metadata,
-      String failureCode,
-      String unresolvedReason,
-      Instant deadline,
-      long version,
-      int checkCount,
-      Instant nextCheckAt,
-      Instant createdAt,
-      Instant updatedAt,
-      Instant parkedSince) {
-
-    PaymentIntent toIntent(List<Attempt> attempts) {
-      return new PaymentIntent(id, merchantId, amount, method, reference, metadata, status, attempts, failureCode,
-          unresolvedReason, deadline, createdAt, updatedAt, parkedSince);
-    }
   }
 }
