@@ -22,14 +22,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -52,11 +49,6 @@ public final class IntentProcess {
   /** How soon a status query the router did not make is tried again (plus up to as much at random). */
   private static final Duration NOT_ASKED_RETRY = Duration.ofSeconds(1);
 
-  /**
-   * The shortest wait of a parked intent, also when a provider looks ready at once (a half-open circuit whose probes
-   * are taken says nothing about when they end): a refused intent never spins.
-   */
-  static final Duration MIN_PARK = Duration.ofMillis(100);
 
   private sealed interface Message {}
 
@@ -81,21 +73,25 @@ public final class IntentProcess {
   private Instant nextCheckAt;
   private volatile PaymentIntent snapshot;
   private volatile boolean passivated;
-  /** Whether the creating write is still waiting to be sent, was sent, or was withdrawn by its creator. */
-  private final AtomicInteger createWrite = new AtomicInteger(CREATE_WAITING);
-  private static final int CREATE_WAITING = 0;
-  private static final int CREATE_SENT = 1;
-  private static final int CREATE_WITHDRAWN = 2;
-  /** Whether this process holds one of the node's parking places; given back from any thread, exactly once. */
-  private final AtomicBoolean parkingPlace = new AtomicBoolean();
-  private Instant parkedUntil;
-  private volatile Disposable wakeUp = () -> { };
+  /** Where the creating write stands; it leaves {@link CreateWrite#WAITING} once, to either of the others. */
+  private enum CreateWrite {
+    /** Queued for the database, not sent yet: its creator may still withdraw it. */
+    WAITING,
+    /** Sent: it may commit, whatever its creator does now. */
+    SENT,
+    /** Withdrawn by its creator before it was sent: it never will be. */
+    WITHDRAWN
+  }
+
+  private final AtomicReference<CreateWrite> createWrite = new AtomicReference<>(CreateWrite.WAITING);
+  private final IntentParking parking;
 
   /** The process of a new intent. */
   IntentProcess(String id, IntentRuntime runtime) {
     this.id = id;
     this.runtime = runtime;
     this.mailbox = new Mailbox<>(runtime.mailboxCapacity(), this::handle, this::crashed);
+    this.parking = new IntentParking(runtime.registry());
   }
 
   /** The process of a stored intent this node just claimed. */
@@ -140,7 +136,7 @@ public final class IntentProcess {
    * nothing is stored. False when it was sent already: it may commit, and the intent then goes on as usual.
    */
   boolean withdrawCreate() {
-    return createWrite.compareAndSet(CREATE_WAITING, CREATE_WITHDRAWN);
+    return createWrite.compareAndSet(CreateWrite.WAITING, CreateWrite.WITHDRAWN);
   }
 
   boolean resume(Recovery mode) {
@@ -176,7 +172,7 @@ public final class IntentProcess {
         yield runtime.store()
             .insert(created, accepted.events(), request.idempotencyKey(), request.requestHash(),
                 ownershipAfter(created, 0, false, now),
-                () -> createWrite.compareAndSet(CREATE_WAITING, CREATE_SENT))
+                () -> createWrite.compareAndSet(CreateWrite.WAITING, CreateWrite.SENT))
             .doOnNext(insertion -> {
               switch (insertion) {
                 case IntentStore.Insertion.Inserted inserted -> {
@@ -255,10 +251,8 @@ public final class IntentProcess {
   private Decision decideParking(Function<RouteOptions, IntentCommand> command, Instant now) {
     Duration maxPark = runtime.maxPark();
     Decision decision = IntentTransitions.decide(state, command.apply(runtime.routing().route(state, now, maxPark)));
-    if (!maxPark.isZero() && !parkingPlace.get() && parks(decision)) {
-      if (!passivated && runtime.registry().tryPark()) {
-        parkingPlace.set(true);
-      } else {
+    if (!maxPark.isZero() && !parking.holdsPlace() && parks(decision)) {
+      if (passivated || !parking.takePlace()) {
         runtime.metrics().parkRefused();
         decision = IntentTransitions.decide(state,
             command.apply(runtime.routing().route(state, now, Duration.ZERO)));
@@ -400,7 +394,7 @@ public final class IntentProcess {
   private Mono<Void> persist(List<IntentEvent> events, int checks, boolean continuing, Instant now) {
     PaymentIntent before = state;
     PaymentIntent after = IntentTransitions.evolveAll(before, events);
-    Ownership ownership = parkedUntil(events)
+    Ownership ownership = IntentParking.until(events)
         // Parked: the owner keeps the intent through its wait; should it die, others take over a lease later.
         .map(until -> new Ownership(runtime.node(), (until.isAfter(now) ? until : now).plus(runtime.lease()), null,
             checks))
@@ -411,19 +405,12 @@ public final class IntentProcess {
           become(after, version + events.size());
           checkCount = checks;
           runtime.metrics().transitioned(events);
-          parkedUntil = parkedUntil(events).orElse(null);
+          parking.parkedBy(events);
           if (before.parkedSince() != null && (after.parkedSince() == null || after.status().isFinal())) {
             runtime.metrics().parkEnded(Duration.between(before.parkedSince(), now),
                 after.status() == IntentStatus.FAILED);
           }
         });
-  }
-
-  private static Optional<Instant> parkedUntil(List<IntentEvent> events) {
-    return events.stream()
-        .filter(IntentEvent.IntentParked.class::isInstance)
-        .map(event -> ((IntentEvent.IntentParked) event).until())
-        .reduce((first, second) -> second);
   }
 
   /** Gives up the lease without a transition; the sentinel takes the intent up again at {@code nextCheckAt}. */
@@ -462,7 +449,7 @@ public final class IntentProcess {
   private void act() {
     if (!state.status().isFinal() && state.inFlightAttempt().isPresent()) {
       if (state.parkedSince() == null) {
-        leaveParkingPlace();
+        parking.leavePlace();
       }
       send(state.inFlightAttempt().get());
     } else if (state.isParked()) {
@@ -472,16 +459,9 @@ public final class IntentProcess {
     }
   }
 
-  /** Sends this process a wake-up at the moment the intent parked for (at least {@link #MIN_PARK} from now). */
+  /** Sends this process a wake-up at the moment the intent parked for. */
   private void sleepUntilDue() {
-    Instant now = runtime.clock().instant();
-    Instant until = parkedUntil;
-    Duration delay = until == null ? MIN_PARK : Duration.between(now, until);
-    if (delay.compareTo(MIN_PARK) < 0) {
-      delay = MIN_PARK;
-    }
-    wakeUp.dispose();
-    wakeUp = Mono.delay(delay).subscribe(tick -> {
+    parking.wakeWhenDue(runtime.clock().instant(), () -> {
       if (!passivated && !mailbox.offer(new Wake())) {
         // The mailbox is bounded; a parked intent gets no other messages, so this should not happen. If it does,
         // the process lets go and recovery retries the intent once its lease has run out.
@@ -489,12 +469,6 @@ public final class IntentProcess {
         passivate();
       }
     });
-  }
-
-  private void leaveParkingPlace() {
-    if (parkingPlace.compareAndSet(true, false)) {
-      runtime.registry().unpark();
-    }
   }
 
   private void send(Attempt attempt) {
@@ -530,8 +504,8 @@ public final class IntentProcess {
   private void passivate() {
     if (!passivated) {
       passivated = true;
-      wakeUp.dispose();
-      leaveParkingPlace();
+      parking.cancelWake();
+      parking.leavePlace();
       settled.tryEmitValue(snapshot);
       runtime.registry().passivated(this);
     }
