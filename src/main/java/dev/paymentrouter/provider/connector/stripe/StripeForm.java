@@ -21,12 +21,6 @@ final class StripeForm {
   /** Metadata key holding the attempt's idempotency key: what the reconciliation searches by. */
   static final String ATTEMPT_METADATA = "payment_router_attempt";
 
-  /**
-   * Charge at once. A constant until capture lands (a later issue): {@code manual} would make Stripe answer
-   * {@code requires_capture}, which the table already reads as approved (the funds are held).
-   */
-  static final String CAPTURE_METHOD = "automatic";
-
   private StripeForm() {}
 
   /**
@@ -40,7 +34,8 @@ final class StripeForm {
         Map.entry("currency", request.currency().toLowerCase(Locale.ROOT)),
         Map.entry("payment_method", request.paymentToken()),
         Map.entry("confirm", "true"),
-        Map.entry("capture_method", CAPTURE_METHOD),
+        // manual: authorize only; Stripe answers requires_capture, which the table reads as approved (funds held).
+        Map.entry("capture_method", request.manualCapture() ? "manual" : "automatic"),
         Map.entry("automatic_payment_methods[enabled]", "true"),
         Map.entry("automatic_payment_methods[allow_redirects]", "never"),
         Map.entry("metadata[" + INTENT_METADATA + "]", request.intentId()),
