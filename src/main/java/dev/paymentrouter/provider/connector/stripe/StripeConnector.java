@@ -199,7 +199,8 @@ public final class StripeConnector implements ProviderConnector {
         // A 200 we cannot read: Stripe may well have refunded.
         return new ModificationOutcome.Unknown(unreadable);
       }
-      if (refund.modification() != null && !refund.modification().equals(request.idempotencyKey())) {
+      if (refund.modification() != null && !refund.modification().equals(request.idempotencyKey())
+          || refund.paymentIntent() != null && !refund.paymentIntent().equals(request.paymentReference())) {
         // Never book another modification's refund to this one.
         return new ModificationOutcome.Unknown("provider_reference_mismatch");
       }
