@@ -11,9 +11,12 @@ import tools.jackson.databind.JsonNode;
  * @param lastPaymentError why the last confirmation failed, else null
  * @param amountReceived   the amount Stripe collected, in minor units
  * @param attempt          {@code metadata.payment_router_attempt}: the idempotency key it was created under, or null
+ * @param latestCharge     {@code latest_charge}: the id of the Charge that moved the money (as an id or expanded), or
+ *                         null
  */
 record StripePaymentIntent(
-    String id, String status, String nextAction, StripeError lastPaymentError, long amountReceived, String attempt) {
+    String id, String status, String nextAction, StripeError lastPaymentError, long amountReceived, String attempt,
+    String latestCharge) {
 
   /** The PaymentIntent in a body, or null when the body is not one (an HTML page, another object, a fragment). */
   static StripePaymentIntent of(JsonNode node) {
@@ -26,10 +29,12 @@ record StripePaymentIntent(
       return null;
     }
     JsonNode received = node.path("amount_received");
+    JsonNode charge = node.path("latest_charge");
     return new StripePaymentIntent(
         id, status, StripeJson.code(node.path("next_action").path("type")),
         StripeError.of(node.path("last_payment_error")),
         received.isIntegralNumber() ? received.asLong() : 0,
-        StripeJson.text(node.path("metadata").path(StripeForm.ATTEMPT_METADATA)));
+        StripeJson.text(node.path("metadata").path(StripeForm.ATTEMPT_METADATA)),
+        charge.isObject() ? StripeJson.text(charge.path("id")) : StripeJson.text(charge));
   }
 }

@@ -25,6 +25,17 @@ class StripeFormTest {
   }
 
   @Test
+  void asksForAManualCaptureWhenTheRequestOnlyAuthorizes() {
+    ProviderRequest manual = new ProviderRequest("pi_01J9Z3Q8RZK6W2B4N7T5V3X1YA", 1, "stripe",
+        "pi_01J9Z3Q8RZK6W2B4N7T5V3X1YA_1", 1299, "EUR", "pm_card_visa", true);
+    assertThat(new String(StripeForm.paymentIntent(manual), StandardCharsets.US_ASCII))
+        .contains("&confirm=true&capture_method=manual&")
+        .isEqualTo(new String(StripeForm.paymentIntent(request()), StandardCharsets.US_ASCII)
+            .replace("capture_method=automatic", "capture_method=manual"));
+    assertThat(StripeForm.paymentIntent(manual)).isEqualTo(StripeForm.paymentIntent(manual));
+  }
+
+  @Test
   void writesTheCurrencyInLowerCase() {
     assertThat(new String(StripeForm.paymentIntent(request()), StandardCharsets.US_ASCII)).contains("&currency=eur&");
   }
