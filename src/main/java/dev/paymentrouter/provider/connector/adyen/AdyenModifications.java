@@ -106,7 +106,7 @@ final class AdyenModifications {
       case ModificationOutcome.Refused refused -> new ModificationOutcome.Unknown("replay_refused_" + refused.code());
       case ModificationOutcome.NotSent notSent -> new ModificationOutcome.Unknown("replay_" + notSent.reason());
       case ModificationOutcome.RouterRefused routerRefused ->
-          new ModificationOutcome.Unknown("replay_" + routerRefused.refusal());
+          new ModificationOutcome.Unknown("replay_" + routerRefused.refusal().wireName());
     };
   }
 

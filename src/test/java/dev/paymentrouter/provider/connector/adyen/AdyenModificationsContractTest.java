@@ -180,8 +180,10 @@ class AdyenModificationsContractTest {
             new ModificationOutcome.NotSent("provider_rejected_400_702", true)),
         Arguments.of(404, "error-page.html", new ModificationOutcome.NotSent("provider_rejected_404", true)),
         // A request under this key is in progress: it may move money.
-        Arguments.of(409, "error-409-in-progress.json", new ModificationOutcome.Unknown("provider_request_in_progress")),
-        Arguments.of(422, "error-422-in-progress.json", new ModificationOutcome.Unknown("provider_request_in_progress")),
+        Arguments.of(409, "error-409-in-progress.json",
+            new ModificationOutcome.Unknown("provider_request_in_progress")),
+        Arguments.of(422, "error-422-in-progress.json",
+            new ModificationOutcome.Unknown("provider_request_in_progress")),
         Arguments.of(500, "error-500.json", new ModificationOutcome.Unknown("provider_status_500")),
         // Not Adyen's error body: something in between answered, and may have forwarded the request.
         Arguments.of(422, "error-page.html", new ModificationOutcome.Unknown("provider_status_422")),
@@ -282,7 +284,8 @@ class AdyenModificationsContractTest {
         Arguments.of(401, "error-401-unauthorized.json",
             new ModificationOutcome.Unknown("replay_provider_rejected_401_000")),
         Arguments.of(429, "error-page.html", new ModificationOutcome.Unknown("replay_provider_rate_limited")),
-        Arguments.of(409, "error-409-in-progress.json", new ModificationOutcome.Unknown("provider_request_in_progress")),
+        Arguments.of(409, "error-409-in-progress.json",
+            new ModificationOutcome.Unknown("provider_request_in_progress")),
         Arguments.of(500, "error-500.json", new ModificationOutcome.Unknown("provider_status_500")),
         Arguments.of(502, "error-page.html", new ModificationOutcome.Unknown("provider_status_502")));
   }
