@@ -5,6 +5,8 @@ import dev.paymentrouter.provider.connector.ProviderConnector;
 import dev.paymentrouter.provider.connector.ProviderHttp;
 import dev.paymentrouter.provider.connector.TransportErrors;
 import dev.paymentrouter.provider.domain.ChargeStatus;
+import dev.paymentrouter.provider.domain.ModificationOutcome;
+import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
 import dev.paymentrouter.provider.domain.StatusQuery;
@@ -12,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
@@ -25,7 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Connector for Adyen's Checkout API v71: {@code POST {base-url}/v71/payments} with Adyen's {@code Idempotency-Key}.
  * Adyen has no lookup of a payment by our reference, so a status query replays the same request under the same key,
- * which Adyen answers from its store while it keeps the key. Each connector owns its connection pool.
+ * which Adyen answers from its store while it keeps the key. Captures, cancels and refunds go to
+ * {@code /v71/payments/{pspReference}/...} under their own keys and are reconciled the same way. Each connector owns
+ * its connection pool.
  */
 public final class AdyenConnector implements ProviderConnector {
 
@@ -97,18 +102,71 @@ public final class AdyenConnector implements ProviderConnector {
   }
 
   @Override
+  public Mono<ModificationOutcome> modify(ModificationRequest request) {
+    if (merchantAccount == null || merchantAccount.isBlank()) {
+      // The factory's configuration check refuses this at start-up; if it gets here, nothing is sent.
+      return Mono.just(new ModificationOutcome.NotSent("merchant_account_missing", true));
+    }
+    Optional<AdyenModificationRequest> modification = AdyenModificationRequest.of(request, merchantAccount, json);
+    if (modification.isEmpty()) {
+      // The payment reference cannot name an Adyen payment: nothing is sent, for this modification only.
+      return Mono.just(new ModificationOutcome.NotSent("invalid_payment_reference"));
+    }
+    return send(modification.get().path(), modification.get().idempotencyKey(), modification.get().body(),
+        this::classifyModification)
+        .onErrorResume(TransportErrors::isTransportError, error -> Mono.just(transportOutcome(error)));
+  }
+
+  /**
+   * Not answered without knowing when the modification was first sent: past {@link #IDEMPOTENCY_WINDOW} a replay
+   * would be a new modification (a second refund). The contract's {@link ModificationRequest} does not carry that
+   * time yet; {@link #modificationStatus(ModificationRequest, Instant)} does the replay once it is given.
+   */
+  @Override
+  public Mono<ModificationOutcome> modificationStatus(ModificationRequest request) {
+    return Mono.just(new ModificationOutcome.Unknown("sent_at_unknown"));
+  }
+
+  /**
+   * What became of a modification first sent at {@code sentAt}: the identical request replayed under the same key,
+   * which Adyen answers from its store (and carries out, once, if the first never arrived). Never "not sent" or
+   * refused: a replay turned away says nothing about the first request.
+   */
+  public Mono<ModificationOutcome> modificationStatus(ModificationRequest request, Instant sentAt) {
+    if (!clock.instant().isBefore(sentAt.plus(IDEMPOTENCY_WINDOW))) {
+      // Adyen may have forgotten the key: a replay could move the money a second time. Webhooks close this gap.
+      return Mono.just(new ModificationOutcome.Unknown("idempotency_window_passed"));
+    }
+    Optional<AdyenModificationRequest> modification = merchantAccount == null || merchantAccount.isBlank()
+        ? Optional.empty()
+        : AdyenModificationRequest.of(request, merchantAccount, json);
+    if (modification.isEmpty()) {
+      // Not the request that was sent (modify refuses these without sending), so no replay of it exists.
+      return Mono.just(new ModificationOutcome.Unknown("cannot_replay"));
+    }
+    return send(modification.get().path(), modification.get().idempotencyKey(), modification.get().body(),
+        answer -> AdyenModifications.forReplay(classifyModification(answer)))
+        .onErrorResume(TransportErrors::isTransportError,
+            error -> Mono.just(new ModificationOutcome.Unknown(TransportErrors.reason(error))));
+  }
+
+  @Override
   public void close() {
     connections.dispose();
   }
 
   private <T> Mono<T> send(AdyenPaymentRequest payment, Function<Answer, T> classify) {
+    return send(PAYMENTS_PATH, payment.idempotencyKey(), payment.body(), classify);
+  }
+
+  private <T> Mono<T> send(String path, String idempotencyKey, byte[] body, Function<Answer, T> classify) {
     return client
         .headers(headers -> headers
-            .set("Idempotency-Key", payment.idempotencyKey())
+            .set("Idempotency-Key", idempotencyKey)
             .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON))
         .post()
-        .uri(PAYMENTS_PATH)
-        .send(ByteBufFlux.fromInbound(Mono.just(payment.body())))
+        .uri(path)
+        .send(ByteBufFlux.fromInbound(Mono.just(body)))
         .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(EMPTY)
             .map(bytes -> classify.apply(new Answer(response.status().code(), bytes))));
   }
@@ -139,6 +197,27 @@ public final class AdyenConnector implements ProviderConnector {
     JsonNode payment = json.readTree(answer.body());
     return AdyenClassification.statusForPayment(text(payment, "resultCode"), text(payment, "refusalReasonCode"),
         text(payment, "pspReference"));
+  }
+
+  private ModificationOutcome classifyModification(Answer answer) {
+    if (answer.status() != 200 && answer.status() != 201) {
+      return AdyenModifications.forError(answer.status(), serviceError(answer.body()).errorCode());
+    }
+    if (answer.body().length == 0) {
+      // Accepted without a body: Adyen may have taken the modification, its answer was lost.
+      return new ModificationOutcome.Unknown("empty_response");
+    }
+    // Unreadable JSON throws a JacksonException: unknown, like any broken answer (TransportErrors).
+    JsonNode accepted = json.readTree(answer.body());
+    return AdyenModifications.forAccepted(text(accepted, "status"), text(accepted, "pspReference"));
+  }
+
+  private static ModificationOutcome transportOutcome(Throwable error) {
+    // Not sent only when the request never left this node; after that Adyen may have taken it.
+    String reason = TransportErrors.reason(error);
+    return TransportErrors.outcome(error) instanceof ProviderOutcome.NotSent
+        ? new ModificationOutcome.NotSent(reason)
+        : new ModificationOutcome.Unknown(reason);
   }
 
   /** Adyen's error body, or empty fields when the body is not one (an HTML page from something in between). */

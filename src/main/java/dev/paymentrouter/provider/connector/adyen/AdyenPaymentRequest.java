@@ -57,6 +57,12 @@ record AdyenPaymentRequest(String idempotencyKey, byte[] body) {
       // Only a label: a value Adyen would refuse must not cost the payment.
       body.putObject("metadata").put(METADATA_INTENT_KEY, request.intentId());
     }
+    if (request.manualCapture()) {
+      // Authorize only, for this payment whatever the merchant account's capture setting: the funds are held until a
+      // capture or a cancel. Without it the account's setting applies (immediate capture unless an operator changed
+      // it). Adyen's additionalData values are strings.
+      body.putObject("additionalData").put("manualCapture", "true");
+    }
     return new AdyenPaymentRequest(idempotencyKey(request.idempotencyKey()), json.writeValueAsBytes(body));
   }
 

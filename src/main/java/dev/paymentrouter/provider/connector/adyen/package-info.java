@@ -1,5 +1,6 @@
 /**
- * The Adyen connector: authorizations through Adyen's Checkout API ({@code POST /v71/payments}) under Adyen's own
- * idempotency keys, its outcome table, and reconciliation by replaying the same request under the same key.
+ * The Adyen connector: authorizations through Adyen's Checkout API ({@code POST /v71/payments}) and captures, cancels
+ * and refunds of them ({@code POST /v71/payments/{pspReference}/...}), each under Adyen's own idempotency keys, their
+ * outcome tables, and reconciliation by replaying the same request under the same key.
  */
 package dev.paymentrouter.provider.connector.adyen;

@@ -159,6 +159,22 @@ class AdyenConnectorContractTest {
   }
 
   @Test
+  void asksAdyenToAuthorizeOnlyWhenTheRequestIsForManualCaptureAndReplaysTheSameBytes() {
+    stub(200, resource("authorised.json"));
+    ProviderRequest request = new ProviderRequest("pi_3f2a9c", 1, "adyen", "pi_3f2a9c_1", 1299, "EUR", STORED_CARD,
+        true);
+    assertThat(authorize(request)).isEqualTo(new ProviderOutcome.Approved("993617895204576J"));
+    connector.status(query(request, NOW.minus(Duration.ofMinutes(5)))).block(WAIT);
+    // PaymentRequest.additionalData (AdditionalDataCommon.manualCapture, a string), after the automatic body's fields.
+    String expected = STORED_CARD_BODY.substring(0, STORED_CARD_BODY.length() - 1)
+        + ",\"additionalData\":{\"manualCapture\":\"true\"}}";
+    List<ServeEvent> sent = sent();
+    assertThat(sent).hasSize(2);
+    assertThat(sent.get(0).getRequest().getBodyAsString()).isEqualTo(expected);
+    assertThat(sent.get(1).getRequest().getBody()).isEqualTo(sent.get(0).getRequest().getBody());
+  }
+
+  @Test
   void mapsARateLimitToNotSent() {
     stub(429, "");
     assertThat(authorize(request(STORED_CARD))).isEqualTo(new ProviderOutcome.NotSent("provider_rate_limited"));
