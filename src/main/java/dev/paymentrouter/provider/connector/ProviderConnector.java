@@ -6,6 +6,7 @@ import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
 import dev.paymentrouter.provider.domain.StatusQuery;
+import java.time.Instant;
 import reactor.core.publisher.Mono;
 
 /**
@@ -34,11 +35,12 @@ public interface ProviderConnector extends AutoCloseable {
   }
 
   /**
-   * What became of a modification whose outcome was unknown or pending: asked the provider's way (a lookup, or a
-   * replay of the identical request under the same key, which moves the money at most once). Never
-   * {@link ModificationOutcome.NotSent} for a modification the provider may have processed.
+   * What became of a modification whose outcome was unknown or pending, first sent at {@code sentAt}: asked the
+   * provider's way (a lookup, or a replay of the identical request under the same key while the provider still keeps
+   * the key, which moves the money at most once). Never {@link ModificationOutcome.NotSent} for a modification the
+   * provider may have processed.
    */
-  default Mono<ModificationOutcome> modificationStatus(ModificationRequest request) {
+  default Mono<ModificationOutcome> modificationStatus(ModificationRequest request, Instant sentAt) {
     return Mono.just(new ModificationOutcome.NotSent("modification_not_supported", true));
   }
 

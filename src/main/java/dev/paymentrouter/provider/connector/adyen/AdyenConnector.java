@@ -118,20 +118,11 @@ public final class AdyenConnector implements ProviderConnector {
   }
 
   /**
-   * Not answered without knowing when the modification was first sent: past {@link #IDEMPOTENCY_WINDOW} a replay
-   * would be a new modification (a second refund). The contract's {@link ModificationRequest} does not carry that
-   * time yet; {@link #modificationStatus(ModificationRequest, Instant)} does the replay once it is given.
-   */
-  @Override
-  public Mono<ModificationOutcome> modificationStatus(ModificationRequest request) {
-    return Mono.just(new ModificationOutcome.Unknown("sent_at_unknown"));
-  }
-
-  /**
    * What became of a modification first sent at {@code sentAt}: the identical request replayed under the same key,
    * which Adyen answers from its store (and carries out, once, if the first never arrived). Never "not sent" or
    * refused: a replay turned away says nothing about the first request.
    */
+  @Override
   public Mono<ModificationOutcome> modificationStatus(ModificationRequest request, Instant sentAt) {
     if (!clock.instant().isBefore(sentAt.plus(IDEMPOTENCY_WINDOW))) {
       // Adyen may have forgotten the key: a replay could move the money a second time. Webhooks close this gap.

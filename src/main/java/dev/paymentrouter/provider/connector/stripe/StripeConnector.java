@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -128,10 +129,11 @@ public final class StripeConnector implements ProviderConnector {
    * by the key in its metadata; only when it is not there is it replayed: while the key is kept Stripe answers the
    * replay with the original's stored result or refuses it while that one still runs, and once the key is gone the
    * original cannot still be running, so the list not showing it proves there is none, and the replay makes the
-   * one refund. Never {@code NotSent}: a replay turned away says nothing about the original.
+   * one refund. Never {@code NotSent}: a replay turned away says nothing about the original. Reading first makes this
+   * safe at any age, so {@code sentAt} is not needed here.
    */
   @Override
-  public Mono<ModificationOutcome> modificationStatus(ModificationRequest request) {
+  public Mono<ModificationOutcome> modificationStatus(ModificationRequest request, Instant sentAt) {
     Mono<ModificationOutcome> status = switch (request.kind()) {
       case CAPTURE, CANCEL -> get(StripeForm.retrievePath(request.paymentReference()))
           .flatMap(answer -> afterReading(request, answer));

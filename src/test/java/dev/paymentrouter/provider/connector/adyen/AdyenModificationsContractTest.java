@@ -320,14 +320,6 @@ class AdyenModificationsContractTest {
     assertThat(sent()).isEmpty();
   }
 
-  @Test
-  void doesNotReplayWithoutKnowingWhenTheModificationWasFirstSent() {
-    connector = connector(baseUrl(), Duration.ofSeconds(5));
-    assertThat(connector.modificationStatus(request(Kind.REFUND, 1000, null)).block(WAIT))
-        .isEqualTo(new ModificationOutcome.Unknown("sent_at_unknown"));
-    assertThat(sent()).isEmpty();
-  }
-
   // --- helpers ----------------------------------------------------------------------------------------------------
 
   private ModificationOutcome modify(ModificationRequest request) {

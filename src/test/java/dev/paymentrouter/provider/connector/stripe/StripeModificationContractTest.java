@@ -253,7 +253,7 @@ class StripeModificationContractTest {
     assertThat(connector.modify(REFUND_REQUEST).block(WAIT))
         .isEqualTo(new ModificationOutcome.NotSent("connection_refused"));
     // Asking about a refund that may have been made: an unreachable Stripe proves nothing about it.
-    assertThat(connector.modificationStatus(REFUND_REQUEST).block(WAIT))
+    assertThat(connector.modificationStatus(REFUND_REQUEST, Instant.now()).block(WAIT))
         .isEqualTo(new ModificationOutcome.Unknown("connection_refused"));
   }
 
@@ -264,7 +264,7 @@ class StripeModificationContractTest {
     stripe.stubFor(get(REFUND_LIST).willReturn(answer(200, "refunds_found.json")));
     connector = connector(Duration.ofSeconds(5));
 
-    assertThat(connector.modificationStatus(REFUND_REQUEST).block(WAIT))
+    assertThat(connector.modificationStatus(REFUND_REQUEST, Instant.now()).block(WAIT))
         .isEqualTo(new ModificationOutcome.Pending(REFUND));
     stripe.verify(exactly(1), authenticated(getRequestedFor(urlEqualTo(REFUND_LIST)))
         .withHeader("Idempotency-Key", absent()));
@@ -278,7 +278,7 @@ class StripeModificationContractTest {
         .willReturn(answer(200, "refunds_page_2.json")));
     connector = connector(Duration.ofSeconds(5));
 
-    assertThat(connector.modificationStatus(REFUND_REQUEST).block(WAIT))
+    assertThat(connector.modificationStatus(REFUND_REQUEST, Instant.now()).block(WAIT))
         .isEqualTo(new ModificationOutcome.Succeeded(REFUND));
     stripe.verify(exactly(0), postRequestedFor(anyUrl()));
   }
@@ -295,7 +295,7 @@ class StripeModificationContractTest {
     stripe.stubFor(get(REFUND_LIST).willReturn(answer(200, "refunds_none.json")));
     stripe.stubFor(post("/v1/refunds").willReturn(answer(200, "refund_succeeded.json")
         .withHeader("Idempotent-Replayed", "true")));
-    assertThat(connector.modificationStatus(REFUND_REQUEST).block(WAIT))
+    assertThat(connector.modificationStatus(REFUND_REQUEST, Instant.now()).block(WAIT))
         .isEqualTo(new ModificationOutcome.Succeeded(REFUND));
 
     List<LoggedRequest> sent = stripe.findAll(postRequestedFor(urlEqualTo("/v1/refunds")));
@@ -324,7 +324,7 @@ class StripeModificationContractTest {
     stripe.stubFor(post("/v1/refunds").willReturn(answer(status, file)));
     connector = connector(Duration.ofSeconds(5));
 
-    assertThat(connector.modificationStatus(REFUND_REQUEST).block(WAIT)).isEqualTo(expected);
+    assertThat(connector.modificationStatus(REFUND_REQUEST, Instant.now()).block(WAIT)).isEqualTo(expected);
     stripe.verify(exactly(1), sent("/v1/refunds", REFUND_KEY, REFUND_FORM));
   }
 
@@ -334,7 +334,7 @@ class StripeModificationContractTest {
     stripe.stubFor(get(REFUND_LIST).willReturn(answer(status, file)));
     connector = connector(Duration.ofSeconds(5));
 
-    assertThat(connector.modificationStatus(REFUND_REQUEST).block(WAIT))
+    assertThat(connector.modificationStatus(REFUND_REQUEST, Instant.now()).block(WAIT))
         .isInstanceOf(ModificationOutcome.Unknown.class);
     stripe.verify(exactly(0), postRequestedFor(anyUrl()));
   }
@@ -359,7 +359,7 @@ class StripeModificationContractTest {
     stripe.stubFor(get("/v1/payment_intents/" + PAYMENT_INTENT).willReturn(answer(200, file)));
     connector = connector(Duration.ofSeconds(5));
 
-    assertThat(connector.modificationStatus(CAPTURE).block(WAIT)).isEqualTo(expected);
+    assertThat(connector.modificationStatus(CAPTURE, Instant.now()).block(WAIT)).isEqualTo(expected);
     stripe.verify(exactly(1), authenticated(getRequestedFor(urlEqualTo("/v1/payment_intents/" + PAYMENT_INTENT))));
     stripe.verify(exactly(0), postRequestedFor(anyUrl()));
   }
@@ -374,7 +374,7 @@ class StripeModificationContractTest {
     stripe.stubFor(post(CAPTURE_PATH).willReturn(answer(status, file)));
     connector = connector(Duration.ofSeconds(5));
 
-    ModificationOutcome outcome = connector.modificationStatus(CAPTURE).block(WAIT);
+    ModificationOutcome outcome = connector.modificationStatus(CAPTURE, Instant.now()).block(WAIT);
     assertThat(outcome).isEqualTo(switch (expected) {
       case "succeeded" -> new ModificationOutcome.Succeeded(CHARGE);
       case "refused" -> new ModificationOutcome.Refused("payment_intent_unexpected_state");
@@ -390,7 +390,7 @@ class StripeModificationContractTest {
     stripe.stubFor(get("/v1/payment_intents/" + PAYMENT_INTENT).willReturn(answer(status, file)));
     connector = connector(Duration.ofSeconds(5));
 
-    assertThat(connector.modificationStatus(CAPTURE).block(WAIT)).isInstanceOf(ModificationOutcome.Unknown.class);
+    assertThat(connector.modificationStatus(CAPTURE, Instant.now()).block(WAIT)).isInstanceOf(ModificationOutcome.Unknown.class);
     stripe.verify(exactly(0), postRequestedFor(anyUrl()));
   }
 
@@ -407,7 +407,7 @@ class StripeModificationContractTest {
     stripe.stubFor(get("/v1/payment_intents/" + PAYMENT_INTENT).willReturn(answer(200, file)));
     connector = connector(Duration.ofSeconds(5));
 
-    assertThat(connector.modificationStatus(CANCEL).block(WAIT)).isEqualTo(expected);
+    assertThat(connector.modificationStatus(CANCEL, Instant.now()).block(WAIT)).isEqualTo(expected);
     stripe.verify(exactly(0), postRequestedFor(anyUrl()));
   }
 
@@ -417,7 +417,7 @@ class StripeModificationContractTest {
     stripe.stubFor(post(CANCEL_PATH).willReturn(answer(200, "payment_intent_canceled_by_router.json")));
     connector = connector(Duration.ofSeconds(5));
 
-    assertThat(connector.modificationStatus(CANCEL).block(WAIT))
+    assertThat(connector.modificationStatus(CANCEL, Instant.now()).block(WAIT))
         .isEqualTo(new ModificationOutcome.Succeeded(PAYMENT_INTENT));
     stripe.verify(exactly(1), sent(CANCEL_PATH, CANCEL_KEY, CANCEL_FORM));
   }
