@@ -2,16 +2,14 @@ package dev.paymentrouter.provider.connector.stripe;
 
 import dev.paymentrouter.provider.connector.ConnectorSettings;
 import dev.paymentrouter.provider.connector.ProviderConnector;
-import dev.paymentrouter.provider.connector.ProviderHttp;
 import dev.paymentrouter.provider.connector.TransportErrors;
+import dev.paymentrouter.provider.connector.stripe.StripeHttp.Answer;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ModificationOutcome;
 import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
 import dev.paymentrouter.provider.domain.StatusQuery;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,11 +19,6 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.netty.ByteBufFlux;
-import reactor.netty.ByteBufMono;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.client.HttpClientResponse;
-import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * answer named it; else by replaying the identical request under the same key while Stripe still keeps the key;
  * else by searching PaymentIntents for the attempt's key in their metadata. Captures, cancels and refunds are posted
  * under the modification's own key ({@link StripeModifications} is their table) and reconciled by looking first, then
- * replaying (see {@link #modificationStatus}).
+ * replaying ({@link StripeModifier}).
  */
 public final class StripeConnector implements ProviderConnector {
 
@@ -53,37 +46,21 @@ public final class StripeConnector implements ProviderConnector {
    */
   static final Duration REPLAY_WINDOW = Duration.ofHours(23);
 
-  /** How many pages of a PaymentIntent's refunds a reconciliation reads at most (each holds up to 100). */
-  static final int MAX_REFUND_PAGES = 10;
-
-  static final String FORM = HttpHeaderValues.APPLICATION_X_WWW_FORM_URLENCODED.toString();
+  static final String FORM = StripeHttp.FORM;
 
   private static final Logger log = LoggerFactory.getLogger(StripeConnector.class);
-  private static final byte[] EMPTY = new byte[0];
 
-  private final ConnectionProvider connections;
-  private final HttpClient client;
+  private final StripeHttp http;
+  private final StripeModifier modifier;
   private final JsonMapper json;
   private final Clock clock;
-
-  /** One answer, read whole (so its buffers are released) before anything decides on it. */
-  private record Answer(int status, boolean replayed, byte[] body) {}
 
   /** Opens nothing yet: connections are made on first use. */
   public StripeConnector(ConnectorSettings settings, JsonMapper json, Clock clock) {
     this.json = json;
     this.clock = clock;
-    this.connections = ProviderHttp.connections(settings);
-    String authorization = settings.apiKey() == null || settings.apiKey().isBlank()
-        ? null
-        : "Bearer " + settings.apiKey();
-    this.client = ProviderHttp.client(settings, connections)
-        .headers(headers -> {
-          headers.set("Stripe-Version", STRIPE_VERSION);
-          if (authorization != null) {
-            headers.set(HttpHeaderNames.AUTHORIZATION, authorization);
-          }
-        });
+    this.http = new StripeHttp(settings);
+    this.modifier = new StripeModifier(http, json);
   }
 
   @Override
@@ -111,69 +88,25 @@ public final class StripeConnector implements ProviderConnector {
 
   @Override
   public Mono<ModificationOutcome> modify(ModificationRequest request) {
-    return post(StripeForm.modificationPath(request), request.idempotencyKey(), StripeForm.modification(request))
-        .map(answer -> modificationOutcome(request, answer))
-        .onErrorResume(TransportErrors::isTransportError, error -> Mono.just(
-            TransportErrors.outcome(error) instanceof ProviderOutcome.NotSent notSent
-                ? new ModificationOutcome.NotSent(notSent.reason())
-                : new ModificationOutcome.Unknown(TransportErrors.reason(error))));
+    return modifier.modify(request);
   }
 
   /**
-   * Looks first, then replays. The request carries no send time, so we cannot tell whether Stripe still keeps its
-   * key (24 hours); looking first is right at any age. A capture or cancel reads the PaymentIntent, whose status
-   * says whether it happened; only while it still could happen is the identical request replayed (a PaymentIntent
-   * is captured or canceled at most once, so the replay cannot move money twice; and a refusal of a replay past the
-   * key's retention cannot be mistaken for the original's answer, because the PaymentIntent was read first). A
-   * refund is looked up in the PaymentIntent's refund list (read from Stripe's records, not a lagging search index)
-   * by the key in its metadata; only when it is not there is it replayed: while the key is kept Stripe answers the
-   * replay with the original's stored result or refuses it while that one still runs, and once the key is gone the
-   * original cannot still be running, so the list not showing it proves there is none, and the replay makes the
-   * one refund. Never {@code NotSent}: a replay turned away says nothing about the original. Reading first makes this
-   * safe at any age, so {@code sentAt} is not needed here.
+   * See {@link StripeModifier#modificationStatus}: it reads Stripe's records first, which is safe at any age, so
+   * {@code sentAt} is not needed.
    */
   @Override
   public Mono<ModificationOutcome> modificationStatus(ModificationRequest request, Instant sentAt) {
-    Mono<ModificationOutcome> status = switch (request.kind()) {
-      case CAPTURE, CANCEL -> get(StripeForm.retrievePath(request.paymentReference()))
-          .flatMap(answer -> afterReading(request, answer));
-      case REFUND -> findRefund(request, null, 0);
-    };
-    return status.map(StripeModifications::forStatus)
-        .onErrorResume(TransportErrors::isTransportError,
-            error -> Mono.just(new ModificationOutcome.Unknown(TransportErrors.reason(error))));
+    return modifier.modificationStatus(request, sentAt);
   }
 
   @Override
   public void close() {
-    connections.dispose();
+    http.close();
   }
 
   private Mono<Answer> create(ProviderRequest request) {
-    return post("/v1/payment_intents", request.idempotencyKey(), StripeForm.paymentIntent(request));
-  }
-
-  private Mono<Answer> post(String path, String idempotencyKey, byte[] form) {
-    return client
-        .headers(headers -> headers
-            .set("Idempotency-Key", idempotencyKey)
-            .set(HttpHeaderNames.CONTENT_TYPE, FORM)
-            .set(HttpHeaderNames.CONTENT_LENGTH, form.length))
-        .post()
-        .uri(path)
-        .send(ByteBufFlux.fromInbound(Mono.just(form)))
-        .responseSingle(StripeConnector::answer);
-  }
-
-  private Mono<Answer> get(String path) {
-    return client.get().uri(path).responseSingle(StripeConnector::answer);
-  }
-
-  private static Mono<Answer> answer(HttpClientResponse response, ByteBufMono content) {
-    // Stripe marks an answer it stored for this key earlier (Idempotent-Replayed: true).
-    boolean replayed = "true".equalsIgnoreCase(response.responseHeaders().get("Idempotent-Replayed"));
-    return content.asByteArray().defaultIfEmpty(EMPTY)
-        .map(body -> new Answer(response.status().code(), replayed, body));
+    return http.post("/v1/payment_intents", request.idempotencyKey(), StripeForm.paymentIntent(request));
   }
 
   private ProviderOutcome outcomeOf(Answer answer) {
@@ -189,130 +122,9 @@ public final class StripeConnector implements ProviderConnector {
     return StripeClassification.forPaymentIntent(intent);
   }
 
-  private ModificationOutcome modificationOutcome(ModificationRequest request, Answer answer) {
-    JsonNode body = StripeJson.tree(json, answer.body());
-    if (answer.status() != 200) {
-      return StripeModifications.forError(answer.status(), StripeError.ofAnswer(body));
-    }
-    String unreadable = body == null ? "malformed_response" : "unexpected_response";
-    if (request.kind() == ModificationRequest.Kind.REFUND) {
-      StripeRefund refund = StripeRefund.of(body);
-      if (refund == null) {
-        // A 200 we cannot read: Stripe may well have refunded.
-        return new ModificationOutcome.Unknown(unreadable);
-      }
-      if (refund.modification() != null && !refund.modification().equals(request.idempotencyKey())
-          || refund.paymentIntent() != null && !refund.paymentIntent().equals(request.paymentReference())) {
-        // Never book another modification's refund to this one.
-        return new ModificationOutcome.Unknown("provider_reference_mismatch");
-      }
-      return StripeModifications.forRefund(refund);
-    }
-    StripePaymentIntent intent = StripePaymentIntent.of(body);
-    if (intent == null) {
-      return new ModificationOutcome.Unknown(unreadable);
-    }
-    if (!intent.id().equals(request.paymentReference())) {
-      return new ModificationOutcome.Unknown("provider_reference_mismatch");
-    }
-    return request.kind() == ModificationRequest.Kind.CAPTURE
-        ? StripeModifications.forCapture(intent)
-        : StripeModifications.forCancel(intent);
-  }
-
-  /** A capture's or a cancel's reconciliation, once the PaymentIntent has been read. */
-  private Mono<ModificationOutcome> afterReading(ModificationRequest request, Answer answer) {
-    if (answer.status() != 200) {
-      // Even a 404: Stripe named this PaymentIntent once, so "not found" is a wrong key or account, not "nothing".
-      return Mono.just(new ModificationOutcome.Unknown("provider_status_" + answer.status()));
-    }
-    StripePaymentIntent intent = StripePaymentIntent.of(StripeJson.tree(json, answer.body()));
-    if (intent == null) {
-      return Mono.just(new ModificationOutcome.Unknown("malformed_response"));
-    }
-    if (!intent.id().equals(request.paymentReference())) {
-      return Mono.just(new ModificationOutcome.Unknown("provider_reference_mismatch"));
-    }
-    ModificationOutcome read = request.kind() == ModificationRequest.Kind.CAPTURE
-        ? StripeModifications.capturedAlready(intent, request.amountMinor())
-        : StripeModifications.canceledAlready(intent);
-    return read != null ? Mono.just(read) : replayModification(request);
-  }
-
-  /** The identical modification under the same key: Stripe's stored answer, or the modification done now. */
-  private Mono<ModificationOutcome> replayModification(ModificationRequest request) {
-    return post(StripeForm.modificationPath(request), request.idempotencyKey(), StripeForm.modification(request))
-        .map(answer -> modificationOutcome(request, answer));
-  }
-
-  /**
-   * Pages through the PaymentIntent's refunds for the one carrying this modification's key; replays the refund when
-   * none does. A PaymentIntent is refunded a handful of times, so one page nearly always holds them all; the bound
-   * only keeps a runaway list from looping.
-   */
-  private Mono<ModificationOutcome> findRefund(ModificationRequest request, String after, int page) {
-    if (page >= MAX_REFUND_PAGES) {
-      return Mono.just(new ModificationOutcome.Unknown("refund_list_too_long"));
-    }
-    return get(StripeForm.refundListPath(request.paymentReference(), after)).flatMap(answer -> {
-      if (answer.status() != 200) {
-        return Mono.just(new ModificationOutcome.Unknown("provider_status_" + answer.status()));
-      }
-      JsonNode body = StripeJson.tree(json, answer.body());
-      JsonNode data = body == null ? null : body.path("data");
-      if (data == null || !"list".equals(StripeJson.text(body.path("object"))) || !data.isArray()) {
-        return Mono.just(new ModificationOutcome.Unknown("malformed_response"));
-      }
-      StripeRefund last = null;
-      List<StripeRefund> found = new ArrayList<>();
-      for (JsonNode item : data) {
-        StripeRefund refund = StripeRefund.of(item);
-        if (refund == null) {
-          // Something we cannot read may be this refund: never replay past it.
-          return Mono.just(new ModificationOutcome.Unknown("malformed_response"));
-        }
-        if (request.idempotencyKey().equals(refund.modification())) {
-          found.add(refund);
-        }
-        last = refund;
-      }
-      if (!found.isEmpty()) {
-        return Mono.just(refundFound(request, found));
-      }
-      if (body.path("has_more").asBoolean(false) && last != null) {
-        return findRefund(request, last.id(), page + 1);
-      }
-      return replayModification(request);
-    });
-  }
-
-  private static ModificationOutcome refundFound(ModificationRequest request, List<StripeRefund> found) {
-    List<ModificationOutcome> outcomes = found.stream().map(StripeModifications::forRefund)
-        .sorted(Comparator.comparingInt(StripeConnector::weight)).toList();
-    if (found.size() > 1) {
-      // One key creates one refund while Stripe keeps it; several mean a refund made outside the router under our
-      // metadata. Money given back wins, so the router never refunds again on top of it.
-      log.warn("Stripe lists {} refunds for modification {}: {}; taking {}", found.size(), request.idempotencyKey(),
-          found.stream().map(StripeRefund::id).toList(), outcomes.getFirst());
-    }
-    return outcomes.getFirst();
-  }
-
-  /** Which of several refunds speaks for the modification: money given back, then money that may still be. */
-  private static int weight(ModificationOutcome outcome) {
-    return switch (outcome) {
-      case ModificationOutcome.Succeeded succeeded -> 0;
-      case ModificationOutcome.Pending pending -> 1;
-      case ModificationOutcome.Unknown unknown -> 2;
-      case ModificationOutcome.NotSent notSent -> 3;
-      case ModificationOutcome.RouterRefused refused -> 3;
-      case ModificationOutcome.Refused refused -> 4;
-    };
-  }
-
   /** Step 1: Stripe named the PaymentIntent earlier, so it is asked directly. */
   private Mono<ChargeStatus> retrieve(String paymentIntentId, String reference) {
-    return get(StripeForm.retrievePath(paymentIntentId)).map(answer -> {
+    return http.get(StripeForm.retrievePath(paymentIntentId)).map(answer -> {
       if (answer.status() != 200) {
         // Even a 404: Stripe named this id once, so "not found" here is a wrong key or account, not "no charge".
         return new ChargeStatus.Unavailable("provider_status_" + answer.status());
@@ -386,7 +198,7 @@ public final class StripeConnector implements ProviderConnector {
    * covers that lag.
    */
   private Mono<ChargeStatus> search(String reference) {
-    return get(StripeForm.searchPath(reference)).map(answer -> {
+    return http.get(StripeForm.searchPath(reference)).map(answer -> {
       if (answer.status() != 200) {
         return new ChargeStatus.Unavailable("provider_status_" + answer.status());
       }
