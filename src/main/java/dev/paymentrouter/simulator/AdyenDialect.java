@@ -137,7 +137,7 @@ final class AdyenDialect implements Dialect {
       response.header(IDEMPOTENCY_KEY, key);
     }
     ChargeAttempt attempt = new ChargeAttempt(key, payment.reference(), payment.amount(), payment.currency(),
-        payment.token(), payment);
+        payment.token(), payment, false);
     return engine.submit(admitted, attempt, RULES).flatMap(decision -> respond(response, decision));
   }
 

@@ -187,7 +187,8 @@ final class StripeDialect implements Dialect {
     }
     String reference = intent.metadata().getOrDefault(ATTEMPT_METADATA, "");
     String token = TEST_PAYMENT_METHODS.getOrDefault(intent.paymentMethod(), intent.paymentMethod());
-    ChargeAttempt attempt = new ChargeAttempt(key, reference, intent.amount(), intent.currency(), token, intent);
+    ChargeAttempt attempt = new ChargeAttempt(key, reference, intent.amount(), intent.currency(), token, intent,
+        intent.captureMethod().equals("manual"));
     return engine.submit(admitted, attempt, RULES).flatMap(decision -> respond(response, key, decision));
   }
 
@@ -326,14 +327,15 @@ final class StripeDialect implements Dialect {
   private static ObjectNode intentNode(SimulatorLedger.Entry entry) {
     SimulatorCharge charge = entry.charge();
     IntentRequest intent = (IntentRequest) entry.request();
-    boolean manual = intent.captureMethod().equals("manual");
     String chargeId = "ch_" + charge.id().substring("pi_".length());
     ObjectNode node = JSON.createObjectNode();
     node.put("id", charge.id());
     node.put("object", "payment_intent");
     node.put("amount", charge.amount());
     String status = switch (charge.status()) {
-      case SimulatorCharge.APPROVED -> manual ? "requires_capture" : "succeeded";
+      case SimulatorCharge.APPROVED -> "succeeded";
+      // Held for a capture_method=manual PaymentIntent: Stripe waits for the capture.
+      case SimulatorCharge.AUTHORIZED -> "requires_capture";
       case SimulatorCharge.DECLINED -> "requires_payment_method";
       case SimulatorCharge.REQUIRES_ACTION -> "requires_action";
       // Stripe's word for a payment it accepted and has not decided.
