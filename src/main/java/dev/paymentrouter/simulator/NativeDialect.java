@@ -184,7 +184,7 @@ final class NativeDialect implements Dialect {
       return invalidRequest(response, e.getMessage());
     }
     SimulatorModifications.Attempt attempt = new SimulatorModifications.Attempt(idempotencyKey, chargeId, kind,
-        modification.amount(), modification.reference(), modification);
+        modification.amount(), modification.reference(), modification.reason(), modification);
     return engine.modify(admitted, attempt, TERMS).flatMap(decision -> respond(response, decision));
   }
 

@@ -182,6 +182,9 @@ final class SimulatorAdmin {
     if (modification.code() != null) {
       node.put("code", modification.code());
     }
+    if (modification.reason() != null) {
+      node.put("reason", modification.reason());
+    }
     node.put("reference", modification.reference());
     node.put("idempotencyKey", modification.idempotencyKey());
     node.put("createdAt", modification.createdAt().toString());

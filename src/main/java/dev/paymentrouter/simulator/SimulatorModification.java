@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param status         {@link #SUCCEEDED}, or {@link #REFUSED} where the dialect records a refusal (Adyen only
  *                       tells it later, so its ledger keeps it)
  * @param code           the refusal code, null when it succeeded
+ * @param reason         why, as the request gave it (a refund's or a cancellation's reason), or null
  * @param createdAt      when the provider recorded it
  */
 public record SimulatorModification(
@@ -32,6 +33,7 @@ public record SimulatorModification(
     String currency,
     String status,
     String code,
+    String reason,
     Instant createdAt) {
 
   public static final String SUCCEEDED = "succeeded";

@@ -30,9 +30,11 @@ final class SimulatorModifications {
    * @param amount         the amount asked for; null for "all of it" (a capture of the whole authorization, a refund
    *                       of what is left) and ignored for a cancel, which releases the whole authorization
    * @param reference      the router's reference for the modification; empty when the request carries none
+   * @param reason         why, as the request gave it, or null
    * @param request        the dialect's parsed request: its equality is what "same parameters" means for a replay
    */
-  record Attempt(String idempotencyKey, String chargeId, Kind kind, Long amount, String reference, Object request) {
+  record Attempt(String idempotencyKey, String chargeId, Kind kind, Long amount, String reference, String reason,
+      Object request) {
     Attempt {
       Objects.requireNonNull(chargeId, "chargeId");
       Objects.requireNonNull(kind, "kind");
@@ -171,7 +173,7 @@ final class SimulatorModifications {
     Instant now = engine.clock().instant();
     return engine.ledger().apply(attempt.chargeId(), attempt.kind(), attempt.amount(), terms.recordsRefusal(),
         attempt.request(), (charge, amount, status, code) -> new SimulatorModification(id, charge.id(), key,
-            attempt.reference(), attempt.kind(), amount, charge.currency(), status, code, now));
+            attempt.reference(), attempt.kind(), amount, charge.currency(), status, code, attempt.reason(), now));
   }
 
   private void release(String key, Object claim) {
