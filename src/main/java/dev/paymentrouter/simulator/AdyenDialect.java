@@ -29,9 +29,9 @@ import tools.jackson.databind.node.ObjectNode;
 final class AdyenDialect implements Dialect {
 
   private static final String PAYMENTS_PATH = "/v71/payments";
-  private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 64;
+  static final int MAX_IDEMPOTENCY_KEY_LENGTH = 64;
   private static final int MAX_REFERENCE_LENGTH = 80;
-  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+  static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
   private static final Pattern CARD_NUMBER = Pattern.compile("[0-9]{12,19}");
   private static final String TEST_PREFIX = "test_";
 
@@ -68,7 +68,7 @@ final class AdyenDialect implements Dialect {
   record PaymentRequest(JsonNode body, long amount, String currency, String reference, String token) {}
 
   /** A refusal in Adyen's ServiceError shape. */
-  private static final class AdyenError extends RuntimeException {
+  static final class AdyenError extends RuntimeException {
     final int status;
     final String errorCode;
     final String errorType;
@@ -84,11 +84,13 @@ final class AdyenDialect implements Dialect {
   private final SimulatorEngine engine;
   private final String apiKey;
   private final String merchantAccount;
+  private final AdyenModifications modifications;
 
   AdyenDialect(SimulatorEngine engine, String apiKey, String merchantAccount) {
     this.engine = engine;
     this.apiKey = apiKey;
     this.merchantAccount = merchantAccount;
+    this.modifications = new AdyenModifications(engine, this, merchantAccount);
   }
 
   @Override
@@ -96,7 +98,7 @@ final class AdyenDialect implements Dialect {
     if (uri.path().equals(PAYMENTS_PATH) && request.method().equals(HttpMethod.POST)) {
       return Optional.of(payment(request, response));
     }
-    return Optional.empty();
+    return modifications.route(request, response, uri);
   }
 
   @Override
@@ -137,7 +139,7 @@ final class AdyenDialect implements Dialect {
       response.header(IDEMPOTENCY_KEY, key);
     }
     ChargeAttempt attempt = new ChargeAttempt(key, payment.reference(), payment.amount(), payment.currency(),
-        payment.token(), payment);
+        payment.token(), payment, manualCapture(payment.body()));
     return engine.submit(admitted, attempt, RULES).flatMap(decision -> respond(response, decision));
   }
 
@@ -184,6 +186,15 @@ final class AdyenDialect implements Dialect {
   }
 
   /** The magic token of the payment method: a stored one's id, or the card number without its test prefix. */
+  /**
+   * Adyen's per-payment manual capture: {@code additionalData.manualCapture = "true"}. Without it the simulator's
+   * account captures at once, as an account set to immediate capture does.
+   */
+  private static boolean manualCapture(JsonNode root) {
+    JsonNode additional = root.get("additionalData");
+    return additional != null && additional.isObject() && "true".equals(text(additional, "manualCapture"));
+  }
+
   private static String token(JsonNode root) {
     JsonNode method = root.get("paymentMethod");
     if (method == null || !method.isObject()) {
@@ -213,7 +224,7 @@ final class AdyenDialect implements Dialect {
     return token;
   }
 
-  private static String text(JsonNode node, String field) {
+  static String text(JsonNode node, String field) {
     JsonNode value = node.get(field);
     return value == null || !value.isString() || value.stringValue().isBlank() ? null : value.stringValue();
   }
@@ -248,7 +259,8 @@ final class AdyenDialect implements Dialect {
     node.put("merchantReference", payment.reference());
     node.put("pspReference", charge.id());
     switch (charge.status()) {
-      case SimulatorCharge.APPROVED -> node.put("resultCode", "Authorised");
+      // Adyen answers Authorised whether the account captures at once or waits for a capture.
+      case SimulatorCharge.APPROVED, SimulatorCharge.AUTHORIZED -> node.put("resultCode", "Authorised");
       case SimulatorCharge.DECLINED -> {
         Refusal refusal = REFUSALS.getOrDefault(charge.declineCode(), new Refusal("2", "Refused"));
         node.put("refusalReason", refusal.reason());
@@ -270,24 +282,24 @@ final class AdyenDialect implements Dialect {
     return node;
   }
 
-  private static AdyenError inProgress(int status) {
+  static AdyenError inProgress(int status) {
     return new AdyenError(status, "704", "validation", "request already processed or in progress");
   }
 
-  private static AdyenError unavailable() {
+  static AdyenError unavailable() {
     return new AdyenError(503, "000", "internal", "Service Unavailable");
   }
 
   // Adyen documents 429 for too many requests but no errorCode/errorType for it; the shape is its ServiceError.
-  private static AdyenError rateLimited() {
+  static AdyenError rateLimited() {
     return new AdyenError(429, "000", "validation", "Too Many Requests");
   }
 
-  private static AdyenError validation(String errorCode, String message) {
+  static AdyenError validation(String errorCode, String message) {
     return new AdyenError(422, errorCode, "validation", message);
   }
 
-  private static Mono<Void> error(HttpServerResponse response, AdyenError error, boolean transientError) {
+  static Mono<Void> error(HttpServerResponse response, AdyenError error, boolean transientError) {
     if (transientError) {
       response.header("transient-error", "true");
     }
@@ -299,7 +311,7 @@ final class AdyenDialect implements Dialect {
     return SimulatorHttp.json(response, error.status, JSON.writeValueAsString(node));
   }
 
-  private boolean authorized(HttpServerRequest request) {
+  boolean authorized(HttpServerRequest request) {
     return apiKey == null || SimulatorHttp.sameSecret(request.requestHeaders().get("X-API-Key"), apiKey);
   }
 }

@@ -3,8 +3,11 @@ package dev.paymentrouter.simulator;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
-/** A validated {@code POST /v1/charges} body; record equality is what "same body" means for idempotency. */
-record ChargeRequest(long amount, String currency, String token, String reference) {
+/**
+ * A validated {@code POST /v1/charges} body; record equality is what "same body" means for idempotency.
+ * {@code manualCapture} is {@code "captureMethod": "manual"}: authorize only ({@code "automatic"} or none: capture).
+ */
+record ChargeRequest(long amount, String currency, String token, String reference, boolean manualCapture) {
 
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
     private static final int MAX_TEXT_LENGTH = 255;
@@ -29,7 +32,12 @@ record ChargeRequest(long amount, String currency, String token, String referenc
         if (!CURRENCY.matcher(currency).matches()) {
             throw new InvalidRequestException("currency must be a 3-letter upper-case ISO 4217 code");
         }
-        return new ChargeRequest(amount.longValue(), currency, text(body, "token"), text(body, "reference"));
+        JsonNode captureMethod = body.get("captureMethod");
+        boolean manual = captureMethod != null && "manual".equals(captureMethod.asString(""));
+        if (captureMethod != null && !manual && !"automatic".equals(captureMethod.asString(""))) {
+            throw new InvalidRequestException("captureMethod must be automatic or manual");
+        }
+        return new ChargeRequest(amount.longValue(), currency, text(body, "token"), text(body, "reference"), manual);
     }
 
     private static String text(JsonNode body, String field) {

@@ -158,10 +158,43 @@ final class SimulatorAdmin {
     return node;
   }
 
+  /** The charge with its money since: captured, voided (released) and refunded totals and its modifications. */
+  static ObjectNode chargeWithTotals(SimulatorCharge charge, SimulatorLedger ledger) {
+    ObjectNode node = chargeNode(charge);
+    SimulatorLedger.Totals totals = ledger.totalsOf(charge.id());
+    node.put("captured", totals.captured());
+    node.put("voided", totals.voided());
+    node.put("refunded", totals.refunded());
+    ArrayNode modifications = node.putArray("modifications");
+    ledger.modificationsOf(charge.id()).forEach(modification -> modifications.add(modificationNode(modification)));
+    return node;
+  }
+
+  /** The uniform modification shape, whatever the dialect. */
+  static ObjectNode modificationNode(SimulatorModification modification) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("id", modification.id());
+    node.put("charge", modification.chargeId());
+    node.put("kind", modification.kind().wireName());
+    node.put("amount", modification.amount());
+    node.put("currency", modification.currency());
+    node.put("status", modification.status());
+    if (modification.code() != null) {
+      node.put("code", modification.code());
+    }
+    if (modification.reason() != null) {
+      node.put("reason", modification.reason());
+    }
+    node.put("reference", modification.reference());
+    node.put("idempotencyKey", modification.idempotencyKey());
+    node.put("createdAt", modification.createdAt().toString());
+    return node;
+  }
+
   private static String ledgerJson(SimulatorLedger ledger) {
     ObjectNode root = JSON.createObjectNode();
     ArrayNode charges = root.putArray("charges");
-    ledger.charges().forEach(charge -> charges.add(chargeNode(charge)));
+    ledger.charges().forEach(charge -> charges.add(chargeWithTotals(charge, ledger)));
     return JSON.writeValueAsString(root);
   }
 

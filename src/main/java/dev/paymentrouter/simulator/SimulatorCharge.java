@@ -15,7 +15,9 @@ import java.util.Objects;
  *                       {@code metadata[payment_router_attempt]}; empty when a stripe request had none)
  * @param amount         amount in minor units
  * @param currency       ISO 4217 code, upper case
- * @param status         {@link #APPROVED}, {@link #DECLINED}, {@link #REQUIRES_ACTION} or {@link #PENDING}
+ * @param status         {@link #APPROVED}, {@link #AUTHORIZED}, {@link #DECLINED}, {@link #REQUIRES_ACTION} or
+ *                       {@link #PENDING}; the status at authorization: what captures, cancels and refunds did
+ *                       since is in the ledger's modifications and totals
  * @param declineCode    reason of a decline, null when approved
  * @param createdAt      when the provider recorded it
  */
@@ -30,6 +32,8 @@ public record SimulatorCharge(
         Instant createdAt) {
 
     public static final String APPROVED = "approved";
+    /** Authorized only (manual capture): the money is held, and is money only once captured. */
+    public static final String AUTHORIZED = "authorized";
     public static final String DECLINED = "declined";
     /** The provider waits for the customer (3-D Secure): nothing charged yet. */
     public static final String REQUIRES_ACTION = "requires_action";
@@ -45,8 +49,13 @@ public record SimulatorCharge(
         Objects.requireNonNull(createdAt, "createdAt");
     }
 
-    /** Only an approval is money; the chaos audit counts these per reference and key. */
+    /** Only an approval is money at once; the chaos audit counts these per reference and key. */
     public boolean approved() {
         return APPROVED.equals(status);
+    }
+
+    /** A hold waiting for a capture or a cancel. */
+    public boolean authorized() {
+        return AUTHORIZED.equals(status);
     }
 }

@@ -47,9 +47,10 @@ final class SimulatorEngine {
    * @param reference      the router's attempt reference, for the ledger
    * @param token          the magic token, or any other payment-method text (a random draw decides)
    * @param request        the dialect's parsed request: its equality is what "same parameters" means for a replay
+   * @param manualCapture  authorize only: an approval is recorded as {@code authorized}, money held until captured
    */
   record ChargeAttempt(String idempotencyKey, String reference, long amount, String currency, String token,
-      Object request) {
+      Object request, boolean manualCapture) {
     ChargeAttempt {
       Objects.requireNonNull(reference, "reference");
       Objects.requireNonNull(currency, "currency");
@@ -95,6 +96,7 @@ final class SimulatorEngine {
   // Idempotency keys whose first request is between validation and outcome.
   private final Map<String, Object> inFlight = new ConcurrentHashMap<>();
   private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+  private final SimulatorModifications modifications = new SimulatorModifications(this);
   private final Object behaviourLock = new Object();
 
   private volatile SimulatorBehaviour behaviour;
@@ -125,7 +127,7 @@ final class SimulatorEngine {
   }
 
   int inFlightCount() {
-    return inFlight.size();
+    return inFlight.size() + modifications.inFlightCount();
   }
 
   void countStatusQuery() {
@@ -136,6 +138,7 @@ final class SimulatorEngine {
   void reset() {
     ledger.reset();
     remembered.clear();
+    modifications.reset();
     counters.reset();
   }
 
@@ -207,6 +210,12 @@ final class SimulatorEngine {
     return process(admitted.behaviour(), attempt, rules, claim);
   }
 
+  /** A capture, cancel or refund, admitted like a charge: see {@link SimulatorModifications#submit}. */
+  Mono<SimulatorModifications.Decision> modify(Admission.Admitted admitted,
+      SimulatorModifications.Attempt attempt, SimulatorModifications.Terms terms) {
+    return modifications.submit(admitted.behaviour(), attempt, terms);
+  }
+
   private Optional<Decision> recall(String key, ChargeAttempt attempt, Rules rules) {
     Remembered stored = remembered.get(key);
     if (stored == null) {
@@ -247,15 +256,11 @@ final class SimulatorEngine {
         outcome = draw(current);
       }
       String status = outcome.ledgerStatus();
-      SimulatorLedger.Entry entry = status == null ? null : record(attempt, rules, status, outcome);
-      switch (outcome.kind()) {
-        case UNAVAILABLE -> counters.unavailable.increment();
-        case ERROR -> counters.errors.increment();
-        case RATE_LIMITED -> counters.rateLimited.increment();
-        case HANG -> counters.hangs.increment();
-        case LOST_RESPONSE -> counters.lostResponses.increment();
-        case APPROVE, DECLINE, ACTION_REQUIRED, PENDING -> { }
+      if (attempt.manualCapture() && SimulatorCharge.APPROVED.equals(status)) {
+        status = SimulatorCharge.AUTHORIZED;
       }
+      SimulatorLedger.Entry entry = status == null ? null : record(attempt, rules, status, outcome);
+      count(outcome);
       String key = attempt.idempotencyKey();
       if (key != null && rules.remembered().contains(outcome.kind())) {
         remembered.put(key, new Remembered(attempt.request(), outcome, entry, clock.instant()));
@@ -265,6 +270,22 @@ final class SimulatorEngine {
       // Released before the answer is written, so an immediate retry sees the stored answer or none.
       release(attempt.idempotencyKey(), claim);
     }
+  }
+
+  /** Counts a fault outcome, of a charge or of a modification. */
+  void count(Outcome outcome) {
+    switch (outcome.kind()) {
+      case UNAVAILABLE -> counters.unavailable.increment();
+      case ERROR -> counters.errors.increment();
+      case RATE_LIMITED -> counters.rateLimited.increment();
+      case HANG -> counters.hangs.increment();
+      case LOST_RESPONSE -> counters.lostResponses.increment();
+      case APPROVE, DECLINE, ACTION_REQUIRED, PENDING -> { }
+    }
+  }
+
+  void countReplay() {
+    counters.replays.increment();
   }
 
   private void release(String key, Object claim) {
@@ -287,6 +308,21 @@ final class SimulatorEngine {
   }
 
   private Outcome draw(SimulatorBehaviour current) {
+    Outcome fault = drawFault(current);
+    if (fault != null) {
+      return fault;
+    }
+    if (chance(current.declineRate())) {
+      return Outcome.declined("card_declined");
+    }
+    return Outcome.APPROVED;
+  }
+
+  /**
+   * The injected fault of a request, drawn in the documented order, or null for none. Modifications draw only this:
+   * an issuer decline is a charge's risk, not a capture's or a refund's.
+   */
+  Outcome drawFault(SimulatorBehaviour current) {
     if (chance(current.unavailableRate())) {
       return Outcome.of(Outcome.Kind.UNAVAILABLE);
     }
@@ -299,13 +335,10 @@ final class SimulatorEngine {
     if (chance(current.lostResponseRate())) {
       return Outcome.of(Outcome.Kind.LOST_RESPONSE);
     }
-    if (chance(current.declineRate())) {
-      return Outcome.declined("card_declined");
-    }
-    return Outcome.APPROVED;
+    return null;
   }
 
-  private Duration latency(SimulatorBehaviour current) {
+  Duration latency(SimulatorBehaviour current) {
     long jitter = current.latencyJitterMs() == 0 ? 0 : nextLong(current.latencyJitterMs() + 1);
     return Duration.ofMillis(current.latencyMs() + jitter);
   }
@@ -326,14 +359,17 @@ final class SimulatorEngine {
   }
 
   private String newId(Rules rules) {
-    char[] id = new char[rules.idLength()];
-    String alphabet = rules.alphabet();
+    return newId(rules.idPrefix(), rules.idLength(), rules.alphabet());
+  }
+
+  String newId(String prefix, int length, String alphabet) {
+    char[] id = new char[length];
     synchronized (random) {
       for (int i = 0; i < id.length; i++) {
         id[i] = alphabet.charAt(random.nextInt(alphabet.length()));
       }
     }
-    return rules.idPrefix() + new String(id);
+    return prefix + new String(id);
   }
 
   private Bucket newBucket(int perSecond) {

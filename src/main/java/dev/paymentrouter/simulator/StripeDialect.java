@@ -35,10 +35,10 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class StripeDialect implements Dialect {
 
-  private static final String INTENTS_PATH = "/v1/payment_intents";
+  static final String INTENTS_PATH = "/v1/payment_intents";
   private static final String SEARCH_PATH = INTENTS_PATH + "/search";
-  private static final String FORM = "application/x-www-form-urlencoded";
-  private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+  static final String FORM = "application/x-www-form-urlencoded";
+  static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
   static final String ATTEMPT_METADATA = "payment_router_attempt";
   static final String INTENT_METADATA = "payment_router_intent";
   private static final Pattern CURRENCY = Pattern.compile("[A-Za-z]{3}");
@@ -95,7 +95,7 @@ final class StripeDialect implements Dialect {
       String captureMethod, Map<String, String> metadata) {}
 
   /** A refusal in Stripe's error shape, thrown by validation. */
-  private static final class StripeError extends RuntimeException {
+  static final class StripeError extends RuntimeException {
     final int status;
     final String type;
     final String code;
@@ -121,16 +121,22 @@ final class StripeDialect implements Dialect {
 
   private final SimulatorEngine engine;
   private final String apiKey;
+  private final StripeModifications modifications;
 
   StripeDialect(SimulatorEngine engine, String apiKey) {
     this.engine = engine;
     this.apiKey = apiKey;
+    this.modifications = new StripeModifications(engine, this);
   }
 
   @Override
   public Optional<Mono<Void>> route(HttpServerRequest request, HttpServerResponse response, QueryStringDecoder uri) {
     String path = uri.path();
     HttpMethod method = request.method();
+    Optional<Mono<Void>> modification = modifications.route(request, response, uri);
+    if (modification.isPresent()) {
+      return modification;
+    }
     if (path.equals(INTENTS_PATH) && method.equals(HttpMethod.POST)) {
       return Optional.of(create(request, response));
     }
@@ -187,7 +193,8 @@ final class StripeDialect implements Dialect {
     }
     String reference = intent.metadata().getOrDefault(ATTEMPT_METADATA, "");
     String token = TEST_PAYMENT_METHODS.getOrDefault(intent.paymentMethod(), intent.paymentMethod());
-    ChargeAttempt attempt = new ChargeAttempt(key, reference, intent.amount(), intent.currency(), token, intent);
+    ChargeAttempt attempt = new ChargeAttempt(key, reference, intent.amount(), intent.currency(), token, intent,
+        intent.captureMethod().equals("manual"));
     return engine.submit(admitted, attempt, RULES).flatMap(decision -> respond(response, key, decision));
   }
 
@@ -230,7 +237,7 @@ final class StripeDialect implements Dialect {
         captureMethod, Map.copyOf(metadata));
   }
 
-  private static long amount(String value) {
+  static long amount(String value) {
     if (value == null || value.isEmpty()) {
       throw invalid("parameter_missing", "amount", "Missing required param: amount.");
     }
@@ -287,7 +294,7 @@ final class StripeDialect implements Dialect {
     }
     return engine.ledger().entryById(id)
         .filter(entry -> entry.request() instanceof IntentRequest)
-        .map(entry -> SimulatorHttp.json(response, 200, JSON.writeValueAsString(intentNode(entry))))
+        .map(entry -> SimulatorHttp.json(response, 200, JSON.writeValueAsString(current(entry))))
         .orElseGet(() -> error(response, new StripeError(404, "invalid_request_error", "resource_missing", "intent",
             "No such payment_intent: '" + id + "'")));
   }
@@ -316,24 +323,35 @@ final class StripeDialect implements Dialect {
         .filter(entry -> entry.request() instanceof IntentRequest intent
             && value.equals(intent.metadata().get(field)))
         .sorted(Comparator.comparingLong(SimulatorLedger.Entry::sequence).reversed())
-        .forEach(entry -> data.add(intentNode(entry)));
+        .forEach(entry -> data.add(current(entry)));
     return SimulatorHttp.json(response, 200, JSON.writeValueAsString(result));
   }
 
   // ---- wire shapes ----
 
-  /** The PaymentIntent of a recorded charge; the same entry always renders the same bytes, so replays match. */
-  private static ObjectNode intentNode(SimulatorLedger.Entry entry) {
+  /** The PaymentIntent of a recorded charge as created; the same entry always renders the same bytes. */
+  static ObjectNode intentNode(SimulatorLedger.Entry entry) {
+    return intentNode(entry, List.of());
+  }
+
+  /**
+   * The PaymentIntent after the given modifications: a capture makes it {@code succeeded}, a cancel
+   * {@code canceled}. A modification's answer passes only itself, so its replay renders the same bytes.
+   */
+  static ObjectNode intentNode(SimulatorLedger.Entry entry, List<SimulatorModification> done) {
     SimulatorCharge charge = entry.charge();
     IntentRequest intent = (IntentRequest) entry.request();
-    boolean manual = intent.captureMethod().equals("manual");
     String chargeId = "ch_" + charge.id().substring("pi_".length());
     ObjectNode node = JSON.createObjectNode();
     node.put("id", charge.id());
     node.put("object", "payment_intent");
     node.put("amount", charge.amount());
+    SimulatorLedger.Totals totals = ModificationRules.totals(charge, done);
     String status = switch (charge.status()) {
-      case SimulatorCharge.APPROVED -> manual ? "requires_capture" : "succeeded";
+      case SimulatorCharge.APPROVED -> "succeeded";
+      // Held for a capture_method=manual PaymentIntent: Stripe waits for the capture, or a cancel.
+      case SimulatorCharge.AUTHORIZED -> totals.captured() > 0 ? "succeeded"
+          : totals.voided() > 0 ? "canceled" : "requires_capture";
       case SimulatorCharge.DECLINED -> "requires_payment_method";
       case SimulatorCharge.REQUIRES_ACTION -> "requires_action";
       // Stripe's word for a payment it accepted and has not decided.
@@ -341,8 +359,13 @@ final class StripeDialect implements Dialect {
       default -> throw new IllegalStateException("unknown ledger status " + charge.status());
     };
     node.put("amount_capturable", status.equals("requires_capture") ? charge.amount() : 0);
-    node.put("amount_received", status.equals("succeeded") ? charge.amount() : 0);
+    node.put("amount_received", totals.captured());
     node.put("capture_method", intent.captureMethod());
+    done.stream()
+        .filter(modification -> modification.succeeded() && modification.kind() == SimulatorModification.Kind.CANCEL)
+        .findFirst()
+        .ifPresentOrElse(cancel -> node.put("cancellation_reason", cancel.reason()),
+            () -> node.putNull("cancellation_reason"));
     node.put("confirmation_method", "automatic");
     node.put("created", charge.createdAt().getEpochSecond());
     node.put("currency", intent.currency());
@@ -386,6 +409,11 @@ final class StripeDialect implements Dialect {
     return root;
   }
 
+  /** The PaymentIntent as it is now, with every capture and cancel since. */
+  private ObjectNode current(SimulatorLedger.Entry entry) {
+    return intentNode(entry, engine.ledger().modificationsOf(entry.charge().id()));
+  }
+
   private static StripeDecline decline(String code) {
     return DECLINES.getOrDefault(code, new StripeDecline("card_declined", code, "Your card was declined."));
   }
@@ -400,13 +428,13 @@ final class StripeDialect implements Dialect {
     return error;
   }
 
-  private static StripeError apiError(int status) {
+  static StripeError apiError(int status) {
     return new StripeError(status, "api_error", null, null, status == 503
         ? "Stripe is temporarily unavailable. Please try again later."
         : "An unknown error occurred");
   }
 
-  private static StripeError rateLimit(String code) {
+  static StripeError rateLimit(String code) {
     return Outcome.LOCK_TIMEOUT.equals(code)
         ? new StripeError(429, "invalid_request_error", "lock_timeout", null, "This object cannot be accessed "
             + "right now because another API request or Stripe process is currently accessing it.")
@@ -414,11 +442,11 @@ final class StripeDialect implements Dialect {
             "Too many requests hit the API too quickly.");
   }
 
-  private static StripeError invalid(String code, String param, String message) {
+  static StripeError invalid(String code, String param, String message) {
     return new StripeError(400, "invalid_request_error", code, param, message);
   }
 
-  private static Mono<Void> error(HttpServerResponse response, StripeError error) {
+  static Mono<Void> error(HttpServerResponse response, StripeError error) {
     ObjectNode body = JSON.createObjectNode();
     body.put("type", error.type);
     if (error.code != null) {
@@ -433,12 +461,12 @@ final class StripeDialect implements Dialect {
     return SimulatorHttp.json(response, error.status, JSON.writeValueAsString(root));
   }
 
-  private boolean authorized(HttpServerRequest request) {
+  boolean authorized(HttpServerRequest request) {
     return SimulatorHttp.bearerMatches(request, apiKey) || SimulatorHttp.basicUserMatches(request, apiKey);
   }
 
   /** Stripe's two 401s; the key presented is never echoed. */
-  private static Mono<Void> unauthorized(HttpServerRequest request, HttpServerResponse response) {
+  static Mono<Void> unauthorized(HttpServerRequest request, HttpServerResponse response) {
     boolean presented = request.requestHeaders().contains(HttpHeaderNames.AUTHORIZATION);
     return error(response, new StripeError(401, "invalid_request_error", null, null, presented
         ? "Invalid API Key provided."
@@ -446,7 +474,7 @@ final class StripeDialect implements Dialect {
             + "Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY')."));
   }
 
-  private static Mono<Void> drained(HttpServerRequest request, Supplier<Mono<Void>> answer) {
+  static Mono<Void> drained(HttpServerRequest request, Supplier<Mono<Void>> answer) {
     return SimulatorHttp.body(request).then(Mono.defer(answer));
   }
 }

@@ -89,7 +89,10 @@ class StripeDialectTest {
     assertThat(intent.get("status").stringValue()).isEqualTo("requires_capture");
     assertThat(intent.get("amount_capturable").longValue()).isEqualTo(500);
     assertThat(intent.get("amount_received").longValue()).isZero();
-    assertThat(sim.ledger().approvedCountFor("att_1")).isEqualTo(1);
+    // Held, not taken: money only once captured.
+    assertThat(sim.ledger().charges()).singleElement()
+        .satisfies(charge -> assertThat(charge.status()).isEqualTo(SimulatorCharge.AUTHORIZED));
+    assertThat(sim.ledger().approvedCountFor("att_1")).isZero();
   }
 
   @ParameterizedTest

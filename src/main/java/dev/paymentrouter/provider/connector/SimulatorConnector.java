@@ -1,6 +1,8 @@
 package dev.paymentrouter.provider.connector;
 
 import dev.paymentrouter.provider.domain.ChargeStatus;
+import dev.paymentrouter.provider.domain.ModificationOutcome;
+import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
 import dev.paymentrouter.provider.domain.StatusQuery;
@@ -14,12 +16,14 @@ import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Connector for the bundled provider simulator's native API ({@code POST /v1/charges} with an {@code Idempotency-Key},
- * {@code GET /v1/charges?reference=}). Each connector owns its connection pool, so a slow provider can only
+ * {@code GET /v1/charges?reference=}; captures, cancels and refunds as {@code POST /v1/charges/{id}/captures|cancels|
+ * refunds} under the modification's own key, looked up by {@code GET /v1/modifications?reference=}). Each connector owns its connection pool, so a slow provider can only
  * exhaust its own connections. It speaks Reactor Netty's client directly: every intent makes this call, and a
  * request in flight should hold little more than its connection.
  */
@@ -53,6 +57,9 @@ public final class SimulatorConnector implements ProviderConnector {
     body.put("currency", request.currency());
     body.put("token", request.paymentToken());
     body.put("reference", request.idempotencyKey());
+    if (request.manualCapture()) {
+      body.put("captureMethod", "manual");
+    }
     byte[] payload = json.writeValueAsBytes(body);
     return client
         .headers(headers -> headers
@@ -77,6 +84,53 @@ public final class SimulatorConnector implements ProviderConnector {
   }
 
   @Override
+  public Mono<ModificationOutcome> modify(ModificationRequest request) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    String path = switch (request.kind()) {
+      case CAPTURE -> {
+        body.put("amount", request.amountMinor());
+        yield "captures";
+      }
+      // A cancel releases the whole authorization: the simulator takes no amount for it.
+      case CANCEL -> "cancels";
+      case REFUND -> {
+        body.put("amount", request.amountMinor());
+        yield "refunds";
+      }
+    };
+    body.put("reference", request.idempotencyKey());
+    if (request.reason() != null && request.kind() == ModificationRequest.Kind.REFUND) {
+      body.put("reason", request.reason());
+    }
+    byte[] payload = json.writeValueAsBytes(body);
+    return client
+        .headers(headers -> headers
+            .set("Idempotency-Key", request.idempotencyKey())
+            .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON))
+        .post()
+        .uri("/v1/charges/" + pathSegment(request.paymentReference()) + "/" + path)
+        .send(ByteBufFlux.fromInbound(Mono.just(payload)))
+        .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(EMPTY)
+            .map(bytes -> classifyModification(response.status().code(), bytes)))
+        .onErrorResume(TransportErrors::isTransportError, error -> Mono.just(
+            switch (TransportErrors.outcome(error)) {
+              case ProviderOutcome.NotSent notSent -> new ModificationOutcome.NotSent(notSent.reason());
+              default -> new ModificationOutcome.Unknown(TransportErrors.reason(error));
+            }));
+  }
+
+  @Override
+  public Mono<ModificationOutcome> modificationStatus(ModificationRequest request) {
+    return client.get()
+        .uri("/v1/modifications?reference=" + URLEncoder.encode(request.idempotencyKey(), StandardCharsets.UTF_8))
+        .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(EMPTY)
+            .map(bytes -> classifyModificationLookup(response.status().code(), bytes)))
+        // Even a look-up that never left says nothing about the modification asked about.
+        .onErrorResume(TransportErrors::isTransportError,
+            error -> Mono.just(new ModificationOutcome.Unknown(TransportErrors.reason(error))));
+  }
+
+  @Override
   public void close() {
     connections.dispose();
   }
@@ -88,6 +142,38 @@ public final class SimulatorConnector implements ProviderConnector {
     JsonNode charge = json.readTree(body);
     return SimulatorClassification.forCharge(charge.path("status").asString(""), charge.path("id").asString(""),
         charge.path("declineCode").asString("declined"));
+  }
+
+  private ModificationOutcome classifyModification(int status, byte[] body) {
+    if (status == 200 || status == 201) {
+      JsonNode modification = json.readTree(body);
+      return SimulatorClassification.forModification(modification.path("status").asString(""),
+          modification.path("id").asString(""), modification.path("code").asString(""));
+    }
+    return SimulatorClassification.forModificationError(status, errorCode(body));
+  }
+
+  private ModificationOutcome classifyModificationLookup(int status, byte[] body) {
+    if (status != 200) {
+      return SimulatorClassification.forModificationLookup(status, "", "", "");
+    }
+    JsonNode modification = json.readTree(body);
+    return SimulatorClassification.forModificationLookup(status, modification.path("status").asString(""),
+        modification.path("id").asString(""), modification.path("code").asString(""));
+  }
+
+  /** The {@code error} code of an error body, or empty when the body is not the simulator's error shape. */
+  private String errorCode(byte[] body) {
+    try {
+      return body.length == 0 ? "" : json.readTree(body).path("error").asString("");
+    } catch (JacksonException e) {
+      return "";
+    }
+  }
+
+  /** A provider id as one path segment: ids are URL-safe, anything else is percent-encoded. */
+  private static String pathSegment(String id) {
+    return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private ChargeStatus classifyStatus(int status, byte[] body) {

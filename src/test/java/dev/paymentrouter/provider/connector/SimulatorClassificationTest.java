@@ -3,6 +3,7 @@ package dev.paymentrouter.provider.connector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paymentrouter.provider.domain.ChargeStatus;
+import dev.paymentrouter.provider.domain.ModificationOutcome;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -86,5 +87,52 @@ class SimulatorClassificationTest {
     if (answer instanceof ChargeStatus.ActionRequired action) {
       assertThat(action).isEqualTo(new ChargeStatus.ActionRequired("ch_1", "requires_action"));
     }
+  }
+
+  @ParameterizedTest(name = "HTTP {0} {1} -> {2} {3}")
+  @CsvSource({
+      "404, charge_not_found, Refused, charge_not_found",
+      "409, charge_not_capturable, Refused, charge_not_capturable",
+      "409, already_captured, Refused, already_captured",
+      "409, already_cancelled, Refused, already_cancelled",
+      "422, amount_too_large, Refused, amount_too_large",
+      "409, idempotency_key_in_use, Unknown, provider_status_409",
+      "422, idempotency_key_reused, Unknown, provider_status_422",
+      "404, not_found, NotSent, provider_rejected_404",
+      "429, rate_limited, NotSent, provider_rate_limited",
+      "503, unavailable, NotSent, provider_unavailable",
+      "400, invalid_request, NotSent, provider_rejected_400",
+      "500, internal_error, Unknown, provider_status_500",
+      "502, '', Unknown, provider_status_502"
+  })
+  void onlyAModificationTheRulesRefusedOrThatWasNeverProcessedMovedNoMoney(int status, String code, String kind,
+      String reason) {
+    ModificationOutcome outcome = SimulatorClassification.forModificationError(status, code);
+    assertThat(outcome.getClass().getSimpleName()).isEqualTo(kind);
+    assertThat(outcome).isIn(new ModificationOutcome.Refused(reason), new ModificationOutcome.NotSent(reason),
+        new ModificationOutcome.Unknown(reason));
+  }
+
+  @ParameterizedTest(name = "look-up HTTP {0} -> {1}")
+  @CsvSource({
+      "200, succeeded, Succeeded",
+      "200, refused, Refused",
+      "200, strange, Unknown",
+      "404, '', Unknown",
+      "429, '', Unknown",
+      "503, '', Unknown",
+      "500, '', Unknown"
+  })
+  void aModificationLookUpNeverAnswersNotSent(int status, String bodyStatus, String kind) {
+    ModificationOutcome outcome = SimulatorClassification.forModificationLookup(status, bodyStatus, "cp_1",
+        "already_captured");
+    assertThat(outcome.getClass().getSimpleName()).isEqualTo(kind);
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({"approved, Approved", "authorized, Approved"})
+  void aManualCaptureHoldIsApprovedLikeACapturedCharge(String status, String kind) {
+    assertThat(SimulatorClassification.forCharge(status, "ch_1", "").getClass().getSimpleName()).isEqualTo(kind);
+    assertThat(SimulatorClassification.forStatus(status, "ch_1", "")).isEqualTo(new ChargeStatus.Charged("ch_1"));
   }
 }

@@ -3,6 +3,8 @@ package dev.paymentrouter.provider.connector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paymentrouter.provider.domain.ChargeStatus;
+import dev.paymentrouter.provider.domain.ModificationOutcome;
+import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
 import dev.paymentrouter.provider.domain.StatusQuery;
@@ -142,6 +144,127 @@ class SimulatorConnectorTest {
     ProviderOutcome second = connector.authorize(request).block(WAIT);
     assertThat(second).isEqualTo(first);
     assertThat(simulator.ledger().approvedCountFor(request.idempotencyKey())).isEqualTo(1);
+  }
+
+  // ---- manual capture and modifications ----
+
+  @Test
+  void aManualCaptureRequestIsAnApprovedHoldThatMovesMoneyOnlyWhenCaptured() {
+    connector = connector("psp_secret", Duration.ofSeconds(5));
+    ProviderRequest request = manual("tok_visa");
+
+    ProviderOutcome outcome = connector.authorize(request).block(WAIT);
+
+    assertThat(outcome).isInstanceOf(ProviderOutcome.Approved.class);
+    String id = ((ProviderOutcome.Approved) outcome).providerReference();
+    assertThat(simulator.ledger().byId(id)).hasValueSatisfying(charge -> assertThat(charge.authorized()).isTrue());
+    assertThat(connector.status(StatusQuery.byReference(request.idempotencyKey(), Instant.now())).block(WAIT))
+        .isEqualTo(new ChargeStatus.Charged(id));
+
+    ModificationOutcome capture = connector.modify(modification(ModificationRequest.Kind.CAPTURE, request, id, 900))
+        .block(WAIT);
+
+    assertThat(capture).isInstanceOf(ModificationOutcome.Succeeded.class);
+    assertThat(((ModificationOutcome.Succeeded) capture).providerReference()).startsWith("cp_");
+    assertThat(simulator.ledger().capturedFor(request.idempotencyKey())).isEqualTo(900);
+    assertThat(simulator.ledger().voidedFor(request.idempotencyKey())).isEqualTo(399);
+  }
+
+  @Test
+  void cancelsAHoldAndRefundsACharge() {
+    connector = connector("psp_secret", Duration.ofSeconds(5));
+    ProviderRequest held = manual("tok_visa");
+    String heldId = approvedId(connector.authorize(held).block(WAIT));
+    ProviderRequest taken = request("tok_visa");
+    String takenId = approvedId(connector.authorize(taken).block(WAIT));
+
+    ModificationOutcome cancel = connector.modify(modification(ModificationRequest.Kind.CANCEL, held, heldId, 1299))
+        .block(WAIT);
+    ModificationOutcome refund = connector.modify(modification(ModificationRequest.Kind.REFUND, taken, takenId, 299))
+        .block(WAIT);
+
+    assertThat(cancel).isInstanceOf(ModificationOutcome.Succeeded.class);
+    assertThat(refund).isInstanceOf(ModificationOutcome.Succeeded.class);
+    assertThat(simulator.ledger().voidedFor(held.idempotencyKey())).isEqualTo(1299);
+    assertThat(simulator.ledger().refundedFor(taken.idempotencyKey())).isEqualTo(299);
+  }
+
+  @Test
+  void aModificationTheRulesRefuseIsRefusedWithTheProvidersCode() {
+    connector = connector("psp_secret", Duration.ofSeconds(5));
+    ProviderRequest taken = request("tok_visa");
+    String id = approvedId(connector.authorize(taken).block(WAIT));
+
+    assertThat(connector.modify(modification(ModificationRequest.Kind.REFUND, taken, id, 1300)).block(WAIT))
+        .isEqualTo(new ModificationOutcome.Refused("amount_too_large"));
+    assertThat(connector.modify(modification(ModificationRequest.Kind.CAPTURE, taken, id, 100)).block(WAIT))
+        .isEqualTo(new ModificationOutcome.Refused("charge_not_capturable"));
+    assertThat(connector.modify(modification(ModificationRequest.Kind.CANCEL, taken, "ch_missing", 100)).block(WAIT))
+        .isEqualTo(new ModificationOutcome.Refused("charge_not_found"));
+  }
+
+  @Test
+  void aLostRefundIsUnknownAndItsStatusFindsItRecordedOnce() {
+    connector = connector("psp_secret", Duration.ofMillis(300));
+    ProviderRequest taken = request("tok_visa");
+    String id = approvedId(connector.authorize(taken).block(WAIT));
+    ModificationRequest refund = modification(ModificationRequest.Kind.REFUND, taken, id, 500);
+    simulator.update(SimulatorBehaviour.reliable().withLostResponseRate(1.0));
+
+    assertThat(connector.modify(refund).block(WAIT)).isEqualTo(new ModificationOutcome.Unknown("timeout"));
+    simulator.update(SimulatorBehaviour.reliable());
+    ModificationOutcome status = connector.modificationStatus(refund).block(WAIT);
+    ModificationOutcome replay = connector.modify(refund).block(WAIT);
+
+    assertThat(status).isInstanceOf(ModificationOutcome.Succeeded.class);
+    assertThat(replay).isEqualTo(status);
+    assertThat(simulator.ledger().modificationsOf(id)).hasSize(1);
+    assertThat(simulator.ledger().refundedFor(taken.idempotencyKey())).isEqualTo(500);
+  }
+
+  @Test
+  void aModificationTheProviderNeverRecordedIsStillUnknownNotNotSent() {
+    connector = connector("psp_secret", Duration.ofSeconds(5));
+    ProviderRequest taken = request("tok_visa");
+    ModificationRequest refund = modification(ModificationRequest.Kind.REFUND, taken, "ch_whatever", 100);
+
+    assertThat(connector.modificationStatus(refund).block(WAIT))
+        .isEqualTo(new ModificationOutcome.Unknown("not_found"));
+  }
+
+  @Test
+  void aModificationRefusedBeforeProcessingIsNotSent() {
+    connector = connector("psp_secret", Duration.ofSeconds(5));
+    ProviderRequest taken = request("tok_visa");
+    String id = approvedId(connector.authorize(taken).block(WAIT));
+    simulator.update(SimulatorBehaviour.reliable().withAvailable(false));
+
+    assertThat(connector.modify(modification(ModificationRequest.Kind.REFUND, taken, id, 100)).block(WAIT))
+        .isEqualTo(new ModificationOutcome.NotSent("provider_unavailable"));
+    simulator.update(SimulatorBehaviour.reliable());
+    try (SimulatorConnector wrongKey = connector("wrong", Duration.ofSeconds(5))) {
+      // A wrong credential fails every modification alike: a configuration error, shown at once.
+      assertThat(wrongKey.modify(modification(ModificationRequest.Kind.REFUND, taken, id, 100)).block(WAIT))
+          .isEqualTo(new ModificationOutcome.NotSent("provider_rejected_401", true));
+    }
+    assertThat(simulator.ledger().modificationsOf(id)).isEmpty();
+  }
+
+  private static String approvedId(ProviderOutcome outcome) {
+    assertThat(outcome).isInstanceOf(ProviderOutcome.Approved.class);
+    return ((ProviderOutcome.Approved) outcome).providerReference();
+  }
+
+  private static ProviderRequest manual(String token) {
+    ProviderRequest plain = request(token);
+    return new ProviderRequest(plain.intentId(), 1, "sim", plain.idempotencyKey(), 1299, "EUR", token, true);
+  }
+
+  private static ModificationRequest modification(ModificationRequest.Kind kind, ProviderRequest payment,
+      String paymentReference, long amount) {
+    return new ModificationRequest(kind, payment.intentId(), "sim",
+        payment.intentId() + "_" + kind.name().toLowerCase() + "_" + UUID.randomUUID(), paymentReference,
+        payment.idempotencyKey(), amount, "EUR", "requested_by_customer");
   }
 
   private static SimulatorConnector connector(String apiKey, Duration readTimeout) {
