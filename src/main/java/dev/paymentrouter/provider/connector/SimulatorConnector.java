@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import reactor.core.publisher.Mono;
@@ -120,7 +121,7 @@ public final class SimulatorConnector implements ProviderConnector {
   }
 
   @Override
-  public Mono<ModificationOutcome> modificationStatus(ModificationRequest request) {
+  public Mono<ModificationOutcome> modificationStatus(ModificationRequest request, Instant sentAt) {
     return client.get()
         .uri("/v1/modifications?reference=" + URLEncoder.encode(request.idempotencyKey(), StandardCharsets.UTF_8))
         .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(EMPTY)

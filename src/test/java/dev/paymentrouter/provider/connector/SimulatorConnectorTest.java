@@ -213,7 +213,7 @@ class SimulatorConnectorTest {
 
     assertThat(connector.modify(refund).block(WAIT)).isEqualTo(new ModificationOutcome.Unknown("timeout"));
     simulator.update(SimulatorBehaviour.reliable());
-    ModificationOutcome status = connector.modificationStatus(refund).block(WAIT);
+    ModificationOutcome status = connector.modificationStatus(refund, Instant.now()).block(WAIT);
     ModificationOutcome replay = connector.modify(refund).block(WAIT);
 
     assertThat(status).isInstanceOf(ModificationOutcome.Succeeded.class);
@@ -228,7 +228,7 @@ class SimulatorConnectorTest {
     ProviderRequest taken = request("tok_visa");
     ModificationRequest refund = modification(ModificationRequest.Kind.REFUND, taken, "ch_whatever", 100);
 
-    assertThat(connector.modificationStatus(refund).block(WAIT))
+    assertThat(connector.modificationStatus(refund, Instant.now()).block(WAIT))
         .isEqualTo(new ModificationOutcome.Unknown("not_found"));
   }
 
