@@ -57,7 +57,23 @@ public sealed interface Decision {
     /** The router did not ask the provider (its own status-query budget, or the provider not running). */
     STATUS_NOT_ASKED,
     /** A retry of an intent that does not wait for a provider. */
-    INTENT_NOT_PARKED;
+    INTENT_NOT_PARKED,
+    /** A capture of an intent that holds no authorization to capture. */
+    INTENT_NOT_CAPTURABLE,
+    /** A cancel of an intent that is paid, failed, waits for its customer, or is charging right now. */
+    INTENT_NOT_CANCELABLE,
+    /** A refund of an intent that was not paid. */
+    INTENT_NOT_REFUNDABLE,
+    /** A capture or refund of more than is left to capture or refund. */
+    AMOUNT_TOO_LARGE,
+    /** A capture or cancel while another one of the authorization is under way or done. */
+    MODIFICATION_IN_PROGRESS,
+    /** A modification whose id the intent already has. */
+    MODIFICATION_EXISTS,
+    /** An answer for a modification that is not waiting for one. */
+    MODIFICATION_NOT_IN_FLIGHT,
+    /** A status answer for a modification that is neither unknown nor pending. */
+    MODIFICATION_NOT_OPEN;
 
     /** The wire form, e.g. {@code too_early_to_tell}. */
     public String code() {

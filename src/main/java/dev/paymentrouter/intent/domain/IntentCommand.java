@@ -1,6 +1,7 @@
 package dev.paymentrouter.intent.domain;
 
 import dev.paymentrouter.provider.domain.ChargeStatus;
+import dev.paymentrouter.provider.domain.ModificationOutcome;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,9 +24,19 @@ public sealed interface IntentCommand {
       Map<String, String> metadata,
       Instant deadline,
       RouteOptions route,
+      CaptureMethod captureMethod,
       Instant at)
       implements IntentCommand {
+
+    /** A create captured at once. */
+    public Create(String intentId, String merchantId, Money amount, PaymentMethod paymentMethod, String reference,
+        Map<String, String> metadata, Instant deadline, RouteOptions route, Instant at) {
+      this(intentId, merchantId, amount, paymentMethod, reference, metadata, deadline, route,
+          CaptureMethod.AUTOMATIC, at);
+    }
+
     public Create {
+      captureMethod = captureMethod == null ? CaptureMethod.AUTOMATIC : captureMethod;
       Objects.requireNonNull(intentId, "intentId");
       Objects.requireNonNull(merchantId, "merchantId");
       Objects.requireNonNull(amount, "amount");
@@ -84,6 +95,53 @@ public sealed interface IntentCommand {
   record Retry(RouteOptions route, Instant at) implements IntentCommand {
     public Retry {
       Objects.requireNonNull(route, "route");
+      Objects.requireNonNull(at, "at");
+    }
+  }
+
+  /**
+   * Capture an authorized intent: {@code amountMinor} of it (0: all of it; less releases the rest), as the
+   * modification {@code modificationId}, at the provider that authorized it.
+   */
+  record Capture(String modificationId, long amountMinor, Instant at) implements IntentCommand {
+    public Capture {
+      Objects.requireNonNull(modificationId, "modificationId");
+      Objects.requireNonNull(at, "at");
+    }
+  }
+
+  /** Cancel the intent: at once while nothing may have been charged; an authorization is released first. */
+  record Cancel(String modificationId, String reason, Instant at) implements IntentCommand {
+    public Cancel {
+      Objects.requireNonNull(modificationId, "modificationId");
+      Objects.requireNonNull(at, "at");
+    }
+  }
+
+  /** Refund {@code amountMinor} of a paid intent (0: all that is left), as the modification {@code modificationId}. */
+  record Refund(String modificationId, long amountMinor, String reason, Instant at) implements IntentCommand {
+    public Refund {
+      Objects.requireNonNull(modificationId, "modificationId");
+      Objects.requireNonNull(at, "at");
+    }
+  }
+
+  /** Record what the provider answered for a modification in flight. */
+  record RecordModification(String modificationId, ModificationOutcome outcome, Instant at)
+      implements IntentCommand {
+    public RecordModification {
+      Objects.requireNonNull(modificationId, "modificationId");
+      Objects.requireNonNull(outcome, "outcome");
+      Objects.requireNonNull(at, "at");
+    }
+  }
+
+  /** Record what a status query said about a modification whose outcome was unknown or pending. */
+  record ReconcileModification(String modificationId, ModificationOutcome status, Instant at)
+      implements IntentCommand {
+    public ReconcileModification {
+      Objects.requireNonNull(modificationId, "modificationId");
+      Objects.requireNonNull(status, "status");
       Objects.requireNonNull(at, "at");
     }
   }

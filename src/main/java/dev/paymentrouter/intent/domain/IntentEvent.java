@@ -1,5 +1,6 @@
 package dev.paymentrouter.intent.domain;
 
+import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.provider.domain.RouterRefusal;
 import java.time.Instant;
 import java.util.Collections;
@@ -23,12 +24,20 @@ public sealed interface IntentEvent {
       String reference,
       Map<String, String> metadata,
       Instant deadline,
+      CaptureMethod captureMethod,
       Instant at)
       implements IntentEvent {
     public IntentCreated {
       Objects.requireNonNull(intentId, "intentId");
       Objects.requireNonNull(deadline, "deadline");
       metadata = Map.copyOf(metadata);
+      captureMethod = captureMethod == null ? CaptureMethod.AUTOMATIC : captureMethod;
+    }
+
+    /** An intent captured at once. */
+    public IntentCreated(String intentId, String merchantId, Money amount, PaymentMethod paymentMethod,
+        String reference, Map<String, String> metadata, Instant deadline, Instant at) {
+      this(intentId, merchantId, amount, paymentMethod, reference, metadata, deadline, CaptureMethod.AUTOMATIC, at);
     }
   }
 
@@ -121,6 +130,36 @@ public sealed interface IntentEvent {
 
   /** The provider confirmed that the unknown attempt charged nothing. */
   record AttemptNotCharged(int attemptNumber, Instant at) implements IntentEvent {}
+
+  /** The provider authorized and holds the funds: the intent requires capture (or a cancel). */
+  record IntentAuthorized(Instant at) implements IntentEvent {}
+
+  /** A capture, cancel or refund was started: it may be sent to the provider from now on. */
+  record ModificationStarted(
+      String modificationId, ModificationRequest.Kind kind, long amountMinor, String provider, String idempotencyKey,
+      String reason, Instant at) implements IntentEvent {
+    public ModificationStarted {
+      Objects.requireNonNull(modificationId, "modificationId");
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(provider, "provider");
+      Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    }
+  }
+
+  /** The money of a modification moved (answered, or found by reconciliation). */
+  record ModificationSucceeded(String modificationId, String providerReference, Instant at) implements IntentEvent {}
+
+  /** The provider accepted a modification and will confirm it later. */
+  record ModificationPending(String modificationId, String providerReference, Instant at) implements IntentEvent {}
+
+  /** A modification moved nothing: refused by the provider, or never sent. */
+  record ModificationFailed(String modificationId, String failureCode, Instant at) implements IntentEvent {}
+
+  /** A modification may have reached the provider; nobody knows whether the money moved. */
+  record ModificationUnknown(String modificationId, String reason, Instant at) implements IntentEvent {}
+
+  /** The intent will not be paid: canceled before any charge, or its authorization released. Final. */
+  record IntentCanceled(String reason, Instant at) implements IntentEvent {}
 
   /** The intent is paid. Final. */
   record IntentSucceeded(Instant at) implements IntentEvent {}

@@ -15,6 +15,8 @@ import dev.paymentrouter.intent.domain.IntentEvent.AttemptNotSent;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptRefused;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptStarted;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptUnknown;
+import dev.paymentrouter.intent.domain.IntentEvent.IntentAuthorized;
+import dev.paymentrouter.intent.domain.IntentEvent.IntentCanceled;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentCreated;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentFailed;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentParked;
@@ -22,7 +24,13 @@ import dev.paymentrouter.intent.domain.IntentEvent.IntentRedriven;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentRetried;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentSucceeded;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentUnresolved;
+import dev.paymentrouter.intent.domain.IntentEvent.ModificationFailed;
+import dev.paymentrouter.intent.domain.IntentEvent.ModificationPending;
+import dev.paymentrouter.intent.domain.IntentEvent.ModificationStarted;
+import dev.paymentrouter.intent.domain.IntentEvent.ModificationSucceeded;
+import dev.paymentrouter.intent.domain.IntentEvent.ModificationUnknown;
 import dev.paymentrouter.provider.domain.ChargeStatus;
+import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,6 +77,11 @@ public final class IntentTransitions {
         case GiveUp giveUp -> notFound();
         case Redrive redrive -> notFound();
         case Retry retry -> notFound();
+        case IntentCommand.Capture capture -> notFound();
+        case IntentCommand.Cancel cancel -> notFound();
+        case IntentCommand.Refund refund -> notFound();
+        case IntentCommand.RecordModification record -> notFound();
+        case IntentCommand.ReconcileModification reconcile -> notFound();
       };
       case PaymentIntent intent -> switch (command) {
         case Create create -> new Decision.Rejected(Rejection.INTENT_EXISTS,
@@ -78,6 +91,11 @@ public final class IntentTransitions {
         case GiveUp giveUp -> giveUp(intent, giveUp);
         case Redrive redrive -> redrive(intent, redrive);
         case Retry retry -> retry(intent, retry);
+        case IntentCommand.Capture capture -> LifecycleTransitions.capture(intent, capture);
+        case IntentCommand.Cancel cancel -> LifecycleTransitions.cancel(intent, cancel);
+        case IntentCommand.Refund refund -> LifecycleTransitions.refund(intent, refund);
+        case IntentCommand.RecordModification record -> LifecycleTransitions.record(intent, record);
+        case IntentCommand.ReconcileModification reconcile -> LifecycleTransitions.reconcile(intent, reconcile);
       };
     };
   }
@@ -90,7 +108,7 @@ public final class IntentTransitions {
           yield new PaymentIntent(
               created.intentId(), created.merchantId(), created.amount(), created.paymentMethod(),
               created.reference(), created.metadata(), IntentStatus.PENDING, List.of(), null, null,
-              created.deadline(), created.at(), created.at());
+              created.deadline(), created.at(), created.at(), null, created.captureMethod(), List.of());
         }
         throw new IllegalTransitionException(state, event, "the intent does not exist yet");
       }
@@ -120,6 +138,11 @@ public final class IntentTransitions {
     return intentId + "_" + attemptNumber;
   }
 
+  /** What an approval means: paid when captured at once, authorized (held for a capture) otherwise. */
+  private static IntentEvent paid(PaymentIntent intent, Instant at) {
+    return intent.captureMethod() == CaptureMethod.MANUAL ? new IntentAuthorized(at) : new IntentSucceeded(at);
+  }
+
   private static Decision notFound() {
     return new Decision.Rejected(Rejection.INTENT_NOT_FOUND, "there is no intent yet");
   }
@@ -138,7 +161,7 @@ public final class IntentTransitions {
     return new Decision.Accepted(List.of(
         new IntentCreated(
             create.intentId(), create.merchantId(), create.amount(), create.paymentMethod(), create.reference(),
-            create.metadata(), create.deadline(), create.at()),
+            create.metadata(), create.deadline(), create.captureMethod(), create.at()),
         started(create.intentId(), 1, first.get(), create.route(), create.at())));
   }
 
@@ -156,7 +179,7 @@ public final class IntentTransitions {
     switch (command.outcome()) {
       case ProviderOutcome.Approved approved -> {
         events.add(new AttemptApproved(number, approved.providerReference(), at));
-        events.add(new IntentSucceeded(at));
+        events.add(paid(intent, at));
       }
       case ProviderOutcome.Declined declined -> {
         IntentEvent ended = new AttemptDeclined(number, declined.code(), at);
@@ -208,7 +231,7 @@ public final class IntentTransitions {
     Instant at = command.at();
     return switch (command.status()) {
       case ChargeStatus.Charged charged -> new Decision.Accepted(List.of(
-          new AttemptApproved(number, charged.providerReference(), at), new IntentSucceeded(at)));
+          new AttemptApproved(number, charged.providerReference(), at), paid(intent, at)));
       case ChargeStatus.Declined declined -> {
         IntentEvent ended = new AttemptDeclined(number, declined.code(), at);
         yield new Decision.Accepted(List.of(ended, declined.retryableElsewhere()
@@ -373,6 +396,9 @@ public final class IntentTransitions {
         if (intent.attempts().stream().anyMatch(a -> MAY_HAVE_CHARGED.contains(a.status()))) {
           throw new IllegalTransitionException(intent, event, "an earlier attempt may have charged");
         }
+        if (intent.approvedAttempt().isPresent()) {
+          throw new IllegalTransitionException(intent, event, "an earlier attempt was approved");
+        }
         if (started.attemptNumber() != intent.attempts().size() + 1) {
           throw new IllegalTransitionException(intent, event, "attempts are numbered in order");
         }
@@ -411,7 +437,8 @@ public final class IntentTransitions {
       }
       case IntentParked parked -> {
         requireOpen(intent, event);
-        if (intent.isUnresolved() || intent.attempts().stream().anyMatch(a -> MAY_HAVE_CHARGED.contains(a.status()))) {
+        if (intent.isUnresolved() || intent.approvedAttempt().isPresent()
+            || intent.attempts().stream().anyMatch(a -> MAY_HAVE_CHARGED.contains(a.status()))) {
           throw new IllegalTransitionException(intent, event, "only an intent with nothing in flight or unknown waits");
         }
         yield intent.parked(parked.parkedSince(), parked.at());
@@ -427,8 +454,35 @@ public final class IntentTransitions {
         if (intent.attempts().stream().noneMatch(a -> a.status() == AttemptStatus.APPROVED)) {
           throw new IllegalTransitionException(intent, event, "no attempt was approved");
         }
+        if (intent.captureMethod() == CaptureMethod.MANUAL && intent.modifications().stream().noneMatch(
+            m -> m.kind() == ModificationRequest.Kind.CAPTURE && m.status() == Modification.Status.SUCCEEDED)) {
+          throw new IllegalTransitionException(intent, event, "nothing was captured");
+        }
         yield intent.with(IntentStatus.SUCCEEDED, null, null, succeeded.at());
       }
+      case IntentAuthorized authorized -> {
+        requireOpen(intent, event);
+        if (intent.captureMethod() != CaptureMethod.MANUAL || intent.approvedAttempt().isEmpty()) {
+          throw new IllegalTransitionException(intent, event, "only an approved manual-capture intent is held");
+        }
+        yield intent.with(IntentStatus.REQUIRES_CAPTURE, null, null, authorized.at());
+      }
+      case IntentCanceled canceled -> {
+        requireOpen(intent, event);
+        boolean released = intent.modifications().stream().anyMatch(
+            m -> m.kind() == ModificationRequest.Kind.CANCEL && m.status() == Modification.Status.SUCCEEDED);
+        boolean nothingCharged = intent.approvedAttempt().isEmpty()
+            && intent.attempts().stream().noneMatch(a -> MAY_HAVE_CHARGED.contains(a.status()));
+        if (!released && !nothingCharged) {
+          throw new IllegalTransitionException(intent, event, "a charge may exist that was not released");
+        }
+        yield intent.with(IntentStatus.CANCELED, null, null, canceled.at());
+      }
+      case ModificationStarted e -> LifecycleTransitions.evolve(intent, event);
+      case ModificationSucceeded e -> LifecycleTransitions.evolve(intent, event);
+      case ModificationPending e -> LifecycleTransitions.evolve(intent, event);
+      case ModificationFailed e -> LifecycleTransitions.evolve(intent, event);
+      case ModificationUnknown e -> LifecycleTransitions.evolve(intent, event);
       case IntentFailed failed -> {
         requireOpen(intent, event);
         if (intent.attempts().stream().anyMatch(a -> MAY_HAVE_CHARGED.contains(a.status()))) {

@@ -1,5 +1,6 @@
 package dev.paymentrouter.intent.domain;
 
+import dev.paymentrouter.provider.domain.ModificationRequest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * A merchant's request to collect an amount, and everything that happened to it since. Immutable: every change is
@@ -28,6 +30,8 @@ import java.util.Optional;
  * @param updatedAt        last transition time
  * @param parkedSince      since when the intent waits for a provider the router holds back, while it does (and
  *                         through the attempts it starts when it wakes, until a provider answers one); else null
+ * @param captureMethod    whether an approval is captured at once or held for a capture
+ * @param modifications    captures, cancels and refunds, in the order they started
  */
 public record PaymentIntent(
     String id,
@@ -43,7 +47,9 @@ public record PaymentIntent(
     Instant deadline,
     Instant createdAt,
     Instant updatedAt,
-    Instant parkedSince)
+    Instant parkedSince,
+    CaptureMethod captureMethod,
+    List<Modification> modifications)
     implements IntentState {
 
   public PaymentIntent {
@@ -57,6 +63,16 @@ public record PaymentIntent(
     Objects.requireNonNull(updatedAt, "updatedAt");
     metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     attempts = List.copyOf(attempts);
+    captureMethod = captureMethod == null ? CaptureMethod.AUTOMATIC : captureMethod;
+    modifications = modifications == null ? List.of() : List.copyOf(modifications);
+  }
+
+  /** An intent captured at once, with no modification yet. */
+  public PaymentIntent(String id, String merchantId, Money amount, PaymentMethod paymentMethod, String reference,
+      Map<String, String> metadata, IntentStatus status, List<Attempt> attempts, String failureCode,
+      String unresolvedReason, Instant deadline, Instant createdAt, Instant updatedAt, Instant parkedSince) {
+    this(id, merchantId, amount, paymentMethod, reference, metadata, status, attempts, failureCode,
+        unresolvedReason, deadline, createdAt, updatedAt, parkedSince, CaptureMethod.AUTOMATIC, List.of());
   }
 
   /** An intent that is not waiting for a provider. */
@@ -96,18 +112,60 @@ public record PaymentIntent(
     return unresolvedReason != null;
   }
 
+  /** The attempt that was approved, if one was: it holds the payment every modification goes to. */
+  public Optional<Attempt> approvedAttempt() {
+    return firstWith(AttemptStatus.APPROVED);
+  }
+
+  /** The modification with this id, if any. */
+  public Optional<Modification> modification(String modificationId) {
+    return modifications.stream().filter(m -> m.id().equals(modificationId)).findFirst();
+  }
+
+  /** The authorized amount a capture may take now: all of it while the intent requires capture, else nothing. */
+  public long amountCapturable() {
+    return status == IntentStatus.REQUIRES_CAPTURE ? amount.amountMinor() : 0;
+  }
+
+  /** What the provider took: the whole amount of an intent captured at once, else what its capture took. */
+  public long amountReceived() {
+    if (status != IntentStatus.SUCCEEDED) {
+      return 0;
+    }
+    return captureMethod == CaptureMethod.AUTOMATIC ? amount.amountMinor()
+        : sum(ModificationRequest.Kind.CAPTURE, Modification.Status.SUCCEEDED::equals);
+  }
+
+  /** What refunds gave back so far. */
+  public long amountRefunded() {
+    return sum(ModificationRequest.Kind.REFUND, Modification.Status.SUCCEEDED::equals);
+  }
+
+  /**
+   * What a new refund may still give back: what was received, less every refund that gave money back or still may
+   * (in flight, pending, unknown), so that refunds that race can never give back more than was taken.
+   */
+  public long amountRefundable() {
+    return amountReceived() - sum(ModificationRequest.Kind.REFUND, Modification.Status::mayMoveMoney);
+  }
+
+  private long sum(ModificationRequest.Kind kind, Predicate<Modification.Status> counted) {
+    return modifications.stream().filter(m -> m.kind() == kind && counted.test(m.status()))
+        .mapToLong(Modification::amountMinor).sum();
+  }
+
   private Optional<Attempt> firstWith(AttemptStatus wanted) {
     return attempts.stream().filter(a -> a.status() == wanted).findFirst();
   }
 
   PaymentIntent with(IntentStatus newStatus, String newFailureCode, String newUnresolvedReason, Instant at) {
     return new PaymentIntent(id, merchantId, amount, paymentMethod, reference, metadata, newStatus, attempts,
-        newFailureCode, newUnresolvedReason, deadline, createdAt, at, parkedSince);
+        newFailureCode, newUnresolvedReason, deadline, createdAt, at, parkedSince, captureMethod, modifications);
   }
 
   PaymentIntent parked(Instant since, Instant at) {
     return new PaymentIntent(id, merchantId, amount, paymentMethod, reference, metadata, status, attempts,
-        failureCode, unresolvedReason, deadline, createdAt, at, since);
+        failureCode, unresolvedReason, deadline, createdAt, at, since, captureMethod, modifications);
   }
 
   /** With this attempt changed; {@code answered}: a provider answered it, which ends any wait. */
@@ -119,6 +177,25 @@ public record PaymentIntent(
       updated.set(attempt.number() - 1, attempt);
     }
     return new PaymentIntent(id, merchantId, amount, paymentMethod, reference, metadata, IntentStatus.PROCESSING,
-        updated, failureCode, unresolvedReason, deadline, createdAt, at, answered ? null : parkedSince);
+        updated, failureCode, unresolvedReason, deadline, createdAt, at, answered ? null : parkedSince,
+        captureMethod, modifications);
+  }
+
+  /** With this modification added (a new id) or changed (a known one). */
+  PaymentIntent withModification(Modification modification, Instant at) {
+    List<Modification> updated = new ArrayList<>(modifications);
+    int index = -1;
+    for (int i = 0; i < updated.size(); i++) {
+      if (updated.get(i).id().equals(modification.id())) {
+        index = i;
+      }
+    }
+    if (index < 0) {
+      updated.add(modification);
+    } else {
+      updated.set(index, modification);
+    }
+    return new PaymentIntent(id, merchantId, amount, paymentMethod, reference, metadata, status, attempts,
+        failureCode, unresolvedReason, deadline, createdAt, at, parkedSince, captureMethod, updated);
   }
 }

@@ -2,6 +2,7 @@ package dev.paymentrouter.intent.runtime;
 
 import dev.paymentrouter.intent.domain.IntentEvent;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -31,6 +32,13 @@ final class EventPayloads {
       case IntentEvent.IntentFailed e -> "intent_failed";
       case IntentEvent.IntentUnresolved e -> "intent_unresolved";
       case IntentEvent.IntentRedriven e -> "intent_redriven";
+      case IntentEvent.IntentAuthorized e -> "intent_authorized";
+      case IntentEvent.IntentCanceled e -> "intent_canceled";
+      case IntentEvent.ModificationStarted e -> "modification_started";
+      case IntentEvent.ModificationSucceeded e -> "modification_succeeded";
+      case IntentEvent.ModificationPending e -> "modification_pending";
+      case IntentEvent.ModificationFailed e -> "modification_failed";
+      case IntentEvent.ModificationUnknown e -> "modification_unknown";
     };
   }
 
@@ -46,6 +54,7 @@ final class EventPayloads {
         payload.put("reference", e.reference());
         payload.put("metadata", e.metadata());
         payload.put("deadline", e.deadline().toString());
+        payload.put("captureMethod", e.captureMethod().wireName());
       }
       case IntentEvent.AttemptStarted e -> {
         payload.put("attempt", e.attemptNumber());
@@ -101,6 +110,34 @@ final class EventPayloads {
       case IntentEvent.IntentFailed e -> payload.put("failureCode", e.failureCode());
       case IntentEvent.IntentUnresolved e -> payload.put("reason", e.reason());
       case IntentEvent.IntentRedriven e -> payload.put("operator", e.operator());
+      case IntentEvent.IntentAuthorized e -> {
+        // the event itself is the fact
+      }
+      case IntentEvent.IntentCanceled e -> payload.put("reason", e.reason());
+      case IntentEvent.ModificationStarted e -> {
+        payload.put("modification", e.modificationId());
+        payload.put("kind", e.kind().name().toLowerCase(Locale.ROOT));
+        payload.put("amount", e.amountMinor());
+        payload.put("provider", e.provider());
+        payload.put("idempotencyKey", e.idempotencyKey());
+        payload.put("reason", e.reason());
+      }
+      case IntentEvent.ModificationSucceeded e -> {
+        payload.put("modification", e.modificationId());
+        payload.put("providerReference", e.providerReference());
+      }
+      case IntentEvent.ModificationPending e -> {
+        payload.put("modification", e.modificationId());
+        payload.put("providerReference", e.providerReference());
+      }
+      case IntentEvent.ModificationFailed e -> {
+        payload.put("modification", e.modificationId());
+        payload.put("failureCode", e.failureCode());
+      }
+      case IntentEvent.ModificationUnknown e -> {
+        payload.put("modification", e.modificationId());
+        payload.put("reason", e.reason());
+      }
     }
     return payload;
   }

@@ -20,6 +20,13 @@ public final class IntentMetrics {
   private final Counter succeeded;
   private final Counter failed;
   private final Counter requiresAction;
+  private final Counter canceled;
+  private final Counter authorized;
+  private final Counter modificationsStarted;
+  private final Counter modificationsSucceeded;
+  private final Counter modificationsPending;
+  private final Counter modificationsFailed;
+  private final Counter modificationsUnknown;
   private final Counter failovers;
   private final Counter unresolved;
   private final Counter redriven;
@@ -48,6 +55,14 @@ public final class IntentMetrics {
     this.failed = Counter.builder("payment_router.intents.final").tag("status", "failed").register(registry);
     this.requiresAction = Counter.builder("payment_router.intents.final").tag("status", "requires_action")
         .register(registry);
+    this.canceled = Counter.builder("payment_router.intents.final").tag("status", "canceled").register(registry);
+    this.authorized = Counter.builder("payment_router.intents.authorized")
+        .description("intents authorized and held for a capture").register(registry);
+    this.modificationsStarted = modifications(registry, "started");
+    this.modificationsSucceeded = modifications(registry, "succeeded");
+    this.modificationsPending = modifications(registry, "pending");
+    this.modificationsFailed = modifications(registry, "failed");
+    this.modificationsUnknown = modifications(registry, "unknown");
     this.failovers = Counter.builder("payment_router.attempts.failovers")
         .description("attempts started after an earlier attempt was proven not to have charged")
         .register(registry);
@@ -103,6 +118,13 @@ public final class IntentMetrics {
         case IntentEvent.IntentRetried e -> retries.increment();
         case IntentEvent.AttemptUnknown e -> unknown.increment();
         case IntentEvent.AttemptNotCharged e -> notCharged.increment();
+        case IntentEvent.IntentAuthorized e -> authorized.increment();
+        case IntentEvent.IntentCanceled e -> canceled.increment();
+        case IntentEvent.ModificationStarted e -> modificationsStarted.increment();
+        case IntentEvent.ModificationSucceeded e -> modificationsSucceeded.increment();
+        case IntentEvent.ModificationPending e -> modificationsPending.increment();
+        case IntentEvent.ModificationFailed e -> modificationsFailed.increment();
+        case IntentEvent.ModificationUnknown e -> modificationsUnknown.increment();
         case IntentEvent.AttemptActionRequired e -> {
           // The attempt's end and the intent's final status at once.
           actionRequired.increment();
@@ -141,6 +163,11 @@ public final class IntentMetrics {
         .description("how long intents waited for providers the router held back, from the first park until a "
             + "provider answered (served) or the intent failed")
         .register(registry);
+  }
+
+  private static Counter modifications(MeterRegistry registry, String status) {
+    return Counter.builder("payment_router.modifications").tag("status", status)
+        .description("captures, cancels and refunds, by what became of them").register(registry);
   }
 
   private static Counter reconciliations(MeterRegistry registry, String result) {

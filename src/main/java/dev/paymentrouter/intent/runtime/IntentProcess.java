@@ -1,6 +1,7 @@
 package dev.paymentrouter.intent.runtime;
 
 import dev.paymentrouter.intent.domain.Attempt;
+import dev.paymentrouter.intent.domain.CaptureMethod;
 import dev.paymentrouter.intent.domain.Decision;
 import dev.paymentrouter.intent.domain.IntentCommand;
 import dev.paymentrouter.intent.domain.IntentEvent;
@@ -342,8 +343,9 @@ public final class IntentProcess {
         case STATUS_UNAVAILABLE -> inconclusive(answer, now);
         case STATUS_NOT_ASKED -> notAsked(answer, now);
         case INTENT_EXISTS, INTENT_NOT_FOUND, NO_PROVIDER_AVAILABLE, NO_USABLE_PAYMENT_METHOD, INTENT_FINAL,
-            ATTEMPT_NOT_IN_FLIGHT,
-            ATTEMPT_NOT_UNKNOWN, INTENT_UNRESOLVED, INTENT_NOT_UNRESOLVED, INTENT_NOT_PARKED -> {
+            ATTEMPT_NOT_IN_FLIGHT, ATTEMPT_NOT_UNKNOWN, INTENT_UNRESOLVED, INTENT_NOT_UNRESOLVED, INTENT_NOT_PARKED,
+            INTENT_NOT_CAPTURABLE, INTENT_NOT_CANCELABLE, INTENT_NOT_REFUNDABLE, AMOUNT_TOO_LARGE,
+            MODIFICATION_IN_PROGRESS, MODIFICATION_EXISTS, MODIFICATION_NOT_IN_FLIGHT, MODIFICATION_NOT_OPEN -> {
           log.warn("Intent {}: reconciliation of attempt {} refused: {}", id, answer.attemptNumber(),
               rejected.code());
           yield release(now, null).doOnSuccess(done -> passivate());
@@ -477,7 +479,8 @@ public final class IntentProcess {
     Mono<ProviderOutcome> sent = token == null
         ? Mono.just(new ProviderOutcome.NotSent("payment_method_unavailable"))
         : runtime.providers().dispatch(new ProviderRequest(id, attempt.number(), attempt.provider(),
-            attempt.idempotencyKey(), state.amount().amountMinor(), state.amount().currency(), token));
+            attempt.idempotencyKey(), state.amount().amountMinor(), state.amount().currency(), token,
+            state.captureMethod() == CaptureMethod.MANUAL));
     sent
         .onErrorResume(error -> {
           log.error("Intent {}: dispatch of attempt {} failed", id, attempt.number(), error);

@@ -3,11 +3,16 @@ package dev.paymentrouter.intent.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.paymentrouter.intent.domain.IntentCommand.Cancel;
+import dev.paymentrouter.intent.domain.IntentCommand.Capture;
 import dev.paymentrouter.intent.domain.IntentCommand.Create;
 import dev.paymentrouter.intent.domain.IntentCommand.GiveUp;
-import dev.paymentrouter.intent.domain.IntentCommand.RecordOutcome;
 import dev.paymentrouter.intent.domain.IntentCommand.Reconcile;
+import dev.paymentrouter.intent.domain.IntentCommand.ReconcileModification;
+import dev.paymentrouter.intent.domain.IntentCommand.RecordModification;
+import dev.paymentrouter.intent.domain.IntentCommand.RecordOutcome;
 import dev.paymentrouter.intent.domain.IntentCommand.Redrive;
+import dev.paymentrouter.intent.domain.IntentCommand.Refund;
 import dev.paymentrouter.intent.domain.IntentCommand.Retry;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptActionRequired;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptApproved;
@@ -17,6 +22,8 @@ import dev.paymentrouter.intent.domain.IntentEvent.AttemptNotSent;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptRefused;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptStarted;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptUnknown;
+import dev.paymentrouter.intent.domain.IntentEvent.IntentAuthorized;
+import dev.paymentrouter.intent.domain.IntentEvent.IntentCanceled;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentCreated;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentFailed;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentParked;
@@ -24,7 +31,10 @@ import dev.paymentrouter.intent.domain.IntentEvent.IntentRedriven;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentRetried;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentSucceeded;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentUnresolved;
+import dev.paymentrouter.intent.domain.IntentEvent.ModificationStarted;
 import dev.paymentrouter.provider.domain.ChargeStatus;
+import dev.paymentrouter.provider.domain.ModificationOutcome;
+import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.RouterRefusal;
 import java.time.Duration;
@@ -65,13 +75,19 @@ class IntentTransitionsTest {
         "order-1", Map.of(), DEADLINE, at);
   }
 
+  static IntentCreated createdManual(Instant at) {
+    return new IntentCreated(ID, "m1", new Money(1299, "EUR"), new PaymentMethod("card", "tok_visa", "DE"),
+        "order-1", Map.of(), DEADLINE, CaptureMethod.MANUAL, at);
+  }
+
   static AttemptStarted started(int n, String provider) {
     return new AttemptStarted(n, provider, ID + "_" + n, "default", List.of("alpha", "beta"), T0);
   }
 
   /** Named states every transition is checked from. */
   enum S {
-    NONE, PENDING, IN_FLIGHT, UNKNOWN_ATTEMPT, UNRESOLVED, SUCCEEDED, FAILED, PARKED, REQUIRES_ACTION;
+    NONE, PENDING, IN_FLIGHT, UNKNOWN_ATTEMPT, UNRESOLVED, SUCCEEDED, FAILED, PARKED, REQUIRES_ACTION,
+    REQUIRES_CAPTURE, CAPTURE_IN_FLIGHT, CANCELED;
 
     IntentState build() {
       return switch (this) {
@@ -88,12 +104,21 @@ class IntentTransitionsTest {
             new AttemptDeclined(1, "insufficient_funds", T1), new IntentFailed("insufficient_funds", T1)));
         case REQUIRES_ACTION -> IntentTransitions.replay(List.of(created(T0), started(1, "alpha"),
             new AttemptActionRequired(1, "pi_1", "use_stripe_sdk", T1)));
+        // Manual capture: alpha authorized 12.99 EUR and holds it.
+        case REQUIRES_CAPTURE -> IntentTransitions.replay(List.of(createdManual(T0), started(1, "alpha"),
+            new AttemptApproved(1, "pi_1", T1), new IntentAuthorized(T1)));
+        case CAPTURE_IN_FLIGHT -> IntentTransitions.replay(List.of(createdManual(T0), started(1, "alpha"),
+            new AttemptApproved(1, "pi_1", T1), new IntentAuthorized(T1), CAPTURE_STARTED));
+        case CANCELED -> IntentTransitions.replay(List.of(created(T0), new IntentCanceled("abandoned", T1)));
         // alpha's bucket was empty, beta's circuit open: the intent waits a second for alpha.
         case PARKED -> IntentTransitions.replay(List.of(created(T0), started(1, "alpha"),
             new AttemptRefused(1, RouterRefusal.RATE_LIMITED, T1), new IntentParked(T1, T1.plusSeconds(1), T1)));
       };
     }
   }
+
+  static final ModificationStarted CAPTURE_STARTED =
+      new ModificationStarted("m1", ModificationRequest.Kind.CAPTURE, 1299, "alpha", "m1", null, T1);
 
   /** Named events, each applied to every state. */
   enum E {
@@ -112,7 +137,9 @@ class IntentTransitionsTest {
     SUCCEEDED(new IntentSucceeded(T1)),
     FAILED(new IntentFailed("no_provider_available", T1)),
     UNRESOLVED(new IntentUnresolved("reconciliation_exhausted", T1)),
-    REDRIVEN(new IntentRedriven("alice", T1));
+    REDRIVEN(new IntentRedriven("alice", T1)),
+    CANCELED(new IntentCanceled("abandoned", T1)),
+    CAPTURE_STARTED_EVENT(CAPTURE_STARTED);
 
     final IntentEvent event;
 
@@ -133,7 +160,7 @@ class IntentTransitionsTest {
         // Nothing is in flight or unknown before the first attempt, so a pending intent could wait (create never
         // makes it: it either starts an attempt or stores nothing).
         S.PENDING, Map.of(E.STARTED_1, IntentStatus.PROCESSING, E.FAILED, IntentStatus.FAILED,
-            E.PARKED, IntentStatus.PENDING),
+            E.PARKED, IntentStatus.PENDING, E.CANCELED, IntentStatus.CANCELED),
         S.IN_FLIGHT, Map.of(
             E.APPROVED_1, IntentStatus.PROCESSING,
             E.DECLINED_1, IntentStatus.PROCESSING,
@@ -152,11 +179,19 @@ class IntentTransitionsTest {
             E.STARTED_2, IntentStatus.PROCESSING,
             E.PARKED, IntentStatus.PROCESSING,
             E.RETRIED, IntentStatus.PROCESSING,
-            E.FAILED, IntentStatus.FAILED));
+            E.FAILED, IntentStatus.FAILED,
+            E.CANCELED, IntentStatus.CANCELED));
+    // A held authorization takes a capture (or a cancel) and never starts another attempt; a capture in flight or a
+    // canceled intent takes none of these events.
+    Map<S, Map<E, IntentStatus>> lifecycle = Map.of(
+        S.REQUIRES_CAPTURE, Map.of(E.CAPTURE_STARTED_EVENT, IntentStatus.REQUIRES_CAPTURE),
+        S.CAPTURE_IN_FLIGHT, Map.of(),
+        S.CANCELED, Map.of());
     List<Arguments> rows = new ArrayList<>();
     for (S state : S.values()) {
       for (E event : E.values()) {
-        rows.add(Arguments.of(state, event, legal.get(state).get(event)));
+        rows.add(Arguments.of(state, event, legal.getOrDefault(state, lifecycle.getOrDefault(state, Map.of()))
+            .get(event)));
       }
     }
     return rows.stream();
@@ -211,7 +246,14 @@ class IntentTransitionsTest {
     REDRIVE(new Redrive("alice", T1)),
     RETRY_READY(new Retry(READY, T1.plusSeconds(1))),
     RETRY_HELD(new Retry(HELD, T1)),
-    RETRY_TOO_LATE(new Retry(HELD_TOO_LONG, T1));
+    RETRY_TOO_LATE(new Retry(HELD_TOO_LONG, T1)),
+    CAPTURE_ALL(new Capture("m1", 0, T1)),
+    CAPTURE_TOO_MUCH(new Capture("m1", 1300, T1)),
+    CANCEL(new Cancel("m1", "abandoned", T1)),
+    REFUND_HALF(new Refund("r1", 600, null, T1)),
+    REFUND_TOO_MUCH(new Refund("r1", 1300, null, T1)),
+    RECORD_CAPTURED(new RecordModification("m1", new ModificationOutcome.Succeeded("ch_1"), T1)),
+    RECONCILE_CAPTURED(new ReconcileModification("m1", new ModificationOutcome.Succeeded("ch_1"), T1));
 
     final IntentCommand command;
 
@@ -238,6 +280,24 @@ class IntentTransitionsTest {
     if (command == C.CREATE) {
       return "rejected:intent_exists";
     }
+    Set<C> lifecycle = Set.of(C.CAPTURE_ALL, C.CAPTURE_TOO_MUCH, C.CANCEL, C.REFUND_HALF, C.REFUND_TOO_MUCH,
+        C.RECORD_CAPTURED, C.RECONCILE_CAPTURED);
+    if (lifecycle.contains(command)) {
+      return lifecycleDecision(state, command);
+    }
+    if (state == S.REQUIRES_CAPTURE || state == S.CAPTURE_IN_FLIGHT) {
+      // Open (a held authorization), with nothing in flight, unknown, unresolved or parked.
+      return switch (command) {
+        case GIVE_UP, CHARGED_1, FOUND_DECLINED_1, NOT_FOUND_SETTLED_1, NOT_FOUND_TOO_EARLY_1, FOUND_ACTION_1,
+            STATUS_UNAVAILABLE_1, STATUS_NOT_ASKED_1 -> "rejected:attempt_not_unknown";
+        case REDRIVE -> "rejected:intent_not_unresolved";
+        case RETRY_READY, RETRY_HELD, RETRY_TOO_LATE -> "rejected:intent_not_parked";
+        default -> "rejected:attempt_not_in_flight";
+      };
+    }
+    if (state == S.CANCELED) {
+      return command == C.REDRIVE ? "rejected:intent_not_unresolved" : "rejected:intent_final";
+    }
     Set<C> retries = Set.of(C.RETRY_READY, C.RETRY_HELD, C.RETRY_TOO_LATE);
     if (state == S.PARKED) {
       return switch (command) {
@@ -258,8 +318,7 @@ class IntentTransitionsTest {
       };
     }
     return switch (state) {
-      case PARKED -> throw new AssertionError("handled above");
-      case NONE -> throw new AssertionError("handled above");
+      case PARKED, NONE, REQUIRES_CAPTURE, CAPTURE_IN_FLIGHT, CANCELED -> throw new AssertionError("handled above");
       case PENDING -> switch (command) {
         case GIVE_UP, CHARGED_1, FOUND_DECLINED_1, NOT_FOUND_SETTLED_1, NOT_FOUND_TOO_EARLY_1, FOUND_ACTION_1,
             STATUS_UNAVAILABLE_1, STATUS_NOT_ASKED_1 -> "rejected:attempt_not_unknown";
@@ -300,6 +359,36 @@ class IntentTransitionsTest {
       };
       case SUCCEEDED, FAILED, REQUIRES_ACTION ->
           command == C.REDRIVE ? "rejected:intent_not_unresolved" : "rejected:intent_final";
+    };
+  }
+
+  /** Capture, cancel and refund in every state: only a held authorization captures, only a paid intent refunds. */
+  private static String lifecycleDecision(S state, C command) {
+    return switch (command) {
+      case CAPTURE_ALL -> switch (state) {
+        case REQUIRES_CAPTURE -> "ModificationStarted";
+        case CAPTURE_IN_FLIGHT -> "rejected:modification_in_progress";
+        default -> "rejected:intent_not_capturable";
+      };
+      case CAPTURE_TOO_MUCH -> switch (state) {
+        case REQUIRES_CAPTURE -> "rejected:amount_too_large";
+        case CAPTURE_IN_FLIGHT -> "rejected:modification_in_progress";
+        default -> "rejected:intent_not_capturable";
+      };
+      case CANCEL -> switch (state) {
+        // Nothing can have been charged: canceled at once, no provider asked.
+        case PENDING, PARKED -> "IntentCanceled";
+        // A held authorization is released at its provider first.
+        case REQUIRES_CAPTURE -> "ModificationStarted";
+        case CAPTURE_IN_FLIGHT -> "rejected:modification_in_progress";
+        default -> "rejected:intent_not_cancelable";
+      };
+      case REFUND_HALF -> state == S.SUCCEEDED ? "ModificationStarted" : "rejected:intent_not_refundable";
+      case REFUND_TOO_MUCH -> state == S.SUCCEEDED ? "rejected:amount_too_large" : "rejected:intent_not_refundable";
+      case RECORD_CAPTURED -> state == S.CAPTURE_IN_FLIGHT
+          ? "ModificationSucceeded,IntentSucceeded" : "rejected:modification_not_in_flight";
+      case RECONCILE_CAPTURED -> "rejected:modification_not_open";
+      default -> throw new AssertionError(command + " is not a lifecycle command");
     };
   }
 
