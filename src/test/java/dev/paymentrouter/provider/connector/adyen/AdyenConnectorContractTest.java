@@ -12,13 +12,12 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.paymentrouter.provider.connector.ConnectorSettings;
+import dev.paymentrouter.provider.connector.ContractStubs;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
 import dev.paymentrouter.provider.domain.StatusQuery;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -394,10 +393,6 @@ class AdyenConnectorContractTest {
   }
 
   private static String resource(String name) {
-    try (InputStream in = AdyenConnectorContractTest.class.getResourceAsStream("/adyen/" + name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ContractStubs.body("/adyen/" + name);
   }
 }

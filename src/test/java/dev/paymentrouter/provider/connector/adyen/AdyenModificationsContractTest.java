@@ -13,15 +13,13 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.paymentrouter.provider.connector.ConnectorSettings;
+import dev.paymentrouter.provider.connector.ContractStubs;
 import dev.paymentrouter.provider.domain.ModificationOutcome;
-import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.provider.domain.ModificationRequest.Kind;
+import dev.paymentrouter.provider.domain.ModificationRequest;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -354,10 +352,6 @@ class AdyenModificationsContractTest {
   }
 
   private static String resource(String name) {
-    try (InputStream in = AdyenModificationsContractTest.class.getResourceAsStream("/adyen/" + name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ContractStubs.body("/adyen/" + name);
   }
 }

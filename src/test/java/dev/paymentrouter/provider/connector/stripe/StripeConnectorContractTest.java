@@ -1,7 +1,6 @@
 package dev.paymentrouter.provider.connector.stripe;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
@@ -12,6 +11,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static dev.paymentrouter.provider.connector.ContractStubs.closedPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -20,17 +20,13 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.paymentrouter.provider.connector.ConnectorSettings;
+import dev.paymentrouter.provider.connector.ContractStubs;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
 import dev.paymentrouter.provider.domain.StatusQuery;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -408,14 +404,7 @@ class StripeConnectorContractTest {
   }
 
   private static String stub(String file) {
-    try (InputStream in = StripeConnectorContractTest.class.getResourceAsStream("/stripe/" + file)) {
-      if (in == null) {
-        throw new IllegalArgumentException("no stub " + file);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ContractStubs.body("/stripe/" + file);
   }
 
   private static StripeConnector connector(Duration readTimeout) {
@@ -426,11 +415,5 @@ class StripeConnectorContractTest {
   private static ConnectorSettings settings(int port, Duration readTimeout) {
     return new ConnectorSettings("stripe", URI.create("http://127.0.0.1:" + port), API_KEY, null,
         Duration.ofSeconds(1), readTimeout, 4);
-  }
-
-  private static int closedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

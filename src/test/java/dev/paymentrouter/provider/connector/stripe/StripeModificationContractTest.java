@@ -11,6 +11,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static dev.paymentrouter.provider.connector.ContractStubs.closedPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -19,16 +20,12 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.paymentrouter.provider.connector.ConnectorSettings;
+import dev.paymentrouter.provider.connector.ContractStubs;
 import dev.paymentrouter.provider.domain.ModificationOutcome;
-import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.provider.domain.ModificationRequest.Kind;
+import dev.paymentrouter.provider.domain.ModificationRequest;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -390,7 +387,8 @@ class StripeModificationContractTest {
     stripe.stubFor(get("/v1/payment_intents/" + PAYMENT_INTENT).willReturn(answer(status, file)));
     connector = connector(Duration.ofSeconds(5));
 
-    assertThat(connector.modificationStatus(CAPTURE, Instant.now()).block(WAIT)).isInstanceOf(ModificationOutcome.Unknown.class);
+    assertThat(connector.modificationStatus(CAPTURE, Instant.now()).block(WAIT))
+        .isInstanceOf(ModificationOutcome.Unknown.class);
     stripe.verify(exactly(0), postRequestedFor(anyUrl()));
   }
 
@@ -443,14 +441,7 @@ class StripeModificationContractTest {
   }
 
   private static String stub(String file) {
-    try (InputStream in = StripeModificationContractTest.class.getResourceAsStream("/stripe/" + file)) {
-      if (in == null) {
-        throw new IllegalArgumentException("no stub " + file);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ContractStubs.body("/stripe/" + file);
   }
 
   private static StripeConnector connector(Duration readTimeout) {
@@ -461,11 +452,5 @@ class StripeModificationContractTest {
   private static ConnectorSettings settings(int port, Duration readTimeout) {
     return new ConnectorSettings("stripe", URI.create("http://127.0.0.1:" + port), API_KEY, null,
         Duration.ofSeconds(1), readTimeout, 4);
-  }
-
-  private static int closedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }
