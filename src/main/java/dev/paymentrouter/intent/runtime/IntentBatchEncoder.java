@@ -2,6 +2,7 @@ package dev.paymentrouter.intent.runtime;
 
 import dev.paymentrouter.intent.domain.Attempt;
 import dev.paymentrouter.intent.domain.IntentEvent;
+import dev.paymentrouter.intent.domain.Modification;
 import dev.paymentrouter.intent.domain.PaymentIntent;
 import dev.paymentrouter.intent.domain.PaymentMethod;
 import dev.paymentrouter.intent.runtime.IntentStore.NewIntent;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
@@ -71,6 +73,7 @@ final class IntentBatchEncoder {
         ownership(out, w.ownership());
         out.writeStringProperty("created_at", text(intent.createdAt()));
         out.writeStringProperty("updated_at", text(intent.updatedAt()));
+        out.writeStringProperty("capture_method", intent.captureMethod().wireName());
         out.writeEndObject();
       }
       out.writeEndArray();
@@ -106,6 +109,7 @@ final class IntentBatchEncoder {
       out.writeEndArray();
       children(out, sorted, Transition::intentId, Transition::expectedVersion, Transition::events,
           w -> changedAttempts(w.before().attempts(), w.after().attempts()));
+      modifications(out, sorted);
       out.writeEndObject();
     }
     return text.toString();
@@ -164,6 +168,35 @@ final class IntentBatchEncoder {
             : Map.of("candidates", a.candidates(), "skipped", a.skipped()));
         out.writeStringProperty("created_at", text(a.createdAt()));
         out.writeStringProperty("updated_at", text(a.updatedAt()));
+        out.writeEndObject();
+      }
+    }
+    out.writeEndArray();
+  }
+
+  /** The capture, cancel and refund rows a batch of transitions started or changed: {@code "modifications": [...]}. */
+  private static void modifications(JsonGenerator out, List<Transition> writes) {
+    out.writeName("modifications");
+    out.writeStartArray();
+    for (Transition w : writes) {
+      for (Modification m : w.after().modifications()) {
+        if (w.before().modifications().contains(m)) {
+          continue;
+        }
+        out.writeStartObject();
+        out.writeStringProperty("intent_id", w.intentId());
+        out.writeStringProperty("modification_id", m.id());
+        out.writeStringProperty("kind", m.kind().name().toLowerCase(Locale.ROOT));
+        out.writeName("amount");
+        out.writeNumber(m.amountMinor());
+        out.writeStringProperty("provider", m.provider());
+        out.writeStringProperty("provider_idempotency_key", m.idempotencyKey());
+        out.writeStringProperty("status", m.status().wireName());
+        out.writeStringProperty("provider_reference", m.providerReference());
+        out.writeStringProperty("failure_code", m.failureCode());
+        out.writeStringProperty("reason", m.reason());
+        out.writeStringProperty("created_at", text(m.createdAt()));
+        out.writeStringProperty("updated_at", text(m.updatedAt()));
         out.writeEndObject();
       }
     }

@@ -2,11 +2,14 @@ package dev.paymentrouter.intent.runtime;
 
 import dev.paymentrouter.intent.domain.Attempt;
 import dev.paymentrouter.intent.domain.AttemptStatus;
+import dev.paymentrouter.intent.domain.CaptureMethod;
 import dev.paymentrouter.intent.domain.IntentStatus;
+import dev.paymentrouter.intent.domain.Modification;
 import dev.paymentrouter.intent.domain.Money;
 import dev.paymentrouter.intent.domain.PaymentIntent;
 import dev.paymentrouter.intent.domain.PaymentMethod;
 import dev.paymentrouter.intent.runtime.IntentStore.StoredIntent;
+import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.tokens.TokenCipher;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
@@ -14,13 +17,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
@@ -39,10 +43,13 @@ public final class IntentReader {
   private static final String INTENT_COLUMNS = """
       id, merchant_id, status, amount, currency, payment_method, payment_token, payment_token_key, reference,
       metadata, failure_code, unresolved_reason, deadline, version, check_count, next_check_at, created_at,
-      updated_at,
+      updated_at, capture_method,
       (select e.payload ->> 'parkedSince' from intent_events e
         where e.intent_id = payment_intents.id and e.sequence = payment_intents.version
           and e.type = 'intent_parked') as parked_since""";
+  private static final String MODIFICATION_COLUMNS = """
+      intent_id, modification_id, kind, amount, provider, provider_idempotency_key, status, provider_reference,
+      failure_code, reason, created_at, updated_at""";
   private static final String ATTEMPT_COLUMNS = """
       intent_id, attempt_number, provider, provider_idempotency_key, status, provider_reference, decline_code,
       error_code, routing_rule, routing_candidates, created_at, updated_at""";
@@ -129,14 +136,21 @@ public final class IntentReader {
         .map(this::attempt)
         .all()
         .collectList();
+    Mono<List<Modification>> modifications = db.sql("select " + MODIFICATION_COLUMNS
+            + " from payment_modifications where intent_id = :id order by created_at, modification_id")
+        .bind("id", id)
+        .map(IntentReader::modification)
+        .all()
+        .collectList();
     // A parked intent's last event is its park: when its wait began comes from there (no column of its own).
     return db.sql("select " + INTENT_COLUMNS + " from payment_intents where id = :id")
         .bind("id", id)
         // A row is only readable inside the mapping function: its buffer is released right after.
         .map(row -> intentRow(row, true))
         .one()
-        .zipWhen(row -> attempts,
-            (row, list) -> new StoredIntent(row.toIntent(list), row.version(), row.checkCount(), row.nextCheckAt()));
+        .zipWhen(row -> Mono.zip(attempts, modifications),
+            (row, children) -> new StoredIntent(row.toIntent(children.getT1(), children.getT2()), row.version(),
+                row.checkCount(), row.nextCheckAt()));
   }
 
   /** One page of a merchant's intents with their attempts: two statements, whatever the page's size. */
@@ -152,20 +166,48 @@ public final class IntentReader {
       if (page.isEmpty()) {
         return Mono.just(new Page(List.of(), false));
       }
-      return db.sql("select " + ATTEMPT_COLUMNS
+      String[] ids = page.stream().map(IntentRow::id).toArray(String[]::new);
+      Mono<Map<String, List<Attempt>>> attempts = db.sql("select " + ATTEMPT_COLUMNS
               + " from payment_attempts where intent_id = any($1) order by intent_id, attempt_number")
-          .bind(0, page.stream().map(IntentRow::id).toArray(String[]::new))
+          .bind(0, ids)
           .map(row -> Map.entry(row.get("intent_id", String.class), attempt(row)))
           .all()
           .collectList()
-          .map(attempts -> {
-            Map<String, List<Attempt>> byIntent = new LinkedHashMap<>();
-            attempts.forEach(entry -> byIntent.computeIfAbsent(entry.getKey(), key -> new ArrayList<>())
-                .add(entry.getValue()));
-            return new Page(page.stream().map(row -> row.toIntent(byIntent.getOrDefault(row.id(), List.of())))
-                .toList(), hasMore);
-          });
+          .map(IntentReader::byIntent);
+      Mono<Map<String, List<Modification>>> modifications = db.sql("select " + MODIFICATION_COLUMNS
+              + " from payment_modifications where intent_id = any($1) order by intent_id, created_at,"
+              + " modification_id")
+          .bind(0, ids)
+          .map(row -> Map.entry(row.get("intent_id", String.class), modification(row)))
+          .all()
+          .collectList()
+          .map(IntentReader::byIntent);
+      return Mono.zip(attempts, modifications).map(children -> new Page(page.stream()
+          .map(row -> row.toIntent(children.getT1().getOrDefault(row.id(), List.of()),
+              children.getT2().getOrDefault(row.id(), List.of())))
+          .toList(), hasMore));
     });
+  }
+
+  private static <T> Map<String, List<T>> byIntent(List<Map.Entry<String, T>> rows) {
+    Map<String, List<T>> byIntent = new LinkedHashMap<>();
+    rows.forEach(entry -> byIntent.computeIfAbsent(entry.getKey(), key -> new ArrayList<>()).add(entry.getValue()));
+    return byIntent;
+  }
+
+  private static Modification modification(Readable row) {
+    return new Modification(
+        row.get("modification_id", String.class),
+        ModificationRequest.Kind.valueOf(row.get("kind", String.class).toUpperCase(Locale.ROOT)),
+        Objects.requireNonNull(row.get("amount", Long.class)),
+        row.get("provider", String.class),
+        row.get("provider_idempotency_key", String.class),
+        Modification.Status.valueOf(row.get("status", String.class).toUpperCase(Locale.ROOT)),
+        row.get("provider_reference", String.class),
+        row.get("failure_code", String.class),
+        row.get("reason", String.class),
+        row.get("created_at", Instant.class),
+        row.get("updated_at", Instant.class));
   }
 
   /**
@@ -245,7 +287,8 @@ public final class IntentReader {
         row.get("next_check_at", Instant.class),
         row.get("created_at", Instant.class),
         row.get("updated_at", Instant.class),
-        parseInstant(row.get("parked_since", String.class)));
+        parseInstant(row.get("parked_since", String.class)),
+        CaptureMethod.valueOf(row.get("capture_method", String.class).toUpperCase(Locale.ROOT)));
   }
 
   private static Instant parseInstant(String text) {
@@ -268,11 +311,12 @@ public final class IntentReader {
       Instant nextCheckAt,
       Instant createdAt,
       Instant updatedAt,
-      Instant parkedSince) {
+      Instant parkedSince,
+      CaptureMethod captureMethod) {
 
-    PaymentIntent toIntent(List<Attempt> attempts) {
+    PaymentIntent toIntent(List<Attempt> attempts, List<Modification> modifications) {
       return new PaymentIntent(id, merchantId, amount, method, reference, metadata, status, attempts, failureCode,
-          unresolvedReason, deadline, createdAt, updatedAt, parkedSince);
+          unresolvedReason, deadline, createdAt, updatedAt, parkedSince, captureMethod, modifications);
     }
   }
 }
