@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,15 +49,18 @@ final class IntentRequestParser {
   private static final Set<String> METHOD_TYPES = Set.of("card");
   private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
 
-  private final Set<String> providers;
+  private final Map<String, String> providers;
   private final JsonMapper strict = JsonMapper.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
 
-  /** A parser that accepts per-provider tokens for these configured providers. */
-  IntentRequestParser(Collection<String> providers) {
-    this.providers = Set.copyOf(providers);
+  /**
+   * A parser that accepts per-provider tokens under these keys, each meaning the provider it maps to (a provider's
+   * name, or the type of the only provider of that type).
+   */
+  IntentRequestParser(Map<String, String> tokenKeys) {
+    this.providers = Map.copyOf(tokenKeys);
   }
 
   /** Parses or throws an {@link ApiProblem} (400 for a body that is not a JSON object, 422 for bad fields). */
@@ -188,15 +190,17 @@ final class IntentRequestParser {
     }
     for (Map.Entry<String, JsonNode> entry : node.properties()) {
       String field = "paymentMethod.tokens." + entry.getKey();
-      if (!providers.contains(entry.getKey())) {
+      String provider = providers.get(entry.getKey());
+      if (provider == null) {
         // A misspelt provider would silently leave that provider without its token.
-        errors.add(new FieldError(field, "unknown_provider", "is not a configured provider; configured: "
-            + new TreeSet<>(providers)));
+        errors.add(new FieldError(field, "unknown_provider", "is neither a configured provider nor the type of "
+            + "exactly one; known: " + new TreeSet<>(providers.keySet())));
         continue;
       }
       String token = requiredString(entry.getValue(), field, MAX_PROVIDER_TOKEN, errors);
-      if (token != null) {
-        tokens.put(entry.getKey(), token);
+      if (token != null && tokens.putIfAbsent(provider, token) != null) {
+        errors.add(new FieldError(field, "duplicate_provider",
+            "names provider '" + provider + "' a second time (by its name and by its type)"));
       }
     }
     return tokens;

@@ -54,7 +54,7 @@ class PaymentIntentController {
   PaymentIntentController(ApiKeyAuthenticator authenticator, IntentRegistry registry, IntentStore store,
       ApiProperties properties, RecoveryProperties recovery, EventLoopLag lag, IntentRouting routing) {
     this.lag = lag;
-    this.parser = new IntentRequestParser(routing.providers());
+    this.parser = new IntentRequestParser(routing.tokenKeys());
     this.authenticator = authenticator;
     this.registry = registry;
     this.store = store;

@@ -105,6 +105,18 @@ class ProviderTokenRoutingTest extends RouterIntegrationTest {
   }
 
   @Test
+  void aTokenMayNameItsProviderByTypeWhenThatProviderIsTheOnlyOneOfItsType() {
+    // "stripe" and "adyen" are the types of alpha and beta, each the only one of its type.
+    JsonNode intent = merchant.created(body("\"tokens\": {\"adyen\": \"shopper-7:tok_visa\"}"));
+
+    assertThat(intent.at("/attempts/0/provider").stringValue()).isEqualTo("beta");
+    assertThat(intent.at("/attempts/0/status").stringValue()).isEqualTo("approved");
+    merchant.create(body("\"tokens\": {\"alpha\": \"tok_visa\", \"stripe\": \"tok_mastercard\"}"))
+        .expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+        .expectBody().jsonPath("$.errors[0].code").isEqualTo("duplicate_provider");
+  }
+
+  @Test
   void anIntentNoProviderCanChargeIsRefusedWithoutStoringIt() {
     merchant.create(body("\"tokens\": {\"beta\": \"not-an-adyen-token\"}"))
         .expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)

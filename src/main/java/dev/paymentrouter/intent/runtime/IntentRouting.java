@@ -10,6 +10,7 @@ import dev.paymentrouter.routing.domain.RoutingPolicy;
 import dev.paymentrouter.routing.domain.RoutingRequest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,16 +30,41 @@ public final class IntentRouting {
   private final RoutingPolicy policy;
   private final ProviderDirectory providers;
   private final List<String> names;
+  private final Map<String, String> tokenKeys;
 
   public IntentRouting(RoutingPolicy policy, ProviderDirectory providers) {
     this.policy = policy;
     this.providers = providers;
     this.names = providers.names();
+    this.tokenKeys = tokenKeys(providers);
   }
 
   /** The configured providers' names, in configured order. */
   public List<String> providers() {
     return names;
+  }
+
+  /**
+   * The keys {@code paymentMethod.tokens} accepts, each with the provider it means: every provider's name, and the
+   * connector type of a provider that is the only one of its type (and whose type names no other provider), so that
+   * a merchant may say "the Stripe token" without knowing what the router calls its Stripe account.
+   */
+  public Map<String, String> tokenKeys() {
+    return tokenKeys;
+  }
+
+  private static Map<String, String> tokenKeys(ProviderDirectory providers) {
+    Map<String, String> keys = new LinkedHashMap<>();
+    providers.names().forEach(name -> keys.put(name, name));
+    Map<String, List<String>> byType = new LinkedHashMap<>();
+    providers.all().forEach(supervisor -> byType.computeIfAbsent(supervisor.settings().type(),
+        type -> new ArrayList<>()).add(supervisor.provider()));
+    byType.forEach((type, named) -> {
+      if (named.size() == 1 && !keys.containsKey(type)) {
+        keys.put(type, named.getFirst());
+      }
+    });
+    return Map.copyOf(keys);
   }
 
   /** Candidates for this intent now. */
