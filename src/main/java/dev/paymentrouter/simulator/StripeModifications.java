@@ -97,9 +97,9 @@ final class StripeModifications {
   private Mono<Void> modify(HttpServerRequest request, HttpServerResponse response, Kind kind, String intentId) {
     return SimulatorHttp.body(request).flatMap(body -> switch (engine.admit(dialect.authorized(request))) {
       case Admission.Refused refused -> switch (refused.refusal()) {
-        case UNAVAILABLE -> StripeDialect.error(response, StripeDialect.apiError(503));
+        case UNAVAILABLE -> StripeObjects.error(response, StripeObjects.apiError(503));
         case UNAUTHORIZED -> StripeDialect.unauthorized(request, response);
-        case RATE_LIMITED -> StripeDialect.error(response, StripeDialect.rateLimit(null));
+        case RATE_LIMITED -> StripeObjects.error(response, StripeObjects.rateLimit(null));
       };
       case Admission.Admitted admitted -> validated(request, response, body, admitted, kind, intentId);
     });
@@ -111,12 +111,12 @@ final class StripeModifications {
     StripeModification modification;
     try {
       if (key != null && key.length() > StripeDialect.MAX_IDEMPOTENCY_KEY_LENGTH) {
-        throw StripeDialect.invalid(null, null, "Idempotency-Key must be at most "
+        throw StripeObjects.invalid(null, null, "Idempotency-Key must be at most "
             + StripeDialect.MAX_IDEMPOTENCY_KEY_LENGTH + " characters.");
       }
       modification = parse(request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE), body, kind, intentId);
-    } catch (StripeDialect.StripeError e) {
-      return StripeDialect.error(response, e);
+    } catch (StripeObjects.StripeError e) {
+      return StripeObjects.error(response, e);
     }
     if (key != null) {
       response.header(IDEMPOTENCY_KEY, key);
@@ -132,7 +132,7 @@ final class StripeModifications {
     // An empty body is a valid capture or cancel (no parameters): Stripe's SDKs send no Content-Type then.
     if (!body.isEmpty() && (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/"
         + "x-www-form-urlencoded"))) {
-      throw StripeDialect.invalid(null, null, "Invalid request: the body must be " + StripeDialect.FORM + ".");
+      throw StripeObjects.invalid(null, null, "Invalid request: the body must be " + StripeDialect.FORM + ".");
     }
     Map<String, String> params = new TreeMap<>();
     new QueryStringDecoder(body, StandardCharsets.UTF_8, false).parameters()
@@ -145,7 +145,7 @@ final class StripeModifications {
     for (String name : params.keySet()) {
       int bracket = name.indexOf('[');
       if (!known.contains(bracket < 0 ? name : name.substring(0, bracket))) {
-        throw StripeDialect.invalid("parameter_unknown", name, "Received unknown parameter: " + name);
+        throw StripeObjects.invalid("parameter_unknown", name, "Received unknown parameter: " + name);
       }
     }
     return switch (kind) {
@@ -158,7 +158,7 @@ final class StripeModifications {
         String paymentIntent = params.get("payment_intent");
         if (paymentIntent == null || paymentIntent.isEmpty()) {
           // The simulator's charges are PaymentIntents: a refund names one (Stripe also takes a charge id).
-          throw StripeDialect.invalid("parameter_missing", "payment_intent", "Missing required param: "
+          throw StripeObjects.invalid("parameter_missing", "payment_intent", "Missing required param: "
               + "payment_intent.");
         }
         yield new StripeModification(Map.copyOf(params), kind, paymentIntent,
@@ -171,7 +171,7 @@ final class StripeModifications {
   private static String reason(Map<String, String> params, String name, Set<String> allowed) {
     String value = params.get(name);
     if (value != null && !allowed.contains(value)) {
-      throw StripeDialect.invalid("parameter_invalid_string", name, "Invalid " + name + ": must be one of "
+      throw StripeObjects.invalid("parameter_invalid_string", name, "Invalid " + name + ": must be one of "
           + String.join(", ", allowed.stream().sorted().toList()));
     }
     return value;
@@ -180,11 +180,11 @@ final class StripeModifications {
   private Mono<Void> respond(HttpServerResponse response, String key, StripeModification modification,
       Decision decision) {
     return switch (decision) {
-      case Decision.KeyReused ignored -> StripeDialect.error(response, new StripeDialect.StripeError(400,
+      case Decision.KeyReused ignored -> StripeObjects.error(response, new StripeObjects.StripeError(400,
           "idempotency_error", null, null, "Keys for idempotent requests can only be used with the same parameters "
               + "they were first used with. Try using a key other than '" + key + "' if you meant to execute a "
               + "different request."));
-      case Decision.KeyInUse ignored -> StripeDialect.error(response, new StripeDialect.StripeError(409,
+      case Decision.KeyInUse ignored -> StripeObjects.error(response, new StripeObjects.StripeError(409,
           "invalid_request_error", "idempotency_key_in_use", null, "There is currently another in-progress request "
               + "using this Idempotency-Key: " + key + ". Please try again later."));
       case Decision.Answer answer -> {
@@ -194,13 +194,13 @@ final class StripeModifications {
         yield switch (answer.outcome().kind()) {
           case APPROVE -> answer.application().refusal() == null
               ? SimulatorHttp.json(response, 200, JSON.writeValueAsString(answerNode(answer.application())))
-              : StripeDialect.error(response, refusal(answer.application(), modification));
-          case UNAVAILABLE -> StripeDialect.error(response, StripeDialect.apiError(503));
-          case ERROR -> StripeDialect.error(response, StripeDialect.apiError(500));
-          case RATE_LIMITED -> StripeDialect.error(response, StripeDialect.rateLimit(answer.outcome().code()));
+              : StripeObjects.error(response, refusal(answer.application(), modification));
+          case UNAVAILABLE -> StripeObjects.error(response, StripeObjects.apiError(503));
+          case ERROR -> StripeObjects.error(response, StripeObjects.apiError(500));
+          case RATE_LIMITED -> StripeObjects.error(response, StripeObjects.rateLimit(answer.outcome().code()));
           case HANG, LOST_RESPONSE -> SimulatorHttp.hang(response, answer.hangDuration());
           // Modifications draw no decline and no customer action.
-          case DECLINE, ACTION_REQUIRED, PENDING -> StripeDialect.error(response, StripeDialect.apiError(500));
+          case DECLINE, ACTION_REQUIRED, PENDING -> StripeObjects.error(response, StripeObjects.apiError(500));
         };
       }
     };
@@ -211,44 +211,44 @@ final class StripeModifications {
     SimulatorModification modification = application.entry().modification();
     return modification.kind() == Kind.REFUND
         ? refundNode(modification, application.charge())
-        : StripeDialect.intentNode(application.charge(), List.of(modification));
+        : StripeObjects.intentNode(application.charge(), List.of(modification));
   }
 
-  private StripeDialect.StripeError refusal(SimulatorLedger.Application application, StripeModification request) {
+  private StripeObjects.StripeError refusal(SimulatorLedger.Application application, StripeModification request) {
     SimulatorLedger.Entry charge = application.charge();
-    String status = charge == null ? "" : StripeDialect.intentNode(charge,
+    String status = charge == null ? "" : StripeObjects.intentNode(charge,
         engine.ledger().modificationsOf(charge.charge().id())).path("status").asString("");
     return switch (application.refusal()) {
-      case CHARGE_NOT_FOUND -> new StripeDialect.StripeError(404, "invalid_request_error", "resource_missing",
+      case CHARGE_NOT_FOUND -> new StripeObjects.StripeError(404, "invalid_request_error", "resource_missing",
           request.kind() == Kind.REFUND ? "payment_intent" : "intent",
           "No such payment_intent: '" + request.intentId() + "'");
       case NOT_CAPTURABLE, NOT_CANCELLABLE, ALREADY_CAPTURED, ALREADY_CANCELLED -> request.kind() == Kind.REFUND
           ? notRefundable(request)
           : unexpectedState(request.kind(), status);
       case NOT_REFUNDABLE -> notRefundable(request);
-      case ALREADY_REFUNDED -> StripeDialect.invalid("charge_already_refunded", null, "Charge ch_"
+      case ALREADY_REFUNDED -> StripeObjects.invalid("charge_already_refunded", null, "Charge ch_"
           + request.intentId().substring(Math.min(3, request.intentId().length())) + " has already been refunded.");
       case AMOUNT_TOO_LARGE -> request.kind() == Kind.CAPTURE
-          ? StripeDialect.invalid("amount_too_large", "amount_to_capture", "The amount to capture must be less than "
+          ? StripeObjects.invalid("amount_too_large", "amount_to_capture", "The amount to capture must be less than "
               + "or equal to the amount_capturable.")
-          : StripeDialect.invalid("amount_too_large", "amount", "Refund amount is greater than unrefunded amount "
+          : StripeObjects.invalid("amount_too_large", "amount", "Refund amount is greater than unrefunded amount "
               + "on charge.");
     };
   }
 
-  private static StripeDialect.StripeError unexpectedState(Kind kind, String status) {
+  private static StripeObjects.StripeError unexpectedState(Kind kind, String status) {
     return kind == Kind.CAPTURE
-        ? StripeDialect.invalid("payment_intent_unexpected_state", null, "This PaymentIntent could not be captured "
+        ? StripeObjects.invalid("payment_intent_unexpected_state", null, "This PaymentIntent could not be captured "
             + "because it has a status of " + status + ". Only a PaymentIntent with one of the following statuses "
             + "may be captured: requires_capture.")
-        : StripeDialect.invalid("payment_intent_unexpected_state", null, "You cannot cancel this PaymentIntent "
+        : StripeObjects.invalid("payment_intent_unexpected_state", null, "You cannot cancel this PaymentIntent "
             + "because it has a status of " + status + ". Only a PaymentIntent with one of the following statuses "
             + "may be canceled: requires_payment_method, requires_capture, requires_confirmation, requires_action, "
             + "processing.");
   }
 
-  private static StripeDialect.StripeError notRefundable(StripeModification request) {
-    return StripeDialect.invalid("charge_not_refundable", "payment_intent", "This PaymentIntent ("
+  private static StripeObjects.StripeError notRefundable(StripeModification request) {
+    return StripeObjects.invalid("charge_not_refundable", "payment_intent", "This PaymentIntent ("
         + request.intentId() + ") does not have a successful charge to refund.");
   }
 
@@ -262,7 +262,7 @@ final class StripeModifications {
         .filter(entry -> entry.request() instanceof StripeModification && entry.modification().kind() == Kind.REFUND)
         .map(entry -> SimulatorHttp.json(response, 200, JSON.writeValueAsString(refundNode(entry.modification(),
             engine.ledger().entryById(entry.modification().chargeId()).orElseThrow()))))
-        .orElseGet(() -> StripeDialect.error(response, new StripeDialect.StripeError(404, "invalid_request_error",
+        .orElseGet(() -> StripeObjects.error(response, new StripeObjects.StripeError(404, "invalid_request_error",
             "resource_missing", "id", "No such refund: '" + id + "'")));
   }
 
