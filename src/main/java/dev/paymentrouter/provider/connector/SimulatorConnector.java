@@ -113,11 +113,8 @@ public final class SimulatorConnector implements ProviderConnector {
         .send(ByteBufFlux.fromInbound(Mono.just(payload)))
         .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(EMPTY)
             .map(bytes -> classifyModification(response.status().code(), bytes)))
-        .onErrorResume(TransportErrors::isTransportError, error -> Mono.just(
-            switch (TransportErrors.outcome(error)) {
-              case ProviderOutcome.NotSent notSent -> new ModificationOutcome.NotSent(notSent.reason());
-              default -> new ModificationOutcome.Unknown(TransportErrors.reason(error));
-            }));
+        .onErrorResume(TransportErrors::isTransportError,
+            error -> Mono.just(TransportErrors.modificationOutcome(error)));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.paymentrouter.provider.connector;
 
+import dev.paymentrouter.provider.domain.ModificationOutcome;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ConnectTimeoutException;
@@ -36,6 +37,12 @@ public final class TransportErrors {
   public static ProviderOutcome outcome(Throwable error) {
     String reason = reason(error);
     return neverSent(error) ? new ProviderOutcome.NotSent(reason) : new ProviderOutcome.Unknown(reason);
+  }
+
+  /** The same rule for a capture, cancel or refund: not sent only before the request left this node. */
+  public static ModificationOutcome modificationOutcome(Throwable error) {
+    String reason = reason(error);
+    return neverSent(error) ? new ModificationOutcome.NotSent(reason) : new ModificationOutcome.Unknown(reason);
   }
 
   private static boolean neverSent(Throwable error) {

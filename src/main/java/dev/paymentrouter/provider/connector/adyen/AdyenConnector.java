@@ -114,7 +114,8 @@ public final class AdyenConnector implements ProviderConnector {
     }
     return send(modification.get().path(), modification.get().idempotencyKey(), modification.get().body(),
         this::classifyModification)
-        .onErrorResume(TransportErrors::isTransportError, error -> Mono.just(transportOutcome(error)));
+        .onErrorResume(TransportErrors::isTransportError,
+            error -> Mono.just(TransportErrors.modificationOutcome(error)));
   }
 
   /**
@@ -201,14 +202,6 @@ public final class AdyenConnector implements ProviderConnector {
     // Unreadable JSON throws a JacksonException: unknown, like any broken answer (TransportErrors).
     JsonNode accepted = json.readTree(answer.body());
     return AdyenModifications.forAccepted(text(accepted, "status"), text(accepted, "pspReference"));
-  }
-
-  private static ModificationOutcome transportOutcome(Throwable error) {
-    // Not sent only when the request never left this node; after that Adyen may have taken it.
-    String reason = TransportErrors.reason(error);
-    return TransportErrors.outcome(error) instanceof ProviderOutcome.NotSent
-        ? new ModificationOutcome.NotSent(reason)
-        : new ModificationOutcome.Unknown(reason);
   }
 
   /** Adyen's error body, or empty fields when the body is not one (an HTML page from something in between). */

@@ -4,7 +4,6 @@ import dev.paymentrouter.provider.connector.TransportErrors;
 import dev.paymentrouter.provider.connector.stripe.StripeHttp.Answer;
 import dev.paymentrouter.provider.domain.ModificationOutcome;
 import dev.paymentrouter.provider.domain.ModificationRequest;
-import dev.paymentrouter.provider.domain.ProviderOutcome;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,10 +36,8 @@ final class StripeModifier {
   Mono<ModificationOutcome> modify(ModificationRequest request) {
     return http.post(StripeForm.modificationPath(request), request.idempotencyKey(), StripeForm.modification(request))
         .map(answer -> modificationOutcome(request, answer))
-        .onErrorResume(TransportErrors::isTransportError, error -> Mono.just(
-            TransportErrors.outcome(error) instanceof ProviderOutcome.NotSent notSent
-                ? new ModificationOutcome.NotSent(notSent.reason())
-                : new ModificationOutcome.Unknown(TransportErrors.reason(error))));
+        .onErrorResume(TransportErrors::isTransportError,
+            error -> Mono.just(TransportErrors.modificationOutcome(error)));
   }
 
   /**
