@@ -83,15 +83,23 @@ public final class IntentRouting {
     RoutingRequest request = request(intent);
     HealthSnapshot health = providers.snapshot();
     RouteOptions route = policy.route(request, health);
+    Map<String, String> unusable = unusable(intent.paymentMethod());
+    if (maxPark.isZero() && unusable.isEmpty()) {
+      return route;
+    }
+    // The rule's providers, looked up once for both the wait and the payment method.
+    List<String> ruleProviders = ruleProviders(request, health);
     if (!maxPark.isZero()) {
       Map<String, Instant> heldBack = new HashMap<>();
-      for (String provider : ruleProviders(request, health)) {
-        providers.readyAt(provider, now).filter(ready -> ready.isAfter(now))
-            .ifPresent(ready -> heldBack.put(provider, ready));
+      for (String provider : ruleProviders) {
+        if (!unusable.containsKey(provider)) {
+          providers.readyAt(provider, now).filter(ready -> ready.isAfter(now))
+              .ifPresent(ready -> heldBack.put(provider, ready));
+        }
       }
       route = route.withParking(heldBack, maxPark);
     }
-    return withoutUnusable(route, request, health, intent.paymentMethod());
+    return unusable.isEmpty() ? route : route.withoutUnusable(unusable, ruleProviders);
   }
 
   /** Candidates for a new intent with these facts and this payment method now. */
