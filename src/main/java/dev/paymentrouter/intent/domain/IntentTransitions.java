@@ -478,11 +478,15 @@ public final class IntentTransitions {
         }
         yield intent.with(IntentStatus.CANCELED, null, null, canceled.at());
       }
-      case ModificationStarted e -> LifecycleTransitions.evolve(intent, event);
-      case ModificationSucceeded e -> LifecycleTransitions.evolve(intent, event);
-      case ModificationPending e -> LifecycleTransitions.evolve(intent, event);
-      case ModificationFailed e -> LifecycleTransitions.evolve(intent, event);
-      case ModificationUnknown e -> LifecycleTransitions.evolve(intent, event);
+      case ModificationStarted started -> LifecycleTransitions.started(intent, started);
+      case ModificationSucceeded succeeded -> LifecycleTransitions.ended(intent, event, succeeded.modificationId(),
+          Modification.Status.SUCCEEDED, succeeded.providerReference(), null);
+      case ModificationPending pending -> LifecycleTransitions.ended(intent, event, pending.modificationId(),
+          Modification.Status.PENDING, pending.providerReference(), null);
+      case ModificationFailed failed -> LifecycleTransitions.ended(intent, event, failed.modificationId(),
+          Modification.Status.FAILED, null, failed.failureCode());
+      case ModificationUnknown unknown -> LifecycleTransitions.ended(intent, event, unknown.modificationId(),
+          Modification.Status.UNKNOWN, null, unknown.reason());
       case IntentFailed failed -> {
         requireOpen(intent, event);
         if (intent.attempts().stream().anyMatch(a -> MAY_HAVE_CHARGED.contains(a.status()))) {

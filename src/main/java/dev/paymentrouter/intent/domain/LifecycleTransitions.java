@@ -132,46 +132,35 @@ final class LifecycleTransitions {
     };
   }
 
-  /** Folds a modification event into the intent; throws where the event would break a money rule. */
-  static PaymentIntent evolve(PaymentIntent intent, IntentEvent event) {
-    return switch (event) {
-      case ModificationStarted started -> {
-        Modification modification = new Modification(started.modificationId(), started.kind(),
-            started.amountMinor(), started.provider(), started.idempotencyKey(), Modification.Status.IN_FLIGHT, null,
-            null, started.reason(), started.at(), started.at());
-        if (intent.modification(started.modificationId()).isPresent()) {
-          throw new IllegalTransitionException(intent, event, "the modification exists");
-        }
-        long limit = switch (started.kind()) {
-          case CAPTURE, CANCEL -> intent.amountCapturable();
-          case REFUND -> intent.amountRefundable();
-        };
-        if (started.amountMinor() > limit || busyWithAuthorization(intent).isPresent()
-            && started.kind() != Kind.REFUND) {
-          throw new IllegalTransitionException(intent, event, "the amount is not available for it");
-        }
-        yield intent.withModification(modification, started.at());
-      }
-      case ModificationSucceeded succeeded ->
-          intent.withModification(open(intent, event, succeeded.modificationId())
-              .ended(Modification.Status.SUCCEEDED, succeeded.providerReference(), null, succeeded.at()),
-              succeeded.at());
-      case ModificationPending pending ->
-          intent.withModification(open(intent, event, pending.modificationId())
-              .ended(Modification.Status.PENDING, pending.providerReference(), null, pending.at()), pending.at());
-      case ModificationFailed failed ->
-          intent.withModification(open(intent, event, failed.modificationId())
-              .ended(Modification.Status.FAILED, null, failed.failureCode(), failed.at()), failed.at());
-      case ModificationUnknown unknown -> {
-        Modification inFlight = open(intent, event, unknown.modificationId());
-        if (inFlight.status() != Modification.Status.IN_FLIGHT) {
-          throw new IllegalTransitionException(intent, event, "only a modification in flight becomes unknown");
-        }
-        yield intent.withModification(inFlight.ended(Modification.Status.UNKNOWN, null, unknown.reason(),
-            unknown.at()), unknown.at());
-      }
-      default -> throw new IllegalStateException("not a modification event: " + event);
+  /** Folds a started modification into the intent; throws where it would break a money rule. */
+  static PaymentIntent started(PaymentIntent intent, ModificationStarted started) {
+    if (intent.modification(started.modificationId()).isPresent()) {
+      throw new IllegalTransitionException(intent, started, "the modification exists");
+    }
+    long limit = switch (started.kind()) {
+      case CAPTURE, CANCEL -> intent.amountCapturable();
+      case REFUND -> intent.amountRefundable();
     };
+    if (started.amountMinor() > limit || busyWithAuthorization(intent).isPresent()
+        && started.kind() != Kind.REFUND) {
+      throw new IllegalTransitionException(intent, started, "the amount is not available for it");
+    }
+    return intent.withModification(new Modification(started.modificationId(), started.kind(),
+        started.amountMinor(), started.provider(), started.idempotencyKey(), Modification.Status.IN_FLIGHT, null,
+        null, started.reason(), started.at(), started.at()), started.at());
+  }
+
+  /**
+   * Folds the end (or the pending or unknown state) of an open modification into the intent; only one in flight may
+   * become unknown.
+   */
+  static PaymentIntent ended(PaymentIntent intent, IntentEvent event, String id, Modification.Status end,
+      String reference, String failure) {
+    Modification open = open(intent, event, id);
+    if (end == Modification.Status.UNKNOWN && open.status() != Modification.Status.IN_FLIGHT) {
+      throw new IllegalTransitionException(intent, event, "only a modification in flight becomes unknown");
+    }
+    return intent.withModification(open.ended(end, reference, failure, event.at()), event.at());
   }
 
   /** The events of a modification whose money moved, and what that does to the intent. */
