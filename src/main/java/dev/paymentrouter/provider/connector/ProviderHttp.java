@@ -1,6 +1,7 @@
 package dev.paymentrouter.provider.connector;
 
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import java.time.Duration;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -23,6 +24,18 @@ public final class ProviderHttp {
         .pendingAcquireTimeout(settings.connectTimeout())
         .maxIdleTime(Duration.ofSeconds(20))
         .build();
+  }
+
+  /**
+   * A client on those connections that sends the settings' API key as {@code Authorization: Bearer} (none when no key
+   * is set), for providers that authenticate so (Stripe, the simulator).
+   */
+  public static HttpClient bearerClient(ConnectorSettings settings, ConnectionProvider connections) {
+    HttpClient client = client(settings, connections);
+    String key = settings.apiKey();
+    return key == null || key.isBlank()
+        ? client
+        : client.headers(headers -> headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + key));
   }
 
   /** A client on those connections, for the settings' base URL, with their connect and read timeouts. */

@@ -40,15 +40,7 @@ public final class SimulatorConnector implements ProviderConnector {
   public SimulatorConnector(ConnectorSettings settings, JsonMapper json) {
     this.json = json;
     this.connections = ProviderHttp.connections(settings);
-    String authorization = settings.apiKey() == null || settings.apiKey().isBlank()
-        ? null
-        : "Bearer " + settings.apiKey();
-    this.client = ProviderHttp.client(settings, connections)
-        .headers(headers -> {
-          if (authorization != null) {
-            headers.set(HttpHeaderNames.AUTHORIZATION, authorization);
-          }
-        });
+    this.client = ProviderHttp.bearerClient(settings, connections);
   }
 
   @Override

@@ -31,16 +31,8 @@ final class StripeHttp {
   /** Opens nothing yet: connections are made on first use. */
   StripeHttp(ConnectorSettings settings) {
     this.connections = ProviderHttp.connections(settings);
-    String authorization = settings.apiKey() == null || settings.apiKey().isBlank()
-        ? null
-        : "Bearer " + settings.apiKey();
-    this.client = ProviderHttp.client(settings, connections)
-        .headers(headers -> {
-          headers.set("Stripe-Version", StripeConnector.STRIPE_VERSION);
-          if (authorization != null) {
-            headers.set(HttpHeaderNames.AUTHORIZATION, authorization);
-          }
-        });
+    this.client = ProviderHttp.bearerClient(settings, connections)
+        .headers(headers -> headers.set("Stripe-Version", StripeConnector.STRIPE_VERSION));
   }
 
   Mono<Answer> post(String path, String idempotencyKey, byte[] form) {
