@@ -119,10 +119,17 @@ public sealed interface IntentCommand {
   }
 
   /** Refund {@code amountMinor} of a paid intent (0: all that is left), as the modification {@code modificationId}. */
-  record Refund(String modificationId, long amountMinor, String reason, Instant at) implements IntentCommand {
+  record Refund(String modificationId, long amountMinor, String reason, Map<String, String> metadata, Instant at)
+      implements IntentCommand {
     public Refund {
       Objects.requireNonNull(modificationId, "modificationId");
       Objects.requireNonNull(at, "at");
+      metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    /** A refund without the merchant's metadata. */
+    public Refund(String modificationId, long amountMinor, String reason, Instant at) {
+      this(modificationId, amountMinor, reason, Map.of(), at);
     }
   }
 

@@ -137,12 +137,19 @@ public sealed interface IntentEvent {
   /** A capture, cancel or refund was started: it may be sent to the provider from now on. */
   record ModificationStarted(
       String modificationId, ModificationRequest.Kind kind, long amountMinor, String provider, String idempotencyKey,
-      String reason, Instant at) implements IntentEvent {
+      String reason, Map<String, String> metadata, Instant at) implements IntentEvent {
     public ModificationStarted {
       Objects.requireNonNull(modificationId, "modificationId");
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(provider, "provider");
       Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+      metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    /** A modification without the merchant's metadata. */
+    public ModificationStarted(String modificationId, ModificationRequest.Kind kind, long amountMinor, String provider,
+        String idempotencyKey, String reason, Instant at) {
+      this(modificationId, kind, amountMinor, provider, idempotencyKey, reason, Map.of(), at);
     }
   }
 

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -47,7 +48,7 @@ final class LifecycleTransitions {
       return new Decision.Rejected(Rejection.AMOUNT_TOO_LARGE,
           "a capture takes 1 to " + intent.amountCapturable() + " of the authorized amount");
     }
-    return started(intent, command.modificationId(), Kind.CAPTURE, amount, null, command.at());
+    return started(intent, command.modificationId(), Kind.CAPTURE, amount, null, Map.of(), command.at());
   }
 
   static Decision cancel(PaymentIntent intent, Cancel command) {
@@ -58,7 +59,7 @@ final class LifecycleTransitions {
               "an attempt of intent " + intent.id() + " may be charging; cancel once its outcome is known")
           : new Decision.Accepted(List.of(new IntentCanceled(command.reason(), command.at())));
       case REQUIRES_CAPTURE -> busyWithAuthorization(intent).orElseGet(() -> started(intent, command.modificationId(),
-          Kind.CANCEL, intent.amount().amountMinor(), command.reason(), command.at()));
+          Kind.CANCEL, intent.amount().amountMinor(), command.reason(), Map.of(), command.at()));
       case SUCCEEDED, FAILED, REQUIRES_ACTION, CANCELED -> new Decision.Rejected(Rejection.INTENT_NOT_CANCELABLE,
           "intent " + intent.id() + " is " + intent.status().wireName());
     };
@@ -80,7 +81,8 @@ final class LifecycleTransitions {
           ? "nothing is left to refund (refunds that may still succeed count)"
           : "a refund gives back 1 to " + refundable + " (what is left, refunds that may still succeed counted)");
     }
-    return started(intent, command.modificationId(), Kind.REFUND, amount, command.reason(), command.at());
+    return started(intent, command.modificationId(), Kind.REFUND, amount, command.reason(), command.metadata(),
+        command.at());
   }
 
   static Decision record(PaymentIntent intent, RecordModification command) {
@@ -147,7 +149,7 @@ final class LifecycleTransitions {
     }
     return intent.withModification(new Modification(started.modificationId(), started.kind(),
         started.amountMinor(), started.provider(), started.idempotencyKey(), Modification.Status.IN_FLIGHT, null,
-        null, started.reason(), started.at(), started.at()), started.at());
+        null, started.reason(), started.at(), started.at(), started.metadata()), started.at());
   }
 
   /**
@@ -186,14 +188,14 @@ final class LifecycleTransitions {
   }
 
   private static Decision started(PaymentIntent intent, String id, Kind kind, long amount, String reason,
-      Instant at) {
+      Map<String, String> metadata, Instant at) {
     // The payment lives at the provider that approved it; no attempt approved means there is nothing to change.
     Optional<Attempt> approved = intent.approvedAttempt();
     if (approved.isEmpty() || approved.get().providerReference() == null) {
       return new Decision.Rejected(Rejection.INTENT_NOT_CAPTURABLE, "no approved payment to change");
     }
     return new Decision.Accepted(List.of(
-        new ModificationStarted(id, kind, amount, approved.get().provider(), id, reason, at)));
+        new ModificationStarted(id, kind, amount, approved.get().provider(), id, reason, metadata, at)));
   }
 
   private static Modification open(PaymentIntent intent, IntentEvent event, String id) {

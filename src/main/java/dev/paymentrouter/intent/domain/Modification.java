@@ -3,6 +3,7 @@ package dev.paymentrouter.intent.domain;
 import dev.paymentrouter.provider.domain.ModificationRequest;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -20,6 +21,7 @@ import java.util.Objects;
  * @param reason            the merchant's reason, or null
  * @param createdAt         when it started
  * @param updatedAt         when it last changed
+ * @param metadata          the merchant's key/value pairs (a refund's), else empty
  */
 public record Modification(
     String id,
@@ -32,7 +34,8 @@ public record Modification(
     String failureCode,
     String reason,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Map<String, String> metadata) {
 
   /** Where a modification stands. */
   public enum Status {
@@ -74,10 +77,19 @@ public record Modification(
     if (amountMinor <= 0) {
       throw new IllegalArgumentException("amountMinor must be > 0");
     }
+    metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+  }
+
+  /** A modification without the merchant's metadata. */
+  public Modification(String id, ModificationRequest.Kind kind, long amountMinor, String provider,
+      String idempotencyKey, Status status, String providerReference, String failureCode, String reason,
+      Instant createdAt, Instant updatedAt) {
+    this(id, kind, amountMinor, provider, idempotencyKey, status, providerReference, failureCode, reason, createdAt,
+        updatedAt, Map.of());
   }
 
   Modification ended(Status end, String reference, String failure, Instant at) {
     return new Modification(id, kind, amountMinor, provider, idempotencyKey, end,
-        reference != null ? reference : providerReference, failure, reason, createdAt, at);
+        reference != null ? reference : providerReference, failure, reason, createdAt, at, metadata);
   }
 }

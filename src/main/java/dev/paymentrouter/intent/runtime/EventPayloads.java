@@ -121,6 +121,9 @@ final class EventPayloads {
         payload.put("provider", e.provider());
         payload.put("idempotencyKey", e.idempotencyKey());
         payload.put("reason", e.reason());
+        if (!e.metadata().isEmpty()) {
+          payload.put("metadata", e.metadata());
+        }
       }
       case IntentEvent.ModificationSucceeded e -> {
         payload.put("modification", e.modificationId());
