@@ -257,13 +257,16 @@ public final class IntentTransitions {
   }
 
   private static Decision giveUp(PaymentIntent intent, GiveUp command) {
-    if (intent.status().isFinal()) {
+    // A capture, cancel or refund the provider has not confirmed is reconciled like a charge, final intent or not.
+    boolean modificationOpen = intent.modifications().stream()
+        .anyMatch(m -> m.status() == Modification.Status.UNKNOWN || m.status() == Modification.Status.PENDING);
+    if (intent.status().isFinal() && !modificationOpen) {
       return intentFinal(intent);
     }
     if (intent.isUnresolved()) {
       return new Decision.Rejected(Rejection.INTENT_UNRESOLVED, "intent " + intent.id() + " is already unresolved");
     }
-    if (intent.unknownAttempt().isEmpty()) {
+    if (intent.unknownAttempt().isEmpty() && !modificationOpen) {
       return new Decision.Rejected(Rejection.ATTEMPT_NOT_UNKNOWN,
           "intent " + intent.id() + " has nothing to reconcile");
     }

@@ -185,6 +185,7 @@ final class IntentBatchEncoder {
         }
         out.writeStartObject();
         out.writeStringProperty("intent_id", w.intentId());
+        out.writeStringProperty("merchant_id", w.after().merchantId());
         out.writeStringProperty("modification_id", m.id());
         out.writeStringProperty("kind", m.kind().name().toLowerCase(Locale.ROOT));
         out.writeName("amount");
@@ -195,6 +196,8 @@ final class IntentBatchEncoder {
         out.writeStringProperty("provider_reference", m.providerReference());
         out.writeStringProperty("failure_code", m.failureCode());
         out.writeStringProperty("reason", m.reason());
+        out.writeName("metadata");
+        out.writePOJO(m.metadata());
         out.writeStringProperty("created_at", text(m.createdAt()));
         out.writeStringProperty("updated_at", text(m.updatedAt()));
         out.writeEndObject();

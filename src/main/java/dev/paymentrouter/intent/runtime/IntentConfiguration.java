@@ -6,6 +6,7 @@ import dev.paymentrouter.tokens.TokenCipher;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -45,6 +46,16 @@ class IntentConfiguration {
   }
 
   @Bean
+  IntentIds intentIds(Clock clock) {
+    return new IntentIds(clock);
+  }
+
+  @Bean
+  IntentLifecycle paymentLifecycle(IntentRegistry registry, IntentStore store, IntentIds ids, Clock clock) {
+    return new IntentLifecycle(registry, store, ids, clock);
+  }
+
+  @Bean
   IntentMetrics intentMetrics(MeterRegistry registry) {
     return new IntentMetrics(registry);
   }
@@ -58,12 +69,14 @@ class IntentConfiguration {
       IntentRouting routing,
       ProviderDirectory providers,
       IntentMetrics metrics,
+      IntentIds ids,
       MeterRegistry meters) {
     IntentRegistry registry = new IntentRegistry(properties.maxActive(), properties.maxActivePerMerchant(),
-        properties.maxParked(), recovery.statusQueryInterval(), new IntentIds(clock));
+        properties.maxParked(), recovery.statusQueryInterval(), ids);
     registry.bind(new IntentProcess.IntentRuntime(
         store, routing, providers, clock, registry, metrics, properties.mailboxCapacity(), recovery.nodeId(),
-        recovery.lease(), recovery.settleTime(), recovery.schedule(), properties.deadline(), properties.maxPark()));
+        recovery.lease(), recovery.settleTime(), recovery.schedule(), properties.deadline(), properties.maxPark(),
+        ids, provider -> Duration.ofDays(7)));
     Gauge.builder("payment_router.intents.active", registry, IntentRegistry::active)
         .description("live intent processes on this node").register(meters);
     Gauge.builder("payment_router.intents.parked", registry, IntentRegistry::parked)

@@ -13,6 +13,7 @@ public final class IntentIds {
 
   private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
   private static final Pattern FORMAT = Pattern.compile("pi_[0-9A-HJKMNP-TV-Z]{26}");
+  private static final Pattern REFUND_FORMAT = Pattern.compile("re_[0-9A-HJKMNP-TV-Z]{26}");
 
   private final Clock clock;
   private final SecureRandom random;
@@ -29,8 +30,13 @@ public final class IntentIds {
     random.nextBytes(new byte[1]);
   }
 
-  /** A fresh id. */
+  /** A fresh intent id. */
   public String next() {
+    return next("pi_");
+  }
+
+  /** A fresh id of the same form under another prefix (a refund's {@code re_}, a capture's or cancel's). */
+  public String next(String prefix) {
     long millis = clock.millis();
     byte[] entropy = new byte[10];
     random.nextBytes(entropy);
@@ -56,11 +62,16 @@ public final class IntentIds {
       out[i] = ALPHABET[(int) (low & 31)];
       low >>>= 5;
     }
-    return "pi_" + new String(out);
+    return prefix + new String(out);
   }
 
   /** Whether a string has the shape of an intent id (checked before any lookup). */
   public static boolean isWellFormed(String id) {
     return id != null && FORMAT.matcher(id).matches();
+  }
+
+  /** Whether a string has the shape of a refund id. */
+  public static boolean isWellFormedRefund(String id) {
+    return id != null && REFUND_FORMAT.matcher(id).matches();
   }
 }

@@ -1,10 +1,17 @@
 package dev.paymentrouter.intent.runtime;
 
+import dev.paymentrouter.intent.domain.IntentCommand;
+import dev.paymentrouter.intent.domain.IntentStatus;
 import dev.paymentrouter.intent.domain.Modification;
 import dev.paymentrouter.intent.domain.PaymentIntent;
+import dev.paymentrouter.intent.runtime.IntentProcess.CommandReply;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
 /**
@@ -12,8 +19,16 @@ import reactor.core.publisher.Mono;
  * process, and the refunds' read side. A command is idempotent under the merchant's {@code Idempotency-Key}: the key
  * is reserved, with the request's hash and the modification it names, before the command reaches the process, so
  * that a retry under it names the same modification and the provider is asked once.
+ *
+ * <p>A command the intent's state refused leaves its key naming a modification that never started: a retry under
+ * the key is decided again (and refused again, unless the intent changed meanwhile). Refused requests are not
+ * replayed from a stored answer, as with Stripe for a request that did not start executing.
  */
 public final class IntentLifecycle {
+
+  /** How often a command is offered again while the intent's process is ending or being taken up. */
+  private static final int DELIVERY_TRIES = 40;
+  private static final Duration DELIVERY_PAUSE = Duration.ofMillis(25);
 
   /** What became of a command. */
   public sealed interface CommandResult {
@@ -42,27 +57,45 @@ public final class IntentLifecycle {
   /** A page of refunds, newest first. */
   public record RefundPage(List<StoredRefund> data, boolean hasMore) {}
 
+  private final IntentRegistry registry;
+  private final IntentStore store;
+  private final LifecycleStore keys;
+  private final IntentIds ids;
+  private final Clock clock;
+
+  /** Commands through this node's registry; modification ids from {@code ids}. */
+  public IntentLifecycle(IntentRegistry registry, IntentStore store, IntentIds ids, Clock clock) {
+    this.registry = registry;
+    this.store = store;
+    this.keys = new LifecycleStore(store);
+    this.ids = ids;
+    this.clock = clock;
+  }
+
   /** Captures {@code amountMinor} (0: all) of an authorized intent. */
   public Mono<CommandResult> capture(String merchantId, String intentId, long amountMinor, String idempotencyKey,
       String requestHash, Duration wait) {
-    throw new UnsupportedOperationException("being built");
+    return run(merchantId, intentId, "capture", "cap_", idempotencyKey, requestHash, wait,
+        modificationId -> new IntentCommand.Capture(modificationId, amountMinor, clock.instant()));
   }
 
   /** Cancels an intent; an authorization is released at its provider first. */
   public Mono<CommandResult> cancel(String merchantId, String intentId, String reason, String idempotencyKey,
       String requestHash, Duration wait) {
-    throw new UnsupportedOperationException("being built");
+    return run(merchantId, intentId, "cancel", "can_", idempotencyKey, requestHash, wait,
+        modificationId -> new IntentCommand.Cancel(modificationId, reason, clock.instant()));
   }
 
   /** Refunds {@code amountMinor} (0: all that is left) of a paid intent. */
   public Mono<CommandResult> refund(String merchantId, String intentId, long amountMinor, String reason,
       Map<String, String> metadata, String idempotencyKey, String requestHash, Duration wait) {
-    throw new UnsupportedOperationException("being built");
+    return run(merchantId, intentId, "refund", "re_", idempotencyKey, requestHash, wait,
+        modificationId -> new IntentCommand.Refund(modificationId, amountMinor, reason, metadata, clock.instant()));
   }
 
   /** The merchant's refund with this id, if any. */
   public Mono<StoredRefund> findRefund(String merchantId, String refundId) {
-    throw new UnsupportedOperationException("being built");
+    return IntentIds.isWellFormedRefund(refundId) ? keys.findRefund(merchantId, refundId) : Mono.empty();
   }
 
   /**
@@ -70,6 +103,78 @@ public final class IntentLifecycle {
    * {@code startingAfter} when set.
    */
   public Mono<RefundPage> listRefunds(String merchantId, String intentId, int limit, String startingAfter) {
-    throw new UnsupportedOperationException("being built");
+    return keys.listRefunds(merchantId, intentId, limit, startingAfter);
+  }
+
+  private Mono<CommandResult> run(String merchantId, String intentId, String operation, String prefix, String key,
+      String requestHash, Duration wait, Function<String, IntentCommand> command) {
+    if (!IntentIds.isWellFormed(intentId)) {
+      return Mono.just(new CommandResult.NotFound());
+    }
+    Instant started = clock.instant();
+    return current(intentId)
+        .filter(intent -> intent.merchantId().equals(merchantId))
+        .flatMap(intent -> keys.reserve(merchantId, key, operation, requestHash, intentId, ids.next(prefix),
+            started))
+        .flatMap(reservation -> reservation.requestHash().equals(requestHash)
+            ? deliver(intentId, command.apply(reservation.modificationId()), reservation.modificationId(),
+                reservation.replayed(), wait, DELIVERY_TRIES)
+            : Mono.just((CommandResult) new CommandResult.KeyReused()))
+        .defaultIfEmpty(new CommandResult.NotFound());
+  }
+
+  /** The intent as its live process has it, else as stored. */
+  private Mono<PaymentIntent> current(String intentId) {
+    return registry.find(intentId)
+        .map(process -> Mono.justOrEmpty(process.snapshot()))
+        .orElseGet(Mono::empty)
+        .switchIfEmpty(Mono.defer(() -> store.find(intentId).map(IntentStore.StoredIntent::intent)));
+  }
+
+  /**
+   * Offers the command to the intent's live process, or to a process claimed for it; while the process is ending, or
+   * the intent is between owners, tries again a little later.
+   */
+  private Mono<CommandResult> deliver(String intentId, IntentCommand command, String modificationId,
+      boolean replayed, Duration wait, int tries) {
+    AtomicReference<IntentProcess> target = new AtomicReference<>();
+    Mono<CommandReply> reply = Mono.defer(() -> registry.find(intentId)
+        .map(process -> {
+          target.set(process);
+          return process.command(command, modificationId);
+        })
+        .orElseGet(() -> {
+          AtomicReference<Mono<CommandReply>> first = new AtomicReference<>();
+          return registry.claimFor(intentId, process -> {
+                target.set(process);
+                first.set(process.firstCommand(command, modificationId));
+                return true;
+              })
+              .flatMap(process -> first.get())
+              .defaultIfEmpty(new CommandReply.Gone());
+        }));
+    return reply.flatMap(answer -> switch (answer) {
+      case CommandReply.Taken taken -> target.get().awaitModification(modificationId, wait)
+          .map(intent -> (CommandResult) new CommandResult.Done(intent,
+              intent.modification(modificationId).isPresent() ? modificationId : null, replayed));
+      case CommandReply.Rejected rejected -> replayedCancel(intentId, command, replayed)
+          .defaultIfEmpty(new CommandResult.Rejected(rejected.code(), rejected.message()));
+      case CommandReply.Gone gone -> tries > 1
+          ? Mono.delay(DELIVERY_PAUSE).then(deliver(intentId, command, modificationId, replayed, wait, tries - 1))
+          : Mono.just(new CommandResult.Unavailable("intent_busy"));
+    });
+  }
+
+  /**
+   * A retried cancel that needed no provider: the intent is canceled, which the refusal of a second cancel would
+   * hide. Replayed as the first answer was.
+   */
+  private Mono<CommandResult> replayedCancel(String intentId, IntentCommand command, boolean replayed) {
+    if (!replayed || !(command instanceof IntentCommand.Cancel)) {
+      return Mono.empty();
+    }
+    return current(intentId)
+        .filter(intent -> intent.status() == IntentStatus.CANCELED)
+        .map(intent -> new CommandResult.Done(intent, null, true));
   }
 }

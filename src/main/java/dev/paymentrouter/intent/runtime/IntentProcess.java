@@ -8,12 +8,15 @@ import dev.paymentrouter.intent.domain.IntentEvent;
 import dev.paymentrouter.intent.domain.IntentState;
 import dev.paymentrouter.intent.domain.IntentStatus;
 import dev.paymentrouter.intent.domain.IntentTransitions;
+import dev.paymentrouter.intent.domain.Modification;
 import dev.paymentrouter.intent.domain.PaymentIntent;
 import dev.paymentrouter.intent.domain.ReconciliationSchedule;
 import dev.paymentrouter.intent.domain.RouteOptions;
 import dev.paymentrouter.intent.runtime.IntentStore.Ownership;
 import dev.paymentrouter.process.Mailbox;
 import dev.paymentrouter.provider.domain.ChargeStatus;
+import dev.paymentrouter.provider.domain.ModificationOutcome;
+import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
 import dev.paymentrouter.provider.domain.StatusQuery;
@@ -22,7 +25,12 @@ import dev.paymentrouter.routing.domain.RoutingRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -64,6 +72,26 @@ public final class IntentProcess {
   /** A parked intent's own timer went off. */
   private record Wake() implements Message {}
 
+  /** A merchant's capture, cancel or refund, as the modification {@code modificationId}. */
+  private record Command(IntentCommand command, String modificationId, Sinks.One<CommandReply> reply)
+      implements Message {}
+
+  /** What the provider said of a modification: its answer, or ({@code statusQuery}) a status query's. */
+  private record ModificationAnswer(String modificationId, ModificationOutcome outcome, boolean statusQuery)
+      implements Message {}
+
+  /** What became of a merchant's command. */
+  public sealed interface CommandReply {
+    /** Taken: persisted now, or (the modification exists) before. */
+    record Taken() implements CommandReply {}
+
+    /** Refused by the intent's state; nothing changed. */
+    record Rejected(String code, String message) implements CommandReply {}
+
+    /** This process is ending, or its mailbox is full: send the command again (to a new process). */
+    record Gone() implements CommandReply {}
+  }
+
   private final String id;
   private final IntentRuntime runtime;
   private final Mailbox<Message> mailbox;
@@ -86,6 +114,17 @@ public final class IntentProcess {
 
   private final AtomicReference<CreateWrite> createWrite = new AtomicReference<>(CreateWrite.WAITING);
   private final IntentParking parking;
+  /** Modifications this process asked a provider about and has no answer for yet (touched by messages only). */
+  private final Set<String> calling = new HashSet<>();
+  /** What the status queries of the current round said, while some are outstanding. */
+  private boolean inconclusive;
+  private boolean notAsked;
+  /** Claimed for a merchant's command rather than by recovery: nothing else of it was started. */
+  private boolean claimedForCommand;
+  /** Whether this process's lease runs (it claimed the intent, or its last write kept the lease). */
+  private boolean holdsLease;
+  /** Callers waiting for a modification to leave flight. */
+  private final Map<String, Sinks.One<PaymentIntent>> waiting = new ConcurrentHashMap<>();
 
   /** The process of a new intent. */
   IntentProcess(String id, IntentRuntime runtime) {
@@ -101,6 +140,7 @@ public final class IntentProcess {
     become(stored.intent(), stored.version());
     this.checkCount = stored.checkCount();
     this.nextCheckAt = stored.nextCheckAt();
+    this.holdsLease = true;
   }
 
   /** The intent's id. */
@@ -144,6 +184,42 @@ public final class IntentProcess {
     return mailbox.offer(new Resume(mode));
   }
 
+  /**
+   * Sends a merchant's capture, cancel or refund to this process, as the modification {@code modificationId} (a
+   * command whose modification exists already is taken as done).
+   */
+  public Mono<CommandReply> command(IntentCommand command, String modificationId) {
+    Sinks.One<CommandReply> reply = Sinks.one();
+    if (passivated || !mailbox.offer(new Command(command, modificationId, reply))) {
+      return Mono.just(new CommandReply.Gone());
+    }
+    return reply.asMono();
+  }
+
+  /** As {@link #command}, as the first message of a process claimed for it. */
+  Mono<CommandReply> firstCommand(IntentCommand command, String modificationId) {
+    claimedForCommand = true;
+    return command(command, modificationId);
+  }
+
+  /**
+   * The intent once the modification is no longer in flight (answered: done, failed, pending or unknown), or as it
+   * is when {@code wait} runs out first or this process ends.
+   */
+  public Mono<PaymentIntent> awaitModification(String modificationId, Duration wait) {
+    Sinks.One<PaymentIntent> answered = waiting.computeIfAbsent(modificationId, id -> Sinks.one());
+    if (passivated || !inFlight(snapshot, modificationId)) {
+      waiting.remove(modificationId, answered);
+      return Mono.fromSupplier(this::snapshot);
+    }
+    return answered.asMono().timeout(wait, Mono.fromSupplier(this::snapshot));
+  }
+
+  private static boolean inFlight(PaymentIntent intent, String modificationId) {
+    return intent != null && intent.modification(modificationId)
+        .filter(m -> m.status() == Modification.Status.IN_FLIGHT).isPresent();
+  }
+
   private Mono<Void> handle(Message message) {
     return switch (message) {
       case Start start -> create(start);
@@ -151,6 +227,8 @@ public final class IntentProcess {
       case Resume resume -> resume(resume);
       case StatusAnswer answer -> reconcile(answer);
       case Wake wake -> retry();
+      case Command command -> command(command);
+      case ModificationAnswer answer -> modificationAnswered(answer);
     };
   }
 
@@ -277,6 +355,9 @@ public final class IntentProcess {
       redriven = persist(accepted.events(), 0, true, now);
     }
     return redriven.then(Mono.defer(() -> {
+      if (!IntentModifications.charging(state)) {
+        return resumeModifications();
+      }
       if (state.status().isFinal()) {
         passivate();
         return Mono.empty();
@@ -393,6 +474,165 @@ public final class IntentProcess {
         });
   }
 
+  /**
+   * A merchant's capture, cancel or refund. Modifications a dead predecessor left in flight are marked unknown first
+   * (their money may have moved), so the decision counts them; a command whose modification exists is a retry, taken
+   * as done.
+   */
+  private Mono<Void> command(Command message) {
+    if (passivated) {
+      message.reply().tryEmitValue(new CommandReply.Gone());
+      return Mono.empty();
+    }
+    Instant now = runtime.clock().instant();
+    return markLost(now).then(Mono.defer(() -> {
+      if (message.modificationId() != null && state.modification(message.modificationId()).isPresent()) {
+        message.reply().tryEmitValue(new CommandReply.Taken());
+        return afterCommand(now, false);
+      }
+      return switch (IntentTransitions.decide(state, message.command())) {
+        case Decision.Rejected rejected -> {
+          message.reply().tryEmitValue(new CommandReply.Rejected(rejected.code(), rejected.message()));
+          yield afterCommand(now, false);
+        }
+        case Decision.Accepted accepted -> persist(accepted.events(), checkCount, false, now)
+            .doOnSuccess(done -> message.reply().tryEmitValue(new CommandReply.Taken()))
+            .doOnError(error -> message.reply().tryEmitValue(new CommandReply.Gone()))
+            .then(Mono.defer(() -> afterCommand(now, true)));
+      };
+    }));
+  }
+
+  /** After a command: an intent still being charged goes on as before; else its modifications go on. */
+  private Mono<Void> afterCommand(Instant now, boolean changed) {
+    if (!IntentModifications.charging(state)) {
+      return proceed(now);
+    }
+    if (changed) {
+      act();
+      return Mono.empty();
+    }
+    // Refused while the charge goes on: a process that was running goes on as it was; one claimed only for the
+    // command takes the intent up as recovery would have.
+    return claimedForCommand ? resume(new Resume(Recovery.RESUME)) : Mono.empty();
+  }
+
+  /** Marks as unknown the modifications a predecessor left in flight, keeping the lease to ask about them. */
+  private Mono<Void> markLost(Instant now) {
+    List<IntentEvent> lost = IntentModifications.lost(state, calling, now);
+    return lost.isEmpty() ? Mono.empty() : persist(lost, checkCount, true, now);
+  }
+
+  /**
+   * Taken up by recovery after its charge: ask about what a predecessor left unknown or pending, cancel an
+   * authorization that expired, then let go.
+   */
+  private Mono<Void> resumeModifications() {
+    Instant now = runtime.clock().instant();
+    return markLost(now).then(Mono.defer(() -> {
+      for (Modification open : IntentModifications.awaitingConfirmation(state)) {
+        if (calling.add(open.id())) {
+          askAbout(open);
+        }
+      }
+      if (calling.isEmpty() && IntentModifications.authorizationExpiresAt(state, runtime.authorizationValidity())
+          .filter(expiry -> !expiry.isAfter(now)).isPresent()) {
+        IntentCommand.Cancel expire = new IntentCommand.Cancel(runtime.ids().next("can_"),
+            IntentModifications.AUTHORIZATION_EXPIRED, now);
+        if (IntentTransitions.decide(state, expire) instanceof Decision.Accepted accepted) {
+          log.info("Intent {}: authorization not captured in time, canceling it", id);
+          return persist(accepted.events(), checkCount, false, now).then(Mono.defer(() -> proceed(now)));
+        }
+      }
+      return proceed(now);
+    }));
+  }
+
+  /** A provider answered a modification, or a status query about one. */
+  private Mono<Void> modificationAnswered(ModificationAnswer answer) {
+    calling.remove(answer.modificationId());
+    Instant now = runtime.clock().instant();
+    IntentCommand command = answer.statusQuery()
+        ? new IntentCommand.ReconcileModification(answer.modificationId(), answer.outcome(), now)
+        : new IntentCommand.RecordModification(answer.modificationId(), answer.outcome(), now);
+    return switch (IntentTransitions.decide(state, command)) {
+      case Decision.Accepted accepted ->
+          persist(accepted.events(), answer.statusQuery() ? 0 : checkCount, false, now)
+              .then(Mono.defer(() -> proceed(now)));
+      case Decision.Rejected rejected -> {
+        switch (rejected.reason()) {
+          case STATUS_NOT_ASKED -> notAsked = true;
+          case STATUS_UNAVAILABLE -> inconclusive = true;
+          default -> log.warn("Intent {}: answer for modification {} ignored: {}", id, answer.modificationId(),
+              rejected.code());
+        }
+        yield proceed(now);
+      }
+    };
+  }
+
+  /**
+   * Sends what is in flight and not sent yet; once no call is outstanding, lets the intent go: on the schedule
+   * when a status query could not tell (to an operator once it is used up), soon when the router did not ask.
+   */
+  private Mono<Void> proceed(Instant now) {
+    for (Modification modification : IntentModifications.inFlight(state)) {
+      if (calling.add(modification.id())) {
+        send(modification);
+      }
+    }
+    if (!calling.isEmpty()) {
+      return Mono.empty();
+    }
+    boolean couldNotTell = inconclusive;
+    boolean didNotAsk = notAsked;
+    inconclusive = false;
+    notAsked = false;
+    if (couldNotTell) {
+      int checks = checkCount + 1;
+      Optional<Duration> delay = runtime.schedule().delayAfter(checks);
+      if (delay.isPresent()) {
+        checkCount = checks;
+        return release(now, now.plus(delay.get())).doOnSuccess(done -> passivate());
+      }
+      IntentCommand.GiveUp giveUp = new IntentCommand.GiveUp("reconciliation_exhausted", now);
+      if (IntentTransitions.decide(state, giveUp) instanceof Decision.Accepted accepted) {
+        log.error("Intent {}: its provider could not confirm a capture, cancel or refund after {} checks; an "
+            + "operator must look", id, checks);
+        return persist(accepted.events(), checks, false, now).doOnSuccess(done -> passivate());
+      }
+    }
+    if (didNotAsk) {
+      Duration again = NOT_ASKED_RETRY.plusMillis(ThreadLocalRandom.current().nextLong(NOT_ASKED_RETRY.toMillis()));
+      return release(now, now.plus(again)).doOnSuccess(done -> passivate());
+    }
+    return (holdsLease ? release(now, nextCheckAt) : Mono.<Void>empty()).doOnSuccess(done -> passivate());
+  }
+
+  private void send(Modification modification) {
+    ModificationRequest request = IntentModifications.request(state, modification);
+    answerWith(modification.id(), runtime.providers().modify(request), false);
+  }
+
+  private void askAbout(Modification modification) {
+    ModificationRequest request = IntentModifications.request(state, modification);
+    answerWith(modification.id(), runtime.providers().modificationStatus(request, modification.createdAt()), true);
+  }
+
+  private void answerWith(String modificationId, Mono<ModificationOutcome> call, boolean statusQuery) {
+    call.onErrorResume(error -> {
+          log.error("Intent {}: call for modification {} failed", id, modificationId, error);
+          return Mono.just(new ModificationOutcome.Unknown("dispatch_failed"));
+        })
+        .subscribe(outcome -> {
+          if (!mailbox.offer(new ModificationAnswer(modificationId, outcome, statusQuery))) {
+            // The lease runs out and recovery asks the provider again: nothing is decided on a lost answer.
+            log.error("Intent {}: mailbox full, answer for modification {} dropped", id, modificationId);
+            passivate();
+          }
+        });
+  }
+
   private Mono<Void> persist(List<IntentEvent> events, int checks, boolean continuing, Instant now) {
     PaymentIntent before = state;
     PaymentIntent after = IntentTransitions.evolveAll(before, events);
@@ -406,6 +646,8 @@ public final class IntentProcess {
         .doOnSuccess(done -> {
           become(after, version + events.size());
           checkCount = checks;
+          holdsLease = ownership.leaseUntil().isAfter(now);
+          nextCheckAt = ownership.nextCheckAt();
           runtime.metrics().transitioned(events);
           parking.parkedBy(events);
           if (before.parkedSince() != null && (after.parkedSince() == null || after.status().isFinal())) {
@@ -417,7 +659,11 @@ public final class IntentProcess {
 
   /** Gives up the lease without a transition; the sentinel takes the intent up again at {@code nextCheckAt}. */
   private Mono<Void> release(Instant now, Instant nextCheckAt) {
-    return runtime.store().reschedule(id, version, new Ownership(runtime.node(), now, nextCheckAt, checkCount));
+    return runtime.store().reschedule(id, version, new Ownership(runtime.node(), now, nextCheckAt, checkCount))
+        .doOnSuccess(done -> {
+          holdsLease = false;
+          this.nextCheckAt = nextCheckAt;
+        });
   }
 
   /**
@@ -430,17 +676,32 @@ public final class IntentProcess {
     if (continuing || (!after.status().isFinal() && after.inFlightAttempt().isPresent())) {
       return new Ownership(runtime.node(), held, null, checks);
     }
+    if (!IntentModifications.inFlight(after).isEmpty()) {
+      return new Ownership(runtime.node(), held, null, checks);
+    }
     if (!after.status().isFinal() && after.unknownAttempt().isPresent() && !after.isUnresolved()) {
       Duration delay = runtime.schedule().delayAfter(checks).orElse(Duration.ZERO);
       return new Ownership(runtime.node(), now, now.plus(delay), checks);
     }
-    return new Ownership(runtime.node(), now, null, checks);
+    if (!IntentModifications.awaitingConfirmation(after).isEmpty()) {
+      // Due for a status query on the schedule; once unresolved the sentinel skips it, and the time set keeps it
+      // claimable for an operator's re-drive.
+      Duration delay = runtime.schedule().delayAfter(checks).orElse(Duration.ZERO);
+      return new Ownership(runtime.node(), now, now.plus(delay), checks);
+    }
+    return new Ownership(runtime.node(), now,
+        IntentModifications.authorizationExpiresAt(after, runtime.authorizationValidity()).orElse(null), checks);
   }
 
   private void become(PaymentIntent next, long nextVersion) {
     state = next;
     version = nextVersion;
     snapshot = next;
+    waiting.forEach((modificationId, answered) -> {
+      if (!inFlight(next, modificationId) && waiting.remove(modificationId, answered)) {
+        answered.tryEmitValue(next);
+      }
+    });
   }
 
   /**
@@ -510,6 +771,8 @@ public final class IntentProcess {
       parking.cancelWake();
       parking.leavePlace();
       settled.tryEmitValue(snapshot);
+      waiting.forEach((modificationId, answered) -> answered.tryEmitValue(snapshot));
+      waiting.clear();
       runtime.registry().passivated(this);
     }
   }
@@ -534,5 +797,7 @@ public final class IntentProcess {
       Duration settleTime,
       ReconciliationSchedule schedule,
       Duration intentDeadline,
-      Duration maxPark) {}
+      Duration maxPark,
+      IntentIds ids,
+      Function<String, Duration> authorizationValidity) {}
 }

@@ -49,7 +49,7 @@ public final class IntentReader {
           and e.type = 'intent_parked') as parked_since""";
   private static final String MODIFICATION_COLUMNS = """
       intent_id, modification_id, kind, amount, provider, provider_idempotency_key, status, provider_reference,
-      failure_code, reason, created_at, updated_at""";
+      failure_code, reason, created_at, updated_at, metadata""";
   private static final String ATTEMPT_COLUMNS = """
       intent_id, attempt_number, provider, provider_idempotency_key, status, provider_reference, decline_code,
       error_code, routing_rule, routing_candidates, created_at, updated_at""";
@@ -139,7 +139,7 @@ public final class IntentReader {
     Mono<List<Modification>> modifications = db.sql("select " + MODIFICATION_COLUMNS
             + " from payment_modifications where intent_id = :id order by created_at, modification_id")
         .bind("id", id)
-        .map(IntentReader::modification)
+        .map(this::modification)
         .all()
         .collectList();
     // A parked intent's last event is its park: when its wait began comes from there (no column of its own).
@@ -195,7 +195,8 @@ public final class IntentReader {
     return byIntent;
   }
 
-  private static Modification modification(Readable row) {
+  /** A modification row ({@code MODIFICATION_COLUMNS}) as the domain sees it. */
+  Modification modification(Readable row) {
     return new Modification(
         row.get("modification_id", String.class),
         ModificationRequest.Kind.valueOf(row.get("kind", String.class).toUpperCase(Locale.ROOT)),
@@ -207,7 +208,8 @@ public final class IntentReader {
         row.get("failure_code", String.class),
         row.get("reason", String.class),
         row.get("created_at", Instant.class),
-        row.get("updated_at", Instant.class));
+        row.get("updated_at", Instant.class),
+        json.readValue(row.get("metadata", Json.class).asString(), STRING_MAP));
   }
 
   /**

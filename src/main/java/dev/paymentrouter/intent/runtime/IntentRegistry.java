@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -89,21 +91,40 @@ public final class IntentRegistry {
    * always gets its process, and a reserved slot is always given back when no process comes of it.
    */
   public Mono<IntentProcess> recover(String intentId, Recovery mode) {
+    return spawn(intentId, rt -> {
+      Instant now = rt.clock().instant();
+      Instant askedBefore = mode == Recovery.RECONCILE_NOW ? now.minus(statusQueryInterval) : null;
+      return rt.store().claim(intentId, rt.node(), now.plus(rt.lease()), now, askedBefore);
+    }, process -> process.resume(mode));
+  }
+
+  /**
+   * Takes up a stored intent, whatever its status, for a merchant's command, which becomes the new process's first
+   * message ({@code command} offers it). Empty when it is already live here (send it the command there), held by
+   * another node, or when this node has no room.
+   */
+  public Mono<IntentProcess> claimFor(String intentId, Predicate<IntentProcess> command) {
+    return spawn(intentId, rt -> {
+      Instant now = rt.clock().instant();
+      return rt.store().claimForCommand(intentId, rt.node(), now.plus(rt.lease()), now);
+    }, command);
+  }
+
+  private Mono<IntentProcess> spawn(String intentId, Function<IntentProcess.IntentRuntime,
+      Mono<IntentStore.StoredIntent>> claim, Predicate<IntentProcess> first) {
     return Mono.defer(() -> {
       if (live.containsKey(intentId) || !reserve()) {
         return Mono.empty();
       }
       IntentProcess.IntentRuntime rt = runtime;
-      Instant now = rt.clock().instant();
-      Instant askedBefore = mode == Recovery.RECONCILE_NOW ? now.minus(statusQueryInterval) : null;
       Sinks.One<IntentProcess> spawned = Sinks.one();
-      rt.store().claim(intentId, rt.node(), now.plus(rt.lease()), now, askedBefore)
+      claim.apply(rt)
           .map(stored -> {
             IntentProcess process = new IntentProcess(stored, rt);
             String merchantId = stored.intent().merchantId();
             perMerchant.merge(merchantId, 1, Integer::sum);
             live.put(intentId, new Live(process, merchantId));
-            process.resume(mode);
+            first.test(process);
             return process;
           })
           .subscribe(

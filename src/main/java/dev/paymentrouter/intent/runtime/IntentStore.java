@@ -196,8 +196,9 @@ public final class IntentStore {
   }
 
   /**
-   * Takes over an open intent whose lease has run out (its owner died, or let it go to wait for reconciliation).
-   * Empty when the intent is final or another node holds it. Only one of several racing claimants wins.
+   * Takes over an open intent whose lease has run out (its owner died, or let it go to wait for reconciliation), or
+   * one with a check due (an open capture, cancel or refund; an authorization to expire). Empty when there is nothing
+   * to recover or another node holds it. Only one of several racing claimants wins.
    */
   public Mono<StoredIntent> claim(String id, String owner, Instant leaseUntil, Instant now) {
     return claim(id, owner, leaseUntil, now, null);
@@ -210,8 +211,8 @@ public final class IntentStore {
    */
   public Mono<StoredIntent> claim(String id, String owner, Instant leaseUntil, Instant now, Instant askedBefore) {
     GenericExecuteSpec update = db.sql(askedBefore == null
-            ? CLAIM
-            : CLAIM + " and (last_status_query_at is null or last_status_query_at <= :asked_before)")
+            ? CLAIM + RECOVERABLE
+            : CLAIM + RECOVERABLE + " and (last_status_query_at is null or last_status_query_at <= :asked_before)")
         .bind("owner", owner)
         .bind("lease", leaseUntil)
         .bind("id", id)
@@ -219,6 +220,22 @@ public final class IntentStore {
     if (askedBefore != null) {
       update = update.bind("asked_before", askedBefore);
     }
+    return claimed(id, update);
+  }
+
+  /**
+   * Takes over an intent, whatever its status, for a merchant's command (a capture, cancel or refund): empty only
+   * when another owner's lease runs.
+   */
+  public Mono<StoredIntent> claimForCommand(String id, String owner, Instant leaseUntil, Instant now) {
+    return claimed(id, db.sql(CLAIM)
+        .bind("owner", owner)
+        .bind("lease", leaseUntil)
+        .bind("id", id)
+        .bind("now", now));
+  }
+
+  private Mono<StoredIntent> claimed(String id, GenericExecuteSpec update) {
     return update.fetch()
         .rowsUpdated()
         .flatMap(claimed -> claimed == 1 ? find(id) : Mono.empty());
@@ -226,25 +243,31 @@ public final class IntentStore {
 
   private static final String CLAIM = """
       update payment_intents set owner = :owner, lease_until = :lease, last_status_query_at = :now
-       where id = :id and status in ('pending', 'processing')
-         and (lease_until is null or lease_until < :now)""";
+       where id = :id and (lease_until is null or lease_until < :now)""";
+
+  /** What recovery takes up: an open intent, or one with a check due (see {@link #dueForRecovery}). */
+  private static final String RECOVERABLE = " and (status in ('pending', 'processing') or next_check_at is not null)";
 
   /** Lets go of every lease this node holds, so that other nodes may take its open intents over at once. */
   public Mono<Long> releaseAll(String owner, Instant now) {
     return db.sql("""
             update payment_intents set lease_until = :now
-             where owner = :owner and lease_until > :now and status in ('pending', 'processing')""")
+             where owner = :owner and lease_until > :now""")
         .bind("owner", owner)
         .bind("now", now)
         .fetch()
         .rowsUpdated();
   }
 
-  /** Open intents that nobody owns and that are due for a look, oldest due first. */
+  /**
+   * Intents that nobody owns and that are due for a look, oldest due first: open ones (their owner died, or their
+   * next reconciliation is due), and others with a check due (an unknown or pending capture, cancel or refund; an
+   * authorization that expires). Served by the partial index {@code payment_intents_recoverable}.
+   */
   public Flux<String> dueForRecovery(Instant now, int limit) {
     return db.sql("""
             select id from payment_intents
-             where status in ('pending', 'processing') and unresolved_reason is null
+             where unresolved_reason is null and (status in ('pending', 'processing') or next_check_at is not null)
                and (next_check_at is null or next_check_at <= :now)
                and (lease_until is null or lease_until < :now)
              order by next_check_at nulls first
@@ -271,6 +294,16 @@ public final class IntentStore {
         .map(row -> new UnresolvedIntent(row.get("id", String.class), row.get("merchant_id", String.class),
             row.get("unresolved_reason", String.class), row.get("updated_at", Instant.class)))
         .all();
+  }
+
+  /** Reads intents and their children (shared with the refunds' read side). */
+  IntentReader reader() {
+    return reader;
+  }
+
+  /** The database (shared with the merchant's command keys and the refunds' read side). */
+  DatabaseClient db() {
+    return db;
   }
 
   /** The intent with this id, if stored. */
