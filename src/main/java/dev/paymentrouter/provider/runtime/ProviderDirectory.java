@@ -12,6 +12,7 @@ import dev.paymentrouter.routing.domain.HealthSnapshot;
 import dev.paymentrouter.routing.domain.ProviderAvailability;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -159,5 +160,16 @@ public final class ProviderDirectory {
     return supervisor == null
         ? Mono.just(new ModificationOutcome.RouterRefused(RouterRefusal.UNKNOWN_PROVIDER))
         : supervisor.modificationStatus(request, sentAt);
+  }
+
+  /**
+   * How long an authorization this provider made stays capturable (its {@code authorization-validity}); the default
+   * of 7 days for a provider that is not configured.
+   */
+  public Duration authorizationValidity(String provider) {
+    ProviderSupervisor supervisor = supervisors.get(provider);
+    return supervisor == null
+        ? ProviderSettings.DEFAULT_AUTHORIZATION_VALIDITY
+        : supervisor.settings().authorizationValidity();
   }
 }
