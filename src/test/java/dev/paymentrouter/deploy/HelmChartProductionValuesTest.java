@@ -153,6 +153,8 @@ class HelmChartProductionValuesTest extends ChartContract {
     assertThat(providers.providers().get("beta").merchantAccount()).isEqualTo("AcmeShopECOM");
     assertThat(providers.providers().get("delta").connectTimeout()).isEqualTo(Duration.ofMillis(500));
     assertThat(providers.providers().get("delta").supervisor().downCooldown()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(providers.providers().get("delta").authorizationValidity()).isEqualTo(Duration.ofDays(4));
+    assertThat(providers.providers().get("alpha").authorizationValidity()).isEqualTo(Duration.ofDays(7));
   }
 
   @Test

@@ -2,6 +2,8 @@ package dev.paymentrouter.provider.runtime;
 
 import dev.paymentrouter.provider.connector.ProviderConnectorFactory;
 import dev.paymentrouter.provider.domain.ChargeStatus;
+import dev.paymentrouter.provider.domain.ModificationOutcome;
+import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
 import dev.paymentrouter.provider.domain.RouterRefusal;
@@ -10,6 +12,7 @@ import dev.paymentrouter.routing.domain.HealthSnapshot;
 import dev.paymentrouter.routing.domain.ProviderAvailability;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -141,5 +144,32 @@ public final class ProviderDirectory {
     return supervisor == null
         ? Mono.just(new ChargeStatus.NotAsked(RouterRefusal.UNKNOWN_PROVIDER))
         : supervisor.status(query);
+  }
+
+  /** Sends a capture, cancel or refund to the supervisor of the provider that holds the payment (never another). */
+  public Mono<ModificationOutcome> modify(ModificationRequest request) {
+    ProviderSupervisor supervisor = supervisors.get(request.provider());
+    return supervisor == null
+        ? Mono.just(new ModificationOutcome.RouterRefused(RouterRefusal.UNKNOWN_PROVIDER))
+        : supervisor.modify(request);
+  }
+
+  /** Asks the provider that holds the payment what became of a capture, cancel or refund sent at {@code sentAt}. */
+  public Mono<ModificationOutcome> modificationStatus(ModificationRequest request, Instant sentAt) {
+    ProviderSupervisor supervisor = supervisors.get(request.provider());
+    return supervisor == null
+        ? Mono.just(new ModificationOutcome.RouterRefused(RouterRefusal.UNKNOWN_PROVIDER))
+        : supervisor.modificationStatus(request, sentAt);
+  }
+
+  /**
+   * How long an authorization this provider made stays capturable (its {@code authorization-validity}); the default
+   * of 7 days for a provider that is not configured.
+   */
+  public Duration authorizationValidity(String provider) {
+    ProviderSupervisor supervisor = supervisors.get(provider);
+    return supervisor == null
+        ? ProviderSettings.DEFAULT_AUTHORIZATION_VALIDITY
+        : supervisor.settings().authorizationValidity();
   }
 }

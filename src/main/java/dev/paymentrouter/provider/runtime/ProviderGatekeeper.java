@@ -1,5 +1,6 @@
 package dev.paymentrouter.provider.runtime;
 
+import dev.paymentrouter.provider.domain.ModificationOutcome;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.RouterRefusal;
 import dev.paymentrouter.routing.domain.ProviderAvailability;
@@ -82,7 +83,10 @@ public final class ProviderGatekeeper {
         .build();
   }
 
-  /** Admits or refuses one call. An admitted call must be followed by {@link #record} or {@link #release}. */
+  /**
+   * Admits or refuses one call: a charge, or a capture, cancel or refund, which the provider rate-limits alike. An
+   * admitted call must be followed by {@link #record} or {@link #release}.
+   */
   public Admission tryAdmit() {
     if (!breaker.tryAcquirePermission()) {
       return CIRCUIT_OPEN;
@@ -126,21 +130,44 @@ public final class ProviderGatekeeper {
       case ProviderOutcome.Approved approved -> breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
       case ProviderOutcome.Declined declined -> breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
       case ProviderOutcome.ActionRequired actionRequired -> breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-      case ProviderOutcome.NotSent notSent -> {
-        breaker.onError(nanos, TimeUnit.NANOSECONDS, new ProviderFailure(notSent.reason()));
-        if (notSent.configurationError()) {
-          // Every call would get the same answer until an operator fixes the configuration (a revoked key, a
-          // merchant account the key may not use): waiting for the failure rate would burn a window of payments.
-          lastConfigurationError = notSent.reason() + " at " + clock.instant();
-          if (breaker.getState() != CircuitBreaker.State.OPEN) {
-            breaker.transitionToOpenState();
-          }
-        }
-      }
+      case ProviderOutcome.NotSent notSent -> recordNotSent(notSent.reason(), notSent.configurationError(), nanos);
       case ProviderOutcome.Unknown unknown ->
           breaker.onError(nanos, TimeUnit.NANOSECONDS, new ProviderFailure(unknown.reason()));
       // Never admitted, so never recorded; and it would say nothing about the provider.
       case ProviderOutcome.RouterRefused refused -> { }
+    }
+  }
+
+  /**
+   * Records an admitted capture's, cancel's or refund's outcome: the same provider API as charges, so the same
+   * breaker. Any answer about the payment (done, accepted, refused) proves the provider works; a call that failed
+   * to reach it or whose answer was lost counts against it.
+   */
+  public void record(ModificationOutcome outcome, Duration elapsed) {
+    long nanos = elapsed.toNanos();
+    switch (outcome) {
+      case ModificationOutcome.Succeeded succeeded -> breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+      case ModificationOutcome.Pending pending -> breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+      // An expired authorization or a refund above what is left: the payment's business, not the provider's health.
+      case ModificationOutcome.Refused refused -> breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+      case ModificationOutcome.NotSent notSent ->
+          recordNotSent(notSent.reason(), notSent.configurationError(), nanos);
+      case ModificationOutcome.Unknown unknown ->
+          breaker.onError(nanos, TimeUnit.NANOSECONDS, new ProviderFailure(unknown.reason()));
+      // Never admitted, so never recorded; and it would say nothing about the provider.
+      case ModificationOutcome.RouterRefused refused -> { }
+    }
+  }
+
+  private void recordNotSent(String reason, boolean configurationError, long nanos) {
+    breaker.onError(nanos, TimeUnit.NANOSECONDS, new ProviderFailure(reason));
+    if (configurationError) {
+      // Every call would get the same answer until an operator fixes the configuration (a revoked key, a
+      // merchant account the key may not use): waiting for the failure rate would burn a window of payments.
+      lastConfigurationError = reason + " at " + clock.instant();
+      if (breaker.getState() != CircuitBreaker.State.OPEN) {
+        breaker.transitionToOpenState();
+      }
     }
   }
 

@@ -7,12 +7,14 @@ import java.util.Objects;
 /**
  * Everything one provider's supervisor needs: how to reach it, its limits, its pool and its restart policy.
  *
- * @param name       provider name, used in routing and on attempts
- * @param type       connector type (which {@code ProviderConnectorFactory} makes its connectors)
- * @param connector  how to reach it
- * @param gatekeeper rate limit and circuit breaker
- * @param pool       worker pool
- * @param restart    supervisor restart policy
+ * @param name                  provider name, used in routing and on attempts
+ * @param type                  connector type (which {@code ProviderConnectorFactory} makes its connectors)
+ * @param connector             how to reach it
+ * @param gatekeeper            rate limit and circuit breaker
+ * @param pool                  worker pool
+ * @param restart               supervisor restart policy
+ * @param authorizationValidity how long an authorization this provider made can still be captured (the provider's,
+ *                              or the card scheme's, hold on the funds); one nobody captured by then is cancelled
  */
 public record ProviderSettings(
     String name,
@@ -20,7 +22,11 @@ public record ProviderSettings(
     ConnectorSettings connector,
     GatekeeperSettings gatekeeper,
     PoolSettings pool,
-    RestartPolicy restart) {
+    RestartPolicy restart,
+    Duration authorizationValidity) {
+
+  /** How long an authorization stays capturable when the provider's settings do not say: 7 days. */
+  public static final Duration DEFAULT_AUTHORIZATION_VALIDITY = Duration.ofDays(7);
 
   public ProviderSettings {
     Objects.requireNonNull(name, "name");
@@ -29,6 +35,21 @@ public record ProviderSettings(
     Objects.requireNonNull(gatekeeper, "gatekeeper");
     Objects.requireNonNull(pool, "pool");
     Objects.requireNonNull(restart, "restart");
+    Objects.requireNonNull(authorizationValidity, "authorizationValidity");
+    if (!authorizationValidity.isPositive()) {
+      throw new IllegalArgumentException("authorizationValidity must be positive");
+    }
+  }
+
+  /** Settings whose authorizations stay capturable for the default 7 days. */
+  public ProviderSettings(
+      String name,
+      String type,
+      ConnectorSettings connector,
+      GatekeeperSettings gatekeeper,
+      PoolSettings pool,
+      RestartPolicy restart) {
+    this(name, type, connector, gatekeeper, pool, restart, DEFAULT_AUTHORIZATION_VALIDITY);
   }
 
   /**

@@ -3,6 +3,8 @@ package dev.paymentrouter.provider.runtime;
 import dev.paymentrouter.provider.connector.ProviderConnector;
 import dev.paymentrouter.provider.connector.ProviderConnectorFactory;
 import dev.paymentrouter.provider.domain.ChargeStatus;
+import dev.paymentrouter.provider.domain.ModificationOutcome;
+import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
 import dev.paymentrouter.provider.domain.RouterRefusal;
@@ -139,6 +141,48 @@ public final class ProviderSupervisor {
     return current.connector().status(query)
         .timeout(settings.pool().callTimeout())
         .onErrorResume(TimeoutException.class, timeout -> Mono.just(new ChargeStatus.Unavailable("timeout")));
+  }
+
+  /**
+   * Sends one capture, cancel or refund through the same gatekeeper and pool as charges: it is a call to the same
+   * provider API, so it takes a charge's token, needs the breaker's permission and waits in the charges' queue.
+   * Never errors; never waits unboundedly.
+   */
+  public Mono<ModificationOutcome> modify(ModificationRequest request) {
+    Children current = children;
+    State now = state;
+    if (now != State.RUNNING || current == null) {
+      return Mono.just(new ModificationOutcome.RouterRefused(notRunning(now)));
+    }
+    if (gatekeeper.tryAdmit() instanceof ProviderGatekeeper.Admission.Refused refused) {
+      return Mono.just(new ModificationOutcome.RouterRefused(refused.reason()));
+    }
+    return current.pool().submit(request);
+  }
+
+  /**
+   * Asks the provider what became of a capture, cancel or refund first sent at {@code sentAt}, as {@link #status}
+   * asks about a charge: from the status queries' bucket, without the breaker's permission, within the call timeout.
+   * {@code RouterRefused} means the router did not ask; an error or a timeout leaves the outcome unknown.
+   */
+  public Mono<ModificationOutcome> modificationStatus(ModificationRequest request, Instant sentAt) {
+    Children current = children;
+    State now = state;
+    if (now != State.RUNNING || current == null) {
+      return Mono.just(new ModificationOutcome.RouterRefused(notRunning(now)));
+    }
+    if (!gatekeeper.tryAdmitStatusQuery()) {
+      return Mono.just(new ModificationOutcome.RouterRefused(RouterRefusal.RATE_LIMITED));
+    }
+    return Mono.defer(() -> current.connector().modificationStatus(request, sentAt))
+        .timeout(settings.pool().callTimeout())
+        .onErrorResume(TimeoutException.class, timeout -> Mono.just(new ModificationOutcome.Unknown("timeout")))
+        .onErrorResume(error -> {
+          // A broken lookup proves nothing about the modification; the connector's restart is the charges' business.
+          log.warn("Provider {}: modification status query failed: {}", settings.name(), error.toString());
+          return Mono.just(new ModificationOutcome.Unknown("status_query_failed"));
+        })
+        .defaultIfEmpty(new ModificationOutcome.Unknown("no_response"));
   }
 
   /** Whether this provider's connector type can charge a token of this form. */
@@ -298,7 +342,10 @@ public final class ProviderSupervisor {
 
   private record Children(int generation, ProviderConnector connector, ProviderWorkerPool pool) {}
 
-  /** Feeds the gatekeeper's breaker and the scoreboard, and reports crashes of one generation of children. */
+  /**
+   * Feeds the gatekeeper's breaker from every call, the scoreboard and the call listener from charges only (they
+   * measure how charges fare, which routing and dashboards read), and reports crashes of one generation of children.
+   */
   private final class Observer implements ProviderWorkerPool.CallObserver {
     private final int childGeneration;
 
@@ -311,6 +358,11 @@ public final class ProviderSupervisor {
       gatekeeper.record(outcome, elapsed);
       scoreboard.record(settings.name(), outcome);
       listener.completed(settings.name(), outcome, elapsed);
+    }
+
+    @Override
+    public void modificationCompleted(ModificationOutcome outcome, Duration elapsed) {
+      gatekeeper.record(outcome, elapsed);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.paymentrouter.provider.runtime;
 
 import dev.paymentrouter.provider.connector.ProviderConnector;
+import dev.paymentrouter.provider.domain.ModificationOutcome;
+import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
 import dev.paymentrouter.provider.domain.RouterRefusal;
@@ -12,25 +14,19 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * A fixed number of worker slots making calls to one provider, with a bounded queue in front. A call that finds
- * the queue full, or waits in it too long, is answered {@link ProviderOutcome.RouterRefused} at once; a call that runs
- * longer than the call timeout is answered {@link ProviderOutcome.Unknown}, because it may have reached the
- * provider. An error from the connector is a crash: the caller gets {@code Unknown} and the supervisor is told.
+ * A fixed number of worker slots making calls to one provider, charges and modifications alike, with a bounded queue
+ * in front. A call that finds the queue full, or waits in it too long, is answered {@code RouterRefused} at once; a
+ * call that runs longer than the call timeout is answered {@code Unknown}, because it may have reached the provider.
+ * An error from the connector is a crash: the caller gets {@code Unknown} and the supervisor is told.
  */
 public final class ProviderWorkerPool {
 
   private static final Logger log = LoggerFactory.getLogger(ProviderWorkerPool.class);
-
-  private static final int QUEUED = 0;
-  private static final int RUNNING = 1;
-  private static final int DONE = 2;
 
   private final int concurrency;
   private final int queueCapacity;
@@ -39,7 +35,7 @@ public final class ProviderWorkerPool {
   private final ProviderConnector connector;
   private final CallObserver observer;
   private final Scheduler timer;
-  private final Queue<Task> queue = new ConcurrentLinkedQueue<>();
+  private final Queue<PoolTask<?>> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicInteger running = new AtomicInteger();
   private volatile RouterRefusal closedReason;
@@ -75,8 +71,11 @@ public final class ProviderWorkerPool {
 
   /** Learns what became of each call: the gatekeeper's breaker and the supervisor listen here. */
   public interface CallObserver {
-    /** The call reached the connector and ended with this outcome after {@code elapsed}. */
+    /** A charge reached the connector and ended with this outcome after {@code elapsed}. */
     void completed(ProviderOutcome outcome, Duration elapsed);
+
+    /** A capture, cancel or refund reached the connector and ended with this outcome after {@code elapsed}. */
+    void modificationCompleted(ModificationOutcome outcome, Duration elapsed);
 
     /** The call was answered without reaching the connector (pool full, queue timeout, pool closed). */
     void notMade();
@@ -85,16 +84,26 @@ public final class ProviderWorkerPool {
     void crashed(Throwable error);
   }
 
-  /** Runs the call when a worker is free; never errors, never waits unboundedly. */
+  /** Runs the charge when a worker is free; never errors, never waits unboundedly. */
   public Mono<ProviderOutcome> submit(ProviderRequest request) {
+    return submit(new ProviderCall.Charge(request));
+  }
+
+  /** Runs the capture, cancel or refund when a worker is free, in the charges' queue; never errors. */
+  public Mono<ModificationOutcome> submit(ModificationRequest request) {
+    return submit(new ProviderCall.Modification(request));
+  }
+
+  /** Runs any call when a worker is free, answering for it in its own outcome type when the pool cannot. */
+  <O> Mono<O> submit(ProviderCall<O> providerCall) {
     return Mono.create(sink -> {
-      Task task = new Task(request, sink);
+      PoolTask<O> task = new PoolTask<>(providerCall, sink, () -> tell(observer::notMade));
       sink.onCancel(task::cancel);
       RouterRefusal closed = closedReason;
       if (closed != null) {
         task.finishNotSent(closed);
       } else if (tryTakeWorker()) {
-        if (task.state.compareAndSet(QUEUED, RUNNING)) {
+        if (task.start()) {
           run(task);
         } else {
           running.decrementAndGet();
@@ -126,7 +135,7 @@ public final class ProviderWorkerPool {
   /** Stops taking calls; waiting ones are answered not sent, running ones finish on their own. */
   public void close(RouterRefusal reason) {
     closedReason = reason;
-    Task task;
+    PoolTask<?> task;
     while ((task = queue.poll()) != null) {
       queued.decrementAndGet();
       task.finishNotSent(reason);
@@ -145,7 +154,7 @@ public final class ProviderWorkerPool {
     }
   }
 
-  private boolean enqueue(Task task) {
+  private boolean enqueue(PoolTask<?> task) {
     if (queued.incrementAndGet() > queueCapacity) {
       queued.decrementAndGet();
       return false;
@@ -164,7 +173,7 @@ public final class ProviderWorkerPool {
     }
   }
 
-  private void expire(Task task) {
+  private void expire(PoolTask<?> task) {
     if (task.finishNotSent(RouterRefusal.QUEUE_TIMEOUT) && queue.remove(task)) {
       queued.decrementAndGet();
     }
@@ -172,13 +181,13 @@ public final class ProviderWorkerPool {
 
   private void drain() {
     while (!queue.isEmpty() && tryTakeWorker()) {
-      Task task = queue.poll();
+      PoolTask<?> task = queue.poll();
       if (task == null) {
         running.decrementAndGet();
         return;
       }
       queued.decrementAndGet();
-      if (task.state.compareAndSet(QUEUED, RUNNING)) {
+      if (task.start()) {
         task.expiry.dispose();
         run(task);
       } else {
@@ -187,22 +196,23 @@ public final class ProviderWorkerPool {
     }
   }
 
-  private void run(Task task) {
+  private <O> void run(PoolTask<O> task) {
     long started = System.nanoTime();
-    Mono<ProviderOutcome> call;
+    ProviderCall<O> providerCall = task.call;
+    Mono<O> call;
     try {
-      call = connector.authorize(task.request);
+      call = providerCall.call(connector);
     } catch (RuntimeException crash) {
       call = Mono.error(crash);
     }
     task.inFlight = call
         .timeout(callTimeout)
-        .onErrorResume(TimeoutException.class, timeout -> Mono.just(new ProviderOutcome.Unknown("timeout")))
+        .onErrorResume(TimeoutException.class, timeout -> Mono.just(providerCall.unknown("timeout")))
         .onErrorResume(crash -> {
           tell(() -> observer.crashed(crash));
-          return Mono.just(new ProviderOutcome.Unknown("connector_crashed"));
+          return Mono.just(providerCall.unknown("connector_crashed"));
         })
-        .defaultIfEmpty(new ProviderOutcome.Unknown("no_response"))
+        .defaultIfEmpty(providerCall.unknown("no_response"))
         .doOnCancel(() -> tell(observer::notMade))
         .doFinally(signal -> {
           running.decrementAndGet();
@@ -211,49 +221,7 @@ public final class ProviderWorkerPool {
         .subscribe(outcome -> {
           // The caller gets its outcome first: nothing an observer does may lose it.
           task.finish(outcome);
-          tell(() -> observer.completed(outcome, Duration.ofNanos(System.nanoTime() - started)));
+          tell(() -> providerCall.completed(observer, outcome, Duration.ofNanos(System.nanoTime() - started)));
         });
-  }
-
-  /** One submitted call; its state moves QUEUED -> RUNNING -> DONE, or straight to DONE. */
-  private final class Task {
-    final ProviderRequest request;
-    final MonoSink<ProviderOutcome> sink;
-    final AtomicInteger state = new AtomicInteger(QUEUED);
-    volatile Disposable expiry = () -> {};
-    volatile Disposable inFlight;
-
-    Task(ProviderRequest request, MonoSink<ProviderOutcome> sink) {
-      this.request = request;
-      this.sink = sink;
-    }
-
-    boolean finishNotSent(RouterRefusal reason) {
-      // Only a call that never started may be answered "not sent".
-      if (state.compareAndSet(QUEUED, DONE)) {
-        sink.success(new ProviderOutcome.RouterRefused(reason));
-        tell(observer::notMade);
-        return true;
-      }
-      return false;
-    }
-
-    void finish(ProviderOutcome outcome) {
-      state.set(DONE);
-      sink.success(outcome);
-    }
-
-    void cancel() {
-      expiry.dispose();
-      // A queued call that is cancelled is dropped when a worker polls it; a running one is disposed.
-      if (state.compareAndSet(QUEUED, DONE)) {
-        tell(observer::notMade);
-      } else {
-        Disposable call = inFlight;
-        if (call != null) {
-          call.dispose();
-        }
-      }
-    }
   }
 }

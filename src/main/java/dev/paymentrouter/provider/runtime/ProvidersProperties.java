@@ -34,6 +34,7 @@ public record ProvidersProperties(Map<String, Provider> providers) {
       String apiKey,
       String merchantAccount,
       @DefaultValue("1s") Duration connectTimeout,
+      @DefaultValue("7d") Duration authorizationValidity,
       @DefaultValue RateLimit rateLimit,
       @DefaultValue CircuitBreaker circuitBreaker,
       @DefaultValue Pool pool,
@@ -88,9 +89,10 @@ public record ProvidersProperties(Map<String, Provider> providers) {
   /**
    * Settings per provider, in declaration order. Refuses (listing every problem at once) a provider without a base
    * URL (Stripe has a default; Adyen's depends on the account's test or live environment), whose type is missing
-   * (outside local mode) or is none of the factories' types, or whose settings its type finds lacking (a missing
-   * credential, an Adyen merchant account): a payment sent with the wrong protocol or credentials is worse than a
-   * router that does not start.
+   * (outside local mode) or is none of the factories' types, whose settings its type finds lacking (a missing
+   * credential, an Adyen merchant account), or whose authorization validity is not positive (every authorization
+   * would be cancelled at once): a payment sent with the wrong protocol or credentials is worse than a router that
+   * does not start.
    */
   public List<ProviderSettings> toSettings(
       boolean localMode, Collection<? extends ProviderConnectorFactory> factories) {
@@ -108,17 +110,20 @@ public record ProvidersProperties(Map<String, Provider> providers) {
       if (baseUrl == null) {
         problems.add(prefix + ".base-url is required");
       }
+      Duration validity = provider.authorizationValidity();
+      if (validity == null || !validity.isPositive()) {
+        problems.add(prefix + ".authorization-validity must be positive, not " + validity);
+      }
       if (type == null) {
         problems.add(prefix + ".type is required: one of " + knownTypes);
       } else if (!byType.containsKey(type)) {
         problems.add(prefix + ".type '" + type + "' is unknown: one of " + knownTypes);
       } else if (baseUrl != null) {
-        ProviderSettings candidate = toSettings(name, type, baseUrl, provider);
-        List<String> lacking = byType.get(type).configurationProblems(candidate.connector());
-        if (lacking.isEmpty()) {
-          settings.add(candidate);
-        } else {
-          problems.addAll(lacking);
+        ConnectorSettings connector = connectorSettings(name, baseUrl, provider);
+        List<String> lacking = byType.get(type).configurationProblems(connector);
+        problems.addAll(lacking);
+        if (lacking.isEmpty() && validity != null && validity.isPositive()) {
+          settings.add(toSettings(name, type, connector, provider));
         }
       }
     });
@@ -128,12 +133,16 @@ public record ProvidersProperties(Map<String, Provider> providers) {
     return settings;
   }
 
-  private static ProviderSettings toSettings(String name, String type, URI baseUrl, Provider p) {
+  private static ConnectorSettings connectorSettings(String name, URI baseUrl, Provider p) {
+    return new ConnectorSettings(name, baseUrl, p.apiKey(), p.merchantAccount(), p.connectTimeout(),
+        p.pool().callTimeout(), p.pool().concurrency());
+  }
+
+  private static ProviderSettings toSettings(String name, String type, ConnectorSettings connector, Provider p) {
     return new ProviderSettings(
         name,
         type,
-        new ConnectorSettings(name, baseUrl, p.apiKey(), p.merchantAccount(), p.connectTimeout(),
-            p.pool().callTimeout(), p.pool().concurrency()),
+        connector,
         new GatekeeperSettings(
             p.rateLimit().permitsPerSecond(), p.rateLimit().burst(),
             p.circuitBreaker().failureRateThreshold(), p.circuitBreaker().slowCallRateThreshold(),
@@ -145,6 +154,7 @@ public record ProvidersProperties(Map<String, Provider> providers) {
             p.pool().concurrency(), p.pool().queueCapacity(), p.pool().callTimeout(), p.pool().queueTimeout()),
         new ProviderSettings.RestartPolicy(
             p.supervisor().maxRestarts(), p.supervisor().window(), p.supervisor().backoffInitial(),
-            p.supervisor().backoffMax(), p.supervisor().downCooldown()));
+            p.supervisor().backoffMax(), p.supervisor().downCooldown()),
+        p.authorizationValidity());
   }
 }

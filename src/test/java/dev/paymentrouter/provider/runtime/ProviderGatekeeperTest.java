@@ -2,6 +2,7 @@ package dev.paymentrouter.provider.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paymentrouter.provider.domain.ModificationOutcome;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.RouterRefusal;
 import dev.paymentrouter.provider.runtime.ProviderGatekeeper.Admission;
@@ -203,6 +204,47 @@ class ProviderGatekeeperTest {
     assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
   }
 
+  @Test
+  void aModificationsConfigurationErrorOpensTheCircuitAtOnceForChargesToo() {
+    ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", settings(100, 100), clock);
+
+    // 1. One capture, far below the breaker's minimum of four calls.
+    assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
+    gatekeeper.record(new ModificationOutcome.NotSent("provider_unauthorized", true), FAST);
+
+    // 2. The key that cannot capture cannot charge either: open at once, and health shows why.
+    assertThat(gatekeeper.circuitState()).isEqualTo("OPEN");
+    assertThat(admit(gatekeeper)).isEqualTo(new Admission.Refused(RouterRefusal.CIRCUIT_OPEN));
+    assertThat(gatekeeper.lastConfigurationError()).startsWith("provider_unauthorized at ");
+  }
+
+  @Test
+  void modificationsTheProviderAnsweredCountAsSuccessesAndLostOnesAsFailures() {
+    ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", settings(100, 100), clock);
+
+    // 1. Done, accepted for later, refused (an expired authorization): the provider works. One lost answer is 25%
+    //    of the four-call window, below the 50% that opens the breaker.
+    modify(gatekeeper, new ModificationOutcome.Succeeded("cap_1"));
+    modify(gatekeeper, new ModificationOutcome.Pending("cap_2"));
+    modify(gatekeeper, new ModificationOutcome.Refused("authorization_expired"));
+    modify(gatekeeper, new ModificationOutcome.Unknown("timeout"));
+    assertThat(gatekeeper.circuitState()).isEqualTo("CLOSED");
+
+    // 2. A refused connection pushes the success out of the window: two of the last four failed, and 50% opens it.
+    modify(gatekeeper, new ModificationOutcome.NotSent("connection_refused"));
+    assertThat(gatekeeper.circuitState()).isEqualTo("OPEN");
+    assertThat(gatekeeper.lastConfigurationError()).isNull();
+  }
+
+  @Test
+  void theRoutersOwnRefusalOfAModificationTeachesTheBreakerNothing() {
+    ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", settings(100, 100), clock);
+
+    gatekeeper.record(new ModificationOutcome.RouterRefused(RouterRefusal.POOL_FULL), FAST);
+
+    assertThat(gatekeeper.circuitBreaker().getMetrics().getNumberOfBufferedCalls()).isZero();
+  }
+
   private ProviderGatekeeper openGatekeeper() {
     ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", settings(100, 100), clock);
     for (int i = 0; i < 4; i++) {
@@ -219,6 +261,11 @@ class ProviderGatekeeperTest {
   private static void succeed(ProviderGatekeeper gatekeeper) {
     assertThat(gatekeeper.tryAdmit()).isInstanceOf(Admission.Admitted.class);
     gatekeeper.record(new ProviderOutcome.Approved("ch"), FAST);
+  }
+
+  private static void modify(ProviderGatekeeper gatekeeper, ModificationOutcome outcome) {
+    assertThat(gatekeeper.tryAdmit()).isInstanceOf(Admission.Admitted.class);
+    gatekeeper.record(outcome, FAST);
   }
 
   private static void fail(ProviderGatekeeper gatekeeper, ProviderOutcome outcome) {

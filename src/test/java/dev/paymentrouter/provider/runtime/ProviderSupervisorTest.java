@@ -1,5 +1,7 @@
 package dev.paymentrouter.provider.runtime;
 
+import static dev.paymentrouter.testsupport.ScriptedConnector.capture;
+import static dev.paymentrouter.testsupport.ScriptedConnector.modification;
 import static dev.paymentrouter.testsupport.ScriptedConnector.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -7,15 +9,19 @@ import static org.awaitility.Awaitility.await;
 import dev.paymentrouter.provider.connector.ConnectorSettings;
 import dev.paymentrouter.provider.connector.ProviderConnector;
 import dev.paymentrouter.provider.connector.ProviderConnectorFactory;
+import dev.paymentrouter.provider.domain.ModificationOutcome;
+import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
 import dev.paymentrouter.provider.domain.RouterRefusal;
 import dev.paymentrouter.routing.domain.ProviderAvailability;
+import dev.paymentrouter.testsupport.MutableClock;
 import dev.paymentrouter.testsupport.ScriptedConnector;
 import dev.paymentrouter.testsupport.TestProviders;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,7 +34,12 @@ class ProviderSupervisorTest {
 
   static final Duration WAIT = Duration.ofSeconds(10);
 
-  /** Makes connectors that crash (signal an error) on the token {@code tok_crash} and approve the rest. */
+  /**
+   * Makes connectors that crash (signal an error) on the token {@code tok_crash}, never answer on {@code tok_hang}
+   * and approve the rest; and whose captures, cancels and refunds crash, hang, are refused for a bad key or are
+   * refused for an expired authorization on the reasons {@code crash}, {@code hang}, {@code unauthorized} and
+   * {@code expired}, and succeed otherwise.
+   */
   static final class CrashingFactory implements ProviderConnectorFactory {
     final List<ScriptedConnector> made = new CopyOnWriteArrayList<>();
     final AtomicInteger failStarts = new AtomicInteger();
@@ -43,15 +54,24 @@ class ProviderSupervisorTest {
       if (failStarts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         throw new IllegalStateException("cannot start");
       }
-      ScriptedConnector connector = new ScriptedConnector(request -> "tok_crash".equals(request.paymentToken())
-          ? Mono.error(new IllegalStateException("connector bug"))
-          : Mono.just(new ProviderOutcome.Approved("ch_" + request.idempotencyKey())));
+      ScriptedConnector connector = new ScriptedConnector(request -> switch (request.paymentToken()) {
+        case "tok_crash" -> Mono.error(new IllegalStateException("connector bug"));
+        case "tok_hang" -> Mono.never();
+        default -> Mono.just(new ProviderOutcome.Approved("ch_" + request.idempotencyKey()));
+      }, modification -> switch (String.valueOf(modification.reason())) {
+        case "crash" -> Mono.error(new IllegalStateException("connector bug"));
+        case "hang" -> Mono.never();
+        case "unauthorized" -> Mono.just(new ModificationOutcome.NotSent("provider_unauthorized", true));
+        case "expired" -> Mono.just(new ModificationOutcome.Refused("authorization_expired"));
+        default -> Mono.just(new ModificationOutcome.Succeeded("mod_" + modification.idempotencyKey()));
+      });
       made.add(connector);
       return connector;
     }
   }
 
   final CrashingFactory factory = new CrashingFactory();
+  final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   ProviderDirectory directory;
 
   @AfterEach
@@ -130,6 +150,151 @@ class ProviderSupervisorTest {
     assertThat(providers.snapshot().availability("beta")).isEqualTo(ProviderAvailability.AVAILABLE);
   }
 
+  @Test
+  void aModificationTakesAChargesTokenAndIsRefusedWhenTheBucketIsEmpty() {
+    ProviderSupervisor alpha = startAlpha(limits(2, 10)).find("alpha").orElseThrow();
+
+    // 1. A capture is a call to the provider's API like a charge: it takes one of the two tokens.
+    assertThat(alpha.modify(capture("alpha", 1)).block(WAIT)).isInstanceOf(ModificationOutcome.Succeeded.class);
+    assertThat(alpha.gatekeeper().availableTokens()).isEqualTo(1);
+    // 2. The charge after it finds the bucket one lower and takes the last token.
+    assertThat(alpha.submit(request("alpha", 2)).block(WAIT)).isInstanceOf(ProviderOutcome.Approved.class);
+    assertThat(alpha.gatekeeper().availableTokens()).isZero();
+    // 3. Bucket empty: the router sends neither a capture nor a charge, and says it was itself.
+    assertThat(alpha.modify(capture("alpha", 3)).block(WAIT))
+        .isEqualTo(new ModificationOutcome.RouterRefused(RouterRefusal.RATE_LIMITED));
+    assertThat(alpha.submit(request("alpha", 4)).block(WAIT))
+        .isEqualTo(new ProviderOutcome.RouterRefused(RouterRefusal.RATE_LIMITED));
+    assertThat(factory.made.getFirst().modifications()).containsExactly(capture("alpha", 1));
+    // 4. A second later one token has come back (one per second).
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(alpha.modify(capture("alpha", 3)).block(WAIT)).isInstanceOf(ModificationOutcome.Succeeded.class);
+  }
+
+  @Test
+  void aModificationsConfigurationErrorOpensTheBreakerAndAnOpenBreakerRefusesModifications() {
+    ProviderSupervisor alpha = startAlpha(limits(100, 10)).find("alpha").orElseThrow();
+
+    // 1. The provider refuses the key: the caller hears it (nothing moved), and the breaker opens at once.
+    assertThat(alpha.modify(refund("alpha", 1, "unauthorized")).block(WAIT))
+        .isEqualTo(new ModificationOutcome.NotSent("provider_unauthorized", true));
+    await().atMost(WAIT).until(() -> "OPEN".equals(alpha.gatekeeper().circuitState()));
+    assertThat(alpha.health().lastConfigurationError()).startsWith("provider_unauthorized at ");
+
+    // 2. Neither modifications nor charges go while it is open, and they cost no token.
+    long tokens = alpha.gatekeeper().availableTokens();
+    assertThat(alpha.modify(capture("alpha", 2)).block(WAIT))
+        .isEqualTo(new ModificationOutcome.RouterRefused(RouterRefusal.CIRCUIT_OPEN));
+    assertThat(alpha.submit(request("alpha", 3)).block(WAIT))
+        .isEqualTo(new ProviderOutcome.RouterRefused(RouterRefusal.CIRCUIT_OPEN));
+    assertThat(alpha.gatekeeper().availableTokens()).isEqualTo(tokens);
+    assertThat(factory.made.getFirst().modifications()).hasSize(1);
+  }
+
+  @Test
+  void aModificationIsRefusedWhenThePoolAndItsQueueAreFull() {
+    // Calls that may run for a minute: the charges below hold their workers for the whole test.
+    ProviderSettings slow = TestProviders.settings("alpha", "crashing", limits(100, 10), 3);
+    ProviderSettings.PoolSettings pool = slow.pool();
+    ProviderSupervisor alpha = start(new ProviderSettings(slow.name(), slow.type(), slow.connector(), slow.gatekeeper(),
+        new ProviderSettings.PoolSettings(pool.concurrency(), pool.queueCapacity(), Duration.ofMinutes(1),
+            Duration.ofMinutes(1)), slow.restart()), new ProviderScoreboard(100, 20), ProviderCallListener.NONE)
+        .find("alpha").orElseThrow();
+
+    // Four workers and eight queue slots, all taken by charges that never answer.
+    for (int i = 0; i < 12; i++) {
+      alpha.submit(new ProviderRequest("pi_H" + i, 1, "alpha", "pi_H" + i + "_1", 100, "EUR", "tok_hang"))
+          .subscribe();
+    }
+
+    assertThat(alpha.modify(capture("alpha", 1)).block(WAIT))
+        .isEqualTo(new ModificationOutcome.RouterRefused(RouterRefusal.POOL_FULL));
+    assertThat(factory.made.getFirst().modifications()).isEmpty();
+  }
+
+  @Test
+  void aModificationThatOutlastsTheCallTimeoutIsUnknown() {
+    ProviderSupervisor alpha = startAlpha(limits(100, 10)).find("alpha").orElseThrow();
+
+    // The provider may have captured: unknown (asked again later), never refused.
+    assertThat(alpha.modify(refund("alpha", 1, "hang")).block(WAIT))
+        .isEqualTo(new ModificationOutcome.Unknown("timeout"));
+    assertThat(alpha.state()).isEqualTo(ProviderSupervisor.State.RUNNING);
+  }
+
+  @Test
+  void aCrashingModificationRestartsTheChildrenAndTheProviderServesAgain() {
+    ProviderSupervisor alpha = startAlpha(limits(100, 10)).find("alpha").orElseThrow();
+
+    assertThat(alpha.modify(refund("alpha", 1, "crash")).block(WAIT))
+        .isEqualTo(new ModificationOutcome.Unknown("connector_crashed"));
+    assertThat(alpha.state()).isEqualTo(ProviderSupervisor.State.RESTARTING);
+    assertThat(alpha.modify(capture("alpha", 2)).block(WAIT))
+        .isEqualTo(new ModificationOutcome.RouterRefused(RouterRefusal.PROVIDER_RESTARTING));
+
+    // After the backoff a fresh connector serves modifications and charges.
+    await().atMost(WAIT).until(() -> alpha.state() == ProviderSupervisor.State.RUNNING);
+    assertThat(factory.made).hasSize(2);
+    assertThat(alpha.modify(capture("alpha", 3)).block(WAIT)).isInstanceOf(ModificationOutcome.Succeeded.class);
+    assertThat(alpha.submit(request("alpha", 4)).block(WAIT)).isInstanceOf(ProviderOutcome.Approved.class);
+    assertThat(alpha.health().totalRestarts()).isEqualTo(1);
+  }
+
+  @Test
+  void modificationStatusQueriesUseTheStatusBucketAndNeedNoBreakerPermission() {
+    ProviderSupervisor alpha = startAlpha(limits(100, 2)).find("alpha").orElseThrow();
+    Instant sentAt = clock.instant();
+    alpha.modify(refund("alpha", 9, "unauthorized")).block(WAIT);
+    await().atMost(WAIT).until(() -> "OPEN".equals(alpha.gatekeeper().circuitState()));
+    long chargeTokens = alpha.gatekeeper().availableTokens();
+
+    // 1. The breaker is open, yet the router asks what became of a capture: that is how it learns after an outage.
+    assertThat(alpha.modificationStatus(capture("alpha", 1), sentAt).block(WAIT))
+        .isInstanceOf(ModificationOutcome.Succeeded.class);
+    assertThat(alpha.modificationStatus(capture("alpha", 2), sentAt).block(WAIT))
+        .isInstanceOf(ModificationOutcome.Succeeded.class);
+    // 2. The status bucket (two at once) is used up: the router did not ask, and charges kept every token.
+    assertThat(alpha.modificationStatus(capture("alpha", 3), sentAt).block(WAIT))
+        .isEqualTo(new ModificationOutcome.RouterRefused(RouterRefusal.RATE_LIMITED));
+    assertThat(alpha.gatekeeper().availableTokens()).isEqualTo(chargeTokens);
+    assertThat(factory.made.getFirst().modificationStatusQueries()).hasSize(2);
+  }
+
+  @Test
+  void aModificationStatusQueryThatHangsOrFailsLeavesTheOutcomeUnknown() {
+    ProviderSupervisor alpha = startAlpha(limits(100, 10)).find("alpha").orElseThrow();
+    Instant sentAt = clock.instant();
+
+    assertThat(alpha.modificationStatus(refund("alpha", 1, "hang"), sentAt).block(WAIT))
+        .isEqualTo(new ModificationOutcome.Unknown("timeout"));
+    assertThat(alpha.modificationStatus(refund("alpha", 2, "crash"), sentAt).block(WAIT))
+        .isEqualTo(new ModificationOutcome.Unknown("status_query_failed"));
+    assertThat(alpha.state()).isEqualTo(ProviderSupervisor.State.RUNNING);
+  }
+
+  @Test
+  void modificationsChangeNeitherTheScoreboardNorTheChargeMetrics() {
+    ProviderScoreboard scoreboard = new ProviderScoreboard(10, 1);
+    List<ProviderOutcome> timed = new CopyOnWriteArrayList<>();
+    ProviderDirectory providers = startAlpha(limits(100, 10), scoreboard,
+        (provider, outcome, elapsed) -> timed.add(outcome));
+    ProviderSupervisor alpha = providers.find("alpha").orElseThrow();
+
+    // Captured, refused for an expired authorization, lost: none says how charges fare on this provider.
+    alpha.modify(capture("alpha", 1)).block(WAIT);
+    alpha.modify(refund("alpha", 2, "expired")).block(WAIT);
+    alpha.modify(refund("alpha", 3, "hang")).block(WAIT);
+    assertThat(scoreboard.successRates()).isEmpty();
+    assertThat(providers.snapshot().successRate("alpha")).isEmpty();
+    assertThat(timed).isEmpty();
+
+    // A charge does.
+    alpha.submit(request("alpha", 4)).block(WAIT);
+    await().atMost(WAIT).until(() -> scoreboard.successRate("alpha").isPresent());
+    assertThat(scoreboard.successRates()).containsEntry("alpha", 1.0);
+    assertThat(timed).singleElement().isInstanceOf(ProviderOutcome.Approved.class);
+  }
+
   private ProviderDirectory start(String provider, int maxRestarts) {
     return start(List.of(provider), maxRestarts);
   }
@@ -140,6 +305,37 @@ class ProviderSupervisorTest {
         CircuitBreakerRegistry.ofDefaults());
     directory.start();
     return directory;
+  }
+
+  /** Alpha alone on the fake clock, three restarts allowed, with these limits. */
+  private ProviderDirectory startAlpha(GatekeeperSettings limits) {
+    return startAlpha(limits, new ProviderScoreboard(100, 20), ProviderCallListener.NONE);
+  }
+
+  private ProviderDirectory startAlpha(
+      GatekeeperSettings limits, ProviderScoreboard scoreboard, ProviderCallListener listener) {
+    return start(TestProviders.settings("alpha", "crashing", limits, 3), scoreboard, listener);
+  }
+
+  private ProviderDirectory start(
+      ProviderSettings settings, ProviderScoreboard scoreboard, ProviderCallListener listener) {
+    directory = new ProviderDirectory(List.of(settings), List.of(factory), clock, Schedulers.parallel(),
+        CircuitBreakerRegistry.ofDefaults(), scoreboard, listener);
+    directory.start();
+    return directory;
+  }
+
+  /**
+   * A burst of {@code burst} calls refilled at one per second, and of {@code statusBurst} status queries likewise; a
+   * breaker only a configuration error opens (its window is never filled in these tests).
+   */
+  private static GatekeeperSettings limits(int burst, int statusBurst) {
+    return new GatekeeperSettings(
+        1, burst, 50, 100, Duration.ofSeconds(5), Duration.ofSeconds(10), 100, 100, 1, 1, statusBurst);
+  }
+
+  private static ModificationRequest refund(String provider, int n, String reason) {
+    return modification(ModificationRequest.Kind.REFUND, provider, n, reason);
   }
 
   private static ProviderSettings settings(String name, int maxRestarts) {

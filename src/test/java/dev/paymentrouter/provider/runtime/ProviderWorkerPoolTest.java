@@ -1,9 +1,11 @@
 package dev.paymentrouter.provider.runtime;
 
+import static dev.paymentrouter.testsupport.ScriptedConnector.capture;
 import static dev.paymentrouter.testsupport.ScriptedConnector.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.paymentrouter.provider.domain.ModificationOutcome;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.RouterRefusal;
 import dev.paymentrouter.testsupport.ScriptedConnector;
@@ -23,12 +25,18 @@ class ProviderWorkerPoolTest {
   /** Counts what the pool reports, as the gatekeeper and supervisor would see it. */
   static final class CountingObserver implements ProviderWorkerPool.CallObserver {
     final List<ProviderOutcome> completed = new CopyOnWriteArrayList<>();
+    final List<ModificationOutcome> modifications = new CopyOnWriteArrayList<>();
     final AtomicInteger notMade = new AtomicInteger();
     final List<Throwable> crashes = new CopyOnWriteArrayList<>();
 
     @Override
     public void completed(ProviderOutcome outcome, Duration elapsed) {
       completed.add(outcome);
+    }
+
+    @Override
+    public void modificationCompleted(ModificationOutcome outcome, Duration elapsed) {
+      modifications.add(outcome);
     }
 
     @Override
@@ -141,6 +149,87 @@ class ProviderWorkerPoolTest {
     StepVerifier.create(pool.submit(request("alpha", 3)))
         .expectNext(new ProviderOutcome.RouterRefused(RouterRefusal.PROVIDER_RESTARTING))
         .verifyComplete();
+  }
+
+  @Test
+  void modificationsWaitForTheSameWorkersAndQueueSlotsAsCharges() {
+    List<Sinks.One<ProviderOutcome>> gates = new CopyOnWriteArrayList<>();
+    ScriptedConnector connector = new ScriptedConnector(request -> {
+      Sinks.One<ProviderOutcome> gate = Sinks.one();
+      gates.add(gate);
+      return gate.asMono();
+    });
+    ProviderWorkerPool pool = pool(1, 1, connector);
+
+    // 1. A charge takes the only worker; a capture takes the only queue slot.
+    pool.submit(request("alpha", 1)).subscribe();
+    Mono<ModificationOutcome> queued = pool.submit(capture("alpha", 1)).cache();
+    queued.subscribe();
+    assertThat(pool.queueDepth()).isEqualTo(1);
+    assertThat(connector.modifications()).isEmpty();
+
+    // 2. Neither a charge nor another modification finds room: both are refused at once, in their own types.
+    StepVerifier.create(pool.submit(capture("alpha", 2)))
+        .expectNext(new ModificationOutcome.RouterRefused(RouterRefusal.POOL_FULL))
+        .verifyComplete();
+    StepVerifier.create(pool.submit(request("alpha", 3)))
+        .expectNext(new ProviderOutcome.RouterRefused(RouterRefusal.POOL_FULL))
+        .verifyComplete();
+    assertThat(observer.notMade).hasValue(2);
+
+    // 3. The charge ends: the capture runs on the freed worker and is reported as a modification, not a charge.
+    gates.getFirst().tryEmitValue(new ProviderOutcome.Approved("ch_1"));
+    StepVerifier.create(queued)
+        .expectNext(new ModificationOutcome.Succeeded("mod_" + capture("alpha", 1).idempotencyKey()))
+        .verifyComplete();
+    assertThat(connector.modifications()).containsExactly(capture("alpha", 1));
+    assertThat(observer.completed).containsExactly(new ProviderOutcome.Approved("ch_1"));
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(observer.modifications)
+        .containsExactly(new ModificationOutcome.Succeeded("mod_" + capture("alpha", 1).idempotencyKey())));
+  }
+
+  @Test
+  void answersUnknownWhenARunningModificationTimesOut() {
+    ScriptedConnector connector = new ScriptedConnector(request -> Mono.never(), modification -> Mono.never());
+    ProviderWorkerPool pool = new ProviderWorkerPool(1, 5, Duration.ofMillis(50), Duration.ofSeconds(1),
+        connector, observer, Schedulers.parallel());
+
+    // It may have reached the provider: unknown, never refused.
+    StepVerifier.create(pool.submit(capture("alpha", 1)))
+        .expectNext(new ModificationOutcome.Unknown("timeout"))
+        .verifyComplete();
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(observer.modifications).containsExactly(new ModificationOutcome.Unknown("timeout")));
+    assertThat(observer.completed).isEmpty();
+    await().atMost(Duration.ofSeconds(5)).until(() -> pool.inFlight() == 0);
+  }
+
+  @Test
+  void reportsAModificationsConnectorErrorAsACrashAndAnswersUnknown() {
+    ScriptedConnector connector = new ScriptedConnector(request -> Mono.never(),
+        modification -> Mono.error(new IllegalStateException("bug")));
+    ProviderWorkerPool pool = pool(1, 1, connector);
+
+    StepVerifier.create(pool.submit(capture("alpha", 1)))
+        .expectNext(new ModificationOutcome.Unknown("connector_crashed"))
+        .verifyComplete();
+    assertThat(observer.crashes).singleElement().isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void answersAQueuedModificationRouterRefusedWhenClosed() {
+    ScriptedConnector connector = new ScriptedConnector(request -> Mono.never());
+    ProviderWorkerPool pool = pool(1, 5, connector);
+    pool.submit(request("alpha", 1)).subscribe();
+    Mono<ModificationOutcome> queued = pool.submit(capture("alpha", 2)).cache();
+    queued.subscribe();
+
+    pool.close(RouterRefusal.PROVIDER_RESTARTING);
+
+    StepVerifier.create(queued)
+        .expectNext(new ModificationOutcome.RouterRefused(RouterRefusal.PROVIDER_RESTARTING))
+        .verifyComplete();
+    assertThat(connector.modifications()).isEmpty();
   }
 
   private ProviderWorkerPool pool(int concurrency, int queue, ScriptedConnector connector) {

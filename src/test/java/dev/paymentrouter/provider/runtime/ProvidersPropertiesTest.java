@@ -1,0 +1,57 @@
+package dev.paymentrouter.provider.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.paymentrouter.provider.connector.SimulatorConnectorFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import tools.jackson.databind.json.JsonMapper;
+
+class ProvidersPropertiesTest {
+
+  static final SimulatorConnectorFactory SIMULATOR = new SimulatorConnectorFactory(JsonMapper.builder().build());
+
+  @Test
+  void anAuthorizationStaysCapturableForSevenDaysUnlessTheProviderSaysOtherwise() {
+    List<ProviderSettings> settings = bind(Map.of(
+        "payment-router.providers.alpha.type", "simulator",
+        "payment-router.providers.alpha.base-url", "http://127.0.0.1:9101",
+        "payment-router.providers.beta.type", "simulator",
+        "payment-router.providers.beta.base-url", "http://127.0.0.1:9102",
+        "payment-router.providers.beta.authorization-validity", "30d",
+        "payment-router.providers.gamma.type", "simulator",
+        "payment-router.providers.gamma.base-url", "http://127.0.0.1:9103",
+        "payment-router.providers.gamma.authorization-validity", "PT72H")).toSettings(false, List.of(SIMULATOR));
+
+    assertThat(settings).extracting(ProviderSettings::name, ProviderSettings::authorizationValidity)
+        .containsExactlyInAnyOrder(tuple("alpha", Duration.ofDays(7)), tuple("beta", Duration.ofDays(30)),
+            tuple("gamma", Duration.ofHours(72)));
+  }
+
+  @Test
+  void refusesAnAuthorizationValidityThatIsNotPositiveNamingTheProperty() {
+    ProvidersProperties providers = bind(Map.of(
+        "payment-router.providers.alpha.type", "simulator",
+        "payment-router.providers.alpha.base-url", "http://127.0.0.1:9101",
+        "payment-router.providers.alpha.authorization-validity", "0s",
+        "payment-router.providers.beta.type", "simulator",
+        "payment-router.providers.beta.authorization-validity", "-1d"));
+
+    // Every problem at once: beta also lacks its base URL.
+    assertThatThrownBy(() -> providers.toSettings(false, List.of(SIMULATOR)))
+        .hasMessageContaining("payment-router.providers.alpha.authorization-validity must be positive, not PT0S")
+        .hasMessageContaining("payment-router.providers.beta.authorization-validity must be positive, not PT-24H")
+        .hasMessageContaining("payment-router.providers.beta.base-url is required");
+  }
+
+  private static ProvidersProperties bind(Map<String, String> properties) {
+    return new Binder(new MapConfigurationPropertySource(properties))
+        .bindOrCreate("payment-router", ProvidersProperties.class);
+  }
+}
