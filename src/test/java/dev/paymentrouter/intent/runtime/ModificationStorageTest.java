@@ -88,9 +88,9 @@ class ModificationStorageTest extends RouterIntegrationTest {
     String id = storedIntent();
     // Literal values (ours, no user input): a statement with bound parameters that fails in the database leaves the
     // driver's parameter buffers unreleased, which the build's leak detection would rightly report.
-    String row = "insert into payment_modifications (intent_id, modification_id, kind, amount, provider,"
-        + " provider_idempotency_key, status, created_at, updated_at) values ('" + id + "', '%s', 'refund', 1,"
-        + " 'alpha', 'k-" + id + "', 'in_flight', now(), now())";
+    String row = "insert into payment_modifications (intent_id, merchant_id, modification_id, kind, amount, provider,"
+        + " provider_idempotency_key, status, created_at, updated_at) values ('" + id + "', '" + merchantId
+        + "', '%s', 'refund', 1, 'alpha', 'k-" + id + "', 'in_flight', now(), now())";
     db.sql(row.formatted("re_a")).fetch().rowsUpdated().block(WAIT);
     // A second row under the same key would be a second movement at the provider: the database refuses it.
     assertThatThrownBy(() -> db.sql(row.formatted("re_b")).fetch().rowsUpdated().block(WAIT))
