@@ -20,19 +20,29 @@ final class ApiProblem extends RuntimeException {
   private final String title;
   private final List<FieldError> errors;
   private final Duration retryAfter;
+  private final String failureCode;
 
-  private ApiProblem(
-      HttpStatus status, String code, String title, String detail, List<FieldError> errors, Duration retryAfter) {
+  private ApiProblem(HttpStatus status, String code, String title, String detail, List<FieldError> errors,
+      Duration retryAfter, String failureCode) {
     super(detail, null, false, false);
     this.status = status;
     this.code = code;
     this.title = title;
     this.errors = errors;
     this.retryAfter = retryAfter;
+    this.failureCode = failureCode;
   }
 
   static ApiProblem of(HttpStatus status, String code, String title, String detail) {
-    return new ApiProblem(status, code, title, detail, List.of(), null);
+    return new ApiProblem(status, code, title, detail, List.of(), null, null);
+  }
+
+  /**
+   * 402: the provider refused a change of the payment and nothing moved; {@code failureCode} is the provider's reason,
+   * shown as a member of its own so that clients need not parse the detail.
+   */
+  static ApiProblem paymentRefused(String code, String title, String detail, String failureCode) {
+    return new ApiProblem(HttpStatus.PAYMENT_REQUIRED, code, title, detail, List.of(), null, failureCode);
   }
 
   static ApiProblem invalidFields(HttpStatus status, List<FieldError> errors) {
@@ -41,15 +51,15 @@ final class ApiProblem extends RuntimeException {
         : errors.size() + " fields are invalid: "
             + String.join(", ", errors.stream().map(FieldError::field).distinct().toList());
     return new ApiProblem(status, "validation_failed", "The request has invalid fields", detail,
-        List.copyOf(errors), null);
+        List.copyOf(errors), null, null);
   }
 
   static ApiProblem tooManyRequests(String code, String title, String detail, Duration retryAfter) {
-    return new ApiProblem(HttpStatus.TOO_MANY_REQUESTS, code, title, detail, List.of(), retryAfter);
+    return new ApiProblem(HttpStatus.TOO_MANY_REQUESTS, code, title, detail, List.of(), retryAfter, null);
   }
 
   static ApiProblem unavailable(String code, String title, String detail, Duration retryAfter) {
-    return new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, code, title, detail, List.of(), retryAfter);
+    return new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, code, title, detail, List.of(), retryAfter, null);
   }
 
   HttpStatus status() {
@@ -70,5 +80,10 @@ final class ApiProblem extends RuntimeException {
 
   Duration retryAfter() {
     return retryAfter;
+  }
+
+  /** The provider's reason for refusing, on a 402; else null. */
+  String failureCode() {
+    return failureCode;
   }
 }

@@ -4,16 +4,25 @@ import dev.paymentrouter.intent.domain.Attempt;
 import dev.paymentrouter.intent.domain.AttemptStatus;
 import dev.paymentrouter.intent.domain.IntentStatus;
 import dev.paymentrouter.intent.domain.PaymentIntent;
+import dev.paymentrouter.provider.domain.ModificationRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** A payment intent as the API shows it. The payment token is never shown. */
+/**
+ * A payment intent as the API shows it. The payment token is never shown. Its amounts say where the money stands:
+ * what a capture may still take, what the provider took, and what refunds gave back; its refunds are listed oldest
+ * first (modifications keep the order they started in).
+ */
 record IntentView(
     String id,
     String status,
     long amount,
     String currency,
+    String captureMethod,
+    long amountCapturable,
+    long amountReceived,
+    long amountRefunded,
     PaymentMethodView paymentMethod,
     String reference,
     Map<String, String> metadata,
@@ -21,6 +30,7 @@ record IntentView(
     String unresolvedReason,
     NextActionView nextAction,
     List<AttemptView> attempts,
+    List<RefundView> refunds,
     Instant deadline,
     Instant createdAt,
     Instant updatedAt) {
@@ -80,6 +90,10 @@ record IntentView(
         intent.status().wireName(),
         intent.amount().amountMinor(),
         intent.amount().currency(),
+        intent.captureMethod().wireName(),
+        intent.amountCapturable(),
+        intent.amountReceived(),
+        intent.amountRefunded(),
         new PaymentMethodView(intent.paymentMethod().type(), intent.paymentMethod().country()),
         intent.reference(),
         intent.metadata(),
@@ -87,6 +101,10 @@ record IntentView(
         intent.unresolvedReason(),
         NextActionView.of(intent),
         intent.attempts().stream().map(AttemptView::of).toList(),
+        intent.modifications().stream()
+            .filter(modification -> modification.kind() == ModificationRequest.Kind.REFUND)
+            .map(refund -> RefundView.of(intent.id(), intent.amount().currency(), refund))
+            .toList(),
         intent.deadline(),
         intent.createdAt(),
         intent.updatedAt());

@@ -15,12 +15,7 @@ import dev.paymentrouter.merchant.domain.Merchant;
 import dev.paymentrouter.merchant.runtime.ApiKeyAuthenticator;
 import dev.paymentrouter.platform.EventLoopLag;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.regex.Pattern;
-import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -38,10 +33,6 @@ import reactor.core.publisher.Mono;
 class PaymentIntentController {
 
   static final String PATH = "/v1/payment-intents";
-  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-  static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
-  private static final int MAX_BODY_BYTES = 64 * 1024;
-  private static final Pattern PRINTABLE_KEY = Pattern.compile("[\\x20-\\x7E]{1,255}");
 
   private final ApiKeyAuthenticator authenticator;
   private final IntentRegistry registry;
@@ -63,55 +54,21 @@ class PaymentIntentController {
   }
 
   @PostMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)
-  Mono<ResponseEntity<IntentView>> create(
-      @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
-      @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
-      @RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
-      @RequestHeader(name = "Prefer", required = false) String prefer,
-      ServerHttpRequest httpRequest) {
-    // The body (at most 64 KiB) is read before anything is answered: a connection whose request body was left
-    // unread cannot safely carry the next request. While the node's CPU cannot keep up, new payments are refused
-    // first thing, before any other work is spent on them.
-    return body(httpRequest).flatMap(raw -> lag.current().compareTo(properties.maxEventLoopLag()) > 0
+  Mono<ResponseEntity<IntentView>> create(ServerHttpRequest httpRequest) {
+    // While the node's CPU cannot keep up, new payments are refused first thing (once the body is read), before
+    // any other work is spent on them.
+    return IdempotentPost.body(httpRequest).flatMap(raw -> lag.current().compareTo(properties.maxEventLoopLag()) > 0
         ? Mono.error(overloaded())
-        : authenticate(authorization).flatMap(merchant -> {
-          requireJson(contentType);
-          String key = validIdempotencyKey(idempotencyKey);
-          return create(merchant, key, parser.parse(raw), prefer);
-        }));
+        : IdempotentPost.admit(raw, httpRequest, authenticator, properties).flatMap(this::create));
   }
 
-  private Mono<ResponseEntity<IntentView>> create(
-      Merchant merchant, String key, IntentRequestParser.ParsedRequest parsed, String prefer) {
-    Optional<Duration> preferred = WaitPreference.parse(prefer, properties.maxWait());
-    Duration wait = preferred.orElse(properties.defaultWait());
-    CreateRequest request = new CreateRequest(
-        merchant.id(), parsed.amount(), parsed.paymentMethod(), parsed.reference(), parsed.metadata(), key,
-        parsed.hash());
+  private Mono<ResponseEntity<IntentView>> create(IdempotentPost post) {
+    IntentRequestParser.ParsedRequest parsed = parser.parse(post.body());
+    CreateRequest request = new CreateRequest(post.merchant().id(), parsed.amount(), parsed.paymentMethod(),
+        parsed.reference(), parsed.metadata(), post.idempotencyKey(), parsed.hash(), parsed.captureMethod());
     return registry.create(request, properties.storeTimeout())
-        .flatMap(result -> answer(result, merchant, wait))
-        .map(response -> preferred.isPresent()
-            ? ResponseEntity.status(response.getStatusCode())
-                .headers(response.getHeaders())
-                .header("Preference-Applied", "wait=" + wait.toSeconds())
-                .body(response.getBody())
-            : response);
-  }
-
-  /** The raw body, read here rather than by a codec so that any declared type (e.g. curl's default) is JSON. */
-  private static Mono<String> body(ServerHttpRequest request) {
-    return DataBufferUtils.join(request.getBody(), MAX_BODY_BYTES)
-        .map(buffer -> {
-          try {
-            return buffer.toString(StandardCharsets.UTF_8);
-          } finally {
-            DataBufferUtils.release(buffer);
-          }
-        })
-        .defaultIfEmpty("")
-        .onErrorMap(DataBufferLimitException.class, tooLarge -> ApiProblem.of(HttpStatus.CONTENT_TOO_LARGE,
-            "payload_too_large", "Request body too large",
-            "the request body must be at most " + MAX_BODY_BYTES / 1024 + " KiB"));
+        .flatMap(result -> answer(result, post.merchant(), post.waitFor()))
+        .map(post::answer);
   }
 
   @GetMapping(path = PATH + "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -131,14 +88,12 @@ class PaymentIntentController {
           .map(intent -> ResponseEntity.created(URI.create(PATH + "/" + intent.id())).body(IntentView.of(intent)));
       case StartResult.Duplicate duplicate -> {
         if (!duplicate.sameRequest()) {
-          yield Mono.error(ApiProblem.of(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency_key_reused",
-              "Idempotency key reused",
-              "this Idempotency-Key was already used with a different request body"));
+          yield Mono.error(IdempotentPost.keyReused());
         }
         yield settled(duplicate.existingIntentId(), merchant, wait)
             .map(intent -> ResponseEntity.ok()
                 .location(URI.create(PATH + "/" + intent.id()))
-                .header(IDEMPOTENT_REPLAYED, "true")
+                .header(IdempotentPost.IDEMPOTENT_REPLAYED, "true")
                 .body(IntentView.of(intent)));
       }
       case StartResult.Rejected rejected -> Mono.error(
@@ -212,41 +167,7 @@ class PaymentIntentController {
     return MerchantAuthentication.required(authenticator, authorization);
   }
 
-  /**
-   * JSON, or no declared type, or the form type curl sends by default with {@code -d}: all are parsed as JSON.
-   * Any other declared type is refused.
-   */
-  private static void requireJson(String contentType) {
-    if (contentType == null || contentType.isBlank()) {
-      return;
-    }
-    MediaType type;
-    try {
-      type = MediaType.parseMediaType(contentType);
-    } catch (IllegalArgumentException e) {
-      type = null;
-    }
-    boolean json = type != null && (type.isCompatibleWith(MediaType.APPLICATION_JSON)
-        || type.getSubtype().endsWith("+json") || type.isCompatibleWith(MediaType.APPLICATION_FORM_URLENCODED));
-    if (!json) {
-      throw ApiProblem.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Unsupported media type",
-          "send the request body as application/json");
-    }
-  }
-
-  private static String validIdempotencyKey(String key) {
-    if (key == null) {
-      throw ApiProblem.of(HttpStatus.BAD_REQUEST, "idempotency_key_missing", "Idempotency-Key required",
-          "send an Idempotency-Key header (1 to 255 printable characters) so that retries are safe");
-    }
-    if (!PRINTABLE_KEY.matcher(key).matches()) {
-      throw ApiProblem.of(HttpStatus.BAD_REQUEST, "idempotency_key_invalid", "Invalid Idempotency-Key",
-          "the Idempotency-Key header must be 1 to 255 printable ASCII characters");
-    }
-    return key;
-  }
-
-  private static ApiProblem notFound(String id) {
+  static ApiProblem notFound(String id) {
     return ApiProblem.of(HttpStatus.NOT_FOUND, "intent_not_found", "Payment intent not found",
         "no payment intent " + id + " exists for this merchant");
   }

@@ -16,7 +16,8 @@ import org.springframework.web.server.ServerWebExchange;
 import java.time.Duration;
 
 /** Turns refusals and failures of the API into problem+json answers. */
-@RestControllerAdvice(assignableTypes = {PaymentIntentController.class, IntentListController.class})
+@RestControllerAdvice(assignableTypes = {PaymentIntentController.class, IntentListController.class,
+    IntentCommandController.class, RefundController.class})
 class ProblemHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);

@@ -1,5 +1,6 @@
 package dev.paymentrouter.intent.runtime;
 
+import dev.paymentrouter.intent.domain.CaptureMethod;
 import dev.paymentrouter.intent.domain.Money;
 import dev.paymentrouter.intent.domain.PaymentMethod;
 import java.util.Map;
@@ -13,14 +14,23 @@ public record CreateRequest(
     String reference,
     Map<String, String> metadata,
     String idempotencyKey,
-    String requestHash) {
+    String requestHash,
+    CaptureMethod captureMethod) {
 
   public CreateRequest {
+    captureMethod = captureMethod == null ? CaptureMethod.AUTOMATIC : captureMethod;
     Objects.requireNonNull(merchantId, "merchantId");
     Objects.requireNonNull(amount, "amount");
     Objects.requireNonNull(paymentMethod, "paymentMethod");
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     Objects.requireNonNull(requestHash, "requestHash");
     metadata = Map.copyOf(metadata);
+  }
+
+  /** A request captured at once. */
+  public CreateRequest(String merchantId, Money amount, PaymentMethod paymentMethod, String reference,
+      Map<String, String> metadata, String idempotencyKey, String requestHash) {
+    this(merchantId, amount, paymentMethod, reference, metadata, idempotencyKey, requestHash,
+        CaptureMethod.AUTOMATIC);
   }
 }

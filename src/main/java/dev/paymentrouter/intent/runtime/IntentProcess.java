@@ -239,7 +239,7 @@ public final class IntentProcess {
         id, request.merchantId(), request.amount(), request.paymentMethod(), request.reference(),
         request.metadata(), now.plus(runtime.intentDeadline()),
         runtime.routing().route(routingRequest(request), request.paymentMethod()),
-        now);
+        request.captureMethod(), now);
     return switch (IntentTransitions.decide(IntentState.NONE, command)) {
       case Decision.Rejected rejected -> {
         start.reply().tryEmitValue(new StartResult.Rejected(rejected.code(), rejected.message()));
