@@ -210,7 +210,7 @@ class PaymentLifecycleApiTest extends RouterIntegrationTest {
         statuses.add(answer.get());
       }
 
-      assertThat(statuses).filteredOn(HttpStatus.CREATED::equals).hasSize(10);
+      assertThat(statuses).as("answers %s", statuses).filteredOn(HttpStatus.CREATED::equals).hasSize(10);
       assertThat(statuses).filteredOn(HttpStatus.UNPROCESSABLE_CONTENT::equals).hasSize(10);
     } finally {
       pool.shutdownNow();

@@ -26,7 +26,10 @@ import reactor.core.publisher.Mono;
  */
 public final class IntentLifecycle {
 
-  /** How often a command is offered again while the intent's process is ending or being taken up. */
+  /**
+   * How often a command is offered again, at least, while the intent's process is ending, is taken up, or has as many
+   * commands as it takes at once; for as long as the caller waits when that is longer.
+   */
   private static final int DELIVERY_TRIES = 40;
   private static final Duration DELIVERY_PAUSE = Duration.ofMillis(25);
 
@@ -118,7 +121,8 @@ public final class IntentLifecycle {
             started))
         .flatMap(reservation -> reservation.requestHash().equals(requestHash)
             ? deliver(intentId, command.apply(reservation.modificationId()), reservation.modificationId(),
-                reservation.replayed(), wait, DELIVERY_TRIES)
+                reservation.replayed(), wait,
+                Math.max(DELIVERY_TRIES, (int) (wait.toMillis() / DELIVERY_PAUSE.toMillis())))
             : Mono.just((CommandResult) new CommandResult.KeyReused()))
         .defaultIfEmpty(new CommandResult.NotFound());
   }

@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -123,6 +124,11 @@ public final class IntentProcess {
   private boolean claimedForCommand;
   /** Whether this process's lease runs (it claimed the intent, or its last write kept the lease). */
   private boolean holdsLease;
+  /**
+   * Messages this process has let in and not handled yet: commands queued, and the answers of the provider calls it
+   * made. Commands are let in only while this stays within half the mailbox, so that an answer always finds room.
+   */
+  private final AtomicInteger expected = new AtomicInteger();
   /** Callers waiting for a modification to leave flight. */
   private final Map<String, Sinks.One<PaymentIntent>> waiting = new ConcurrentHashMap<>();
 
@@ -190,7 +196,12 @@ public final class IntentProcess {
    */
   public Mono<CommandReply> command(IntentCommand command, String modificationId) {
     Sinks.One<CommandReply> reply = Sinks.one();
-    if (passivated || !mailbox.offer(new Command(command, modificationId, reply))) {
+    if (passivated || expected.incrementAndGet() > runtime.mailboxCapacity() / 2) {
+      expected.decrementAndGet();
+      return Mono.just(new CommandReply.Gone());
+    }
+    if (!mailbox.offer(new Command(command, modificationId, reply))) {
+      expected.decrementAndGet();
       return Mono.just(new CommandReply.Gone());
     }
     return reply.asMono();
@@ -480,6 +491,7 @@ public final class IntentProcess {
    * as done.
    */
   private Mono<Void> command(Command message) {
+    expected.decrementAndGet();
     if (passivated) {
       message.reply().tryEmitValue(new CommandReply.Gone());
       return Mono.empty();
@@ -530,11 +542,14 @@ public final class IntentProcess {
   private Mono<Void> resumeModifications() {
     Instant now = runtime.clock().instant();
     return markLost(now).then(Mono.defer(() -> {
-      for (Modification open : IntentModifications.awaitingConfirmation(state)) {
-        if (calling.add(open.id())) {
-          askAbout(open);
-        }
-      }
+      // A few per round, so that their answers fit the mailbox beside the merchants' commands; the rest stay due.
+      IntentModifications.awaitingConfirmation(state).stream()
+          .filter(open -> !calling.contains(open.id()))
+          .limit(Math.max(1, runtime.mailboxCapacity() / 4))
+          .forEach(open -> {
+            calling.add(open.id());
+            askAbout(open);
+          });
       if (calling.isEmpty() && IntentModifications.authorizationExpiresAt(state, runtime.authorizationValidity())
           .filter(expiry -> !expiry.isAfter(now)).isPresent()) {
         IntentCommand.Cancel expire = new IntentCommand.Cancel(runtime.ids().next("can_"),
@@ -550,6 +565,7 @@ public final class IntentProcess {
 
   /** A provider answered a modification, or a status query about one. */
   private Mono<Void> modificationAnswered(ModificationAnswer answer) {
+    expected.decrementAndGet();
     calling.remove(answer.modificationId());
     Instant now = runtime.clock().instant();
     IntentCommand command = answer.statusQuery()
@@ -620,6 +636,7 @@ public final class IntentProcess {
   }
 
   private void answerWith(String modificationId, Mono<ModificationOutcome> call, boolean statusQuery) {
+    expected.incrementAndGet();
     call.onErrorResume(error -> {
           log.error("Intent {}: call for modification {} failed", id, modificationId, error);
           return Mono.just(new ModificationOutcome.Unknown("dispatch_failed"));
