@@ -7,7 +7,6 @@ import dev.paymentrouter.intent.runtime.IntentLifecycle;
 import dev.paymentrouter.merchant.runtime.ApiKeyAuthenticator;
 import dev.paymentrouter.provider.domain.ModificationRequest.Kind;
 import java.util.function.Function;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -24,14 +23,10 @@ import reactor.core.publisher.Mono;
 class IntentCommandController {
 
   private final ApiKeyAuthenticator authenticator;
-  private final ObjectProvider<IntentLifecycle> lifecycle;
+  private final IntentLifecycle lifecycle;
   private final ApiProperties properties;
 
-  /**
-   * The lifecycle is looked up when a command comes rather than at start-up: it is wired by the intent runtime, which
-   * starts without it while the lifecycle is being built, and a node without it still serves create and query.
-   */
-  IntentCommandController(ApiKeyAuthenticator authenticator, ObjectProvider<IntentLifecycle> lifecycle,
+  IntentCommandController(ApiKeyAuthenticator authenticator, IntentLifecycle lifecycle,
       ApiProperties properties) {
     this.authenticator = authenticator;
     this.lifecycle = lifecycle;
@@ -43,7 +38,7 @@ class IntentCommandController {
   Mono<ResponseEntity<IntentView>> capture(@PathVariable String id, ServerHttpRequest request) {
     return command(id, request, Kind.CAPTURE, post -> {
       CaptureRequest capture = LifecycleRequestParser.capture(id, post.body());
-      return Mono.defer(() -> lifecycle.getObject().capture(post.merchant().id(), id, capture.amount(),
+      return Mono.defer(() -> lifecycle.capture(post.merchant().id(), id, capture.amount(),
           post.idempotencyKey(), capture.hash(), post.waitFor()));
     });
   }
@@ -53,7 +48,7 @@ class IntentCommandController {
   Mono<ResponseEntity<IntentView>> cancel(@PathVariable String id, ServerHttpRequest request) {
     return command(id, request, Kind.CANCEL, post -> {
       CancelRequest cancel = LifecycleRequestParser.cancel(id, post.body());
-      return Mono.defer(() -> lifecycle.getObject().cancel(post.merchant().id(), id, cancel.reason(),
+      return Mono.defer(() -> lifecycle.cancel(post.merchant().id(), id, cancel.reason(),
           post.idempotencyKey(), cancel.hash(), post.waitFor()));
     });
   }

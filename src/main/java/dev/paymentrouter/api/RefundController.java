@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -38,14 +37,10 @@ class RefundController {
   record RefundList(List<RefundView> data, boolean hasMore) {}
 
   private final ApiKeyAuthenticator authenticator;
-  private final ObjectProvider<IntentLifecycle> lifecycle;
+  private final IntentLifecycle lifecycle;
   private final ApiProperties properties;
 
-  /**
-   * The lifecycle is looked up when a command comes rather than at start-up: it is wired by the intent runtime, which
-   * starts without it while the lifecycle is being built, and a node without it still serves create and query.
-   */
-  RefundController(ApiKeyAuthenticator authenticator, ObjectProvider<IntentLifecycle> lifecycle,
+  RefundController(ApiKeyAuthenticator authenticator, IntentLifecycle lifecycle,
       ApiProperties properties) {
     this.authenticator = authenticator;
     this.lifecycle = lifecycle;
@@ -56,7 +51,7 @@ class RefundController {
   Mono<ResponseEntity<RefundView>> create(ServerHttpRequest request) {
     return IdempotentPost.read(request, authenticator, properties).flatMap(post -> {
       RefundRequest refund = LifecycleRequestParser.refund(post.body());
-      return lifecycle.getObject()
+      return lifecycle
           .refund(post.merchant().id(), refund.paymentIntent(), refund.amount(), refund.reason(), refund.metadata(),
               post.idempotencyKey(), refund.hash(), post.waitFor())
           .flatMap(result -> LifecycleAnswers.refund(result, refund.paymentIntent(), properties.retryAfter()))
@@ -68,7 +63,7 @@ class RefundController {
   Mono<RefundView> get(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
       @PathVariable String id) {
     return MerchantAuthentication.required(authenticator, authorization)
-        .flatMap(merchant -> isRefundId(id) ? lifecycle.getObject().findRefund(merchant.id(), id)
+        .flatMap(merchant -> isRefundId(id) ? lifecycle.findRefund(merchant.id(), id)
             : Mono.<IntentLifecycle.StoredRefund>empty())
         .map(RefundView::of)
         .switchIfEmpty(Mono.error(() -> ApiProblem.of(HttpStatus.NOT_FOUND, "refund_not_found", "Refund not found",
@@ -86,7 +81,7 @@ class RefundController {
       String startingAfter = checked.id("startingAfter", RefundController::isRefundId, "invalid_cursor",
           "must be the id of a refund (re_...)");
       checked.refuseAny();
-      return lifecycle.getObject().listRefunds(merchant.id(), intentId, limit, startingAfter);
+      return lifecycle.listRefunds(merchant.id(), intentId, limit, startingAfter);
     }).map(page -> new RefundList(page.data().stream().map(RefundView::of).toList(), page.hasMore()));
   }
 
