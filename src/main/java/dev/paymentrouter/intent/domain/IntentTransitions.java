@@ -258,8 +258,7 @@ public final class IntentTransitions {
 
   private static Decision giveUp(PaymentIntent intent, GiveUp command) {
     // A capture, cancel or refund the provider has not confirmed is reconciled like a charge, final intent or not.
-    boolean modificationOpen = intent.modifications().stream()
-        .anyMatch(m -> m.status() == Modification.Status.UNKNOWN || m.status() == Modification.Status.PENDING);
+    boolean modificationOpen = intent.awaitsModificationConfirmation();
     if (intent.status().isFinal() && !modificationOpen) {
       return intentFinal(intent);
     }
@@ -501,8 +500,10 @@ public final class IntentTransitions {
         yield intent.with(IntentStatus.FAILED, failed.failureCode(), null, failed.at());
       }
       case IntentUnresolved unresolved -> {
-        requireOpen(intent, event);
-        if (intent.unknownAttempt().isEmpty() || intent.isUnresolved()) {
+        if (!intent.awaitsModificationConfirmation()) {
+          requireOpen(intent, event);
+        }
+        if (intent.unknownAttempt().isEmpty() && !intent.awaitsModificationConfirmation() || intent.isUnresolved()) {
           throw new IllegalTransitionException(intent, event, "only an intent reconciling can be unresolved");
         }
         yield intent.with(intent.status(), intent.failureCode(), unresolved.reason(), unresolved.at());

@@ -117,6 +117,15 @@ public record PaymentIntent(
     return firstWith(AttemptStatus.APPROVED);
   }
 
+  /**
+   * Whether a capture, cancel or refund waits for its provider to confirm it (its outcome unknown, or accepted and
+   * pending): reconciled like an unknown charge, even on a final intent.
+   */
+  public boolean awaitsModificationConfirmation() {
+    return modifications.stream()
+        .anyMatch(m -> m.status() == Modification.Status.UNKNOWN || m.status() == Modification.Status.PENDING);
+  }
+
   /** The modification with this id, if any. */
   public Optional<Modification> modification(String modificationId) {
     return modifications.stream().filter(m -> m.id().equals(modificationId)).findFirst();

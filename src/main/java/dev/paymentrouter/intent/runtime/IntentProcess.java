@@ -578,7 +578,11 @@ public final class IntentProcess {
       case Decision.Rejected rejected -> {
         switch (rejected.reason()) {
           case STATUS_NOT_ASKED -> notAsked = true;
-          case STATUS_UNAVAILABLE -> inconclusive = true;
+          case STATUS_UNAVAILABLE -> {
+            log.info("Intent {}: its provider could not say what became of modification {}: {}", id,
+                answer.modificationId(), rejected.message());
+            inconclusive = true;
+          }
           default -> log.warn("Intent {}: answer for modification {} ignored: {}", id, answer.modificationId(),
               rejected.code());
         }
@@ -694,7 +698,9 @@ public final class IntentProcess {
       return new Ownership(runtime.node(), held, null, checks);
     }
     if (!IntentModifications.inFlight(after).isEmpty()) {
-      return new Ownership(runtime.node(), held, null, checks);
+      // Due when the lease runs out: should this node die with the call in flight, recovery finds the intent even
+      // though its status (succeeded, for a refund) is not an open one.
+      return new Ownership(runtime.node(), held, held, checks);
     }
     if (!after.status().isFinal() && after.unknownAttempt().isPresent() && !after.isUnresolved()) {
       Duration delay = runtime.schedule().delayAfter(checks).orElse(Duration.ZERO);

@@ -126,7 +126,7 @@ final class SimulatorClassification {
     return switch (status) {
       case 200 -> forModification(bodyStatus, id, code);
       // Not recorded yet proves nothing: the first request may still be in flight, or a refusal (not recorded)
-      // may have been its answer. The intent layer's settle time decides when to give up asking.
+      // may have been its answer. The connector replays the request under its key to learn more.
       case 404 -> new ModificationOutcome.Unknown("not_found");
       // A rate limit or an outage of the look-up says nothing about the modification.
       default -> new ModificationOutcome.Unknown("provider_status_" + status);

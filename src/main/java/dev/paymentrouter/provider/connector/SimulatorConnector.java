@@ -115,6 +115,14 @@ public final class SimulatorConnector implements ProviderConnector {
         .uri("/v1/modifications?reference=" + URLEncoder.encode(request.idempotencyKey(), StandardCharsets.UTF_8))
         .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(EMPTY)
             .map(bytes -> classifyModificationLookup(response.status().code(), bytes)))
+        // Not recorded: the identical request under the same key, which the simulator carries out at most once,
+        // answers for it (its stored answer, or the modification done now). A replay turned away says nothing of
+        // the first request.
+        .flatMap(found -> found instanceof ModificationOutcome.Unknown unknown && "not_found".equals(unknown.reason())
+            ? modify(request).map(replayed -> replayed instanceof ModificationOutcome.NotSent notSent
+                ? new ModificationOutcome.Unknown(notSent.reason())
+                : replayed)
+            : Mono.just(found))
         // Even a look-up that never left says nothing about the modification asked about.
         .onErrorResume(TransportErrors::isTransportError,
             error -> Mono.just(new ModificationOutcome.Unknown(TransportErrors.reason(error))));

@@ -223,13 +223,20 @@ class SimulatorConnectorTest {
   }
 
   @Test
-  void aModificationTheProviderNeverRecordedIsStillUnknownNotNotSent() {
+  void aModificationTheProviderNeverRecordedIsReplayedUnderItsKeyAndMovesMoneyOnce() {
     connector = connector("psp_secret", Duration.ofSeconds(5));
     ProviderRequest taken = request("tok_visa");
-    ModificationRequest refund = modification(ModificationRequest.Kind.REFUND, taken, "ch_whatever", 100);
+    String id = approvedId(connector.authorize(taken).block(WAIT));
+    ModificationRequest refund = modification(ModificationRequest.Kind.REFUND, taken, id, 100);
 
     assertThat(connector.modificationStatus(refund, Instant.now()).block(WAIT))
-        .isEqualTo(new ModificationOutcome.Unknown("not_found"));
+        .isInstanceOf(ModificationOutcome.Succeeded.class);
+    assertThat(connector.modificationStatus(refund, Instant.now()).block(WAIT))
+        .isInstanceOf(ModificationOutcome.Succeeded.class);
+    assertThat(simulator.ledger().totalsOf(id).refunded()).isEqualTo(100);
+    // The replay of a refund of a payment the provider does not hold is refused: nothing moved.
+    assertThat(connector.modificationStatus(modification(ModificationRequest.Kind.REFUND, taken, "ch_whatever", 100),
+        Instant.now()).block(WAIT)).isEqualTo(new ModificationOutcome.Refused("charge_not_found"));
   }
 
   @Test
