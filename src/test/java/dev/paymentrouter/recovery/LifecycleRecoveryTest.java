@@ -3,24 +3,31 @@ package dev.paymentrouter.recovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.paymentrouter.intent.domain.CaptureMethod;
 import dev.paymentrouter.intent.domain.Decision;
 import dev.paymentrouter.intent.domain.IntentCommand;
 import dev.paymentrouter.intent.domain.IntentEvent;
+import dev.paymentrouter.intent.domain.IntentState;
 import dev.paymentrouter.intent.domain.IntentTransitions;
 import dev.paymentrouter.intent.domain.Modification;
+import dev.paymentrouter.intent.domain.Money;
 import dev.paymentrouter.intent.domain.PaymentIntent;
-import dev.paymentrouter.intent.runtime.IntentStore;
+import dev.paymentrouter.intent.domain.PaymentMethod;
+import dev.paymentrouter.intent.domain.RouteOptions;
 import dev.paymentrouter.intent.runtime.IntentStore.Ownership;
+import dev.paymentrouter.intent.runtime.IntentStore;
 import dev.paymentrouter.intent.runtime.RecoveryProperties;
 import dev.paymentrouter.provider.domain.ModificationOutcome;
 import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.provider.runtime.ProviderDirectory;
+import dev.paymentrouter.testsupport.DeadNode;
 import dev.paymentrouter.testsupport.IntentClient;
 import dev.paymentrouter.testsupport.RouterIntegrationTest;
 import dev.paymentrouter.testsupport.TestEnvironment;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +44,13 @@ import tools.jackson.databind.JsonNode;
  */
 @TestPropertySource(properties = {
     "payment-router.recovery.scan-interval=100ms",
+    "payment-router.recovery.settle-time=1s",
+    "payment-router.providers.alpha.pool.call-timeout=500ms",
+    "payment-router.providers.alpha.pool.queue-timeout=300ms",
+    "payment-router.providers.beta.pool.call-timeout=500ms",
+    "payment-router.providers.beta.pool.queue-timeout=300ms",
+    "payment-router.providers.gamma.pool.call-timeout=500ms",
+    "payment-router.providers.gamma.pool.queue-timeout=300ms",
     "payment-router.recovery.reconcile-delays=200ms,200ms,200ms",
     "payment-router.providers.alpha.authorization-validity=2s"
 })
@@ -55,10 +69,12 @@ class LifecycleRecoveryTest extends RouterIntegrationTest {
   RecoveryProperties recovery;
 
   IntentClient intents;
+  String merchantId;
 
   @BeforeEach
   void merchant() {
-    intents = new IntentClient(client, newMerchant("m_lifecycle_" + UUID.randomUUID()));
+    merchantId = "m_lifecycle_" + UUID.randomUUID();
+    intents = new IntentClient(client, newMerchant(merchantId));
   }
 
   @Test
@@ -100,6 +116,27 @@ class LifecycleRecoveryTest extends RouterIntegrationTest {
     assertThat(TestEnvironment.simulator("alpha").ledger().capturedFor(id + "_1")).isZero();
     assertThat(TestEnvironment.simulator("alpha").ledger().voidedFor(id + "_1")).isEqualTo(1_000);
     assertThat(intents.get(id).path("amountCapturable").longValue()).isZero();
+  }
+
+  @Test
+  void anAuthorizationWhoseOwnerDiedInFlightIsRetriedAsAnAuthorizationNotACharge() {
+    String id = "pi_" + IntentsForTests.nextId();
+    Instant now = Instant.now();
+    IntentCommand.Create create = new IntentCommand.Create(id, merchantId, new Money(1_000, "EUR"),
+        new PaymentMethod("card", "tok_visa", null), null, Map.of(), now.plus(Duration.ofMinutes(15)),
+        new RouteOptions(List.of("alpha"), 1), CaptureMethod.MANUAL, now);
+    List<IntentEvent> events = ((Decision.Accepted) IntentTransitions.decide(IntentState.NONE, create)).events();
+    store.insert(IntentTransitions.evolveAll(IntentState.NONE, events), events, "dead-" + id, "hash-" + id,
+        DeadNode.ownership(now.minusSeconds(1), null)).block(Duration.ofSeconds(5));
+
+    // Recovery finds the lost attempt never reached alpha and fails over: an authorization, held, not a charge.
+    await().atMost(SETTLES).untilAsserted(() ->
+        assertThat(intents.get(id).path("status").stringValue()).isEqualTo("requires_capture"));
+    assertThat(TestEnvironment.simulator("alpha").ledger().byReference(id + "_1")).isEmpty();
+    String held = intents.get(id).at("/attempts/1/provider").stringValue();
+    assertThat(TestEnvironment.simulator(held).ledger().byReference(id + "_2"))
+        .hasValueSatisfying(charge -> assertThat(charge.authorized()).isTrue());
+    assertThat(TestEnvironment.simulator(held).ledger().capturedFor(id + "_2")).isZero();
   }
 
   /** An intent of {@code amount} charged at alpha, as its owner left it. */

@@ -3,6 +3,7 @@ package dev.paymentrouter.intent.runtime;
 import dev.paymentrouter.intent.domain.CaptureMethod;
 import dev.paymentrouter.intent.domain.Money;
 import dev.paymentrouter.intent.domain.PaymentMethod;
+import dev.paymentrouter.routing.domain.RoutingRequest;
 import java.util.Map;
 import java.util.Objects;
 
@@ -32,5 +33,11 @@ public record CreateRequest(
       Map<String, String> metadata, String idempotencyKey, String requestHash) {
     this(merchantId, amount, paymentMethod, reference, metadata, idempotencyKey, requestHash,
         CaptureMethod.AUTOMATIC);
+  }
+
+  /** What routing sees of it, for the intent {@code intentId}. */
+  RoutingRequest routingRequest(String intentId) {
+    return new RoutingRequest(intentId, merchantId, amount.amountMinor(), amount.currency(), paymentMethod.type(),
+        paymentMethod.country(), metadata);
   }
 }

@@ -4,7 +4,6 @@ import dev.paymentrouter.intent.domain.IntentCommand;
 import dev.paymentrouter.intent.domain.IntentStatus;
 import dev.paymentrouter.intent.domain.Modification;
 import dev.paymentrouter.intent.domain.PaymentIntent;
-import dev.paymentrouter.intent.runtime.IntentProcess.CommandReply;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

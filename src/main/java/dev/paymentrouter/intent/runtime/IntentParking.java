@@ -1,11 +1,17 @@
 package dev.paymentrouter.intent.runtime;
 
+import dev.paymentrouter.intent.domain.Decision;
+import dev.paymentrouter.intent.domain.IntentCommand;
 import dev.paymentrouter.intent.domain.IntentEvent;
+import dev.paymentrouter.intent.domain.IntentTransitions;
+import dev.paymentrouter.intent.domain.PaymentIntent;
+import dev.paymentrouter.intent.domain.RouteOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
@@ -78,5 +84,30 @@ final class IntentParking {
   /** Stops the timer, if one is set. */
   void cancelWake() {
     wakeUp.dispose();
+  }
+
+  /**
+   * Decides a command that may park the intent, with routing as it is now. Waiting is allowed while this node has
+   * a parking place for the intent (it keeps the one it holds); when the decision parks and no place can be taken
+   * (or the process is ending), it is decided again without waiting, so the intent fails at once as it would
+   * without parking.
+   */
+  Decision decide(PaymentIntent state, Function<RouteOptions, IntentCommand> command, Instant now,
+      IntentProcess.IntentRuntime runtime, boolean ending) {
+    Duration maxPark = runtime.maxPark();
+    Decision decision = IntentTransitions.decide(state, command.apply(runtime.routing().route(state, now, maxPark)));
+    if (!maxPark.isZero() && !holdsPlace() && parks(decision)) {
+      if (ending || !takePlace()) {
+        runtime.metrics().parkRefused();
+        decision = IntentTransitions.decide(state,
+            command.apply(runtime.routing().route(state, now, Duration.ZERO)));
+      }
+    }
+    return decision;
+  }
+
+  private static boolean parks(Decision decision) {
+    return decision instanceof Decision.Accepted accepted
+        && accepted.events().stream().anyMatch(event -> event instanceof IntentEvent.IntentParked);
   }
 }

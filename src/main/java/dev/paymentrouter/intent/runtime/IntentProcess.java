@@ -1,14 +1,12 @@
 package dev.paymentrouter.intent.runtime;
 
 import dev.paymentrouter.intent.domain.Attempt;
-import dev.paymentrouter.intent.domain.CaptureMethod;
 import dev.paymentrouter.intent.domain.Decision;
 import dev.paymentrouter.intent.domain.IntentCommand;
 import dev.paymentrouter.intent.domain.IntentEvent;
 import dev.paymentrouter.intent.domain.IntentState;
 import dev.paymentrouter.intent.domain.IntentStatus;
 import dev.paymentrouter.intent.domain.IntentTransitions;
-import dev.paymentrouter.intent.domain.Modification;
 import dev.paymentrouter.intent.domain.PaymentIntent;
 import dev.paymentrouter.intent.domain.ReconciliationSchedule;
 import dev.paymentrouter.intent.domain.RouteOptions;
@@ -16,23 +14,12 @@ import dev.paymentrouter.intent.runtime.IntentStore.Ownership;
 import dev.paymentrouter.process.Mailbox;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ModificationOutcome;
-import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
-import dev.paymentrouter.provider.domain.ProviderRequest;
-import dev.paymentrouter.provider.domain.StatusQuery;
 import dev.paymentrouter.provider.runtime.ProviderDirectory;
-import dev.paymentrouter.routing.domain.RoutingRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -56,10 +43,6 @@ public final class IntentProcess {
 
   private static final Logger log = LoggerFactory.getLogger(IntentProcess.class);
 
-  /** How soon a status query the router did not make is tried again (plus up to as much at random). */
-  private static final Duration NOT_ASKED_RETRY = Duration.ofSeconds(1);
-
-
   private sealed interface Message {}
 
   private record Start(CreateRequest request, Sinks.One<StartResult> reply) implements Message {}
@@ -81,18 +64,6 @@ public final class IntentProcess {
   private record ModificationAnswer(String modificationId, ModificationOutcome outcome, boolean statusQuery)
       implements Message {}
 
-  /** What became of a merchant's command. */
-  public sealed interface CommandReply {
-    /** Taken: persisted now, or (the modification exists) before. */
-    record Taken() implements CommandReply {}
-
-    /** Refused by the intent's state; nothing changed. */
-    record Rejected(String code, String message) implements CommandReply {}
-
-    /** This process is ending, or its mailbox is full: send the command again (to a new process). */
-    record Gone() implements CommandReply {}
-  }
-
   private final String id;
   private final IntentRuntime runtime;
   private final Mailbox<Message> mailbox;
@@ -103,34 +74,15 @@ public final class IntentProcess {
   private Instant nextCheckAt;
   private volatile PaymentIntent snapshot;
   private volatile boolean passivated;
-  /** Where the creating write stands; it leaves {@link CreateWrite#WAITING} once, to either of the others. */
-  private enum CreateWrite {
-    /** Queued for the database, not sent yet: its creator may still withdraw it. */
-    WAITING,
-    /** Sent: it may commit, whatever its creator does now. */
-    SENT,
-    /** Withdrawn by its creator before it was sent: it never will be. */
-    WITHDRAWN
-  }
-
+  /** Where the creating write stands (see {@link CreateWrite}). */
   private final AtomicReference<CreateWrite> createWrite = new AtomicReference<>(CreateWrite.WAITING);
   private final IntentParking parking;
-  /** Modifications this process asked a provider about and has no answer for yet (touched by messages only). */
-  private final Set<String> calling = new HashSet<>();
-  /** What the status queries of the current round said, while some are outstanding. */
-  private boolean inconclusive;
-  private boolean notAsked;
+  private final IntentModifications modifications;
+  private final ChargeReconciliation reconciliation;
   /** Claimed for a merchant's command rather than by recovery: nothing else of it was started. */
   private boolean claimedForCommand;
   /** Whether this process's lease runs (it claimed the intent, or its last write kept the lease). */
   private boolean holdsLease;
-  /**
-   * Messages this process has let in and not handled yet: commands queued, and the answers of the provider calls it
-   * made. Commands are let in only while this stays within half the mailbox, so that an answer always finds room.
-   */
-  private final AtomicInteger expected = new AtomicInteger();
-  /** Callers waiting for a modification to leave flight. */
-  private final Map<String, Sinks.One<PaymentIntent>> waiting = new ConcurrentHashMap<>();
 
   /** The process of a new intent. */
   IntentProcess(String id, IntentRuntime runtime) {
@@ -138,6 +90,9 @@ public final class IntentProcess {
     this.runtime = runtime;
     this.mailbox = new Mailbox<>(runtime.mailboxCapacity(), this::handle, this::crashed);
     this.parking = new IntentParking(runtime.registry());
+    Owner owner = new Owner();
+    this.modifications = new IntentModifications(id, runtime, owner);
+    this.reconciliation = new ChargeReconciliation(id, runtime, owner);
   }
 
   /** The process of a stored intent this node just claimed. */
@@ -194,17 +149,15 @@ public final class IntentProcess {
    * Sends a merchant's capture, cancel or refund to this process, as the modification {@code modificationId} (a
    * command whose modification exists already is taken as done).
    */
-  public Mono<CommandReply> command(IntentCommand command, String modificationId) {
+  Mono<CommandReply> command(IntentCommand command, String modificationId) {
     Sinks.One<CommandReply> reply = Sinks.one();
-    if (passivated || expected.incrementAndGet() > runtime.mailboxCapacity() / 2) {
-      expected.decrementAndGet();
-      return Mono.just(new CommandReply.Gone());
+    if (!passivated && modifications.letIn()) {
+      if (mailbox.offer(new Command(command, modificationId, reply))) {
+        return reply.asMono();
+      }
+      modifications.keptOut();
     }
-    if (!mailbox.offer(new Command(command, modificationId, reply))) {
-      expected.decrementAndGet();
-      return Mono.just(new CommandReply.Gone());
-    }
-    return reply.asMono();
+    return Mono.just(new CommandReply.Gone());
   }
 
   /** As {@link #command}, as the first message of a process claimed for it. */
@@ -218,17 +171,7 @@ public final class IntentProcess {
    * is when {@code wait} runs out first or this process ends.
    */
   public Mono<PaymentIntent> awaitModification(String modificationId, Duration wait) {
-    Sinks.One<PaymentIntent> answered = waiting.computeIfAbsent(modificationId, id -> Sinks.one());
-    if (passivated || !inFlight(snapshot, modificationId)) {
-      waiting.remove(modificationId, answered);
-      return Mono.fromSupplier(this::snapshot);
-    }
-    return answered.asMono().timeout(wait, Mono.fromSupplier(this::snapshot));
-  }
-
-  private static boolean inFlight(PaymentIntent intent, String modificationId) {
-    return intent != null && intent.modification(modificationId)
-        .filter(m -> m.status() == Modification.Status.IN_FLIGHT).isPresent();
+    return passivated ? Mono.fromSupplier(this::snapshot) : modifications.awaitAnswer(modificationId, wait);
   }
 
   private Mono<Void> handle(Message message) {
@@ -236,10 +179,11 @@ public final class IntentProcess {
       case Start start -> create(start);
       case Outcome outcome -> recordOutcome(outcome);
       case Resume resume -> resume(resume);
-      case StatusAnswer answer -> reconcile(answer);
+      case StatusAnswer answer -> reconciliation.reconcile(answer.attemptNumber(), answer.status(), answer.mode());
       case Wake wake -> retry();
       case Command command -> command(command);
-      case ModificationAnswer answer -> modificationAnswered(answer);
+      case ModificationAnswer answer ->
+          modifications.answered(answer.modificationId(), answer.outcome(), answer.statusQuery());
     };
   }
 
@@ -249,7 +193,7 @@ public final class IntentProcess {
     IntentCommand.Create command = new IntentCommand.Create(
         id, request.merchantId(), request.amount(), request.paymentMethod(), request.reference(),
         request.metadata(), now.plus(runtime.intentDeadline()),
-        runtime.routing().route(routingRequest(request), request.paymentMethod()),
+        runtime.routing().route(request.routingRequest(id), request.paymentMethod()),
         request.captureMethod(), now);
     return switch (IntentTransitions.decide(IntentState.NONE, command)) {
       case Decision.Rejected rejected -> {
@@ -261,7 +205,7 @@ public final class IntentProcess {
         PaymentIntent created = IntentTransitions.evolveAll(IntentState.NONE, accepted.events());
         yield runtime.store()
             .insert(created, accepted.events(), request.idempotencyKey(), request.requestHash(),
-                ownershipAfter(created, 0, false, now),
+                IntentLeases.after(runtime, List.of(), created, 0, false, now),
                 () -> createWrite.compareAndSet(CreateWrite.WAITING, CreateWrite.SENT))
             .doOnNext(insertion -> {
               switch (insertion) {
@@ -333,27 +277,9 @@ public final class IntentProcess {
     };
   }
 
-  /**
-   * Decides a command that may park the intent, with routing as it is now. Waiting is allowed while this node has
-   * a parking place for the intent (it keeps the one it holds); when the decision parks and no place can be taken,
-   * it is decided again without waiting, so the intent fails at once as it would without parking.
-   */
+  /** Decides a command that may park the intent, with routing as it is now (see {@link IntentParking#decide}). */
   private Decision decideParking(Function<RouteOptions, IntentCommand> command, Instant now) {
-    Duration maxPark = runtime.maxPark();
-    Decision decision = IntentTransitions.decide(state, command.apply(runtime.routing().route(state, now, maxPark)));
-    if (!maxPark.isZero() && !parking.holdsPlace() && parks(decision)) {
-      if (passivated || !parking.takePlace()) {
-        runtime.metrics().parkRefused();
-        decision = IntentTransitions.decide(state,
-            command.apply(runtime.routing().route(state, now, Duration.ZERO)));
-      }
-    }
-    return decision;
-  }
-
-  private static boolean parks(Decision decision) {
-    return decision instanceof Decision.Accepted accepted
-        && accepted.events().stream().anyMatch(event -> event instanceof IntentEvent.IntentParked);
+    return parking.decide(state, command, now, runtime, passivated);
   }
 
   /** Taken up again after a claim: first settle what the last owner left open, then ask the provider. */
@@ -367,7 +293,7 @@ public final class IntentProcess {
     }
     return redriven.then(Mono.defer(() -> {
       if (!IntentModifications.charging(state)) {
-        return resumeModifications();
+        return modifications.resume();
       }
       if (state.status().isFinal()) {
         passivate();
@@ -384,284 +310,41 @@ public final class IntentProcess {
             new ProviderOutcome.Unknown("owner_lost"), runtime.routing().route(state), runtime.clock().instant());
         if (IntentTransitions.decide(state, lost) instanceof Decision.Accepted accepted) {
           return persist(accepted.events(), checkCount, true, runtime.clock().instant())
-              .then(Mono.defer(() -> askProvider(resume.mode())));
+              .then(Mono.defer(() -> reconciliation.askProvider(resume.mode())));
         }
       }
-      return askProvider(resume.mode());
+      return reconciliation.askProvider(resume.mode());
     }));
   }
 
-  /** Sends a status query for the unknown attempt; its answer comes back as a message. */
-  private Mono<Void> askProvider(Recovery mode) {
-    if (state.unknownAttempt().isEmpty() || state.isUnresolved()) {
-      // Nothing this process can move forward (e.g. the intent waits for an operator): let it go.
-      return release(runtime.clock().instant(), null).doOnSuccess(done -> passivate());
-    }
-    Attempt unknown = state.unknownAttempt().get();
-    runtime.providers().status(unknown.provider(), statusQuery(unknown))
-        .onErrorResume(error -> Mono.just(new ChargeStatus.Unavailable("status_query_failed")))
-        .subscribe(status -> {
-          if (!mailbox.offer(new StatusAnswer(unknown.number(), status, mode))) {
-            log.error("Intent {}: mailbox full, status of attempt {} dropped", id, unknown.number());
-            passivate();
-          }
-        });
-    return Mono.empty();
-  }
-
-  /** The question for the provider: the charge as it was sent (to replay under its key) while its token is known. */
-  private StatusQuery statusQuery(Attempt unknown) {
-    String token = state.paymentMethod().tokenFor(unknown.provider());
-    ProviderRequest charge = token == null ? null : new ProviderRequest(id, unknown.number(), unknown.provider(),
-        unknown.idempotencyKey(), state.amount().amountMinor(), state.amount().currency(), token);
-    return new StatusQuery(unknown.idempotencyKey(), charge, unknown.providerReference(), unknown.createdAt());
-  }
-
-  private Mono<Void> reconcile(StatusAnswer answer) {
-    Instant now = runtime.clock().instant();
-    return switch (decideParking(route -> new IntentCommand.Reconcile(answer.attemptNumber(), answer.status(),
-        runtime.settleTime(), route, now), now)) {
-      case Decision.Accepted accepted -> {
-        runtime.metrics().reconciled(answer.status());
-        yield persist(accepted.events(), 0, false, now).doOnSuccess(done -> act());
-      }
-      case Decision.Rejected rejected -> switch (rejected.reason()) {
-        case TOO_EARLY_TO_TELL -> {
-          // Ask again once the provider can no longer be working on the request; this costs no check.
-          Instant settledAt = state.attempt(answer.attemptNumber()).orElseThrow().createdAt()
-              .plus(runtime.settleTime());
-          yield release(now, settledAt.isAfter(now) ? settledAt : now).doOnSuccess(done -> passivate());
-        }
-        case STATUS_UNAVAILABLE -> inconclusive(answer, now);
-        case STATUS_NOT_ASKED -> notAsked(answer, now);
-        case INTENT_EXISTS, INTENT_NOT_FOUND, NO_PROVIDER_AVAILABLE, NO_USABLE_PAYMENT_METHOD, INTENT_FINAL,
-            ATTEMPT_NOT_IN_FLIGHT, ATTEMPT_NOT_UNKNOWN, INTENT_UNRESOLVED, INTENT_NOT_UNRESOLVED, INTENT_NOT_PARKED,
-            INTENT_NOT_CAPTURABLE, INTENT_NOT_CANCELABLE, INTENT_NOT_REFUNDABLE, AMOUNT_TOO_LARGE,
-            MODIFICATION_IN_PROGRESS, MODIFICATION_EXISTS, MODIFICATION_NOT_IN_FLIGHT, MODIFICATION_NOT_OPEN -> {
-          log.warn("Intent {}: reconciliation of attempt {} refused: {}", id, answer.attemptNumber(),
-              rejected.code());
-          yield release(now, null).doOnSuccess(done -> passivate());
-        }
-      };
-    };
-  }
-
   /**
-   * The router itself did not ask (its status queries for the provider were used up, or the provider is not
-   * running): back-pressure, not a failed check. Ask again soon, spread over a second so that intents held back
-   * together do not come back together, without moving the reconciliation schedule.
-   */
-  private Mono<Void> notAsked(StatusAnswer answer, Instant now) {
-    runtime.metrics().reconciled(answer.status());
-    if (answer.mode() == Recovery.RECONCILE_NOW) {
-      return release(now, nextCheckAt).doOnSuccess(done -> passivate());
-    }
-    Duration again = NOT_ASKED_RETRY.plusMillis(ThreadLocalRandom.current().nextLong(NOT_ASKED_RETRY.toMillis()));
-    return release(now, now.plus(again)).doOnSuccess(done -> passivate());
-  }
-
-  /** The provider could not say. Try later, on the schedule; when the schedule is over, an operator decides. */
-  private Mono<Void> inconclusive(StatusAnswer answer, Instant now) {
-    runtime.metrics().reconciled(answer.status());
-    if (answer.mode() == Recovery.RECONCILE_NOW) {
-      // An on-the-fly check neither uses up the schedule nor moves it: a client polling GET changes nothing.
-      return release(now, nextCheckAt).doOnSuccess(done -> passivate());
-    }
-    int checks = checkCount + 1;
-    return runtime.schedule().delayAfter(checks)
-        .map(delay -> {
-          checkCount = checks;
-          return release(now, now.plus(delay)).doOnSuccess(done -> passivate());
-        })
-        .orElseGet(() -> {
-          IntentCommand.GiveUp giveUp = new IntentCommand.GiveUp("reconciliation_exhausted", now);
-          if (IntentTransitions.decide(state, giveUp) instanceof Decision.Accepted accepted) {
-            log.error("Intent {}: provider {} could not confirm attempt {} after {} checks; an operator must look",
-                id, state.attempt(answer.attemptNumber()).map(Attempt::provider).orElse("?"),
-                answer.attemptNumber(), checks);
-            return persist(accepted.events(), checks, false, now).doOnSuccess(done -> passivate());
-          }
-          return release(now, null).doOnSuccess(done -> passivate());
-        });
-  }
-
-  /**
-   * A merchant's capture, cancel or refund. Modifications a dead predecessor left in flight are marked unknown first
-   * (their money may have moved), so the decision counts them; a command whose modification exists is a retry, taken
-   * as done.
+   * A merchant's capture, cancel or refund (see {@link IntentModifications}); then an intent still being charged goes
+   * on as before (a process claimed only for the command takes it up as recovery would), and otherwise its
+   * modifications go on.
    */
   private Mono<Void> command(Command message) {
-    expected.decrementAndGet();
     if (passivated) {
+      modifications.keptOut();
       message.reply().tryEmitValue(new CommandReply.Gone());
       return Mono.empty();
     }
-    Instant now = runtime.clock().instant();
-    return markLost(now).then(Mono.defer(() -> {
-      if (message.modificationId() != null && state.modification(message.modificationId()).isPresent()) {
-        message.reply().tryEmitValue(new CommandReply.Taken());
-        return afterCommand(now, false);
-      }
-      return switch (IntentTransitions.decide(state, message.command())) {
-        case Decision.Rejected rejected -> {
-          message.reply().tryEmitValue(new CommandReply.Rejected(rejected.code(), rejected.message()));
-          yield afterCommand(now, false);
-        }
-        case Decision.Accepted accepted -> persist(accepted.events(), checkCount, false, now)
-            .doOnSuccess(done -> message.reply().tryEmitValue(new CommandReply.Taken()))
-            .doOnError(error -> message.reply().tryEmitValue(new CommandReply.Gone()))
-            .then(Mono.defer(() -> afterCommand(now, true)));
-      };
-    }));
-  }
-
-  /** After a command: an intent still being charged goes on as before; else its modifications go on. */
-  private Mono<Void> afterCommand(Instant now, boolean changed) {
-    if (!IntentModifications.charging(state)) {
-      return proceed(now);
-    }
-    if (changed) {
-      act();
-      return Mono.empty();
-    }
-    // Refused while the charge goes on: a process that was running goes on as it was; one claimed only for the
-    // command takes the intent up as recovery would have.
-    return claimedForCommand ? resume(new Resume(Recovery.RESUME)) : Mono.empty();
-  }
-
-  /** Marks as unknown the modifications a predecessor left in flight, keeping the lease to ask about them. */
-  private Mono<Void> markLost(Instant now) {
-    List<IntentEvent> lost = IntentModifications.lost(state, calling, now);
-    return lost.isEmpty() ? Mono.empty() : persist(lost, checkCount, true, now);
-  }
-
-  /**
-   * Taken up by recovery after its charge: ask about what a predecessor left unknown or pending, cancel an
-   * authorization that expired, then let go.
-   */
-  private Mono<Void> resumeModifications() {
-    Instant now = runtime.clock().instant();
-    return markLost(now).then(Mono.defer(() -> {
-      // A few per round, so that their answers fit the mailbox beside the merchants' commands; the rest stay due.
-      IntentModifications.awaitingConfirmation(state).stream()
-          .filter(open -> !calling.contains(open.id()))
-          .limit(Math.max(1, runtime.mailboxCapacity() / 4))
-          .forEach(open -> {
-            calling.add(open.id());
-            askAbout(open);
-          });
-      if (calling.isEmpty() && IntentModifications.authorizationExpiresAt(state, runtime.authorizationValidity())
-          .filter(expiry -> !expiry.isAfter(now)).isPresent()) {
-        IntentCommand.Cancel expire = new IntentCommand.Cancel(runtime.ids().next("can_"),
-            IntentModifications.AUTHORIZATION_EXPIRED, now);
-        if (IntentTransitions.decide(state, expire) instanceof Decision.Accepted accepted) {
-          log.info("Intent {}: authorization not captured in time, canceling it", id);
-          return persist(accepted.events(), checkCount, false, now).then(Mono.defer(() -> proceed(now)));
-        }
-      }
-      return proceed(now);
-    }));
-  }
-
-  /** A provider answered a modification, or a status query about one. */
-  private Mono<Void> modificationAnswered(ModificationAnswer answer) {
-    expected.decrementAndGet();
-    calling.remove(answer.modificationId());
-    Instant now = runtime.clock().instant();
-    IntentCommand command = answer.statusQuery()
-        ? new IntentCommand.ReconcileModification(answer.modificationId(), answer.outcome(), now)
-        : new IntentCommand.RecordModification(answer.modificationId(), answer.outcome(), now);
-    return switch (IntentTransitions.decide(state, command)) {
-      case Decision.Accepted accepted ->
-          persist(accepted.events(), answer.statusQuery() ? 0 : checkCount, false, now)
-              .then(Mono.defer(() -> proceed(now)));
-      case Decision.Rejected rejected -> {
-        switch (rejected.reason()) {
-          case STATUS_NOT_ASKED -> notAsked = true;
-          case STATUS_UNAVAILABLE -> {
-            log.info("Intent {}: its provider could not say what became of modification {}: {}", id,
-                answer.modificationId(), rejected.message());
-            inconclusive = true;
+    return modifications.command(message.command(), message.modificationId(), message.reply())
+        .flatMap(changed -> {
+          if (!IntentModifications.charging(state)) {
+            return modifications.proceed(runtime.clock().instant());
           }
-          default -> log.warn("Intent {}: answer for modification {} ignored: {}", id, answer.modificationId(),
-              rejected.code());
-        }
-        yield proceed(now);
-      }
-    };
-  }
-
-  /**
-   * Sends what is in flight and not sent yet; once no call is outstanding, lets the intent go: on the schedule
-   * when a status query could not tell (to an operator once it is used up), soon when the router did not ask.
-   */
-  private Mono<Void> proceed(Instant now) {
-    for (Modification modification : IntentModifications.inFlight(state)) {
-      if (calling.add(modification.id())) {
-        send(modification);
-      }
-    }
-    if (!calling.isEmpty()) {
-      return Mono.empty();
-    }
-    boolean couldNotTell = inconclusive;
-    boolean didNotAsk = notAsked;
-    inconclusive = false;
-    notAsked = false;
-    if (couldNotTell) {
-      int checks = checkCount + 1;
-      Optional<Duration> delay = runtime.schedule().delayAfter(checks);
-      if (delay.isPresent()) {
-        checkCount = checks;
-        return release(now, now.plus(delay.get())).doOnSuccess(done -> passivate());
-      }
-      IntentCommand.GiveUp giveUp = new IntentCommand.GiveUp("reconciliation_exhausted", now);
-      if (IntentTransitions.decide(state, giveUp) instanceof Decision.Accepted accepted) {
-        log.error("Intent {}: its provider could not confirm a capture, cancel or refund after {} checks; an "
-            + "operator must look", id, checks);
-        return persist(accepted.events(), checks, false, now).doOnSuccess(done -> passivate());
-      }
-    }
-    if (didNotAsk) {
-      Duration again = NOT_ASKED_RETRY.plusMillis(ThreadLocalRandom.current().nextLong(NOT_ASKED_RETRY.toMillis()));
-      return release(now, now.plus(again)).doOnSuccess(done -> passivate());
-    }
-    return (holdsLease ? release(now, nextCheckAt) : Mono.<Void>empty()).doOnSuccess(done -> passivate());
-  }
-
-  private void send(Modification modification) {
-    ModificationRequest request = IntentModifications.request(state, modification);
-    answerWith(modification.id(), runtime.providers().modify(request), false);
-  }
-
-  private void askAbout(Modification modification) {
-    ModificationRequest request = IntentModifications.request(state, modification);
-    answerWith(modification.id(), runtime.providers().modificationStatus(request, modification.createdAt()), true);
-  }
-
-  private void answerWith(String modificationId, Mono<ModificationOutcome> call, boolean statusQuery) {
-    expected.incrementAndGet();
-    call.onErrorResume(error -> {
-          log.error("Intent {}: call for modification {} failed", id, modificationId, error);
-          return Mono.just(new ModificationOutcome.Unknown("dispatch_failed"));
-        })
-        .subscribe(outcome -> {
-          if (!mailbox.offer(new ModificationAnswer(modificationId, outcome, statusQuery))) {
-            // The lease runs out and recovery asks the provider again: nothing is decided on a lost answer.
-            log.error("Intent {}: mailbox full, answer for modification {} dropped", id, modificationId);
-            passivate();
+          if (changed) {
+            act();
+            return Mono.empty();
           }
+          return claimedForCommand ? resume(new Resume(Recovery.RESUME)) : Mono.empty();
         });
   }
 
   private Mono<Void> persist(List<IntentEvent> events, int checks, boolean continuing, Instant now) {
     PaymentIntent before = state;
     PaymentIntent after = IntentTransitions.evolveAll(before, events);
-    Ownership ownership = IntentParking.until(events)
-        // Parked: the owner keeps the intent through its wait; should it die, others take over a lease later.
-        .map(until -> new Ownership(runtime.node(), (until.isAfter(now) ? until : now).plus(runtime.lease()), null,
-            checks))
-        .orElseGet(() -> ownershipAfter(after, checks, continuing, now));
+    Ownership ownership = IntentLeases.after(runtime, events, after, checks, continuing, now);
     return runtime.store()
         .append(before, after, version, events, ownership)
         .doOnSuccess(done -> {
@@ -687,44 +370,11 @@ public final class IntentProcess {
         });
   }
 
-  /**
-   * The lease and schedule that go with a state: an owner keeps its lease while a call is in flight (or while it
-   * goes on at once, {@code continuing}); a final or unresolved intent needs nobody; an unknown outcome is handed
-   * to the sentinel for its next check.
-   */
-  private Ownership ownershipAfter(PaymentIntent after, int checks, boolean continuing, Instant now) {
-    Instant held = now.plus(runtime.lease());
-    if (continuing || (!after.status().isFinal() && after.inFlightAttempt().isPresent())) {
-      return new Ownership(runtime.node(), held, null, checks);
-    }
-    if (!IntentModifications.inFlight(after).isEmpty()) {
-      // Due when the lease runs out: should this node die with the call in flight, recovery finds the intent even
-      // though its status (succeeded, for a refund) is not an open one.
-      return new Ownership(runtime.node(), held, held, checks);
-    }
-    if (!after.status().isFinal() && after.unknownAttempt().isPresent() && !after.isUnresolved()) {
-      Duration delay = runtime.schedule().delayAfter(checks).orElse(Duration.ZERO);
-      return new Ownership(runtime.node(), now, now.plus(delay), checks);
-    }
-    if (!IntentModifications.awaitingConfirmation(after).isEmpty()) {
-      // Due for a status query on the schedule; once unresolved the sentinel skips it, and the time set keeps it
-      // claimable for an operator's re-drive.
-      Duration delay = runtime.schedule().delayAfter(checks).orElse(Duration.ZERO);
-      return new Ownership(runtime.node(), now, now.plus(delay), checks);
-    }
-    return new Ownership(runtime.node(), now,
-        IntentModifications.authorizationExpiresAt(after, runtime.authorizationValidity()).orElse(null), checks);
-  }
-
   private void become(PaymentIntent next, long nextVersion) {
     state = next;
     version = nextVersion;
     snapshot = next;
-    waiting.forEach((modificationId, answered) -> {
-      if (!inFlight(next, modificationId) && waiting.remove(modificationId, answered)) {
-        answered.tryEmitValue(next);
-      }
-    });
+    modifications.changed(next);
   }
 
   /**
@@ -762,9 +412,7 @@ public final class IntentProcess {
     // No token (its stored form could not be decrypted, see IntentStore): no provider may be sent an empty one.
     Mono<ProviderOutcome> sent = token == null
         ? Mono.just(new ProviderOutcome.NotSent("payment_method_unavailable"))
-        : runtime.providers().dispatch(new ProviderRequest(id, attempt.number(), attempt.provider(),
-            attempt.idempotencyKey(), state.amount().amountMinor(), state.amount().currency(), token,
-            state.captureMethod() == CaptureMethod.MANUAL));
+        : runtime.providers().dispatch(ChargeReconciliation.charge(state, attempt, token));
     sent
         .onErrorResume(error -> {
           log.error("Intent {}: dispatch of attempt {} failed", id, attempt.number(), error);
@@ -794,16 +442,73 @@ public final class IntentProcess {
       parking.cancelWake();
       parking.leavePlace();
       settled.tryEmitValue(snapshot);
-      waiting.forEach((modificationId, answered) -> answered.tryEmitValue(snapshot));
-      waiting.clear();
+      modifications.ended(snapshot);
       runtime.registry().passivated(this);
     }
   }
 
-  private RoutingRequest routingRequest(CreateRequest request) {
-    return new RoutingRequest(
-        id, request.merchantId(), request.amount().amountMinor(), request.amount().currency(),
-        request.paymentMethod().type(), request.paymentMethod().country(), request.metadata());
+  /** What {@link IntentModifications} borrows from this process. */
+  private final class Owner implements ProcessOwner {
+    @Override
+    public PaymentIntent state() {
+      return state;
+    }
+
+    @Override
+    public PaymentIntent snapshot() {
+      return snapshot;
+    }
+
+    @Override
+    public int checkCount() {
+      return checkCount;
+    }
+
+    @Override
+    public Instant nextCheckAt() {
+      return nextCheckAt;
+    }
+
+    @Override
+    public void act() {
+      IntentProcess.this.act();
+    }
+
+    @Override
+    public Decision decideParking(Function<RouteOptions, IntentCommand> command, Instant now) {
+      return IntentProcess.this.decideParking(command, now);
+    }
+
+    @Override
+    public boolean statusAnswered(int attemptNumber, ChargeStatus status, Recovery mode) {
+      return mailbox.offer(new StatusAnswer(attemptNumber, status, mode));
+    }
+
+    @Override
+    public Mono<Void> persist(List<IntentEvent> events, int checks, boolean continuing, Instant now) {
+      return IntentProcess.this.persist(events, checks, continuing, now);
+    }
+
+    @Override
+    public Mono<Void> release(Instant now, Instant next, int checks) {
+      checkCount = checks;
+      return IntentProcess.this.release(now, next);
+    }
+
+    @Override
+    public Mono<Void> letGo(Instant now) {
+      return holdsLease ? IntentProcess.this.release(now, nextCheckAt) : Mono.empty();
+    }
+
+    @Override
+    public void passivate() {
+      IntentProcess.this.passivate();
+    }
+
+    @Override
+    public boolean answer(String modificationId, ModificationOutcome outcome, boolean statusQuery) {
+      return mailbox.offer(new ModificationAnswer(modificationId, outcome, statusQuery));
+    }
   }
 
   /** Everything a process needs from its node. */

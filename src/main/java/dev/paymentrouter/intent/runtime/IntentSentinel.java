@@ -2,6 +2,7 @@ package dev.paymentrouter.intent.runtime;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,13 +66,23 @@ public final class IntentSentinel {
   /** One pass: claim what is due, as far as the registry has room, and refresh the unresolved count. */
   public Mono<Void> scan() {
     int room = Math.min(batchSize, registry.free());
-    Flux<String> due = room == 0 ? Flux.empty() : store.dueForRecovery(clock.instant(), room);
+    Mono<List<String>> due = room == 0 ? Mono.just(List.of()) : uncancelled(store.dueForRecovery(clock.instant(), room)
+        .collectList());
     return due
+        .flatMapMany(Flux::fromIterable)
         .concatMap(id -> registry.recover(id, Recovery.RESUME)
             .doOnNext(process -> recovered.incrementAndGet()))
-        .then(store.countUnresolved())
+        .then(Mono.defer(() -> uncancelled(store.countUnresolved())))
         .doOnNext(unresolved::set)
         .then();
+  }
+
+  /**
+   * A read that runs to its end even when the scan is cancelled (the sentinel stopping at shutdown): the PostgreSQL
+   * driver does not release the rows of a query cancelled while they arrive, which Netty reports as a leak.
+   */
+  private static <T> Mono<T> uncancelled(Mono<T> read) {
+    return Mono.fromFuture(read.toFuture(), true);
   }
 
   /** Intents waiting for an operator, as of the last scan. */

@@ -4,8 +4,8 @@ import dev.paymentrouter.intent.runtime.IntentLifecycle.RefundPage;
 import dev.paymentrouter.intent.runtime.IntentLifecycle.StoredRefund;
 import java.time.Instant;
 import java.util.List;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 
 /**

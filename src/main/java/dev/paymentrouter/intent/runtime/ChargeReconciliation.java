@@ -1,0 +1,148 @@
+package dev.paymentrouter.intent.runtime;
+
+import dev.paymentrouter.intent.domain.Attempt;
+import dev.paymentrouter.intent.domain.CaptureMethod;
+import dev.paymentrouter.intent.domain.Decision;
+import dev.paymentrouter.intent.domain.IntentCommand;
+import dev.paymentrouter.intent.domain.IntentTransitions;
+import dev.paymentrouter.intent.domain.PaymentIntent;
+import dev.paymentrouter.provider.domain.ChargeStatus;
+import dev.paymentrouter.provider.domain.ProviderRequest;
+import dev.paymentrouter.provider.domain.StatusQuery;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * The part of an intent's process that learns what became of a charge whose outcome is unknown: it asks the provider
+ * that may have charged (never another), decides on the answer through the process ({@link ProcessOwner}), and
+ * paces its questions: on the reconciliation schedule when the provider could not tell, soon when the router itself
+ * did not ask, to an operator once the schedule is used up.
+ */
+final class ChargeReconciliation {
+
+  private static final Logger log = LoggerFactory.getLogger(ChargeReconciliation.class);
+
+  /** How soon a status query the router did not make is tried again (plus up to as much at random). */
+  private static final Duration NOT_ASKED_RETRY = Duration.ofSeconds(1);
+
+  private final String id;
+  private final IntentProcess.IntentRuntime runtime;
+  private final ProcessOwner owner;
+
+  ChargeReconciliation(String id, IntentProcess.IntentRuntime runtime, ProcessOwner owner) {
+    this.id = id;
+    this.runtime = runtime;
+    this.owner = owner;
+  }
+
+  /** Sends a status query for the unknown attempt; its answer comes back as a message. */
+  Mono<Void> askProvider(Recovery mode) {
+    if (owner.state().unknownAttempt().isEmpty() || owner.state().isUnresolved()) {
+      // Nothing this process can move forward (e.g. the intent waits for an operator): let it go.
+      return end(runtime.clock().instant(), null, owner.checkCount());
+    }
+    Attempt unknown = owner.state().unknownAttempt().get();
+    runtime.providers().status(unknown.provider(), statusQuery(unknown))
+        .onErrorResume(error -> Mono.just(new ChargeStatus.Unavailable("status_query_failed")))
+        .subscribe(answer -> {
+          if (!owner.statusAnswered(unknown.number(), answer, mode)) {
+            log.error("Intent {}: mailbox full, status of attempt {} dropped", id, unknown.number());
+            owner.passivate();
+          }
+        });
+    return Mono.empty();
+  }
+
+  /** The question for the provider: the charge as it was sent (to replay under its key) while its token is known. */
+  private StatusQuery statusQuery(Attempt unknown) {
+    PaymentIntent state = owner.state();
+    String token = state.paymentMethod().tokenFor(unknown.provider());
+    ProviderRequest charge = token == null ? null : charge(state, unknown, token);
+    return new StatusQuery(unknown.idempotencyKey(), charge, unknown.providerReference(), unknown.createdAt());
+  }
+
+  /** What a status query said about the unknown attempt. */
+  Mono<Void> reconcile(int attemptNumber, ChargeStatus status, Recovery mode) {
+    Instant now = runtime.clock().instant();
+    return switch (owner.decideParking(route -> new IntentCommand.Reconcile(attemptNumber, status,
+        runtime.settleTime(), route, now), now)) {
+      case Decision.Accepted accepted -> {
+        runtime.metrics().reconciled(status);
+        yield owner.persist(accepted.events(), 0, false, now).doOnSuccess(done -> owner.act());
+      }
+      case Decision.Rejected rejected -> switch (rejected.reason()) {
+        case TOO_EARLY_TO_TELL -> {
+          // Ask again once the provider can no longer be working on the request; this costs no check.
+          Instant settledAt = owner.state().attempt(attemptNumber).orElseThrow().createdAt()
+              .plus(runtime.settleTime());
+          yield end(now, settledAt.isAfter(now) ? settledAt : now, owner.checkCount());
+        }
+        case STATUS_UNAVAILABLE -> inconclusive(attemptNumber, status, mode, now);
+        case STATUS_NOT_ASKED -> notAsked(status, mode, now);
+        case INTENT_EXISTS, INTENT_NOT_FOUND, NO_PROVIDER_AVAILABLE, NO_USABLE_PAYMENT_METHOD, INTENT_FINAL,
+            ATTEMPT_NOT_IN_FLIGHT, ATTEMPT_NOT_UNKNOWN, INTENT_UNRESOLVED, INTENT_NOT_UNRESOLVED, INTENT_NOT_PARKED,
+            INTENT_NOT_CAPTURABLE, INTENT_NOT_CANCELABLE, INTENT_NOT_REFUNDABLE, AMOUNT_TOO_LARGE,
+            MODIFICATION_IN_PROGRESS, MODIFICATION_EXISTS, MODIFICATION_NOT_IN_FLIGHT, MODIFICATION_NOT_OPEN -> {
+          log.warn("Intent {}: reconciliation of attempt {} refused: {}", id, attemptNumber,
+              rejected.code());
+          yield end(now, null, owner.checkCount());
+        }
+      };
+    };
+  }
+
+  /**
+   * The router itself did not ask (its status queries for the provider were used up, or the provider is not
+   * running): back-pressure, not a failed check. Ask again soon, spread over a second so that intents held back
+   * together do not come back together, without moving the reconciliation schedule.
+   */
+  private Mono<Void> notAsked(ChargeStatus status, Recovery mode, Instant now) {
+    runtime.metrics().reconciled(status);
+    if (mode == Recovery.RECONCILE_NOW) {
+      return end(now, owner.nextCheckAt(), owner.checkCount());
+    }
+    Duration again = NOT_ASKED_RETRY.plusMillis(ThreadLocalRandom.current().nextLong(NOT_ASKED_RETRY.toMillis()));
+    return end(now, now.plus(again), owner.checkCount());
+  }
+
+  /** The provider could not say. Try later, on the schedule; when the schedule is over, an operator decides. */
+  private Mono<Void> inconclusive(int attemptNumber, ChargeStatus status, Recovery mode, Instant now) {
+    runtime.metrics().reconciled(status);
+    if (mode == Recovery.RECONCILE_NOW) {
+      // An on-the-fly check neither uses up the schedule nor moves it: a client polling GET changes nothing.
+      return end(now, owner.nextCheckAt(), owner.checkCount());
+    }
+    int checks = owner.checkCount() + 1;
+    return runtime.schedule().delayAfter(checks)
+        .map(delay -> end(now, now.plus(delay), checks))
+        .orElseGet(() -> {
+          IntentCommand.GiveUp giveUp = new IntentCommand.GiveUp("reconciliation_exhausted", now);
+          if (IntentTransitions.decide(owner.state(), giveUp) instanceof Decision.Accepted accepted) {
+            log.error("Intent {}: provider {} could not confirm attempt {} after {} checks; an operator must look",
+                id, owner.state().attempt(attemptNumber).map(Attempt::provider).orElse("?"),
+                attemptNumber, checks);
+            return owner.persist(accepted.events(), checks, false, now).doOnSuccess(done -> owner.passivate());
+          }
+          return end(now, null, owner.checkCount());
+        });
+  }
+
+  /**
+   * The charge of an attempt exactly as it is sent (an authorization only, for an intent captured later), so that a
+   * replay under the attempt's key is the same request.
+   */
+  static ProviderRequest charge(PaymentIntent state, Attempt attempt, String token) {
+    return new ProviderRequest(state.id(), attempt.number(), attempt.provider(), attempt.idempotencyKey(),
+        state.amount().amountMinor(), state.amount().currency(), token,
+        state.captureMethod() == CaptureMethod.MANUAL);
+  }
+
+  /** Lets the intent go, due again at {@code next} after {@code checks} inconclusive checks; the process ends. */
+  private Mono<Void> end(Instant now, Instant next, int checks) {
+    return owner.release(now, next, checks).doOnSuccess(done -> owner.passivate());
+  }
+}
