@@ -3,6 +3,7 @@ package dev.paymentrouter.intent.runtime;
 import dev.paymentrouter.intent.runtime.IntentLifecycle.RefundPage;
 import dev.paymentrouter.intent.runtime.IntentLifecycle.StoredRefund;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -80,22 +81,10 @@ final class LifecycleStore {
    * after {@code startingAfter} when set. One range of the index {@code payment_modifications_refunds}.
    */
   Mono<RefundPage> listRefunds(String merchantId, String intentId, int limit, String startingAfter) {
-    StringBuilder sql = new StringBuilder("select " + REFUND_COLUMNS + """
-         from payment_modifications m join payment_intents p on p.id = m.intent_id
-        where m.merchant_id = :merchant and m.kind = 'refund'""");
-    if (intentId != null) {
-      sql.append(" and m.intent_id = :intent");
-    }
-    if (startingAfter != null) {
-      sql.append(" and m.modification_id < :after");
-    }
-    sql.append(" order by m.modification_id desc limit :limit");
-    GenericExecuteSpec spec = db.sql(sql.toString()).bind("merchant", merchantId).bind("limit", limit + 1);
-    if (intentId != null) {
-      spec = spec.bind("intent", intentId);
-    }
-    if (startingAfter != null) {
-      spec = spec.bind("after", startingAfter);
+    List<Object> values = new ArrayList<>();
+    GenericExecuteSpec spec = db.sql(refundPage(merchantId, intentId, limit, startingAfter, values));
+    for (int i = 0; i < values.size(); i++) {
+      spec = spec.bind(i, values.get(i));
     }
     return spec.map(row -> new StoredRefund(row.get("intent_id", String.class), row.get("currency", String.class),
             reader.modification(row)))
@@ -104,5 +93,23 @@ final class LifecycleStore {
         .map(rows -> rows.size() > limit
             ? new RefundPage(List.copyOf(rows.subList(0, limit)), true)
             : new RefundPage(rows, false));
+  }
+
+  /** The statement of a page of refunds (one row more than {@code limit}: whether more follow), its values added. */
+  static String refundPage(String merchantId, String intentId, int limit, String startingAfter, List<Object> values) {
+    values.add(merchantId);
+    StringBuilder sql = new StringBuilder("select " + REFUND_COLUMNS + """
+         from payment_modifications m join payment_intents p on p.id = m.intent_id
+        where m.merchant_id = $1 and m.kind = 'refund'""");
+    if (intentId != null) {
+      values.add(intentId);
+      sql.append(" and m.intent_id = $").append(values.size());
+    }
+    if (startingAfter != null) {
+      values.add(startingAfter);
+      sql.append(" and m.modification_id < $").append(values.size());
+    }
+    values.add(limit + 1);
+    return sql.append(" order by m.modification_id desc limit $").append(values.size()).toString();
   }
 }

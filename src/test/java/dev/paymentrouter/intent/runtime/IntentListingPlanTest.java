@@ -15,8 +15,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Listing a merchant's intents is served by an index, whatever the filters: a page costs the same for a merchant
- * with ten intents or ten million. The test database is small, where a sequential scan is cheapest, so sequential
+ * Listing a merchant's intents, or its refunds, is served by an index, whatever the filters: a page costs the same
+ * for a merchant with ten intents or ten million. The test database is small, where a sequential scan is cheapest, so sequential
  * scans are switched off for the one transaction that asks for the plan: what remains shows which index can serve the
  * query, and a query no index fits would still scan sequentially.
  */
@@ -39,9 +39,30 @@ class IntentListingPlanTest extends RouterIntegrationTest {
         .containsAnyOf("payment_intents_listing", "payment_intents_reference");
   }
 
+  static List<String[]> refundPages() {
+    return List.of(
+        new String[] {null, null},
+        new String[] {"pi_01M8PWQBTD3RPX84F6J30M34Q1", null},
+        new String[] {null, "re_01M8PWQBTD3RPX84F6J30M34Q1"},
+        new String[] {"pi_01M8PWQBTD3RPX84F6J30M34Q1", "re_01M8PWQBTD3RPX84F6J30M34Q1"});
+  }
+
+  @ParameterizedTest
+  @MethodSource("refundPages")
+  void everyRefundListingQueryIsServedByAnIndex(String intentId, String startingAfter) {
+    List<Object> values = new ArrayList<>();
+    String plan = plan(LifecycleStore.refundPage("m_plan", intentId, 10, startingAfter, values), values);
+    assertThat(plan).doesNotContain("Seq Scan").containsPattern("Index (Only )?Scan")
+        .containsAnyOf("payment_modifications_refunds", "payment_modifications_pkey");
+  }
+
   private String plan(IntentReader.Query query) {
     List<Object> values = new ArrayList<>();
-    String sql = "explain " + query.sql(values);
+    return plan(query.sql(values), values);
+  }
+
+  private String plan(String query, List<Object> values) {
+    String sql = "explain " + query;
     return db.inConnection(connection -> Mono.from(connection.beginTransaction())
             .then(Mono.from(connection.createStatement("set local enable_seqscan = off").execute())
                 .flatMap(result -> Mono.from(result.getRowsUpdated())))
