@@ -259,7 +259,10 @@ class ChaosTest {
         () -> assertTrue(totalsDisagree.isEmpty(), () -> "harness: the audit sums each charge as its ledger does: "
             + totalsDisagree.subList(0, Math.min(10, totalsDisagree.size()))),
         () -> assertTrue(money.mismatches() == 0, () -> "captures, cancels and refunds agree with the ledgers: "
-            + money.summary() + money.describe(10)));
+            + money.summary() + money.describe(10)),
+        () -> assertTrue(money.leftOpen().isEmpty(), () -> "every capture, cancel and refund ends, is pending at "
+            + "its provider, or its intent is unresolved: " + money.leftOpen().size() + " left in flight or unknown, "
+            + "e.g. " + money.leftOpen().subList(0, Math.min(10, money.leftOpen().size()))));
   }
 
   /**

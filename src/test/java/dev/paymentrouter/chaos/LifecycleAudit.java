@@ -73,12 +73,14 @@ final class LifecycleAudit {
    *                            that did not, or a provider-side record of another kind, amount, provider or intent
    * @param answeredWithoutRow  2xx answers to the merchant whose modification has no row (or another id)
    * @param overRefunds         over-refunds answered other than 422, or refused yet recorded or moved
+   * @param leftOpen            (not a ledger check) rows still in flight or unknown although their intent is not
+   *                            unresolved: the router neither reconciled them nor gave up on them
    */
   record Report(int intents, int manual, Map<String, Integer> modifications, int unknownReconciled,
       int unknownStillOpen, int unresolvedWithModifications, Map<String, Integer> answers, int retriedAnswers,
       List<String> capturedMismatch, List<String> voidedMismatch, List<String> refundedMismatch,
       List<String> strangers, List<String> movedUnlikeItsRow, List<String> answeredWithoutRow,
-      List<String> overRefunds) {
+      List<String> overRefunds, List<String> leftOpen) {
 
     int mismatches() {
       return capturedMismatch.size() + voidedMismatch.size() + refundedMismatch.size() + strangers.size()
@@ -89,10 +91,10 @@ final class LifecycleAudit {
     String summary() {
       return String.format(Locale.ROOT, "intents=%d manual=%d modifications(kind/status)=%s "
               + "unknownModificationsReconciled=%d unknownStillOpen=%d unresolvedIntentsWithModifications=%d "
-              + "answers=%s answersAfterRetries=%d mismatches=%d (captured=%d voided=%d refunded=%d strangers=%d "
-              + "movedUnlikeItsRow=%d answeredWithoutRow=%d overRefunds=%d)",
+              + "leftInFlightOrUnknown=%d answers=%s answersAfterRetries=%d mismatches=%d (captured=%d voided=%d "
+              + "refunded=%d strangers=%d movedUnlikeItsRow=%d answeredWithoutRow=%d overRefunds=%d)",
           intents, manual, modifications, unknownReconciled, unknownStillOpen, unresolvedWithModifications,
-          answers, retriedAnswers, mismatches(), capturedMismatch.size(), voidedMismatch.size(),
+          leftOpen.size(), answers, retriedAnswers, mismatches(), capturedMismatch.size(), voidedMismatch.size(),
           refundedMismatch.size(), strangers.size(), movedUnlikeItsRow.size(), answeredWithoutRow.size(),
           overRefunds.size());
     }
@@ -108,6 +110,7 @@ final class LifecycleAudit {
       rules.put("movedUnlikeItsRow", movedUnlikeItsRow);
       rules.put("answeredWithoutRow", answeredWithoutRow);
       rules.put("overRefund", overRefunds);
+      rules.put("leftOpen", leftOpen);
       rules.forEach((rule, offenders) -> offenders.stream().limit(limit)
           .forEach(line -> lines.append("\n  ").append(rule).append(": ").append(line)));
       return lines.toString();
@@ -263,7 +266,12 @@ final class LifecycleAudit {
     rows.modifications().forEach(row -> byKindAndStatus.merge(row.kind() + "/" + row.status(), 1, Integer::sum));
     int reconciled = 0;
     int stillOpen = 0;
+    List<String> leftOpen = new ArrayList<>();
     for (ModificationRow row : rows.modifications()) {
+      IntentRow intent = byId.get(row.intentId());
+      if (!row.status().equals("pending") && row.open() && (intent == null || !intent.isUnresolved())) {
+        leftOpen.add(row.intentId() + " " + row);
+      }
       if (rows.unknownModified().contains(LifecycleRows.ref(row.intentId(), row.modificationId()))) {
         if (row.open()) {
           stillOpen++;
@@ -277,7 +285,7 @@ final class LifecycleAudit {
         Collectors.summingInt(a -> 1))));
     return new Report(byId.size(), manual, byKindAndStatus, reconciled, stillOpen, unresolvedWithModifications,
         byAnswer, (int) answers.stream().filter(a -> a.tries() > 1).count(), captured, voided, refunded, strangers,
-        unlike, withoutRow, overRefunds);
+        unlike, withoutRow, overRefunds, leftOpen);
   }
 
   /**

@@ -39,9 +39,14 @@ final class LifecycleLoad implements AutoCloseable {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final long MIN_BACKOFF_MS = 50;
-  private static final long MAX_BACKOFF_MS = 1_000;
+  private static final long MAX_BACKOFF_MS = 2_000;
   private static final long MAX_RETRY_AFTER_MS = 2_000;
-  private static final Duration FIRST_LOOK = Duration.ofSeconds(1);
+  private static final Duration FIRST_LOOK = Duration.ofSeconds(2);
+  /**
+   * Exchanges in progress at most (looks, captures, cancels, refunds and their retries): the merchant's life after
+   * the create must not crowd out the creates, which the run is about too, on a machine of two cores.
+   */
+  private static final int MAX_IN_FLIGHT = 16;
   /** The merchant waits this long for a modification's outcome; a longer one is answered in flight. */
   private static final String WAIT = "wait=2";
 
@@ -125,6 +130,8 @@ final class LifecycleLoad implements AutoCloseable {
   private final ExecutorService httpExecutor;
   private final HttpClient http;
   private final AtomicInteger open = new AtomicInteger();
+  private final java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
+  private final ConcurrentLinkedQueue<Runnable> waiting = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
   private final Map<String, LongAdder> plans = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> retriesByCause = new ConcurrentHashMap<>();
@@ -209,7 +216,7 @@ final class LifecycleLoad implements AutoCloseable {
           if (System.nanoTime() > deadline) {
             return CompletableFuture.completedFuture(null);
           }
-          long pause = Math.min(2_000, 250L << Math.min(3, looks));
+          long pause = Math.min(4_000, 500L << Math.min(3, looks));
           return later(pause).thenCompose(ignored -> settled(intentId, deadline, looks + 1));
         });
   }
@@ -324,9 +331,17 @@ final class LifecycleLoad implements AutoCloseable {
    */
   private CompletableFuture<Reply> exchange(java.util.function.Supplier<HttpRequest> request, long deadline,
       AtomicInteger tries) {
-    tries.incrementAndGet();
-    exchanges.increment();
-    return http.sendAsync(request.get(), HttpResponse.BodyHandlers.ofString())
+    return permit().thenCompose(ignored -> {
+      tries.incrementAndGet();
+      exchanges.increment();
+      try {
+        return http.sendAsync(request.get(), HttpResponse.BodyHandlers.ofString())
+            .whenComplete((response, error) -> release());
+      } catch (RuntimeException e) {
+        release();
+        throw e;
+      }
+    })
         .handle((response, error) -> {
           String cause;
           long retryAfterMs = 0;
@@ -351,6 +366,32 @@ final class LifecycleLoad implements AutoCloseable {
           return later(delay).thenCompose(ignored -> exchange(request, deadline, tries));
         })
         .thenCompose(reply -> reply);
+  }
+
+  /** Completes once one of {@link #MAX_IN_FLIGHT} permits is ours; waits in line without holding a thread. */
+  private CompletableFuture<Void> permit() {
+    CompletableFuture<Void> granted = new CompletableFuture<>();
+    waiting.add(() -> granted.complete(null));
+    drain();
+    return granted;
+  }
+
+  private void release() {
+    permits.release();
+    drain();
+  }
+
+  private void drain() {
+    while (!waiting.isEmpty() && permits.tryAcquire()) {
+      Runnable next = waiting.poll();
+      if (next == null) {
+        // Another thread took it; a waiter added meanwhile is seen on the next turn, not left with a free permit.
+        permits.release();
+        continue;
+      }
+      // On the executor: a plan's next step must not run on (and deepen) the stack of the exchange that ended.
+      httpExecutor.execute(next);
+    }
   }
 
   private CompletableFuture<Void> later(long millis) {

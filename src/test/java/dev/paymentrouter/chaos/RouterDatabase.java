@@ -115,7 +115,8 @@ final class RouterDatabase {
 
   /**
    * Intents of the merchant that are neither explicitly unresolved nor settled: settled is final, or authorized and
-   * waiting for the merchant (requires_capture), with no capture, cancel or refund still open.
+   * waiting for the merchant (requires_capture), with no capture, cancel or refund in flight or unknown. A pending one
+   * is settled here: the provider accepted it and confirms it by webhook (Adyen), which no reconciliation can hasten.
    */
   long countUnsettled(String merchantId) throws SQLException {
     boolean unresolvedColumn = hasUnresolvedColumn();
@@ -125,7 +126,7 @@ final class RouterDatabase {
                 + (unresolvedColumn ? "and p.unresolved_reason is null " : "")
                 + "and (p.status not in ('succeeded', 'failed', 'unresolved', 'requires_capture', 'canceled')"
                 + (hasModificationsTable(connection) ? " or exists (select 1 from payment_modifications m "
-                    + "where m.intent_id = p.id and m.status in ('in_flight', 'unknown', 'pending'))" : "")
+                    + "where m.intent_id = p.id and m.status in ('in_flight', 'unknown'))" : "")
                 + ")")) {
       query.setString(1, merchantId);
       try (ResultSet rows = query.executeQuery()) {
