@@ -413,7 +413,8 @@ public final class IntentProcess {
   private StatusQuery statusQuery(Attempt unknown) {
     String token = state.paymentMethod().tokenFor(unknown.provider());
     ProviderRequest charge = token == null ? null : new ProviderRequest(id, unknown.number(), unknown.provider(),
-        unknown.idempotencyKey(), state.amount().amountMinor(), state.amount().currency(), token);
+        unknown.idempotencyKey(), state.amount().amountMinor(), state.amount().currency(), token,
+        state.captureMethod() == CaptureMethod.MANUAL);
     return new StatusQuery(unknown.idempotencyKey(), charge, unknown.providerReference(), unknown.createdAt());
   }
 
