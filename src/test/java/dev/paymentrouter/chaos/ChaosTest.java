@@ -224,6 +224,8 @@ class ChaosTest {
                 Collectors.counting())));
     System.out.println(summary);
     Files.writeString(OUT.resolve("summary.txt"), summary + "\n", StandardCharsets.UTF_8);
+    Files.writeString(OUT.resolve("lifecycle-mismatches.txt"), money.describe(Integer.MAX_VALUE) + "\n",
+        StandardCharsets.UTF_8);
 
     Map<String, String> storedByKey = new LinkedHashMap<>();
     snapshot.intents().forEach(intent -> storedByKey.put(intent.idempotencyKey(), intent.id()));
@@ -468,7 +470,7 @@ class ChaosTest {
   /** Removes the logs and summary of an earlier run, so that nothing stale is read or mistaken for this run's. */
   private static void clearOutput() throws IOException {
     Files.createDirectories(OUT);
-    try (DirectoryStream<Path> old = Files.newDirectoryStream(OUT, "{router-*.log,summary.txt}")) {
+    try (DirectoryStream<Path> old = Files.newDirectoryStream(OUT, "{router-*.log,summary.txt,lifecycle-mismatches.txt}")) {
       for (Path file : old) {
         Files.delete(file);
       }
