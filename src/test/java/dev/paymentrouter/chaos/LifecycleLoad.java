@@ -111,7 +111,9 @@ final class LifecycleLoad implements AutoCloseable {
       return switch (operation) {
         case "capture", "cancel" -> !overRefund && (httpStatus == 200
             || httpStatus == 402 && code != null && code.endsWith("_failed"));
-        default -> overRefund ? httpStatus == 422 && "amount_too_large".equals(code) : httpStatus == 201;
+        // A retry whose first try was taken (then cut off by a kill) is answered as a replay: 200, not 201.
+        default -> overRefund ? httpStatus == 422 && "amount_too_large".equals(code)
+            : httpStatus == 201 || httpStatus == 200 && replayed;
       };
     }
 
@@ -119,7 +121,7 @@ final class LifecycleLoad implements AutoCloseable {
     public String toString() {
       return operation + (overRefund ? "(over)" : "") + " " + intentId + " key=" + idempotencyKey + " amount="
           + amount + " -> " + httpStatus + (code == null ? "" : " " + code) + (status == null ? "" : " " + status)
-          + (modificationId == null ? "" : " " + modificationId) + " tries=" + tries;
+          + (modificationId == null ? "" : " " + modificationId) + (replayed ? " replayed" : "") + " tries=" + tries;
     }
   }
 
