@@ -16,7 +16,9 @@ import java.util.stream.Collectors;
  * the two, so that a test can feed it a broken world and see each check fail.
  *
  * <p>A provider charge belongs to the intent whose attempt used its idempotency key ({@code <intent>_<n>}, also
- * sent as the charge's reference). Only approved charges count as money taken.
+ * sent as the charge's reference). Approved charges are money taken; an authorization (a manual capture's hold) is
+ * money held, which counts the same here: an intent holds at most one of either, whatever became of it later (the
+ * captures, cancels and refunds are {@link LifecycleAudit}'s).
  */
 final class ChaosAudit {
 
@@ -36,8 +38,9 @@ final class ChaosAudit {
    *
    * @param unsettled          intents neither final nor explicitly unresolved
    * @param doubleCharged      intents with more than one approved charge across all providers
-   * @param succeededNotOnce   succeeded intents without exactly one approved charge
-   * @param failedButCharged   failed intents with an approved charge
+   * @param succeededNotOnce   succeeded intents (or authorized ones: requires_capture, or canceled after an
+   *                           approval) without exactly one approved or authorized charge
+   * @param failedButCharged   failed intents (or canceled before any approval) with an approved or authorized charge
    * @param strangerCharges    approved charges that belong to no intent of the run
    * @param chargedNotFinal    (diagnostic) open or unresolved intents that hold an approved charge
    * @param wrongAttemptCharged (diagnostic) succeeded intents whose approved attempt is not the one charged
@@ -52,8 +55,11 @@ final class ChaosAudit {
       int unknownsReconciled,
       int succeeded,
       int failed,
+      int requiresCapture,
+      int canceled,
       int unresolved,
       long approvedCharges,
+      long authorizedCharges,
       long declinedCharges,
       List<String> unsettled,
       List<String> doubleCharged,
@@ -82,13 +88,13 @@ final class ChaosAudit {
     String summary() {
       return String.format(java.util.Locale.ROOT,
           "intents=%d attempts=%d failovers=%d unknownAttempts=%d unknownsReconciled=%d unresolved=%d "
-              + "doubleCharges=%d succeeded=%d failed=%d notFinalNorUnresolved=%d succeededWithoutOneCharge=%d "
-              + "failedButCharged=%d strangerCharges=%d approvedCharges=%d declinedCharges=%d "
-              + "chargedButNotFinal=%d wrongAttemptCharged=%d",
+              + "doubleCharges=%d succeeded=%d failed=%d requiresCapture=%d canceled=%d notFinalNorUnresolved=%d "
+              + "succeededWithoutOneCharge=%d failedButCharged=%d strangerCharges=%d approvedCharges=%d "
+              + "authorizedCharges=%d declinedCharges=%d chargedButNotFinal=%d wrongAttemptCharged=%d",
           intents, attempts, failovers, unknownAttempts, unknownsReconciled, unresolved, doubleCharges(),
-          succeeded, failed, unsettled.size(), succeededNotOnce.size(), failedButCharged.size(),
-          strangerCharges.size(), approvedCharges, declinedCharges, chargedNotFinal.size(),
-          wrongAttemptCharged.size());
+          succeeded, failed, requiresCapture, canceled, unsettled.size(), succeededNotOnce.size(),
+          failedButCharged.size(), strangerCharges.size(), approvedCharges, authorizedCharges, declinedCharges,
+          chargedNotFinal.size(), wrongAttemptCharged.size());
     }
 
     /** The waits for the router on one line. */
@@ -152,13 +158,18 @@ final class ChaosAudit {
     Map<String, List<LedgerCharge>> approvedByIntent = new HashMap<>();
     List<String> strangers = new ArrayList<>();
     long approved = 0;
+    long authorized = 0;
     long declined = 0;
     for (LedgerCharge entry : charges) {
-      if (!entry.charge().approved()) {
+      if (!holdsMoney(entry.charge())) {
         declined++;
         continue;
       }
-      approved++;
+      if (entry.charge().approved()) {
+        approved++;
+      } else {
+        authorized++;
+      }
       String owner = owner(entry.charge(), attemptByKey, intents);
       if (owner == null) {
         strangers.add(entry.toString());
@@ -177,6 +188,8 @@ final class ChaosAudit {
     Map<String, Integer> unsettledCauses = new HashMap<>();
     int succeeded = 0;
     int failed = 0;
+    int requiresCapture = 0;
+    int canceled = 0;
     int unresolved = 0;
     int failovers = 0;
     int reconciled = 0;
@@ -198,10 +211,20 @@ final class ChaosAudit {
       if (taken.size() > 1) {
         doubleCharged.add(intent.id());
       }
+      boolean approvedAttempt = attempts.stream().anyMatch(a -> a.status().equals("approved"));
       switch (intent.status()) {
-        case "succeeded" -> {
-          succeeded++;
-          if (taken.size() != 1) {
+        case "succeeded", "requires_capture", "canceled" -> {
+          switch (intent.status()) {
+            case "succeeded" -> succeeded++;
+            case "requires_capture" -> requiresCapture++;
+            default -> canceled++;
+          }
+          // A cancel before any approval released nothing: such an intent holds no charge, like a failed one.
+          if (intent.status().equals("canceled") && !approvedAttempt) {
+            if (!taken.isEmpty()) {
+              failedButCharged.add(intent.id());
+            }
+          } else if (taken.size() != 1) {
             succeededNotOnce.add(intent.id());
           } else {
             String chargedKey = taken.getFirst().charge().idempotencyKey();
@@ -231,9 +254,15 @@ final class ChaosAudit {
       }
     }
     return new Report(intents.size(), snapshot.attempts().size(), failovers, snapshot.unknownAttempts().size(),
-        reconciled, succeeded, failed, unresolved, approved, declined, unsettled, doubleCharged, succeededNotOnce,
+        reconciled, succeeded, failed, requiresCapture, canceled, unresolved, approved, authorized, declined,
+        unsettled, doubleCharged, succeededNotOnce,
         failedButCharged, strangers, chargedNotFinal, wrongAttempt, unsettledCauses, details,
         Waits.of(snapshot.parked(), intents));
+  }
+
+  /** An approval (money taken) or an authorization (money held): what an intent may hold one of at most. */
+  static boolean holdsMoney(SimulatorCharge charge) {
+    return charge.approved() || charge.authorized();
   }
 
   /** An intent's status and its last attempt's, e.g. {@code processing/unknown(timeout)}. */
@@ -246,7 +275,7 @@ final class ChaosAudit {
   }
 
   /** The intent a charge belongs to: by its attempt's key, else by the intent id the key starts with. */
-  private static String owner(SimulatorCharge charge, Map<String, AttemptRow> attemptByKey,
+  static String owner(SimulatorCharge charge, Map<String, AttemptRow> attemptByKey,
       Map<String, IntentRow> intents) {
     for (String key : new String[] {charge.idempotencyKey(), charge.reference()}) {
       AttemptRow attempt = attemptByKey.get(key);

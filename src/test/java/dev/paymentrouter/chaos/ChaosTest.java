@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paymentrouter.chaos.ChaosAudit.LedgerCharge;
 import dev.paymentrouter.chaos.ChaosAudit.Report;
+import dev.paymentrouter.chaos.LifecycleAudit.LedgerModification;
 import dev.paymentrouter.chaos.RouterDatabase.AttemptRow;
 import dev.paymentrouter.chaos.RouterDatabase.IntentRow;
 import dev.paymentrouter.chaos.RouterDatabase.Snapshot;
@@ -12,6 +13,7 @@ import dev.paymentrouter.simulator.ProviderSimulator;
 import dev.paymentrouter.simulator.SimulatorBehaviour;
 import dev.paymentrouter.simulator.SimulatorCharge;
 import dev.paymentrouter.simulator.SimulatorDialect;
+import dev.paymentrouter.simulator.SimulatorModification;
 import dev.paymentrouter.simulator.SimulatorSettings;
 import dev.paymentrouter.testsupport.RouterProcess;
 import dev.paymentrouter.testsupport.TestEnvironment;
@@ -54,10 +56,16 @@ import org.junit.jupiter.api.Timeout;
  * providers' ledgers: every intent final or explicitly unresolved, no intent charged twice, succeeded exactly when
  * charged once, failed exactly when never charged.
  *
+ * <p>Issue 11 adds the payment's life after its authorization: a share of the intents is created for manual capture,
+ * and the merchant ({@link LifecycleLoad}) captures, cancels and refunds the intents once they settle, through the
+ * same kills; the run waits for those to settle too and holds them against the ledgers ({@link LifecycleAudit}):
+ * captured, voided and refunded per intent, one provider-side record per router modification, and every answer the
+ * merchant got backed by a row.
+ *
  * <p>Tunable from the command line ({@code ./mvnw test -Dtest=ChaosTest -Dchaos.intents=4000 ...}):
  * {@code chaos.intents}, {@code chaos.rate} (per second), {@code chaos.seed}, {@code chaos.settle-timeout}
  * (ISO-8601, e.g. {@code PT90S}), {@code chaos.kills} (0-2), {@code chaos.router-jvm} (the router JVM's options),
- * {@code chaos.self-test} (see {@link #SELF_TEST}); any {@code -Dchaos.router.<property>=<value>} is passed to the
+ * {@code chaos.manual-share} (0-1), {@code chaos.self-test} (see {@link #SELF_TEST}); any {@code -Dchaos.router.<property>=<value>} is passed to the
  * router as {@code -D<property>=<value>} (e.g. recovery timing). Output: the summary on stdout and in
  * {@code target/chaos/summary.txt}, the routers' logs in {@code target/chaos/router-<n>.log}.
  */
@@ -74,6 +82,7 @@ class ChaosTest {
   private static final double RATE = Double.parseDouble(System.getProperty("chaos.rate", "90"));
   private static final long SEED = Long.getLong("chaos.seed", 20_261_127L);
   private static final Duration SETTLE = Duration.parse(System.getProperty("chaos.settle-timeout", "PT60S"));
+  private static final double MANUAL_SHARE = Double.parseDouble(System.getProperty("chaos.manual-share", "0.3"));
   private static final double[] KILL_AT = {0.40, 0.75};
   private static final int KILL_COUNT = Math.clamp(Integer.getInteger("chaos.kills", 2), 0, KILL_AT.length);
   private static final Duration DOWN_TIME = Duration.ofSeconds(1);
@@ -82,7 +91,8 @@ class ChaosTest {
       "-Xmx512m -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1").trim().split("\\s+"));
   /**
    * {@code -Dchaos.self-test=true}: after the run, charge behind the router's back (a succeeded intent a second
-   * time, a failed intent once, a reference of no intent), so that the ledger checks must fail on real ledgers.
+   * time, a failed intent once, a reference of no intent) and refund a succeeded intent's charge at its provider
+   * under a key the router never used, so that the ledger checks must fail on real ledgers.
    */
   private static final boolean SELF_TEST = Boolean.getBoolean("chaos.self-test");
 
@@ -112,12 +122,16 @@ class ChaosTest {
   private final List<String> timeline = new ArrayList<>();
   private RouterProcess router;
   private MerchantLoad load;
+  private LifecycleLoad lifecycle;
   private long startedNanos;
 
   @AfterEach
   void tearDown() {
     if (load != null) {
       load.close();
+    }
+    if (lifecycle != null) {
+      lifecycle.close();
     }
     if (router != null) {
       router.close();
@@ -137,9 +151,13 @@ class ChaosTest {
     mark("router 1 ready on " + router.baseUrl());
 
     load = new MerchantLoad(new MerchantLoad.Settings(router.baseUrl(), API_KEY, "chaos-" + SEED, TOKENS,
-        INTENTS, RATE, 64, Duration.ofSeconds(5), Duration.ofSeconds(90), SEED));
+        INTENTS, RATE, 64, Duration.ofSeconds(5), Duration.ofSeconds(90), SEED, MANUAL_SHARE));
+    lifecycle = new LifecycleLoad(new LifecycleLoad.Settings(router.baseUrl(), API_KEY, "chaos-" + SEED + "-m", SEED,
+        Duration.ofSeconds(5), Duration.ofSeconds(45)));
+    load.then((index, amount, manual, ack) -> lifecycle.offer(index, ack.intentId(), amount, manual));
     load.start();
-    mark("load started: " + INTENTS + " creates at " + RATE + "/s");
+    mark("load started: " + INTENTS + " creates at " + RATE + "/s, " + Math.round(MANUAL_SHARE * 100)
+        + "% for manual capture; captures, cancels and refunds follow as intents settle");
     for (int kill = 0; kill < KILL_COUNT; kill++) {
       int at = (int) Math.round(INTENTS * KILL_AT[kill]);
       load.awaitDispatched(at, Duration.ofSeconds(120));
@@ -151,6 +169,8 @@ class ChaosTest {
     }
     boolean loadDone = load.awaitDone(Duration.ofSeconds(150));
     mark("load " + (loadDone ? "acknowledged" : "NOT finished") + ": " + load.stats());
+    boolean lifecycleDone = lifecycle.awaitDone(Duration.ofSeconds(120));
+    mark("lifecycle " + (lifecycleDone ? "answered" : "NOT finished") + ": " + lifecycle.stats());
 
     long unsettled = settle(database);
     mark("settle ended with " + unsettled + " intents neither final nor unresolved");
@@ -158,6 +178,7 @@ class ChaosTest {
     mark("router " + router.starts() + " stopped");
     if (SELF_TEST) {
       chargeBehindTheRoutersBack(database);
+      refundBehindTheRoutersBack(database);
     }
 
     Snapshot snapshot = database.read(MERCHANT);
@@ -168,7 +189,29 @@ class ChaosTest {
       }
     }
     Report report = ChaosAudit.audit(snapshot, charges);
+    List<LedgerModification> modifications = new ArrayList<>();
+    List<String> totalsDisagree = new ArrayList<>();
+    for (ProviderSimulator simulator : simulators) {
+      for (SimulatorModification modification : simulator.ledger().modifications()) {
+        modifications.add(new LedgerModification(simulator.name(), modification));
+      }
+      // The audit sums the ledger's records itself; the ledger's own totals must say the same.
+      for (SimulatorCharge charge : simulator.ledger().charges()) {
+        LifecycleAudit.Totals mine = LifecycleAudit.totals(charge, simulator.ledger().modificationsOf(charge.id()));
+        var theirs = simulator.ledger().totalsOf(charge.id());
+        if (mine.captured() != theirs.captured() || mine.voided() != theirs.voided()
+            || mine.refunded() != theirs.refunded()) {
+          totalsDisagree.add(simulator.name() + ":" + charge.id() + " audit " + mine + " ledger " + theirs);
+        }
+      }
+    }
+    List<LifecycleLoad.Answer> answers = lifecycle.answers();
+    LifecycleAudit.Report money = LifecycleAudit.audit(snapshot.intents(), snapshot.attempts(),
+        LifecycleRows.read(database, MERCHANT), charges, modifications, answers);
+    List<LifecycleLoad.Answer> unexpected = answers.stream().filter(answer -> !answer.expected()).toList();
     String summary = summary(report)
+        + "\nLIFECYCLE " + money.summary() + money.describe(5)
+        + "\n  " + lifecycle.stats()
         + perDialect(snapshot, charges)
         + "\n  waits for the router (parked intents): " + report.waitSummary()
         + snapshot.parked().stream().limit(5).map(row -> "\n    e.g. " + row.intentId() + ": " + row.trail())
@@ -181,6 +224,8 @@ class ChaosTest {
                 Collectors.counting())));
     System.out.println(summary);
     Files.writeString(OUT.resolve("summary.txt"), summary + "\n", StandardCharsets.UTF_8);
+    Files.writeString(OUT.resolve("lifecycle-mismatches.txt"), money.describe(Integer.MAX_VALUE) + "\n",
+        StandardCharsets.UTF_8);
 
     Map<String, String> storedByKey = new LinkedHashMap<>();
     snapshot.intents().forEach(intent -> storedByKey.put(intent.idempotencyKey(), intent.id()));
@@ -207,7 +252,19 @@ class ChaosTest {
         () -> check(report.failedButCharged(), report, "failed => no approved charge on the ledgers"),
         () -> assertTrue(report.strangerCharges().isEmpty(), () -> "no approved charge belongs to no intent: "
             + report.strangerCharges().size() + " do, e.g. "
-            + report.strangerCharges().subList(0, Math.min(10, report.strangerCharges().size()))));
+            + report.strangerCharges().subList(0, Math.min(10, report.strangerCharges().size()))),
+        // Issue 11: the merchant's captures, cancels and refunds, against the ledgers.
+        () -> assertTrue(lifecycleDone && unexpected.isEmpty(), () -> "harness: every capture, cancel and refund "
+            + "gets an answer its plan expects (over-refunds 422), retrying with its key; unexpected: "
+            + unexpected.size() + " " + unexpected.subList(0, Math.min(10, unexpected.size())) + "\n"
+            + lifecycle.stats()),
+        () -> assertTrue(totalsDisagree.isEmpty(), () -> "harness: the audit sums each charge as its ledger does: "
+            + totalsDisagree.subList(0, Math.min(10, totalsDisagree.size()))),
+        () -> assertTrue(money.mismatches() == 0, () -> "captures, cancels and refunds agree with the ledgers: "
+            + money.summary() + money.describe(10)),
+        () -> assertTrue(money.leftOpen().isEmpty(), () -> "every capture, cancel and refund ends, is pending at "
+            + "its provider, or its intent is unresolved: " + money.leftOpen().size() + " left in flight or unknown, "
+            + "e.g. " + money.leftOpen().subList(0, Math.min(10, money.leftOpen().size()))));
   }
 
   /**
@@ -282,10 +339,10 @@ class ChaosTest {
       long reconciled = attempts.stream().filter(a -> a.errorCode() != null
           && Set.of("approved", "declined", "not_charged").contains(a.status())).count();
       Map<String, Long> approvedByIntent = charges.stream()
-          .filter(c -> c.provider().equals(provider) && c.charge().approved())
+          .filter(c -> c.provider().equals(provider) && ChaosAudit.holdsMoney(c.charge()))
           .collect(Collectors.groupingBy(c -> intentOf(c.charge().reference()), Collectors.counting()));
       lines.append("\n    ").append(provider).append(" (").append(entry.getValue().wireName()).append("): attempts=")
-          .append(attempts.size()).append(" unknownsReconciled=").append(reconciled).append(" approvedCharges=")
+          .append(attempts.size()).append(" unknownsReconciled=").append(reconciled).append(" heldCharges=")
           .append(approvedByIntent.values().stream().mapToLong(Long::longValue).sum()).append(" chargedTwiceHere=")
           .append(approvedByIntent.values().stream().filter(count -> count > 1).count());
     });
@@ -353,6 +410,48 @@ class ChaosTest {
     }
   }
 
+  /**
+   * Gives 1 (minor unit) of a succeeded intent's charge back at gamma, under a key the router never used: a refund the
+   * router has no record of, which the lifecycle audit must find (a stranger, and refunded above the router's).
+   */
+  private void refundBehindTheRoutersBack(RouterDatabase database) throws Exception {
+    ProviderSimulator gamma = simulators.getLast();
+    Snapshot snapshot = database.read(MERCHANT);
+    Set<String> succeeded = snapshot.intents().stream().filter(i -> i.status().equals("succeeded"))
+        .map(IntentRow::id).collect(Collectors.toSet());
+    SimulatorCharge target = snapshot.attempts().stream()
+        .filter(a -> a.provider().equals(gamma.name()) && a.status().equals("approved")
+            && succeeded.contains(a.intentId()))
+        .map(a -> gamma.ledger().byReference(a.providerIdempotencyKey()).orElse(null))
+        .filter(c -> c != null && c.approved() && gamma.ledger().totalsOf(c.id()).refunded() < c.amount())
+        .findFirst().orElseThrow(() -> new IllegalStateException("self-test: no succeeded intent charged at gamma"));
+    String key = "re_BEHIND_THE_ROUTER";
+    try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(1)).build()) {
+      // gamma draws its faults for this request too: the same key until it answers (a lost response still counts).
+      for (int tries = 1; tries <= 5; tries++) {
+        try {
+          HttpResponse<String> response = client.send(
+              HttpRequest.newBuilder(URI.create(gamma.baseUrl() + "/v1/charges/" + target.id() + "/refunds"))
+                  .timeout(Duration.ofSeconds(3))
+                  .header("Idempotency-Key", key)
+                  .header("Authorization", "Bearer " + PROVIDER_KEY)
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"amount\": 1, \"reference\": \"" + key + "\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+          mark("self-test: refunded 1 of " + target.reference() + " on gamma behind the router's back: HTTP "
+              + response.statusCode());
+          if (response.statusCode() < 500) {
+            return;
+          }
+        } catch (IOException e) {
+          mark("self-test: refund behind the router's back, try " + tries + ": " + e);
+        }
+      }
+    }
+  }
+
   private void chargeDirectly(HttpClient client, ProviderSimulator simulator, String key, long amount)
       throws Exception {
     HttpResponse<String> response = client.send(
@@ -371,7 +470,7 @@ class ChaosTest {
   /** Removes the logs and summary of an earlier run, so that nothing stale is read or mistaken for this run's. */
   private static void clearOutput() throws IOException {
     Files.createDirectories(OUT);
-    try (DirectoryStream<Path> old = Files.newDirectoryStream(OUT, "{router-*.log,summary.txt}")) {
+    try (DirectoryStream<Path> old = Files.newDirectoryStream(OUT, "{router-*.log,summary.txt,lifecycle-mismatches.txt}")) {
       for (Path file : old) {
         Files.delete(file);
       }

@@ -60,15 +60,16 @@ final class MerchantLoad implements AutoCloseable {
    * @param maxInFlight    creates in progress at most (including their retries)
    * @param requestTimeout one HTTP exchange's timeout
    * @param giveUpAfter    how long one create is retried before it counts as refused
-   * @param seed           of the amounts
+   * @param seed           of the amounts and of which intents are manual
+   * @param manualShare    the share of intents created with {@code "captureMethod": "manual"} (0 to 1)
    */
   record Settings(URI routerUrl, String apiKey, String keyPrefix, String tokens, int intents, double perSecond,
-      int maxInFlight, Duration requestTimeout, Duration giveUpAfter, long seed) {
+      int maxInFlight, Duration requestTimeout, Duration giveUpAfter, long seed, double manualShare) {
 
     Settings {
       Objects.requireNonNull(routerUrl, "routerUrl");
-      if (intents < 1 || perSecond <= 0 || maxInFlight < 1) {
-        throw new IllegalArgumentException("intents, perSecond and maxInFlight must be positive");
+      if (intents < 1 || perSecond <= 0 || maxInFlight < 1 || manualShare < 0 || manualShare > 1) {
+        throw new IllegalArgumentException("intents, perSecond and maxInFlight must be positive, manualShare 0-1");
       }
     }
   }
@@ -77,11 +78,18 @@ final class MerchantLoad implements AutoCloseable {
   record Acknowledged(String idempotencyKey, String intentId, String status, int httpStatus, boolean replayed,
       int tries) {}
 
+  /** Told of each acknowledged create, on an HTTP client thread: what the merchant does next with the intent. */
+  interface Next {
+    void acknowledged(int index, long amount, boolean manual, Acknowledged ack);
+  }
+
   private record Create(int index, String key, String body, long firstSentNanos, AtomicInteger tries) {}
 
   private final Settings settings;
   private final URI createUri;
   private final long[] amounts;
+  private final boolean[] manual;
+  private volatile Next next = (index, amount, manual, ack) -> { };
   private final ExecutorService httpExecutor;
   private final ScheduledExecutorService retryTimer;
   private final HttpClient http;
@@ -103,6 +111,11 @@ final class MerchantLoad implements AutoCloseable {
     this.createUri = settings.routerUrl().resolve("/v1/payment-intents");
     SplittableRandom random = new SplittableRandom(settings.seed());
     this.amounts = random.longs(settings.intents(), 100, 100_000).toArray();
+    // Drawn after the amounts, so that a run's amounts stay those of runs before manual capture.
+    this.manual = new boolean[settings.intents()];
+    for (int i = 0; i < manual.length; i++) {
+      manual[i] = random.nextDouble() < settings.manualShare();
+    }
     this.httpExecutor = Executors.newFixedThreadPool(4, daemon("chaos-http-"));
     this.retryTimer = Executors.newSingleThreadScheduledExecutor(daemon("chaos-retry-"));
     this.http = HttpClient.newBuilder()
@@ -112,6 +125,11 @@ final class MerchantLoad implements AutoCloseable {
         .build();
     this.inFlight = new Semaphore(settings.maxInFlight());
     this.done = new CountDownLatch(settings.intents());
+  }
+
+  /** Who is told of each acknowledged create; set before {@link #start}. */
+  void then(Next next) {
+    this.next = Objects.requireNonNull(next, "next");
   }
 
   /** Starts dispatching. */
@@ -218,7 +236,8 @@ final class MerchantLoad implements AutoCloseable {
 
   private String body(int index) {
     return "{\"amount\": " + amounts[index] + ", \"currency\": \"EUR\", \"paymentMethod\": {\"type\": \"card\", "
-        + settings.tokens() + ", \"country\": \"DE\"}, \"reference\": \"order-" + index + "\"}";
+        + settings.tokens() + ", \"country\": \"DE\"}, \"reference\": \"order-" + index + "\""
+        + (manual[index] ? ", \"captureMethod\": \"manual\"}" : "}");
   }
 
   private void send(Create create) {
@@ -285,6 +304,11 @@ final class MerchantLoad implements AutoCloseable {
   private void finish(Create create, Acknowledged ack, String refusal) {
     if (ack != null) {
       acknowledged.put(create.key(), ack);
+      try {
+        next.acknowledged(create.index(), amounts[create.index()], manual[create.index()], ack);
+      } catch (RuntimeException e) {
+        refused.put(create.key(), "harness error after the acknowledgement: " + e);
+      }
     } else {
       refused.put(create.key(), refusal);
     }
@@ -293,7 +317,7 @@ final class MerchantLoad implements AutoCloseable {
     done.countDown();
   }
 
-  private static String transportCause(Throwable error) {
+  static String transportCause(Throwable error) {
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     return switch (cause) {
       case HttpConnectTimeoutException e -> "connect_timeout";
@@ -304,7 +328,7 @@ final class MerchantLoad implements AutoCloseable {
     };
   }
 
-  private static String problemCode(String body) {
+  static String problemCode(String body) {
     try {
       String code = JSON.readTree(body).path("code").asString("");
       return code.isEmpty() ? "" : ":" + code;
@@ -313,7 +337,7 @@ final class MerchantLoad implements AutoCloseable {
     }
   }
 
-  private static java.util.Optional<Long> seconds(String value) {
+  static java.util.Optional<Long> seconds(String value) {
     try {
       return java.util.Optional.of(Long.parseLong(value.trim()));
     } catch (NumberFormatException e) {
@@ -321,7 +345,7 @@ final class MerchantLoad implements AutoCloseable {
     }
   }
 
-  private static ThreadFactory daemon(String prefix) {
+  static ThreadFactory daemon(String prefix) {
     AtomicInteger count = new AtomicInteger();
     return runnable -> {
       Thread thread = new Thread(runnable, prefix + count.incrementAndGet());

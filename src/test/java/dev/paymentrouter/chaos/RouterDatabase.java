@@ -55,8 +55,12 @@ final class RouterDatabase {
   record IntentRow(String id, String idempotencyKey, String status, long amount, String currency,
       String failureCode, String unresolvedReason) {
 
+    /** Whether the charge is decided: final, or authorized and waiting for the merchant's capture or cancel. */
     boolean isFinal() {
-      return status.equals("succeeded") || status.equals("failed");
+      return switch (status) {
+        case "succeeded", "failed", "requires_capture", "canceled" -> true;
+        default -> false;
+      };
     }
 
     /** Explicitly given up on: a reason recorded, or a status of that name, whichever the router uses. */
@@ -109,14 +113,21 @@ final class RouterDatabase {
     }
   }
 
-  /** Intents of the merchant that are neither final nor explicitly unresolved. */
+  /**
+   * Intents of the merchant that are neither explicitly unresolved nor settled: settled is final, or authorized and
+   * waiting for the merchant (requires_capture), with no capture, cancel or refund in flight or unknown. A pending one
+   * is settled here: the provider accepted it and confirms it by webhook (Adyen), which no reconciliation can hasten.
+   */
   long countUnsettled(String merchantId) throws SQLException {
     boolean unresolvedColumn = hasUnresolvedColumn();
     try (Connection connection = connect();
         PreparedStatement query = connection.prepareStatement(
-            "select count(*) from payment_intents where merchant_id = ? "
-                + "and status not in ('succeeded', 'failed', 'unresolved')"
-                + (unresolvedColumn ? " and unresolved_reason is null" : ""))) {
+            "select count(*) from payment_intents p where p.merchant_id = ? "
+                + (unresolvedColumn ? "and p.unresolved_reason is null " : "")
+                + "and (p.status not in ('succeeded', 'failed', 'unresolved', 'requires_capture', 'canceled')"
+                + (hasModificationsTable(connection) ? " or exists (select 1 from payment_modifications m "
+                    + "where m.intent_id = p.id and m.status in ('in_flight', 'unknown'))" : "")
+                + ")")) {
       query.setString(1, merchantId);
       try (ResultSet rows = query.executeQuery()) {
         rows.next();
@@ -201,7 +212,16 @@ final class RouterDatabase {
     }
   }
 
-  private Connection connect() throws SQLException {
+  private static boolean hasModificationsTable(Connection connection) throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement(
+        "select to_regclass('payment_modifications') is not null");
+        ResultSet rows = query.executeQuery()) {
+      rows.next();
+      return rows.getBoolean(1);
+    }
+  }
+
+  Connection connect() throws SQLException {
     return DriverManager.getConnection(jdbcUrl(), USER, PASSWORD);
   }
 }
