@@ -75,7 +75,7 @@ class IntentConfiguration {
     registry.bind(new IntentProcess.IntentRuntime(
         store, routing, providers, clock, registry, metrics, properties.mailboxCapacity(), recovery.nodeId(),
         recovery.lease(), recovery.settleTime(), recovery.schedule(), properties.deadline(), properties.maxPark(),
-        ids, providers::authorizationValidity));
+        ids, providers::authorizationValidity, recovery.pendingInterval()));
     Gauge.builder("payment_router.intents.active", registry, IntentRegistry::active)
         .description("live intent processes on this node").register(meters);
     Gauge.builder("payment_router.intents.parked", registry, IntentRegistry::parked)

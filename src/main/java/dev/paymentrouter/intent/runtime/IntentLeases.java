@@ -1,6 +1,7 @@
 package dev.paymentrouter.intent.runtime;
 
 import dev.paymentrouter.intent.domain.IntentEvent;
+import dev.paymentrouter.intent.domain.Modification;
 import dev.paymentrouter.intent.domain.PaymentIntent;
 import dev.paymentrouter.intent.runtime.IntentStore.Ownership;
 import java.time.Duration;
@@ -19,9 +20,10 @@ final class IntentLeases {
 
   /**
    * The ownership after {@code events} made the intent {@code after}. An owner keeps its lease while a call is in
-   * flight (or while it goes on at once, {@code continuing}) and through a parked wait; an unknown outcome, or a
-   * capture, cancel or refund the provider has yet to confirm, is handed to the sentinel for its next check; a held
-   * authorization is due when it expires; a final intent with nothing open needs nobody.
+   * flight (or while it goes on at once, {@code continuing}) and through a parked wait; an unknown outcome (of a
+   * charge, capture, cancel or refund) is handed to the sentinel for its next check on the schedule, a pending
+   * capture, cancel or refund for one at the pending pace; a held authorization is due when it expires; a final
+   * intent with nothing open needs nobody.
    */
   static Ownership after(IntentProcess.IntentRuntime runtime, List<IntentEvent> events, PaymentIntent after,
       int checks, boolean continuing, Instant now) {
@@ -33,20 +35,26 @@ final class IntentLeases {
       Instant until = parkedUntil.get();
       return new Ownership(node, (until.isAfter(now) ? until : now).plus(runtime.lease()), null, checks);
     }
-    if (continuing || (!after.status().isFinal() && after.inFlightAttempt().isPresent())) {
+    if (!after.status().isFinal() && after.inFlightAttempt().isPresent()) {
       return new Ownership(node, held, null, checks);
     }
-    if (!IntentModifications.inFlight(after).isEmpty()) {
-      // Due when the lease runs out: should this node die with the call in flight, recovery finds the intent even
-      // though its status (succeeded, for a refund) is not an open one.
-      return new Ownership(node, held, held, checks);
+    if (continuing || !IntentModifications.inFlight(after).isEmpty()) {
+      // Due when the lease runs out: should this node die while it works on the intent, recovery finds it even when
+      // its status (succeeded, with a refund under way) is not an open one.
+      return new Ownership(node, held, IntentModifications.charging(after) ? null : held, checks);
     }
     boolean unknownCharge = !after.status().isFinal() && after.unknownAttempt().isPresent() && !after.isUnresolved();
+    boolean unknownModification = after.modifications().stream()
+        .anyMatch(m -> m.status() == Modification.Status.UNKNOWN);
     // An unconfirmed modification stays due even once unresolved: the sentinel skips unresolved intents, and the
     // time set keeps it claimable for an operator's re-drive.
-    if (unknownCharge || after.awaitsModificationConfirmation()) {
+    if (unknownCharge || unknownModification) {
       Duration delay = runtime.schedule().delayAfter(checks).orElse(Duration.ZERO);
       return new Ownership(node, now, now.plus(delay), checks);
+    }
+    if (after.awaitsModificationConfirmation()) {
+      // Accepted by its provider, to be confirmed later (usually by webhook): looked at again at the pending pace.
+      return new Ownership(node, now, now.plus(runtime.pendingInterval()), checks);
     }
     return new Ownership(node, now,
         IntentModifications.authorizationExpiresAt(after, runtime.authorizationValidity()).orElse(null), checks);

@@ -58,6 +58,7 @@ final class IntentModifications {
   /** What the status queries of the current round said, while some are outstanding. */
   private boolean inconclusive;
   private boolean notAsked;
+  private boolean stillPending;
 
   IntentModifications(String id, IntentProcess.IntentRuntime runtime, ProcessOwner owner) {
     this.id = id;
@@ -182,9 +183,15 @@ final class IntentModifications {
         switch (rejected.reason()) {
           case STATUS_NOT_ASKED -> notAsked = true;
           case STATUS_UNAVAILABLE -> {
-            log.info("Intent {}: its provider could not say what became of modification {}: {}", id,
-                modificationId, rejected.message());
-            inconclusive = true;
+            if (owner.state().modification(modificationId)
+                .filter(m -> m.status() == Modification.Status.PENDING).isPresent()) {
+              // Accepted by the provider and still under way there: asked again at the pending pace.
+              stillPending = true;
+            } else {
+              log.info("Intent {}: its provider could not say what became of modification {}: {}", id,
+                  modificationId, rejected.message());
+              inconclusive = true;
+            }
           }
           default -> log.warn("Intent {}: answer for modification {} ignored: {}", id, modificationId,
               rejected.code());
@@ -196,7 +203,9 @@ final class IntentModifications {
 
   /**
    * Sends what is in flight and not sent yet; once no call is outstanding, lets the intent go: on the schedule
-   * when a status query could not tell (to an operator once it is used up), soon when the router did not ask.
+   * when a status query could not tell (to an operator once it is used up), soon when the router did not ask about
+   * an unknown one, at the pending pace while the provider confirms what it accepted (that never runs out: the
+   * provider said the money is on its way, and the intent shows it pending).
    */
   Mono<Void> proceed(Instant now) {
     PaymentIntent state = owner.state();
@@ -210,8 +219,10 @@ final class IntentModifications {
     }
     boolean couldNotTell = inconclusive;
     boolean didNotAsk = notAsked;
+    boolean underWay = stillPending;
     inconclusive = false;
     notAsked = false;
+    stillPending = false;
     if (couldNotTell) {
       int checks = owner.checkCount() + 1;
       Optional<Duration> delay = runtime.schedule().delayAfter(checks);
@@ -225,9 +236,14 @@ final class IntentModifications {
         return owner.persist(accepted.events(), checks, false, now).doOnSuccess(done -> owner.passivate());
       }
     }
-    if (didNotAsk) {
+    boolean unknownLeft = state.modifications().stream().anyMatch(m -> m.status() == Modification.Status.UNKNOWN);
+    if (didNotAsk && unknownLeft) {
       Duration again = NOT_ASKED_RETRY.plusMillis(ThreadLocalRandom.current().nextLong(NOT_ASKED_RETRY.toMillis()));
       return owner.release(now, now.plus(again), owner.checkCount()).doOnSuccess(done -> owner.passivate());
+    }
+    if (didNotAsk || underWay) {
+      return owner.release(now, now.plus(runtime.pendingInterval()), owner.checkCount())
+          .doOnSuccess(done -> owner.passivate());
     }
     return owner.letGo(now).doOnSuccess(done -> owner.passivate());
   }

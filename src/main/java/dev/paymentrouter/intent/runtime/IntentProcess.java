@@ -527,5 +527,6 @@ public final class IntentProcess {
       Duration intentDeadline,
       Duration maxPark,
       IntentIds ids,
-      Function<String, Duration> authorizationValidity) {}
+      Function<String, Duration> authorizationValidity,
+      Duration pendingInterval) {}
 }

@@ -21,6 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param statusQueryInterval the least time between two on-the-fly checks of one intent: GETs in between answer
  *                        the stored state, so a merchant polling an intent costs its provider at most one status
  *                        query per interval
+ * @param pendingInterval how often a capture, cancel or refund the provider accepted and confirms later (pending) is
+ *                        asked about, for as long as it stays pending; its confirmation usually comes by webhook
  */
 @ConfigurationProperties("payment-router.recovery")
 public record RecoveryProperties(
@@ -31,7 +33,8 @@ public record RecoveryProperties(
     @DefaultValue("60s") Duration settleTime,
     @DefaultValue({"2s", "5s", "15s", "30s", "60s", "120s", "300s", "600s"}) List<Duration> reconcileDelays,
     @DefaultValue("1s") Duration janitorWait,
-    @DefaultValue("5s") Duration statusQueryInterval) {
+    @DefaultValue("5s") Duration statusQueryInterval,
+    @DefaultValue("10m") Duration pendingInterval) {
 
   public RecoveryProperties {
     if (nodeId == null || nodeId.isBlank()) {
@@ -40,6 +43,9 @@ public record RecoveryProperties(
     }
     if (lease.isNegative() || lease.isZero()) {
       throw new IllegalArgumentException("payment-router.recovery.lease must be positive");
+    }
+    if (pendingInterval.isNegative() || pendingInterval.isZero()) {
+      throw new IllegalArgumentException("payment-router.recovery.pending-interval must be positive");
     }
   }
 

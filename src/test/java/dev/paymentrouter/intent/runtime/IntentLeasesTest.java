@@ -37,7 +37,7 @@ class IntentLeasesTest {
   static final IntentProcess.IntentRuntime RUNTIME = new IntentProcess.IntentRuntime(null, null, null, null, null,
       null, 16, "node-a", LEASE, Duration.ofSeconds(60),
       new ReconciliationSchedule(List.of(Duration.ofSeconds(5), Duration.ofSeconds(30))), Duration.ofMinutes(15),
-      Duration.ZERO, null, provider -> VALIDITY);
+      Duration.ZERO, null, provider -> VALIDITY, Duration.ofMinutes(10));
 
   @Test
   void aRefundInFlightKeepsItsOwnersLeaseAndIsDueWhenTheLeaseRunsOut() {
@@ -45,6 +45,18 @@ class IntentLeasesTest {
     Instant now = T0.plusSeconds(2);
 
     assertThat(IntentLeases.after(RUNTIME, List.of(), refunding, 0, false, now))
+        .isEqualTo(new Ownership("node-a", now.plus(LEASE), now.plus(LEASE), 0));
+  }
+
+  @Test
+  void aRefundATakeOverMarkedUnknownIsDueWhenTheNewOwnersLeaseRunsOut() {
+    PaymentIntent refunding = apply(paid(CaptureMethod.AUTOMATIC), new IntentCommand.Refund("re_1", 300, null, T0));
+    PaymentIntent lost = apply(refunding, new IntentCommand.RecordModification("re_1",
+        new ModificationOutcome.Unknown("owner_lost"), T0.plusSeconds(40)));
+    Instant now = T0.plusSeconds(40);
+
+    // The new owner goes on at once (it asks the provider); should it die too, the intent is found again.
+    assertThat(IntentLeases.after(RUNTIME, List.of(), lost, 0, true, now))
         .isEqualTo(new Ownership("node-a", now.plus(LEASE), now.plus(LEASE), 0));
   }
 
@@ -57,6 +69,17 @@ class IntentLeasesTest {
 
     assertThat(IntentLeases.after(RUNTIME, List.of(), unknown, 1, false, now))
         .isEqualTo(new Ownership("node-a", now, now.plusSeconds(30), 1));
+  }
+
+  @Test
+  void aRefundTheProviderAcceptedToConfirmLaterIsDueAtThePendingPace() {
+    PaymentIntent refunding = apply(paid(CaptureMethod.AUTOMATIC), new IntentCommand.Refund("re_1", 300, null, T0));
+    PaymentIntent pending = apply(refunding, new IntentCommand.RecordModification("re_1",
+        new ModificationOutcome.Pending("psp_1"), T0.plusSeconds(1)));
+    Instant now = T0.plusSeconds(2);
+
+    assertThat(IntentLeases.after(RUNTIME, List.of(), pending, 0, false, now))
+        .isEqualTo(new Ownership("node-a", now, now.plus(Duration.ofMinutes(10)), 0));
   }
 
   @Test
