@@ -32,11 +32,13 @@ final class IntentBatchEncoder {
   private final JsonMapper json;
   private final TokenCipher tokens;
   private final StoredTokens storedTokens;
+  private final OutboxEvents outbox;
 
-  IntentBatchEncoder(JsonMapper json, TokenCipher tokens) {
+  IntentBatchEncoder(JsonMapper json, TokenCipher tokens, OutboxEvents outbox) {
     this.json = json;
     this.tokens = tokens;
     this.storedTokens = new StoredTokens(json);
+    this.outbox = outbox;
   }
 
   /** New intents, in the given order. */
@@ -78,7 +80,7 @@ final class IntentBatchEncoder {
       }
       out.writeEndArray();
       children(out, sorted, w -> w.intent().id(), w -> 0L, NewIntent::events,
-          w -> changedAttempts(List.of(), w.intent().attempts()));
+          w -> changedAttempts(List.of(), w.intent().attempts()), w -> outbox.created(w.intent()));
       out.writeEndObject();
     }
     return text.toString();
@@ -108,7 +110,8 @@ final class IntentBatchEncoder {
       }
       out.writeEndArray();
       children(out, sorted, Transition::intentId, Transition::expectedVersion, Transition::events,
-          w -> changedAttempts(w.before().attempts(), w.after().attempts()));
+          w -> changedAttempts(w.before().attempts(), w.after().attempts()),
+          w -> outbox.changed(w.before(), w.after()));
       modifications(out, sorted);
       out.writeEndObject();
     }
@@ -123,10 +126,14 @@ final class IntentBatchEncoder {
     out.writeNumber(ownership.checkCount());
   }
 
-  /** The event and attempt rows of a batch: {@code "events": [...], "attempts": [...]}. */
+  /**
+   * The event and attempt rows of a batch: {@code "events": [...], "attempts": [...]}. The merchant's events a write
+   * owes ({@code webhooks}, the outbox) ride on its last event's payload, from which the database moves them to
+   * {@code webhook_events} in the same statement (V12): an outbox row exists exactly when its transition does.
+   */
   private static <W> void children(JsonGenerator out, List<W> writes, Function<W, String> id,
       ToLongFunction<W> previousVersion, Function<W, List<IntentEvent>> events,
-      Function<W, List<Attempt>> attempts) {
+      Function<W, List<Attempt>> attempts, Function<W, List<OutboxEvents.OutboxEvent>> webhooks) {
     out.writeName("events");
     out.writeStartArray();
     for (W w : writes) {
@@ -140,7 +147,14 @@ final class IntentBatchEncoder {
         out.writeNumber(previous + i + 1);
         out.writeStringProperty("type", EventPayloads.type(event));
         out.writeName("payload");
-        out.writePOJO(EventPayloads.payload(event));
+        Map<String, Object> payload = EventPayloads.payload(event);
+        if (i == list.size() - 1) {
+          List<OutboxEvents.OutboxEvent> owed = webhooks.apply(w);
+          if (!owed.isEmpty()) {
+            payload.put("webhooks", owed.stream().map(IntentBatchEncoder::outboxRow).toList());
+          }
+        }
+        out.writePOJO(payload);
         out.writeStringProperty("occurred_at", text(event.at()));
         out.writeEndObject();
       }
@@ -204,6 +218,18 @@ final class IntentBatchEncoder {
       }
     }
     out.writeEndArray();
+  }
+
+  /** An outbox row as V12's trigger reads it. */
+  private static Map<String, Object> outboxRow(OutboxEvents.OutboxEvent event) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("id", event.id());
+    row.put("type", event.type());
+    row.put("merchant_id", event.merchantId());
+    row.put("intent_id", event.intentId());
+    row.put("data", event.data());
+    row.put("created_at", text(event.createdAt()));
+    return row;
   }
 
   /** Timestamps travel as ISO-8601 text; PostgreSQL reads them back exactly (to the microsecond). */

@@ -32,8 +32,8 @@ class IntentConfiguration {
 
   @Bean
   IntentStore intentStore(DatabaseClient db, JsonMapper json, StorageProperties storage, TokenCipher tokens,
-      MeterRegistry meters) {
-    IntentStore store = new IntentStore(db, json, storage, tokens);
+      IntentIds ids, ResourceRenderer renderer, MeterRegistry meters) {
+    IntentStore store = new IntentStore(db, json, storage, tokens, ids, renderer);
     Gauge.builder("payment_router.storage.pending_creates", store, IntentStore::pendingCreates)
         .description("new intents waiting for their statement").register(meters);
     return store;
@@ -42,6 +42,11 @@ class IntentConfiguration {
   @Bean
   IntentRouting intentRouting(RoutingPolicy policy, ProviderDirectory providers) {
     return new IntentRouting(policy, providers);
+  }
+
+  @Bean
+  OutboxReader outboxReader(DatabaseClient db, JsonMapper json) {
+    return new OutboxReader(db, json);
   }
 
   @Bean

@@ -64,13 +64,15 @@ public final class IntentStore {
   private final IntentWriter<NewIntent, Transition> writer;
 
   /**
-   * A store whose writes go out in batches, as {@code storage} says (see {@link IntentWriter}), and whose payment
-   * tokens are sealed by {@code tokens}.
+   * A store whose writes go out in batches, as {@code storage} says (see {@link IntentWriter}), whose payment
+   * tokens are sealed by {@code tokens}, and whose transitions write the merchant's events they owe, each with an id
+   * from {@code ids} and the resource as {@code renderer} shows it.
    */
-  public IntentStore(DatabaseClient db, JsonMapper json, StorageProperties storage, TokenCipher tokens) {
+  public IntentStore(DatabaseClient db, JsonMapper json, StorageProperties storage, TokenCipher tokens,
+      IntentIds ids, ResourceRenderer renderer) {
     this.db = db;
     this.reader = new IntentReader(db, json, tokens);
-    this.encoder = new IntentBatchEncoder(json, tokens);
+    this.encoder = new IntentBatchEncoder(json, tokens, new OutboxEvents(ids, renderer));
     this.writer = new IntentWriter<>(new IntentWriter.Statements<>() {
       @Override
       public Mono<Set<String>> insertAll(List<NewIntent> writes) {
