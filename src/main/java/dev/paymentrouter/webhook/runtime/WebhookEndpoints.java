@@ -194,6 +194,24 @@ public final class WebhookEndpoints {
         .filter(endpoint -> !endpoint.secrets().isEmpty());
   }
 
+  /**
+   * The endpoint a delivery goes to, with its active secrets, if it still takes deliveries (not deleted, not disabled,
+   * a secret that opens); what the delivery worker asks before each send.
+   */
+  public Mono<SigningEndpoint> signing(String endpointId) {
+    Instant now = clock.instant();
+    return db.sql("""
+            select id, merchant_id, url, secret, secret_key, previous_secret, previous_secret_key,
+                   previous_secret_expires_at > :now as previous_active
+              from webhook_endpoints
+             where id = :id and deleted_at is null and status = 'enabled'""")
+        .bind("now", now)
+        .bind("id", endpointId)
+        .map(this::signing)
+        .one()
+        .filter(endpoint -> !endpoint.secrets().isEmpty());
+  }
+
   private SigningEndpoint signing(Readable row) {
     String id = row.get("id", String.class);
     List<WebhookSecret> active = new ArrayList<>(2);

@@ -1,0 +1,183 @@
+package dev.paymentrouter.webhook.runtime;
+
+import dev.paymentrouter.webhook.domain.RetrySchedule;
+import dev.paymentrouter.webhook.domain.Verdict;
+import dev.paymentrouter.webhook.domain.WebhookSigner;
+import dev.paymentrouter.webhook.runtime.DeliveryStore.Claimed;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The pooled worker that delivers the merchants' events, one per node: every {@code interval} it claims the due
+ * deliveries (any node's workers may run; {@link DeliveryStore#claim} keeps them from sending one delivery twice at
+ * once), checks the endpoint's address again (SSRF: the name may resolve elsewhere now), signs the event per Standard
+ * Webhooks and POSTs it within {@code timeout}. A 2xx is delivered; anything else is tried again on the retry
+ * schedule, then failed for good, and the endpoint that keeps failing is disabled. At most {@code perEndpoint} sends
+ * run for one endpoint at a time (a bulkhead: one slow merchant cannot hold every send); a delivery whose endpoint is
+ * at its bound waits for the next round. Delivery is at least once: the event id is the {@code webhook-id} receivers
+ * dedupe by.
+ */
+public final class WebhookCourier {
+
+  private static final Logger log = LoggerFactory.getLogger(WebhookCourier.class);
+
+  /** The body of a delivery: the event as {@code GET /v1/events/{id}} shows it. */
+  record Body(String id, String type, Instant createdAt, tools.jackson.databind.JsonNode data) {}
+
+  /** How the courier works. */
+  public record Settings(Duration interval, int batch, int concurrency, int perEndpoint, Duration timeout,
+      RetrySchedule retries) {}
+
+  private final DeliveryStore store;
+  private final WebhookEndpoints endpoints;
+  private final WebhookUrlPolicy policy;
+  private final HttpClient http;
+  private final JsonMapper json;
+  private final Clock clock;
+  private final Settings settings;
+  private final Scheduler scheduler;
+  private final ConcurrentHashMap<String, AtomicInteger> sending = new ConcurrentHashMap<>();
+  private final AtomicLong delivered = new AtomicLong();
+  private final AtomicLong retried = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private volatile Disposable loop;
+
+  public WebhookCourier(DeliveryStore store, WebhookEndpoints endpoints, WebhookUrlPolicy policy, HttpClient http,
+      JsonMapper json, Clock clock, Settings settings, Scheduler scheduler) {
+    this.store = store;
+    this.endpoints = endpoints;
+    this.policy = policy;
+    this.http = http;
+    this.json = json;
+    this.clock = clock;
+    this.settings = settings;
+    this.scheduler = scheduler;
+  }
+
+  /** Starts the rounds; rounds never overlap, and a failed round is logged and the next one runs. */
+  public synchronized void start() {
+    if (loop == null) {
+      loop = Flux.interval(Duration.ZERO, settings.interval(), scheduler)
+          .onBackpressureDrop()
+          .concatMap(tick -> round().onErrorResume(error -> {
+            log.warn("Webhook delivery round failed, next one in {}: {}", settings.interval(), error.toString());
+            return Mono.empty();
+          }), 0)
+          .subscribe();
+    }
+  }
+
+  /** Stops claiming; sends under way finish on their own (a node that dies mid-send leaves them due again). */
+  public synchronized void stop() {
+    if (loop != null) {
+      loop.dispose();
+      loop = null;
+    }
+  }
+
+  /** One round: claims what is due and sends it, at most {@code concurrency} at once. */
+  public Mono<Void> round() {
+    Instant now = clock.instant();
+    // A claimed delivery is not due again before its send must have ended, here or on a node that died.
+    Instant busyUntil = now.plus(settings.timeout().multipliedBy(2));
+    return store.claim(now, settings.batch(), busyUntil)
+        .collectList()
+        .flatMapMany(Flux::fromIterable)
+        .flatMap(this::deliver, settings.concurrency())
+        .then();
+  }
+
+  /** Deliveries sent and taken, retried, failed for good, since start. */
+  public long delivered() {
+    return delivered.get();
+  }
+
+  public long retried() {
+    return retried.get();
+  }
+
+  public long failed() {
+    return failed.get();
+  }
+
+  private Mono<Void> deliver(Claimed claimed) {
+    AtomicInteger busy = sending.computeIfAbsent(claimed.endpointId(), id -> new AtomicInteger());
+    if (busy.incrementAndGet() > settings.perEndpoint()) {
+      busy.decrementAndGet();
+      return store.postpone(claimed, clock.instant().plus(settings.interval()), clock.instant());
+    }
+    return endpoints.signing(claimed.endpointId())
+        .flatMap(endpoint -> send(claimed, endpoint))
+        // Deleted (its secrets erased) or disabled: it gets nothing more.
+        .switchIfEmpty(Mono.defer(() -> store.tryFailed(claimed, null, "endpoint_gone", null, clock.instant())))
+        .doFinally(signal -> busy.decrementAndGet());
+  }
+
+  private Mono<Void> send(Claimed claimed, SigningEndpoint endpoint) {
+    URI uri = URI.create(endpoint.url());
+    return policy.check(uri).flatMap(verdict -> switch (verdict) {
+      case Verdict.Refused refused -> failedTry(claimed, null, "url_refused: " + refused.code(), endpoint);
+      case Verdict.Allowed allowed -> post(claimed, endpoint, uri);
+    });
+  }
+
+  private Mono<Void> post(Claimed claimed, SigningEndpoint endpoint, URI uri) {
+    byte[] body = json.writeValueAsBytes(new Body(claimed.eventId(), claimed.eventType(), claimed.eventCreatedAt(),
+        json.readTree(claimed.eventData())));
+    WebhookSigner.Headers signed = WebhookSigner.sign(claimed.eventId(), clock.instant().getEpochSecond(), body,
+        endpoint.secrets());
+    return http
+        .headers(headers -> headers
+            .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+            .set(WebhookSigner.ID, signed.id())
+            .set(WebhookSigner.TIMESTAMP, Long.toString(signed.timestamp()))
+            .set(WebhookSigner.SIGNATURE, signed.signature()))
+        .post()
+        .uri(uri)
+        .send(ByteBufFlux.fromString(Mono.just(new String(body, StandardCharsets.UTF_8))))
+        // Only the status matters; the body is read and dropped so that the connection can be reused.
+        .responseSingle((response, content) -> content.then(Mono.just(response.status().code())))
+        .timeout(settings.timeout())
+        .flatMap(status -> status >= 200 && status < 300
+            ? store.succeeded(claimed, status, clock.instant()).doOnSuccess(done -> delivered.incrementAndGet())
+            : failedTry(claimed, status, "http_" + status, endpoint))
+        .onErrorResume(error -> failedTry(claimed, null,
+            error instanceof TimeoutException ? "timeout" : error.getClass().getSimpleName(), endpoint));
+  }
+
+  private Mono<Void> failedTry(Claimed claimed, Integer status, String error, SigningEndpoint endpoint) {
+    Instant now = clock.instant();
+    return settings.retries().after(claimed.attempt(), ThreadLocalRandom.current().nextDouble())
+        .map(delay -> {
+          retried.incrementAndGet();
+          return store.tryFailed(claimed, status, error, now.plus(delay), now);
+        })
+        .orElseGet(() -> {
+          failed.incrementAndGet();
+          log.warn("Webhook delivery {} of event {} to endpoint {} failed for good after {} tries ({}); disabling the "
+              + "endpoint", claimed.id(), claimed.eventId(), endpoint.id(), claimed.attempt(), error);
+          return store.tryFailed(claimed, status, error, null, now)
+              .then(store.disableEndpoint(endpoint.id(), "deliveries failed for "
+                  + settings.retries().span() + " (last: " + error + ")", now));
+        });
+  }
+}

@@ -1,0 +1,165 @@
+package dev.paymentrouter.webhook.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
+
+import com.standardwebhooks.Webhook;
+import dev.paymentrouter.testsupport.IntentClient;
+import dev.paymentrouter.testsupport.RouterIntegrationTest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.net.http.HttpHeaders;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.TestPropertySource;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The merchants' events reach their endpoints, signed so that the Standard Webhooks reference library verifies every
+ * delivery: an intent's events arrive once each (the event id is the webhook id); an endpoint that fails its first
+ * tries gets the event on a retry; the delivery log shows the tries; a redelivery sends the event again; an endpoint
+ * subscribed to one type gets only that type.
+ */
+@TestPropertySource(properties = {
+    "payment-router.local-mode=true",
+    "payment-router.webhooks.delivery.interval=100ms",
+    "payment-router.webhooks.delivery.retries=200ms,200ms,200ms",
+    "payment-router.webhooks.delivery.timeout=2s"
+})
+@DirtiesContext
+class WebhookDeliveryTest extends RouterIntegrationTest {
+
+  static final Duration ARRIVES = Duration.ofSeconds(15);
+
+  /** One request the receiver took: its headers and body, and whether it was answered 2xx. */
+  record Received(Map<String, String> headers, String body, boolean accepted) {}
+
+  @Autowired
+  WebhookEndpoints endpoints;
+
+  @Autowired
+  DeliveryStore deliveries;
+
+  final List<Received> received = new CopyOnWriteArrayList<>();
+  final AtomicInteger failFirst = new AtomicInteger();
+  DisposableServer receiver;
+  String merchantId;
+  IntentClient merchant;
+
+  @BeforeEach
+  void receiver() {
+    merchantId = "m_webhooks_" + UUID.randomUUID();
+    merchant = new IntentClient(client, newMerchant(merchantId));
+    receiver = HttpServer.create().host("127.0.0.1").port(0)
+        .handle((request, response) -> request.receive().aggregate().asString(StandardCharsets.UTF_8)
+            .defaultIfEmpty("")
+            .flatMap(body -> {
+              Map<String, String> headers = new HashMap<>();
+              request.requestHeaders().forEach(header -> headers.put(header.getKey().toLowerCase(),
+                  header.getValue()));
+              boolean accept = failFirst.getAndDecrement() <= 0;
+              received.add(new Received(headers, body, accept));
+              return response.status(accept ? HttpResponseStatus.NO_CONTENT : HttpResponseStatus.SERVICE_UNAVAILABLE)
+                  .send().then();
+            }))
+        .bindNow();
+  }
+
+  @AfterEach
+  void stopReceiver() {
+    receiver.disposeNow();
+  }
+
+  @Test
+  void anIntentsEventsArriveOnceEachSignedSoThatTheReferenceLibraryVerifiesThem() throws Exception {
+    WebhookEndpoints.Created endpoint = register(List.of("*"));
+    String id = merchant.created(IntentClient.body(1_000, "tok_visa")).path("id").stringValue();
+
+    await().atMost(ARRIVES).until(() -> received.size() >= 2);
+    Webhook verifier = new Webhook(endpoint.secret().text());
+    for (Received delivery : received) {
+      assertThatCode(() -> verifier.verify(delivery.body(), headers(delivery))).doesNotThrowAnyException();
+      JsonNode event = IntentClient.read(delivery.body().getBytes(StandardCharsets.UTF_8));
+      assertThat(delivery.headers().get("webhook-id")).isEqualTo(event.path("id").stringValue());
+      assertThat(event.at("/data/id").stringValue()).isEqualTo(id);
+    }
+    assertThat(received).extracting(delivery -> IntentClient.read(delivery.body().getBytes(StandardCharsets.UTF_8))
+        .path("type").stringValue()).containsExactlyInAnyOrder("payment_intent.created", "payment_intent.succeeded");
+    // Delivered once each: nothing more arrives.
+    await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(2)).until(() -> received.size() == 2);
+  }
+
+  @Test
+  void anEndpointThatFailsItsFirstTriesGetsTheEventOnARetryAndTheLogShowsTheTries() {
+    failFirst.set(2);
+    WebhookEndpoints.Created endpoint = register(List.of("payment_intent.succeeded"));
+    merchant.created(IntentClient.body(1_000, "tok_visa"));
+
+    await().atMost(ARRIVES).untilAsserted(() -> assertThat(received.stream().anyMatch(Received::accepted))
+        .as("received %s, log %s", received.size(), deliveries.log(endpoint.endpoint().id(), 10, null).block(ARRIVES))
+        .isTrue());
+    assertThat(received).hasSize(3);
+    // The same event each time: a receiver dedupes by webhook-id.
+    assertThat(received).extracting(delivery -> delivery.headers().get("webhook-id")).containsOnly(
+        received.getFirst().headers().get("webhook-id"));
+    List<DeliveryStore.Delivery> log = deliveries.log(endpoint.endpoint().id(), 10, null).block(ARRIVES);
+    assertThat(log).singleElement().satisfies(delivery -> {
+      assertThat(delivery.status()).isEqualTo("succeeded");
+      assertThat(delivery.attempts()).isEqualTo(3);
+      assertThat(delivery.lastHttpStatus()).isEqualTo(204);
+    });
+  }
+
+  @Test
+  void anEventIsSentAgainOnRequest() {
+    register(List.of("payment_intent.succeeded"));
+    merchant.created(IntentClient.body(1_000, "tok_visa"));
+    await().atMost(ARRIVES).until(() -> received.size() == 1);
+    String eventId = received.getFirst().headers().get("webhook-id");
+
+    assertThat(deliveries.redeliver(merchantId, eventId, Instant.now()).block(ARRIVES)).isTrue();
+    await().atMost(ARRIVES).until(() -> received.size() == 2);
+    assertThat(received.get(1).headers().get("webhook-id")).isEqualTo(eventId);
+    assertThat(deliveries.redeliver("m_someone_else", eventId, Instant.now()).block(ARRIVES)).isFalse();
+  }
+
+  @Test
+  void anEndpointThatNeverTakesAnEventIsDisabledOnceItsRetriesAreUsedUp() {
+    failFirst.set(Integer.MAX_VALUE);
+    WebhookEndpoints.Created endpoint = register(List.of("payment_intent.succeeded"));
+    merchant.created(IntentClient.body(1_000, "tok_visa"));
+
+    await().atMost(ARRIVES).untilAsserted(() -> assertThat(db.sql("select status from webhook_endpoints where id = $1")
+        .bind(0, endpoint.endpoint().id()).map(row -> row.get("status", String.class)).one().block(ARRIVES))
+        .isEqualTo("disabled"));
+    // The first try and three retries.
+    assertThat(received).hasSize(4);
+    assertThat(deliveries.log(endpoint.endpoint().id(), 10, null).block(ARRIVES))
+        .singleElement().satisfies(delivery -> assertThat(delivery.status()).isEqualTo("failed"));
+  }
+
+  private WebhookEndpoints.Created register(List<String> events) {
+    return endpoints.create(merchantId, "http://127.0.0.1:" + receiver.port() + "/hooks", events)
+        .block(Duration.ofSeconds(5));
+  }
+
+  private static HttpHeaders headers(Received delivery) {
+    Map<String, List<String>> map = new HashMap<>();
+    delivery.headers().forEach((name, value) -> map.put(name, List.of(value)));
+    return HttpHeaders.of(map, (name, value) -> true);
+  }
+}
