@@ -17,7 +17,9 @@ import java.time.Duration;
 
 /** Turns refusals and failures of the API into problem+json answers. */
 @RestControllerAdvice(assignableTypes = {PaymentIntentController.class, IntentListController.class,
-    IntentCommandController.class, RefundController.class, EventController.class})
+    IntentCommandController.class, RefundController.class,
+    // Merchant webhooks (issue 12).
+    WebhookEndpointController.class, EventController.class})
 class ProblemHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);

@@ -97,7 +97,7 @@ public final class WebhookEndpoints {
 
   /** The merchant's endpoint with this id, unless deleted. */
   public Mono<WebhookEndpoint> find(String merchantId, String id) {
-    return db.sql("select " + COLUMNS + """
+    return db.sql("select " + COLUMNS + " " + """
              from webhook_endpoints where merchant_id = :merchant and id = :id and deleted_at is null""")
         .bind("merchant", merchantId)
         .bind("id", id)
@@ -108,7 +108,7 @@ public final class WebhookEndpoints {
   /** A page of the merchant's endpoints, newest first, after {@code startingAfter} when set. */
   public Mono<Page> list(String merchantId, int limit, String startingAfter) {
     List<Object> values = new ArrayList<>(List.of(merchantId));
-    StringBuilder sql = new StringBuilder("select " + COLUMNS + """
+    StringBuilder sql = new StringBuilder("select " + COLUMNS + " " + """
          from webhook_endpoints where merchant_id = $1 and deleted_at is null""");
     if (startingAfter != null) {
       values.add(startingAfter);
