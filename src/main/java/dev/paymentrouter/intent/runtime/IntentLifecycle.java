@@ -53,6 +53,21 @@ public final class IntentLifecycle {
     record Unavailable(String reason) implements CommandResult {}
   }
 
+  /** What became of a provider's notification handed to an intent's process. */
+  public sealed interface NotifyResult {
+    /** The intent's process took it and the intent changed (persisted before this answer). */
+    record Applied() implements NotifyResult {}
+
+    /** The intent's state refused it (already known, not unknown or pending any more); nothing changed. */
+    record Ignored(String code) implements NotifyResult {}
+
+    /** No such intent. */
+    record NotFound() implements NotifyResult {}
+
+    /** The intent could not take it now (another node holds it, or this node is full); recovery still asks. */
+    record Unavailable(String reason) implements NotifyResult {}
+  }
+
   /** A refund with the intent it belongs to. */
   public record StoredRefund(String intentId, String currency, Modification refund) {}
 
@@ -93,6 +108,46 @@ public final class IntentLifecycle {
       Map<String, String> metadata, String idempotencyKey, String requestHash, Duration wait) {
     return run(merchantId, intentId, "refund", "re_", idempotencyKey, requestHash, wait,
         modificationId -> new IntentCommand.Refund(modificationId, amountMinor, reason, metadata, clock.instant()));
+  }
+
+  /**
+   * Hands a verified provider notification to the intent's process, as {@code reconcileCommand}: a
+   * {@link IntentCommand.Reconcile} for an unknown attempt or an {@link IntentCommand.ReconcileModification} for a
+   * modification that is unknown or pending. It goes through the live process, or one claimed for it, exactly as a
+   * merchant's command does, so the intent keeps its one writer; nothing is written past it.
+   */
+  public Mono<NotifyResult> notify(String intentId, IntentCommand reconcileCommand) {
+    if (!(reconcileCommand instanceof IntentCommand.Reconcile
+        || reconcileCommand instanceof IntentCommand.ReconcileModification)) {
+      throw new IllegalArgumentException("a notification becomes a Reconcile or a ReconcileModification");
+    }
+    if (!IntentIds.isWellFormed(intentId)) {
+      return Mono.just(new NotifyResult.NotFound());
+    }
+    return current(intentId)
+        .flatMap(intent -> notify(intentId, reconcileCommand, DELIVERY_TRIES))
+        .defaultIfEmpty(new NotifyResult.NotFound());
+  }
+
+  private Mono<NotifyResult> notify(String intentId, IntentCommand command, int tries) {
+    Mono<CommandReply> reply = Mono.defer(() -> registry.find(intentId)
+        .map(process -> process.notify(command))
+        .orElseGet(() -> {
+          AtomicReference<Mono<CommandReply>> first = new AtomicReference<>();
+          return registry.claimFor(intentId, process -> {
+                first.set(process.firstNotification(command));
+                return true;
+              })
+              .flatMap(process -> first.get())
+              .defaultIfEmpty(new CommandReply.Gone());
+        }));
+    return reply.flatMap(answer -> switch (answer) {
+      case CommandReply.Taken taken -> Mono.just((NotifyResult) new NotifyResult.Applied());
+      case CommandReply.Rejected rejected -> Mono.just(new NotifyResult.Ignored(rejected.code()));
+      case CommandReply.Gone gone -> tries > 1
+          ? Mono.delay(DELIVERY_PAUSE).then(notify(intentId, command, tries - 1))
+          : Mono.just(new NotifyResult.Unavailable("intent_busy"));
+    });
   }
 
   /** The merchant's refund with this id, if any. */

@@ -60,6 +60,12 @@ public final class IntentProcess {
   private record Command(IntentCommand command, String modificationId, Sinks.One<CommandReply> reply)
       implements Message {}
 
+  /**
+   * A verified provider notification about an unknown attempt ({@code Reconcile}) or an open modification
+   * ({@code ReconcileModification}): decided like a status query's answer, by this process, never written past it.
+   */
+  private record Notified(IntentCommand command, Sinks.One<CommandReply> reply) implements Message {}
+
   /** What the provider said of a modification: its answer, or ({@code statusQuery}) a status query's. */
   private record ModificationAnswer(String modificationId, ModificationOutcome outcome, boolean statusQuery)
       implements Message {}
@@ -81,6 +87,8 @@ public final class IntentProcess {
   private final ChargeReconciliation reconciliation;
   /** Claimed for a merchant's command rather than by recovery: nothing else of it was started. */
   private boolean claimedForCommand;
+  /** Claimed for a provider notification: when it changes nothing, the intent is let go as it was. */
+  private boolean claimedForNotification;
   /** Whether this process's lease runs (it claimed the intent, or its last write kept the lease). */
   private boolean holdsLease;
 
@@ -167,6 +175,28 @@ public final class IntentProcess {
   }
 
   /**
+   * Sends this process a provider's notification, as a {@code Reconcile} of an attempt or a
+   * {@code ReconcileModification}; the reply says whether it changed the intent (taken), was refused by its state,
+   * or found the process ending (gone: send it again).
+   */
+  Mono<CommandReply> notify(IntentCommand command) {
+    Sinks.One<CommandReply> reply = Sinks.one();
+    if (!passivated && modifications.letIn()) {
+      if (mailbox.offer(new Notified(command, reply))) {
+        return reply.asMono();
+      }
+      modifications.keptOut();
+    }
+    return Mono.just(new CommandReply.Gone());
+  }
+
+  /** As {@link #notify}, as the first message of a process claimed for it. */
+  Mono<CommandReply> firstNotification(IntentCommand command) {
+    claimedForNotification = true;
+    return notify(command);
+  }
+
+  /**
    * The intent once the modification is no longer in flight (answered: done, failed, pending or unknown), or as it
    * is when {@code wait} runs out first or this process ends.
    */
@@ -182,6 +212,7 @@ public final class IntentProcess {
       case StatusAnswer answer -> reconciliation.reconcile(answer.attemptNumber(), answer.status(), answer.mode());
       case Wake wake -> retry();
       case Command command -> command(command);
+      case Notified notified -> notified(notified);
       case ModificationAnswer answer ->
           modifications.answered(answer.modificationId(), answer.outcome(), answer.statusQuery());
     };
@@ -339,6 +370,51 @@ public final class IntentProcess {
           }
           return claimedForCommand ? resume(new Resume(Recovery.RESUME)) : Mono.empty();
         });
+  }
+
+  /**
+   * A provider's notification: an unknown attempt's verdict goes through the same decision as a status query's answer
+   * (a decline may move on to the next provider, so routing is asked), a modification's through
+   * {@link IntentModifications#notified}. One the intent's state refuses changes nothing; a process claimed only for
+   * it then lets the intent go exactly as it was (its schedule of checks untouched).
+   */
+  private Mono<Void> notified(Notified message) {
+    modifications.keptOut();
+    Sinks.One<CommandReply> reply = message.reply();
+    if (passivated) {
+      reply.tryEmitValue(new CommandReply.Gone());
+      return Mono.empty();
+    }
+    Instant now = runtime.clock().instant();
+    Decision decision = switch (message.command()) {
+      case IntentCommand.Reconcile reconcile -> decideParking(route -> new IntentCommand.Reconcile(
+          reconcile.attemptNumber(), reconcile.status(), runtime.settleTime(), route, now), now);
+      case IntentCommand.ReconcileModification reconcile -> IntentTransitions.decide(state, reconcile);
+      // IntentLifecycle.notify lets nothing else through; were it to, it would change nothing.
+      default -> new Decision.Rejected(Decision.Rejection.ATTEMPT_NOT_UNKNOWN,
+          "a notification carries only a reconciliation");
+    };
+    return switch (decision) {
+      case Decision.Rejected rejected -> {
+        reply.tryEmitValue(new CommandReply.Rejected(rejected.code(), rejected.message()));
+        yield claimedForNotification && !passivated
+            ? (holdsLease ? release(now, nextCheckAt) : Mono.<Void>empty()).doOnSuccess(done -> passivate())
+            : Mono.empty();
+      }
+      case Decision.Accepted accepted -> {
+        if (message.command() instanceof IntentCommand.Reconcile reconcile) {
+          runtime.metrics().reconciled(reconcile.status());
+          // As a status query's verdict: the schedule of checks starts over, and the intent acts on it at once.
+          yield persist(accepted.events(), 0, false, now).doOnSuccess(done -> {
+            reply.tryEmitValue(new CommandReply.Taken());
+            act();
+          });
+        }
+        yield persist(accepted.events(), checkCount, false, now)
+            .doOnSuccess(done -> reply.tryEmitValue(new CommandReply.Taken()))
+            .then(Mono.defer(() -> modifications.proceed(now)));
+      }
+    };
   }
 
   private Mono<Void> persist(List<IntentEvent> events, int checks, boolean continuing, Instant now) {

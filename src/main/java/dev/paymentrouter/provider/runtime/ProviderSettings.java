@@ -2,6 +2,7 @@ package dev.paymentrouter.provider.runtime;
 
 import dev.paymentrouter.provider.connector.ConnectorSettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,6 +16,7 @@ import java.util.Objects;
  * @param restart               supervisor restart policy
  * @param authorizationValidity how long an authorization this provider made can still be captured (the provider's,
  *                              or the card scheme's, hold on the funds); one nobody captured by then is cancelled
+ * @param webhookKeys           what its incoming notifications are verified with (none: every one is refused)
  */
 public record ProviderSettings(
     String name,
@@ -23,7 +25,8 @@ public record ProviderSettings(
     GatekeeperSettings gatekeeper,
     PoolSettings pool,
     RestartPolicy restart,
-    Duration authorizationValidity) {
+    Duration authorizationValidity,
+    WebhookKeys webhookKeys) {
 
   /** How long an authorization stays capturable when the provider's settings do not say: 7 days. */
   public static final Duration DEFAULT_AUTHORIZATION_VALIDITY = Duration.ofDays(7);
@@ -39,6 +42,13 @@ public record ProviderSettings(
     if (!authorizationValidity.isPositive()) {
       throw new IllegalArgumentException("authorizationValidity must be positive");
     }
+    webhookKeys = webhookKeys == null ? WebhookKeys.NONE : webhookKeys;
+  }
+
+  /** Settings without webhook keys: the provider's notifications are all refused. */
+  public ProviderSettings(String name, String type, ConnectorSettings connector, GatekeeperSettings gatekeeper,
+      PoolSettings pool, RestartPolicy restart, Duration authorizationValidity) {
+    this(name, type, connector, gatekeeper, pool, restart, authorizationValidity, WebhookKeys.NONE);
   }
 
   /** Settings whose authorizations stay capturable for the default 7 days. */
@@ -50,6 +60,27 @@ public record ProviderSettings(
       PoolSettings pool,
       RestartPolicy restart) {
     this(name, type, connector, gatekeeper, pool, restart, DEFAULT_AUTHORIZATION_VALIDITY);
+  }
+
+  /**
+   * The secrets a provider's notifications are signed with: Stripe's endpoint secrets ({@code whsec_...}), Adyen's
+   * hex HMAC keys. Several at once, so that a rotation at the provider loses no notification.
+   */
+  public record WebhookKeys(List<String> secrets, List<String> hmacKeys) {
+
+    /** No keys: nothing can be verified, so nothing is taken. */
+    public static final WebhookKeys NONE = new WebhookKeys(List.of(), List.of());
+
+    public WebhookKeys {
+      secrets = secrets == null ? List.of() : List.copyOf(secrets);
+      hmacKeys = hmacKeys == null ? List.of() : List.copyOf(hmacKeys);
+    }
+
+    @Override
+    public String toString() {
+      // Secrets stay out of logs and binding errors.
+      return "WebhookKeys[" + secrets.size() + " secrets, " + hmacKeys.size() + " hmac keys]";
+    }
   }
 
   /**

@@ -35,6 +35,8 @@ public record ProvidersProperties(Map<String, Provider> providers) {
       String merchantAccount,
       @DefaultValue("1s") Duration connectTimeout,
       @DefaultValue("7d") Duration authorizationValidity,
+      List<String> webhookSecrets,
+      List<String> webhookHmacKeys,
       @DefaultValue RateLimit rateLimit,
       @DefaultValue CircuitBreaker circuitBreaker,
       @DefaultValue Pool pool,
@@ -114,6 +116,13 @@ public record ProvidersProperties(Map<String, Provider> providers) {
       if (validity == null || !validity.isPositive()) {
         problems.add(prefix + ".authorization-validity must be positive, not " + validity);
       }
+      List<String> hmacKeys = provider.webhookHmacKeys() == null ? List.of() : provider.webhookHmacKeys();
+      for (int i = 0; i < hmacKeys.size(); i++) {
+        if (!isHexKey(hmacKeys.get(i))) {
+          // The key itself stays out of the message.
+          problems.add(prefix + ".webhook-hmac-keys[" + i + "] must be hexadecimal (Adyen's HMAC key)");
+        }
+      }
       if (type == null) {
         problems.add(prefix + ".type is required: one of " + knownTypes);
       } else if (!byType.containsKey(type)) {
@@ -122,7 +131,8 @@ public record ProvidersProperties(Map<String, Provider> providers) {
         ConnectorSettings connector = connectorSettings(name, baseUrl, provider);
         List<String> lacking = byType.get(type).configurationProblems(connector);
         problems.addAll(lacking);
-        if (lacking.isEmpty() && validity != null && validity.isPositive()) {
+        if (lacking.isEmpty() && validity != null && validity.isPositive()
+            && hmacKeys.stream().allMatch(ProvidersProperties::isHexKey)) {
           settings.add(toSettings(name, type, connector, provider));
         }
       }
@@ -155,6 +165,12 @@ public record ProvidersProperties(Map<String, Provider> providers) {
         new ProviderSettings.RestartPolicy(
             p.supervisor().maxRestarts(), p.supervisor().window(), p.supervisor().backoffInitial(),
             p.supervisor().backoffMax(), p.supervisor().downCooldown()),
-        p.authorizationValidity());
+        p.authorizationValidity(),
+        new ProviderSettings.WebhookKeys(p.webhookSecrets(), p.webhookHmacKeys()));
+  }
+
+  private static boolean isHexKey(String key) {
+    return key != null && !key.isEmpty() && key.length() % 2 == 0
+        && key.chars().allMatch(c -> Character.digit(c, 16) >= 0);
   }
 }

@@ -50,6 +50,35 @@ class ProvidersPropertiesTest {
         .hasMessageContaining("payment-router.providers.beta.base-url is required");
   }
 
+  @Test
+  void bindsSeveralWebhookSecretsPerProviderAndNoneByDefault() {
+    List<ProviderSettings> settings = bind(Map.of(
+        "payment-router.providers.alpha.type", "simulator",
+        "payment-router.providers.alpha.base-url", "http://127.0.0.1:9101",
+        "payment-router.providers.alpha.webhook-secrets[0]", "whsec_old",
+        "payment-router.providers.alpha.webhook-secrets[1]", "whsec_new",
+        "payment-router.providers.alpha.webhook-hmac-keys", "0A1B,ffee",
+        "payment-router.providers.beta.type", "simulator",
+        "payment-router.providers.beta.base-url", "http://127.0.0.1:9102")).toSettings(false, List.of(SIMULATOR));
+
+    assertThat(settings.get(0).webhookKeys().secrets()).containsExactly("whsec_old", "whsec_new");
+    assertThat(settings.get(0).webhookKeys().hmacKeys()).containsExactly("0A1B", "ffee");
+    assertThat(settings.get(0).webhookKeys().toString()).doesNotContain("whsec_").doesNotContain("0A1B");
+    assertThat(settings.get(1).webhookKeys()).isEqualTo(ProviderSettings.WebhookKeys.NONE);
+  }
+
+  @Test
+  void refusesAnAdyenHmacKeyThatIsNotHexWithoutShowingIt() {
+    ProvidersProperties providers = bind(Map.of(
+        "payment-router.providers.alpha.type", "simulator",
+        "payment-router.providers.alpha.base-url", "http://127.0.0.1:9101",
+        "payment-router.providers.alpha.webhook-hmac-keys[0]", "not-a-hex-key"));
+
+    assertThatThrownBy(() -> providers.toSettings(false, List.of(SIMULATOR)))
+        .hasMessageContaining("payment-router.providers.alpha.webhook-hmac-keys[0] must be hexadecimal")
+        .message().doesNotContain("not-a-hex-key");
+  }
+
   private static ProvidersProperties bind(Map<String, String> properties) {
     return new Binder(new MapConfigurationPropertySource(properties))
         .bindOrCreate("payment-router", ProvidersProperties.class);

@@ -1,0 +1,225 @@
+package dev.paymentrouter.notification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.paymentrouter.notification.domain.AdyenHmac;
+import dev.paymentrouter.notification.domain.StripeSignature;
+import dev.paymentrouter.simulator.ProviderSimulator;
+import dev.paymentrouter.simulator.SimulatorBehaviour;
+import dev.paymentrouter.simulator.SimulatorDialect;
+import dev.paymentrouter.simulator.SimulatorSettings;
+import dev.paymentrouter.testsupport.IntentClient;
+import dev.paymentrouter.testsupport.RouterIntegrationTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Incoming notifications through the running router: alpha speaks Stripe's API, beta Adyen's (each against its
+ * simulator). Signatures are checked before anything is stored; a replay is stored once; a verified notification
+ * reaches the intent's owner and resolves what the router did not know. Reconciliation is set an hour away, so that
+ * only a notification can resolve anything within a test.
+ */
+@TestPropertySource(properties = {
+    "payment-router.recovery.reconcile-delays=1h",
+    "payment-router.recovery.settle-time=1h",
+    "payment-router.recovery.pending-interval=1h",
+    "payment-router.providers.beta.pool.call-timeout=500ms"
+})
+class ProviderNotificationsApiTest extends RouterIntegrationTest {
+
+  static final String PROVIDER_KEY = "sk_test_notificationProviders1";
+  static final String STRIPE_SECRET = "whsec_notification_test_secret";
+  static final String ADYEN_KEY = "DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00";
+  static final ProviderSimulator STRIPE = ProviderSimulator.start(SimulatorSettings.local("stripe-notify")
+      .withDialect(SimulatorDialect.STRIPE).withApiKey(PROVIDER_KEY));
+  static final ProviderSimulator ADYEN = ProviderSimulator.start(SimulatorSettings.local("adyen-notify")
+      .withDialect(SimulatorDialect.ADYEN).withApiKey(PROVIDER_KEY).withMerchantAccount("NotifyECOM"));
+
+  IntentClient merchant;
+  String apiKey;
+
+  @DynamicPropertySource
+  static void stripeAndAdyen(DynamicPropertyRegistry registry) {
+    registry.add("payment-router.providers.alpha.type", () -> "stripe");
+    registry.add("payment-router.providers.alpha.base-url", STRIPE::baseUrl);
+    registry.add("payment-router.providers.alpha.api-key", () -> PROVIDER_KEY);
+    registry.add("payment-router.providers.alpha.webhook-secrets[0]", () -> "whsec_older_secret");
+    registry.add("payment-router.providers.alpha.webhook-secrets[1]", () -> STRIPE_SECRET);
+    registry.add("payment-router.providers.beta.type", () -> "adyen");
+    registry.add("payment-router.providers.beta.base-url", ADYEN::baseUrl);
+    registry.add("payment-router.providers.beta.api-key", () -> PROVIDER_KEY);
+    registry.add("payment-router.providers.beta.merchant-account", () -> "NotifyECOM");
+    registry.add("payment-router.providers.beta.webhook-hmac-keys", () -> ADYEN_KEY);
+  }
+
+  @AfterAll
+  static void stopSimulators() {
+    STRIPE.close();
+    ADYEN.close();
+  }
+
+  @BeforeEach
+  void merchant() {
+    STRIPE.reset();
+    ADYEN.reset();
+    apiKey = newMerchant();
+    merchant = new IntentClient(client, apiKey);
+  }
+
+  @Test
+  void storesAVerifiedStripeNotificationOnceAndAnswersAReplayAlike() {
+    String event = "evt_" + UUID.randomUUID().toString().replace("-", "");
+    String body = stripeEvent(event, "payment_intent.succeeded", "pi_3Nstranger", "pi_UNKNOWNINTENT0000000000000000_1");
+    long now = Instant.now().getEpochSecond();
+
+    for (int i = 0; i < 2; i++) {
+      client.post().uri("/webhooks/stripe/alpha").contentType(MediaType.APPLICATION_JSON)
+          .header("Stripe-Signature", StripeSignature.sign(STRIPE_SECRET, now, bytes(body)))
+          .bodyValue(body).exchange().expectStatus().isOk();
+    }
+
+    assertThat(rows(event)).isEqualTo(1);
+    assertThat(outcome(event)).isEqualTo("unknown_intent");
+  }
+
+  @Test
+  void refusesABadOrStaleStripeSignatureAndStoresNothing() {
+    String event = "evt_" + UUID.randomUUID().toString().replace("-", "");
+    String body = stripeEvent(event, "payment_intent.succeeded", "pi_3Nx", "pi_X_1");
+    long now = Instant.now().getEpochSecond();
+
+    client.post().uri("/webhooks/stripe/alpha").contentType(MediaType.APPLICATION_JSON)
+        .header("Stripe-Signature", StripeSignature.sign("whsec_wrong", now, bytes(body)))
+        .bodyValue(body).exchange().expectStatus().isUnauthorized()
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    client.post().uri("/webhooks/stripe/alpha").contentType(MediaType.APPLICATION_JSON)
+        .header("Stripe-Signature", StripeSignature.sign(STRIPE_SECRET, now - 600, bytes(body)))
+        .bodyValue(body).exchange().expectStatus().isUnauthorized();
+    client.post().uri("/webhooks/stripe/alpha").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(body).exchange().expectStatus().isUnauthorized();
+
+    assertThat(rows(event)).isZero();
+  }
+
+  @Test
+  void answersNotFoundForAProviderThatIsNotOfTheEndpointsType() {
+    client.post().uri("/webhooks/adyen/alpha").contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
+        .exchange().expectStatus().isNotFound();
+    client.post().uri("/webhooks/stripe/nobody").contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
+        .exchange().expectStatus().isNotFound();
+  }
+
+  @Test
+  void anAdyenRefundPendingAtTheProviderSucceedsByItsNotification() {
+    JsonNode paid = merchant.created(adyenIntent(1_000));
+    String id = paid.path("id").stringValue();
+    assertThat(paid.path("status").stringValue()).isEqualTo("succeeded");
+    JsonNode refund = IntentClient.read(client.post().uri("/v1/refunds")
+        .header("Authorization", "Bearer " + apiKey).header("Idempotency-Key", UUID.randomUUID().toString())
+        .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"paymentIntent\": \"" + id + "\", \"amount\": 400}")
+        .exchange().expectBody().returnResult().getResponseBody());
+    assertThat(refund.path("status").stringValue()).isEqualTo("pending");
+    String refundId = refund.path("id").stringValue();
+
+    String item = adyenItem("REFUND", "8816" + System.nanoTime(), paid.at("/attempts/0/providerReference")
+        .stringValue(), refundId, 400, true);
+    client.post().uri("/webhooks/adyen/beta").contentType(MediaType.APPLICATION_JSON).bodyValue(item)
+        .exchange().expectStatus().isOk().expectBody(String.class).isEqualTo("[accepted]");
+
+    // Persisted before the answer: the refund is confirmed at once, long before its hour-away status query.
+    JsonNode after = merchant.get(id);
+    assertThat(after.at("/refunds/0/status").stringValue()).isEqualTo("succeeded");
+    assertThat(after.path("amountRefunded").longValue()).isEqualTo(400);
+
+    // Adyen retries what it thinks was not acknowledged: the same item again changes nothing and is stored once.
+    client.post().uri("/webhooks/adyen/beta").contentType(MediaType.APPLICATION_JSON).bodyValue(item)
+        .exchange().expectStatus().isOk();
+    assertThat(db.sql("select count(*) as n from provider_notifications where intent_id = :id").bind("id", id)
+        .map(row -> row.get("n", Long.class)).one().block(Duration.ofSeconds(5))).isEqualTo(1);
+  }
+
+  @Test
+  void anAdyenItemWithATamperedFieldIsRefusedAndChangesNothing() {
+    String item = adyenItem("AUTHORISATION", "8816" + System.nanoTime(), null, "pi_X_1", 400, false)
+        .replace("\"success\":\"false\"", "\"success\":\"true\"");
+    client.post().uri("/webhooks/adyen/beta").contentType(MediaType.APPLICATION_JSON).bodyValue(item)
+        .exchange().expectStatus().isUnauthorized();
+  }
+
+  @Test
+  @Disabled("open: with the Adyen simulator's lost responses the attempt is approved before it is ever unknown "
+      + "(the connector or create's own reconciliation resolves it); needs a way to leave an attempt unknown")
+  void anUnknownChargeAttemptIsResolvedByItsNotificationBeforeReconciliationWouldAsk() {
+    // Adyen charges, but its answer never arrives: the attempt is unknown, and its status query is an hour away.
+    ADYEN.update(SimulatorBehaviour.reliable().withLostResponseRate(1.0));
+    JsonNode created = merchant.created(adyenIntent(2_500));
+    String id = created.path("id").stringValue();
+    // Read from the table: a merchant's GET would itself ask the provider on the fly (see OnTheFlyReconciliationTest).
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(db.sql(
+            "select status from payment_attempts where intent_id = :id and attempt_number = 1").bind("id", id)
+        .map(row -> row.get("status", String.class)).one().block(Duration.ofSeconds(5))).isEqualTo("unknown"));
+    ADYEN.update(SimulatorBehaviour.reliable());
+    String psp = ADYEN.ledger().byReference(id + "_1").orElseThrow().id();
+
+    client.post().uri("/webhooks/adyen/beta").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(adyenItem("AUTHORISATION", psp, null, id + "_1", 2_500, true))
+        .exchange().expectStatus().isOk().expectBody(String.class).isEqualTo("[accepted]");
+
+    JsonNode after = merchant.get(id);
+    assertThat(after.path("status").stringValue()).isEqualTo("succeeded");
+    assertThat(after.at("/attempts/0/status").stringValue()).isEqualTo("approved");
+    assertThat(after.at("/attempts/0/providerReference").stringValue()).isEqualTo(psp);
+  }
+
+  private static String adyenIntent(long amount) {
+    return "{\"amount\": " + amount + ", \"currency\": \"EUR\", \"paymentMethod\": {\"type\": \"card\", "
+        + "\"tokens\": {\"beta\": \"shopper-7:tok_visa\"}}}";
+  }
+
+  /** A standard notification with one item, signed; modelled on Adyen's "Standard webhook" example payload. */
+  private static String adyenItem(String eventCode, String psp, String original, String reference, long value,
+      boolean success) {
+    AdyenHmac.SignedFields signed = new AdyenHmac.SignedFields(psp, original, "NotifyECOM", reference, value, "EUR",
+        eventCode, success);
+    return "{\"live\":\"false\",\"notificationItems\":[{\"NotificationRequestItem\":{"
+        + "\"additionalData\":{\"hmacSignature\":\"" + AdyenHmac.sign(ADYEN_KEY, signed) + "\"},"
+        + "\"amount\":{\"currency\":\"EUR\",\"value\":" + value + "},\"eventCode\":\"" + eventCode + "\","
+        + "\"eventDate\":\"2026-12-01T10:00:00+01:00\",\"merchantAccountCode\":\"NotifyECOM\","
+        + "\"merchantReference\":\"" + reference + "\","
+        + (original == null ? "" : "\"originalReference\":\"" + original + "\",")
+        + "\"pspReference\":\"" + psp + "\",\"reason\":\"\",\"success\":\"" + success + "\"}}]}";
+  }
+
+  /** An Event as Stripe's API reference shows one, reduced to what the router reads. */
+  private static String stripeEvent(String id, String type, String paymentIntent, String attemptKey) {
+    return "{\"id\":\"" + id + "\",\"object\":\"event\",\"type\":\"" + type + "\",\"data\":{\"object\":{"
+        + "\"id\":\"" + paymentIntent + "\",\"object\":\"payment_intent\",\"status\":\"succeeded\","
+        + "\"metadata\":{\"payment_router_attempt\":\"" + attemptKey + "\"}}}}";
+  }
+
+  private long rows(String event) {
+    return db.sql("select count(*) as n from provider_notifications where provider_event_id = :e").bind("e", event)
+        .map(row -> row.get("n", Long.class)).one().block(Duration.ofSeconds(5));
+  }
+
+  private String outcome(String event) {
+    return db.sql("select outcome from provider_notifications where provider_event_id = :e").bind("e", event)
+        .map(row -> row.get("outcome", String.class)).one().block(Duration.ofSeconds(5));
+  }
+
+  private static byte[] bytes(String body) {
+    return body.getBytes(StandardCharsets.UTF_8);
+  }
+}
