@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
@@ -126,9 +127,12 @@ public final class WebhookCourier {
       return store.postpone(claimed, clock.instant().plus(settings.interval()), clock.instant());
     }
     return endpoints.signing(claimed.endpointId())
-        .flatMap(endpoint -> send(claimed, endpoint))
-        // Deleted (its secrets erased) or disabled: it gets nothing more.
-        .switchIfEmpty(Mono.defer(() -> store.tryFailed(claimed, null, "endpoint_gone", null, clock.instant())))
+        .map(Optional::of)
+        .defaultIfEmpty(Optional.empty())
+        .flatMap(endpoint -> endpoint.isPresent()
+            ? send(claimed, endpoint.get())
+            // Deleted (its secrets erased) or disabled: it gets nothing more.
+            : store.tryFailed(claimed, null, "endpoint_gone", null, clock.instant()))
         .doFinally(signal -> busy.decrementAndGet());
   }
 
