@@ -7,6 +7,7 @@ import dev.paymentrouter.intent.domain.IntentCommand;
 import dev.paymentrouter.intent.domain.IntentTransitions;
 import dev.paymentrouter.intent.domain.PaymentIntent;
 import dev.paymentrouter.provider.domain.ChargeStatus;
+import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
 import dev.paymentrouter.provider.domain.StatusQuery;
 import java.time.Duration;
@@ -17,10 +18,10 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * The part of an intent's process that learns what became of a charge whose outcome is unknown: it asks the provider
- * that may have charged (never another), decides on the answer through the process ({@link ProcessOwner}), and
- * paces its questions: on the reconciliation schedule when the provider could not tell, soon when the router itself
- * did not ask, to an operator once the schedule is used up.
+ * The part of an intent's process that makes the charge's calls: it sends the attempt in flight, and learns what
+ * became of one whose outcome is unknown: it asks the provider that may have charged (never another), decides on the
+ * answer through the process ({@link ProcessOwner}), and paces its questions: on the reconciliation schedule when the
+ * provider could not tell, soon when the router itself did not ask, to an operator once the schedule is used up.
  */
 final class ChargeReconciliation {
 
@@ -37,6 +38,28 @@ final class ChargeReconciliation {
     this.id = id;
     this.runtime = runtime;
     this.owner = owner;
+  }
+
+  /** Sends the attempt in flight; its outcome comes back to the process as a message. */
+  void send(Attempt attempt) {
+    PaymentIntent state = owner.state();
+    String token = state.paymentMethod().tokenFor(attempt.provider());
+    // No token (its stored form could not be decrypted, see IntentStore): no provider may be sent an empty one.
+    Mono<ProviderOutcome> sent = token == null
+        ? Mono.just(new ProviderOutcome.NotSent("payment_method_unavailable"))
+        : runtime.providers().dispatch(charge(state, attempt, token));
+    sent
+        .onErrorResume(error -> {
+          log.error("Intent {}: dispatch of attempt {} failed", id, attempt.number(), error);
+          return Mono.just(new ProviderOutcome.Unknown("dispatch_failed"));
+        })
+        .subscribe(outcome -> {
+          if (!owner.outcome(attempt.number(), outcome)) {
+            // Cannot happen with one attempt in flight; if it does, recovery finds the attempt in flight.
+            log.error("Intent {}: mailbox full, outcome of attempt {} dropped", id, attempt.number());
+            owner.passivate();
+          }
+        });
   }
 
   /** Sends a status query for the unknown attempt; its answer comes back as a message. */

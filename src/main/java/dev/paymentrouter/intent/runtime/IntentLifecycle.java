@@ -130,17 +130,7 @@ public final class IntentLifecycle {
   }
 
   private Mono<NotifyResult> notify(String intentId, IntentCommand command, int tries) {
-    Mono<CommandReply> reply = Mono.defer(() -> registry.find(intentId)
-        .map(process -> process.notify(command))
-        .orElseGet(() -> {
-          AtomicReference<Mono<CommandReply>> first = new AtomicReference<>();
-          return registry.claimFor(intentId, process -> {
-                first.set(process.firstNotification(command));
-                return true;
-              })
-              .flatMap(process -> first.get())
-              .defaultIfEmpty(new CommandReply.Gone());
-        }));
+    Mono<CommandReply> reply = toOwner(intentId, new AtomicReference<>(), process -> process.notify(command));
     return reply.flatMap(answer -> switch (answer) {
       case CommandReply.Taken taken -> Mono.just((NotifyResult) new NotifyResult.Applied());
       case CommandReply.Rejected rejected -> Mono.just(new NotifyResult.Ignored(rejected.code()));
@@ -196,21 +186,7 @@ public final class IntentLifecycle {
   private Mono<CommandResult> deliver(String intentId, IntentCommand command, String modificationId,
       boolean replayed, Duration wait, int tries) {
     AtomicReference<IntentProcess> target = new AtomicReference<>();
-    Mono<CommandReply> reply = Mono.defer(() -> registry.find(intentId)
-        .map(process -> {
-          target.set(process);
-          return process.command(command, modificationId);
-        })
-        .orElseGet(() -> {
-          AtomicReference<Mono<CommandReply>> first = new AtomicReference<>();
-          return registry.claimFor(intentId, process -> {
-                target.set(process);
-                first.set(process.firstCommand(command, modificationId));
-                return true;
-              })
-              .flatMap(process -> first.get())
-              .defaultIfEmpty(new CommandReply.Gone());
-        }));
+    Mono<CommandReply> reply = toOwner(intentId, target, process -> process.command(command, modificationId));
     return reply.flatMap(answer -> switch (answer) {
       case CommandReply.Taken taken -> target.get().awaitModification(modificationId, wait)
           .map(intent -> (CommandResult) new CommandResult.Done(intent,
@@ -221,6 +197,29 @@ public final class IntentLifecycle {
           ? Mono.delay(DELIVERY_PAUSE).then(deliver(intentId, command, modificationId, replayed, wait, tries - 1))
           : Mono.just(new CommandResult.Unavailable("intent_busy"));
     });
+  }
+
+  /**
+   * Sends a message to the intent's live process, or to a process claimed for it (the message is its first);
+   * {@code target} learns which. Gone when neither can take it now.
+   */
+  private Mono<CommandReply> toOwner(String intentId, AtomicReference<IntentProcess> target,
+      Function<IntentProcess, Mono<CommandReply>> message) {
+    return Mono.defer(() -> registry.find(intentId)
+        .map(process -> {
+          target.set(process);
+          return message.apply(process);
+        })
+        .orElseGet(() -> {
+          AtomicReference<Mono<CommandReply>> first = new AtomicReference<>();
+          return registry.claimFor(intentId, process -> {
+                target.set(process);
+                first.set(message.apply(process.claimedFor()));
+                return true;
+              })
+              .flatMap(process -> first.get())
+              .defaultIfEmpty(new CommandReply.Gone());
+        }));
   }
 
   /**

@@ -113,12 +113,19 @@ final class IntentModifications {
   }
 
   /**
-   * Decides a merchant's capture, cancel or refund, and tells {@code reply}; whether the intent changed. Modifications
+   * Decides a merchant's capture, cancel or refund, and tells {@code reply}; whether the intent changed (nothing when
+   * the process is {@code ending}: the reply says gone). Modifications
    * a dead predecessor left in flight are marked unknown first (their money may have moved), so the decision counts
    * them; a command whose modification exists is a retry, taken as done.
    */
-  Mono<Boolean> command(IntentCommand command, String modificationId, Sinks.One<CommandReply> reply) {
+  Mono<Boolean> command(IntentCommand command, String modificationId, Sinks.One<CommandReply> reply,
+      boolean ending) {
     expected.decrementAndGet();
+    if (ending) {
+      // The process let go of the intent: the caller sends the command again, to a new one.
+      reply.tryEmitValue(new CommandReply.Gone());
+      return Mono.empty();
+    }
     Instant now = runtime.clock().instant();
     return markLost(now).then(Mono.defer(() -> {
       PaymentIntent state = owner.state();

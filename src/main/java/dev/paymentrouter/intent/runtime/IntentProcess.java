@@ -85,10 +85,9 @@ public final class IntentProcess {
   private final IntentParking parking;
   private final IntentModifications modifications;
   private final ChargeReconciliation reconciliation;
-  /** Claimed for a merchant's command rather than by recovery: nothing else of it was started. */
-  private boolean claimedForCommand;
-  /** Claimed for a provider notification: when it changes nothing, the intent is let go as it was. */
-  private boolean claimedForNotification;
+  private final IntentNotifications notifications;
+  /** Claimed for a merchant's command or a provider's notification rather than by recovery: nothing else runs. */
+  private boolean claimedForMessage;
   /** Whether this process's lease runs (it claimed the intent, or its last write kept the lease). */
   private boolean holdsLease;
 
@@ -101,6 +100,7 @@ public final class IntentProcess {
     Owner owner = new Owner();
     this.modifications = new IntentModifications(id, runtime, owner);
     this.reconciliation = new ChargeReconciliation(id, runtime, owner);
+    this.notifications = new IntentNotifications(runtime, owner, modifications);
   }
 
   /** The process of a stored intent this node just claimed. */
@@ -158,20 +158,13 @@ public final class IntentProcess {
    * command whose modification exists already is taken as done).
    */
   Mono<CommandReply> command(IntentCommand command, String modificationId) {
-    Sinks.One<CommandReply> reply = Sinks.one();
-    if (!passivated && modifications.letIn()) {
-      if (mailbox.offer(new Command(command, modificationId, reply))) {
-        return reply.asMono();
-      }
-      modifications.keptOut();
-    }
-    return Mono.just(new CommandReply.Gone());
+    return admit(reply -> new Command(command, modificationId, reply));
   }
 
-  /** As {@link #command}, as the first message of a process claimed for it. */
-  Mono<CommandReply> firstCommand(IntentCommand command, String modificationId) {
-    claimedForCommand = true;
-    return command(command, modificationId);
+  /** Marks this process as claimed for the command or notification it is sent first (see {@link #command}). */
+  IntentProcess claimedFor() {
+    claimedForMessage = true;
+    return this;
   }
 
   /**
@@ -180,20 +173,19 @@ public final class IntentProcess {
    * or found the process ending (gone: send it again).
    */
   Mono<CommandReply> notify(IntentCommand command) {
+    return admit(reply -> new Notified(command, reply));
+  }
+
+  /** Lets a command or notification in while its answers fit the mailbox (see {@link IntentModifications#letIn}). */
+  private Mono<CommandReply> admit(Function<Sinks.One<CommandReply>, Message> message) {
     Sinks.One<CommandReply> reply = Sinks.one();
     if (!passivated && modifications.letIn()) {
-      if (mailbox.offer(new Notified(command, reply))) {
+      if (mailbox.offer(message.apply(reply))) {
         return reply.asMono();
       }
       modifications.keptOut();
     }
     return Mono.just(new CommandReply.Gone());
-  }
-
-  /** As {@link #notify}, as the first message of a process claimed for it. */
-  Mono<CommandReply> firstNotification(IntentCommand command) {
-    claimedForNotification = true;
-    return notify(command);
   }
 
   /**
@@ -212,7 +204,8 @@ public final class IntentProcess {
       case StatusAnswer answer -> reconciliation.reconcile(answer.attemptNumber(), answer.status(), answer.mode());
       case Wake wake -> retry();
       case Command command -> command(command);
-      case Notified notified -> notified(notified);
+      case Notified notified ->
+          notifications.handle(notified.command(), notified.reply(), claimedForMessage, passivated);
       case ModificationAnswer answer ->
           modifications.answered(answer.modificationId(), answer.outcome(), answer.statusQuery());
     };
@@ -354,12 +347,7 @@ public final class IntentProcess {
    * modifications go on.
    */
   private Mono<Void> command(Command message) {
-    if (passivated) {
-      modifications.keptOut();
-      message.reply().tryEmitValue(new CommandReply.Gone());
-      return Mono.empty();
-    }
-    return modifications.command(message.command(), message.modificationId(), message.reply())
+    return modifications.command(message.command(), message.modificationId(), message.reply(), passivated)
         .flatMap(changed -> {
           if (!IntentModifications.charging(state)) {
             return modifications.proceed(runtime.clock().instant());
@@ -368,53 +356,8 @@ public final class IntentProcess {
             act();
             return Mono.empty();
           }
-          return claimedForCommand ? resume(new Resume(Recovery.RESUME)) : Mono.empty();
+          return claimedForMessage ? resume(new Resume(Recovery.RESUME)) : Mono.empty();
         });
-  }
-
-  /**
-   * A provider's notification: an unknown attempt's verdict goes through the same decision as a status query's answer
-   * (a decline may move on to the next provider, so routing is asked), a modification's through
-   * {@link IntentModifications#notified}. One the intent's state refuses changes nothing; a process claimed only for
-   * it then lets the intent go exactly as it was (its schedule of checks untouched).
-   */
-  private Mono<Void> notified(Notified message) {
-    modifications.keptOut();
-    Sinks.One<CommandReply> reply = message.reply();
-    if (passivated) {
-      reply.tryEmitValue(new CommandReply.Gone());
-      return Mono.empty();
-    }
-    Instant now = runtime.clock().instant();
-    Decision decision = switch (message.command()) {
-      case IntentCommand.Reconcile reconcile -> decideParking(route -> new IntentCommand.Reconcile(
-          reconcile.attemptNumber(), reconcile.status(), runtime.settleTime(), route, now), now);
-      case IntentCommand.ReconcileModification reconcile -> IntentTransitions.decide(state, reconcile);
-      // IntentLifecycle.notify lets nothing else through; were it to, it would change nothing.
-      default -> new Decision.Rejected(Decision.Rejection.ATTEMPT_NOT_UNKNOWN,
-          "a notification carries only a reconciliation");
-    };
-    return switch (decision) {
-      case Decision.Rejected rejected -> {
-        reply.tryEmitValue(new CommandReply.Rejected(rejected.code(), rejected.message()));
-        yield claimedForNotification && !passivated
-            ? (holdsLease ? release(now, nextCheckAt) : Mono.<Void>empty()).doOnSuccess(done -> passivate())
-            : Mono.empty();
-      }
-      case Decision.Accepted accepted -> {
-        if (message.command() instanceof IntentCommand.Reconcile reconcile) {
-          runtime.metrics().reconciled(reconcile.status());
-          // As a status query's verdict: the schedule of checks starts over, and the intent acts on it at once.
-          yield persist(accepted.events(), 0, false, now).doOnSuccess(done -> {
-            reply.tryEmitValue(new CommandReply.Taken());
-            act();
-          });
-        }
-        yield persist(accepted.events(), checkCount, false, now)
-            .doOnSuccess(done -> reply.tryEmitValue(new CommandReply.Taken()))
-            .then(Mono.defer(() -> modifications.proceed(now)));
-      }
-    };
   }
 
   private Mono<Void> persist(List<IntentEvent> events, int checks, boolean continuing, Instant now) {
@@ -463,7 +406,7 @@ public final class IntentProcess {
       if (state.parkedSince() == null) {
         parking.leavePlace();
       }
-      send(state.inFlightAttempt().get());
+      reconciliation.send(state.inFlightAttempt().get());
     } else if (state.isParked()) {
       sleepUntilDue();
     } else {
@@ -481,26 +424,6 @@ public final class IntentProcess {
         passivate();
       }
     });
-  }
-
-  private void send(Attempt attempt) {
-    String token = state.paymentMethod().tokenFor(attempt.provider());
-    // No token (its stored form could not be decrypted, see IntentStore): no provider may be sent an empty one.
-    Mono<ProviderOutcome> sent = token == null
-        ? Mono.just(new ProviderOutcome.NotSent("payment_method_unavailable"))
-        : runtime.providers().dispatch(ChargeReconciliation.charge(state, attempt, token));
-    sent
-        .onErrorResume(error -> {
-          log.error("Intent {}: dispatch of attempt {} failed", id, attempt.number(), error);
-          return Mono.just(new ProviderOutcome.Unknown("dispatch_failed"));
-        })
-        .subscribe(outcome -> {
-          if (!mailbox.offer(new Outcome(attempt.number(), outcome))) {
-            // Cannot happen with one attempt in flight; if it does, recovery finds the attempt in flight.
-            log.error("Intent {}: mailbox full, outcome of attempt {} dropped", id, attempt.number());
-            passivate();
-          }
-        });
   }
 
   private void crashed(Throwable error) {
@@ -553,6 +476,11 @@ public final class IntentProcess {
     @Override
     public Decision decideParking(Function<RouteOptions, IntentCommand> command, Instant now) {
       return IntentProcess.this.decideParking(command, now);
+    }
+
+    @Override
+    public boolean outcome(int attemptNumber, ProviderOutcome outcome) {
+      return mailbox.offer(new Outcome(attemptNumber, outcome));
     }
 
     @Override

@@ -7,13 +7,15 @@ import dev.paymentrouter.intent.domain.PaymentIntent;
 import dev.paymentrouter.intent.domain.RouteOptions;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ModificationOutcome;
+import dev.paymentrouter.provider.domain.ProviderOutcome;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
 
 /**
- * What the parts of an intent's process ({@link ChargeReconciliation}, {@link IntentModifications}) borrow from it:
+ * What the parts of an intent's process ({@link ChargeReconciliation}, {@link IntentModifications},
+ * {@link IntentNotifications}) borrow from it:
  * its state, its writes (the only way to the intent's rows), its lease, its end, and its mailbox for the answers of
  * the calls they make. Called only while the process handles a message, so one at a time.
  */
@@ -48,6 +50,9 @@ interface ProcessOwner {
 
   /** The process has nothing more to do. */
   void passivate();
+
+  /** Hands a provider's answer about an attempt to the process; false when its mailbox is full. */
+  boolean outcome(int attemptNumber, ProviderOutcome outcome);
 
   /** Hands a status query's answer about an attempt to the process; false when its mailbox is full. */
   boolean statusAnswered(int attemptNumber, ChargeStatus status, Recovery mode);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.paymentrouter.provider.connector.SimulatorConnectorFactory;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,8 @@ class ProvidersPropertiesTest {
 
   @Test
   void bindsSeveralWebhookSecretsPerProviderAndNoneByDefault() {
-    List<ProviderSettings> settings = bind(Map.of(
+    // In order, as a real property source gives them (Map.of's order changes from one JVM to the next).
+    List<ProviderSettings> settings = bind(ordered(
         "payment-router.providers.alpha.type", "simulator",
         "payment-router.providers.alpha.base-url", "http://127.0.0.1:9101",
         "payment-router.providers.alpha.webhook-secrets[0]", "whsec_old",
@@ -77,6 +79,14 @@ class ProvidersPropertiesTest {
     assertThatThrownBy(() -> providers.toSettings(false, List.of(SIMULATOR)))
         .hasMessageContaining("payment-router.providers.alpha.webhook-hmac-keys[0] must be hexadecimal")
         .message().doesNotContain("not-a-hex-key");
+  }
+
+  private static Map<String, String> ordered(String... keysAndValues) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return map;
   }
 
   private static ProvidersProperties bind(Map<String, String> properties) {
