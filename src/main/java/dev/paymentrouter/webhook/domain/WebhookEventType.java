@@ -16,6 +16,7 @@ public enum WebhookEventType {
   PAYMENT_INTENT_PAYMENT_FAILED("payment_intent.payment_failed"),
   PAYMENT_INTENT_REQUIRES_CAPTURE("payment_intent.requires_capture"),
   PAYMENT_INTENT_CANCELED("payment_intent.canceled"),
+  PAYMENT_INTENT_REQUIRES_ACTION("payment_intent.requires_action"),
   REFUND_CREATED("refund.created"),
   REFUND_SUCCEEDED("refund.succeeded"),
   REFUND_FAILED("refund.failed");

@@ -6,7 +6,10 @@ import dev.paymentrouter.webhook.domain.WebhookSigner;
 import dev.paymentrouter.webhook.runtime.DeliveryStore.Claimed;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -140,23 +143,29 @@ public final class WebhookCourier {
     URI uri = URI.create(endpoint.url());
     return policy.check(uri).flatMap(verdict -> switch (verdict) {
       case Verdict.Refused refused -> failedTry(claimed, null, "url_refused: " + refused.code(), endpoint);
-      case Verdict.Allowed allowed -> post(claimed, endpoint, uri);
+      case Verdict.Allowed allowed -> post(claimed, endpoint, uri, allowed);
     });
   }
 
-  private Mono<Void> post(Claimed claimed, SigningEndpoint endpoint, URI uri) {
+  /**
+   * POSTs the signed event to the address the check allowed, not to a fresh look-up of the name (which could answer
+   * otherwise by now): the connection goes to that address, while the Host header and TLS (server name, certificate)
+   * still speak of the URL's host.
+   */
+  private Mono<Void> post(Claimed claimed, SigningEndpoint endpoint, URI uri, Verdict.Allowed allowed) {
     byte[] body = json.writeValueAsBytes(new Body(claimed.eventId(), claimed.eventType(), claimed.eventCreatedAt(),
         json.readTree(claimed.eventData())));
     WebhookSigner.Headers signed = WebhookSigner.sign(claimed.eventId(), clock.instant().getEpochSecond(), body,
         endpoint.secrets());
-    return http
+    return pinned(uri, allowed)
         .headers(headers -> headers
+            .set(HttpHeaderNames.HOST, uri.getRawAuthority())
             .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
             .set(WebhookSigner.ID, signed.id())
             .set(WebhookSigner.TIMESTAMP, Long.toString(signed.timestamp()))
             .set(WebhookSigner.SIGNATURE, signed.signature()))
         .post()
-        .uri(uri)
+        .uri(target(uri))
         .send(ByteBufFlux.fromString(Mono.just(new String(body, StandardCharsets.UTF_8))))
         // Only the status matters; the body is read and dropped so that the connection can be reused.
         .responseSingle((response, content) -> content.then(Mono.just(response.status().code())))
@@ -166,6 +175,30 @@ public final class WebhookCourier {
             : failedTry(claimed, status, "http_" + status, endpoint))
         .onErrorResume(error -> failedTry(claimed, null,
             error instanceof TimeoutException ? "timeout" : error.getClass().getSimpleName(), endpoint));
+  }
+
+  /** The client bound to the allowed address (when the check resolved one) and to TLS for an https URL. */
+  private HttpClient pinned(URI uri, Verdict.Allowed allowed) {
+    boolean https = "https".equalsIgnoreCase(uri.getScheme());
+    int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
+    HttpClient client = https ? http.secure() : http;
+    if (allowed.addresses().isEmpty()) {
+      return client.host(uri.getHost()).port(port);
+    }
+    try {
+      // An address carrying the host's name: no look-up happens, and TLS checks the certificate against the name.
+      InetAddress address = InetAddress.getByAddress(uri.getHost(), allowed.addresses().getFirst().getAddress());
+      InetSocketAddress target = new InetSocketAddress(address, port);
+      return client.remoteAddress(() -> target);
+    } catch (UnknownHostException impossible) {
+      throw new IllegalStateException("an address of the right length is always accepted", impossible);
+    }
+  }
+
+  /** The request target: the URL's path and query. */
+  private static String target(URI uri) {
+    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
   }
 
   private Mono<Void> failedTry(Claimed claimed, Integer status, String error, SigningEndpoint endpoint) {

@@ -58,12 +58,14 @@ class WebhookDeliveryTest extends RouterIntegrationTest {
   final AtomicInteger failFirst = new AtomicInteger();
   DisposableServer receiver;
   String merchantId;
+  String apiKey;
   IntentClient merchant;
 
   @BeforeEach
   void receiver() {
     merchantId = "m_webhooks_" + UUID.randomUUID();
-    merchant = new IntentClient(client, newMerchant(merchantId));
+    apiKey = newMerchant(merchantId);
+    merchant = new IntentClient(client, apiKey);
     receiver = HttpServer.create().host("127.0.0.1").port(0)
         .handle((request, response) -> request.receive().aggregate().asString(StandardCharsets.UTF_8)
             .defaultIfEmpty("")
@@ -116,12 +118,14 @@ class WebhookDeliveryTest extends RouterIntegrationTest {
     // The same event each time: a receiver dedupes by webhook-id.
     assertThat(received).extracting(delivery -> delivery.headers().get("webhook-id")).containsOnly(
         received.getFirst().headers().get("webhook-id"));
-    List<DeliveryStore.Delivery> log = deliveries.log(endpoint.endpoint().id(), 10, null).block(ARRIVES);
-    assertThat(log).singleElement().satisfies(delivery -> {
-      assertThat(delivery.status()).isEqualTo("succeeded");
-      assertThat(delivery.attempts()).isEqualTo(3);
-      assertThat(delivery.lastHttpStatus()).isEqualTo(204);
-    });
+    JsonNode log = IntentClient.read(client.get().uri("/v1/webhook-endpoints/" + endpoint.endpoint().id()
+            + "/deliveries").header("Authorization", "Bearer " + apiKey).exchange().expectStatus().isOk()
+        .expectBody().returnResult().getResponseBody());
+    assertThat(log.path("data")).hasSize(1);
+    assertThat(log.at("/data/0/status").stringValue()).isEqualTo("succeeded");
+    assertThat(log.at("/data/0/attempts").intValue()).isEqualTo(3);
+    assertThat(log.at("/data/0/lastHttpStatus").intValue()).isEqualTo(204);
+    assertThat(log.at("/data/0/eventType").stringValue()).isEqualTo("payment_intent.succeeded");
   }
 
   @Test
@@ -131,9 +135,13 @@ class WebhookDeliveryTest extends RouterIntegrationTest {
     await().atMost(ARRIVES).until(() -> received.size() == 1);
     String eventId = received.getFirst().headers().get("webhook-id");
 
-    assertThat(deliveries.redeliver(merchantId, eventId, Instant.now()).block(ARRIVES)).isTrue();
+    client.post().uri("/v1/events/" + eventId + "/redeliver").header("Authorization", "Bearer " + apiKey).exchange()
+        .expectStatus().isAccepted();
     await().atMost(ARRIVES).until(() -> received.size() == 2);
     assertThat(received.get(1).headers().get("webhook-id")).isEqualTo(eventId);
+    // Another merchant's event is not there for them.
+    client.post().uri("/v1/events/" + eventId + "/redeliver").header("Authorization", "Bearer " + newMerchant())
+        .exchange().expectStatus().isNotFound();
     assertThat(deliveries.redeliver("m_someone_else", eventId, Instant.now()).block(ARRIVES)).isFalse();
   }
 
