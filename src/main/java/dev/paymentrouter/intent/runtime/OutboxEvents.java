@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The events a transition owes the merchant (their types are {@code webhook.domain.WebhookEventType}'s wire names) (the transactional outbox's rows): derived from the intent before and
+ * The events a transition owes the merchant (the transactional outbox's rows; their types are the wire names of
+ * {@code webhook.domain.WebhookEventType}): derived from the intent before and
  * after it, so that every externally visible change has exactly one event, written by the statement that writes the
  * change. Each carries the resource as the API shows it at that moment.
  */
