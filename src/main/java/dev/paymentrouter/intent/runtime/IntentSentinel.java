@@ -1,12 +1,10 @@
 package dev.paymentrouter.intent.runtime;
 
+import dev.paymentrouter.process.Rounds;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -19,17 +17,13 @@ import reactor.core.scheduler.Scheduler;
  */
 public final class IntentSentinel {
 
-  private static final Logger log = LoggerFactory.getLogger(IntentSentinel.class);
-
   private final IntentStore store;
   private final IntentRegistry registry;
   private final Clock clock;
-  private final Duration interval;
   private final int batchSize;
-  private final Scheduler scheduler;
   private final AtomicLong unresolved = new AtomicLong();
   private final AtomicLong recovered = new AtomicLong();
-  private volatile Disposable loop;
+  private final Rounds rounds;
 
   public IntentSentinel(
       IntentStore store, IntentRegistry registry, Clock clock, Duration interval, int batchSize,
@@ -37,30 +31,18 @@ public final class IntentSentinel {
     this.store = store;
     this.registry = registry;
     this.clock = clock;
-    this.interval = interval;
     this.batchSize = batchSize;
-    this.scheduler = scheduler;
+    this.rounds = new Rounds("Sentinel scan", interval, this::scan, scheduler);
   }
 
   /** Starts scanning at once (recovery at start-up), then every interval; scans never overlap. */
-  public synchronized void start() {
-    if (loop == null) {
-      loop = Flux.interval(Duration.ZERO, interval, scheduler)
-          .onBackpressureDrop()
-          .concatMap(tick -> scan().onErrorResume(error -> {
-            log.warn("Sentinel scan failed, next one in {}: {}", interval, error.toString());
-            return Mono.empty();
-          }), 0)
-          .subscribe();
-    }
+  public void start() {
+    rounds.start();
   }
 
   /** Stops scanning; intents it already handed over carry on. */
-  public synchronized void stop() {
-    if (loop != null) {
-      loop.dispose();
-      loop = null;
-    }
+  public void stop() {
+    rounds.stop();
   }
 
   /** One pass: claim what is due, as far as the registry has room, and refresh the unresolved count. */

@@ -1,5 +1,6 @@
 package dev.paymentrouter.webhook.runtime;
 
+import dev.paymentrouter.process.Rounds;
 import dev.paymentrouter.webhook.domain.RetrySchedule;
 import dev.paymentrouter.webhook.domain.Verdict;
 import dev.paymentrouter.webhook.domain.WebhookSigner;
@@ -22,7 +23,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -58,12 +58,11 @@ public final class WebhookCourier {
   private final JsonMapper json;
   private final Clock clock;
   private final Settings settings;
-  private final Scheduler scheduler;
   private final ConcurrentHashMap<String, AtomicInteger> sending = new ConcurrentHashMap<>();
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong retried = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
-  private volatile Disposable loop;
+  private final Rounds rounds;
 
   public WebhookCourier(DeliveryStore store, WebhookEndpoints endpoints, WebhookUrlPolicy policy, HttpClient http,
       JsonMapper json, Clock clock, Settings settings, Scheduler scheduler) {
@@ -74,28 +73,17 @@ public final class WebhookCourier {
     this.json = json;
     this.clock = clock;
     this.settings = settings;
-    this.scheduler = scheduler;
+    this.rounds = new Rounds("Webhook delivery", settings.interval(), this::round, scheduler);
   }
 
-  /** Starts the rounds; rounds never overlap, and a failed round is logged and the next one runs. */
-  public synchronized void start() {
-    if (loop == null) {
-      loop = Flux.interval(Duration.ZERO, settings.interval(), scheduler)
-          .onBackpressureDrop()
-          .concatMap(tick -> round().onErrorResume(error -> {
-            log.warn("Webhook delivery round failed, next one in {}: {}", settings.interval(), error.toString());
-            return Mono.empty();
-          }), 0)
-          .subscribe();
-    }
+  /** Starts the rounds (see {@link Rounds}: they never overlap, and a failed one is logged). */
+  public void start() {
+    rounds.start();
   }
 
   /** Stops claiming; sends under way finish on their own (a node that dies mid-send leaves them due again). */
-  public synchronized void stop() {
-    if (loop != null) {
-      loop.dispose();
-      loop = null;
-    }
+  public void stop() {
+    rounds.stop();
   }
 
   /** One round: claims what is due and sends it, at most {@code concurrency} at once. */
