@@ -6,9 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.standardwebhooks.Webhook;
 import dev.paymentrouter.testsupport.IntentClient;
+import dev.paymentrouter.webhook.domain.RetrySchedule;
 import dev.paymentrouter.testsupport.RouterIntegrationTest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.net.http.HttpHeaders;
@@ -24,15 +26,18 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The merchants' events reach their endpoints, signed so that the Standard Webhooks reference library verifies every
  * delivery: an intent's events arrive once each (the event id is the webhook id); an endpoint that fails its first
  * tries gets the event on a retry; the delivery log shows the tries; a redelivery sends the event again; an endpoint
- * subscribed to one type gets only that type.
+ * whose retries run out is disabled; two nodes' workers on one database never send one delivery twice.
  */
 @TestPropertySource(properties = {
     "payment-router.local-mode=true",
@@ -53,6 +58,12 @@ class WebhookDeliveryTest extends RouterIntegrationTest {
 
   @Autowired
   DeliveryStore deliveries;
+
+  @Autowired
+  WebhookUrlPolicy urls;
+
+  @Autowired
+  JsonMapper json;
 
   final List<Received> received = new CopyOnWriteArrayList<>();
   final AtomicInteger failFirst = new AtomicInteger();
@@ -158,6 +169,27 @@ class WebhookDeliveryTest extends RouterIntegrationTest {
     assertThat(received).hasSize(4);
     assertThat(deliveries.log(endpoint.endpoint().id(), 10, null).block(ARRIVES))
         .singleElement().satisfies(delivery -> assertThat(delivery.status()).isEqualTo("failed"));
+  }
+
+  @Test
+  void twoNodesDeliveringFromOneDatabaseNeverSendOneDeliveryTwice() {
+    register(List.of("payment_intent.succeeded"));
+    // A second node's worker on the same database, claiming as often as this node's.
+    WebhookCourier otherNode = new WebhookCourier(deliveries, endpoints, urls, HttpClient.create(), json,
+        Clock.systemUTC(), new WebhookCourier.Settings(Duration.ofMillis(20), 5, 8, 4, Duration.ofSeconds(2),
+            new RetrySchedule(List.of(Duration.ofMillis(200)), 0)), Schedulers.parallel());
+    otherNode.start();
+    try {
+      for (int i = 0; i < 30; i++) {
+        merchant.created(IntentClient.body(1_000 + i, "tok_visa"));
+      }
+      await().atMost(ARRIVES).until(() -> received.size() >= 30);
+      await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(3)).until(() -> received.size() == 30);
+    } finally {
+      otherNode.stop();
+    }
+    assertThat(received).extracting(delivery -> delivery.headers().get("webhook-id")).doesNotHaveDuplicates();
+    assertThat(otherNode.delivered()).as("the other node took part").isPositive();
   }
 
   private WebhookEndpoints.Created register(List<String> events) {
