@@ -155,8 +155,10 @@ class ChaosTest {
 
     load = new MerchantLoad(new MerchantLoad.Settings(router.baseUrl(), API_KEY, "chaos-" + SEED, TOKENS,
         INTENTS, RATE, 64, Duration.ofSeconds(5), Duration.ofSeconds(90), SEED, MANUAL_SHARE));
+    // As patient as the creates: on a loaded machine a request can meet both restarts' downtimes and queue behind
+    // other retries in between.
     lifecycle = new LifecycleLoad(new LifecycleLoad.Settings(router.baseUrl(), API_KEY, "chaos-" + SEED + "-m", SEED,
-        Duration.ofSeconds(5), Duration.ofSeconds(45)));
+        Duration.ofSeconds(5), Duration.ofSeconds(90)));
     load.then((index, amount, manual, ack) -> lifecycle.offer(index, ack.intentId(), amount, manual));
     load.start();
     mark("load started: " + INTENTS + " creates at " + RATE + "/s, " + Math.round(MANUAL_SHARE * 100)
