@@ -34,6 +34,7 @@ final class SimulatorNotifier implements SimulatorEngine.RecordListener {
   private static final Logger LOG = Loggers.getLogger(SimulatorNotifier.class);
 
   private final String name;
+  private final int capacity;
   private final URI target;
   private final WebhookDialect webhooks;
   private final Clock clock;
@@ -49,7 +50,12 @@ final class SimulatorNotifier implements SimulatorEngine.RecordListener {
   private HttpClient client;
 
   SimulatorNotifier(String name, URI target, WebhookDialect webhooks, Clock clock) {
+    this(name, target, webhooks, clock, CAPACITY);
+  }
+
+  SimulatorNotifier(String name, URI target, WebhookDialect webhooks, Clock clock, int capacity) {
     this.name = name;
+    this.capacity = capacity;
     this.target = target;
     this.webhooks = webhooks;
     this.clock = clock;
@@ -104,10 +110,10 @@ final class SimulatorNotifier implements SimulatorEngine.RecordListener {
   }
 
   private void enqueue(String body) {
-    if (queued.incrementAndGet() > CAPACITY) {
+    if (queued.incrementAndGet() > capacity) {
       queued.decrementAndGet();
       dropped.increment();
-      LOG.warn("Provider simulator " + name + " dropped a notification: " + CAPACITY + " are waiting");
+      LOG.warn("Provider simulator " + name + " dropped a notification: " + capacity + " are waiting");
       return;
     }
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

@@ -15,13 +15,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -177,6 +180,30 @@ class SimulatorNotificationTest {
     assertThat(failuresToAnswer.get()).isNegative();
     await().atMost(Duration.ofSeconds(10))
         .until(() -> sim.notificationCounts().equals(new SimulatorNotifier.Counts(1, 0, 0)));
+  }
+
+  @Test
+  void dropsAndCountsANotificationWhenTheQueueIsFullWithoutWaiting() {
+    SimulatorEngine engine = new SimulatorEngine("full", SimulatorBehaviour.reliable(), Clock.systemUTC(),
+        RandomGenerator.getDefault());
+    // A receiver that never answers: the first notification waits for it, and holds the queue's only place.
+    DisposableServer silent = HttpServer.create().host("127.0.0.1").port(0)
+        .handle((request, response) -> Mono.never()).bindNow();
+    SimulatorNotifier notifier = new SimulatorNotifier("full", URI.create("http://127.0.0.1:" + silent.port()),
+        new StripeWebhooks(engine, STRIPE_SECRET), Clock.systemUTC(), 1);
+    StripeDialect.IntentRequest request = new StripeDialect.IntentRequest(Map.of(), 1000, "eur",
+        "pm_card_visa", "automatic", Map.of("payment_router_attempt", "att-7"));
+    SimulatorLedger.Entry entry = new SimulatorLedger.Entry(1, new SimulatorCharge("pi_1", "key-1", "att-7", 1000,
+        "EUR", SimulatorCharge.APPROVED, null, Instant.now()), request);
+    try {
+      notifier.charged(entry);
+      notifier.charged(entry);
+
+      assertThat(notifier.counts()).isEqualTo(new SimulatorNotifier.Counts(0, 0, 1));
+    } finally {
+      notifier.close();
+      silent.disposeNow();
+    }
   }
 
   private ProviderSimulator start(SimulatorDialect dialect, String secret) {
