@@ -5,6 +5,7 @@ import dev.paymentrouter.simulator.SimulatorBehaviour;
 import dev.paymentrouter.simulator.SimulatorDialect;
 import dev.paymentrouter.simulator.SimulatorSettings;
 import dev.paymentrouter.testsupport.EmbeddedDatabase;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,12 +27,30 @@ public final class LocalPaymentRouter {
   /** The simulated providers' credentials: public, and good for these simulators only. */
   static final String PROVIDER_KEY = "sk_test_localSimulatedProviders";
   static final String MERCHANT_ACCOUNT = "LocalModeECOM";
+  /**
+   * The webhook secrets both sides share, public like the keys above: alpha signs Stripe's way with the endpoint
+   * secret, beta Adyen's way with the hex HMAC key. Beta's captures, cancels and refunds stay pending until its
+   * notification confirms them, as at Adyen.
+   */
+  static final String STRIPE_WEBHOOK_SECRET = "whsec_localSimulatedProviders";
+  static final String ADYEN_HMAC_KEY = "4C4F43414C4D4F44455349474E494E474B4559464F5253494D554C41544F5221";
+  /** The router's port in application.yml: the simulators start first, so they are told it, not asked. */
+  static final int ROUTER_PORT = 8080;
 
   private LocalPaymentRouter() {}
 
   private static SimulatorSettings provider(String name, int port, SimulatorDialect dialect) {
-    return SimulatorSettings.local(name).withPort(port).withDialect(dialect).withApiKey(PROVIDER_KEY)
-        .withMerchantAccount(MERCHANT_ACCOUNT);
+    SimulatorSettings settings = SimulatorSettings.local(name).withPort(port).withDialect(dialect)
+        .withApiKey(PROVIDER_KEY).withMerchantAccount(MERCHANT_ACCOUNT);
+    return switch (dialect) {
+      case STRIPE -> settings.withNotifications(webhookUrl("stripe", name), STRIPE_WEBHOOK_SECRET);
+      case ADYEN -> settings.withNotifications(webhookUrl("adyen", name), ADYEN_HMAC_KEY);
+      case NATIVE -> settings;
+    };
+  }
+
+  private static URI webhookUrl(String dialect, String provider) {
+    return URI.create("http://127.0.0.1:" + ROUTER_PORT + "/webhooks/" + dialect + "/" + provider);
   }
 
   public static void main(String[] args) {
@@ -58,6 +77,10 @@ public final class LocalPaymentRouter {
       properties.put(prefix + "api-key", PROVIDER_KEY);
       if (simulator.dialect() == SimulatorDialect.ADYEN) {
         properties.put(prefix + "merchant-account", MERCHANT_ACCOUNT);
+        properties.put(prefix + "webhook-hmac-keys[0]", ADYEN_HMAC_KEY);
+      }
+      if (simulator.dialect() == SimulatorDialect.STRIPE) {
+        properties.put(prefix + "webhook-secrets[0]", STRIPE_WEBHOOK_SECRET);
       }
     }
     properties.put("payment-router.routing.default", "alpha,beta,gamma");

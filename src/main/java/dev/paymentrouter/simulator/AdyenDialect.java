@@ -64,6 +64,11 @@ final class AdyenDialect implements Dialect {
 
   private record Refusal(String code, String reason) {}
 
+  /** Adyen's refusal reason text for one of the engine's decline codes. */
+  static String refusalReason(String declineCode) {
+    return REFUSALS.getOrDefault(declineCode, new Refusal("2", "Refused")).reason();
+  }
+
   /** A validated payment. Equality is the body's, which is what Adyen compares for an idempotent replay. */
   record PaymentRequest(JsonNode body, long amount, String currency, String reference, String token) {}
 

@@ -40,6 +40,7 @@ public final class ProviderSimulator implements AutoCloseable {
   private final SimulatorEngine engine;
   private final Dialect dialect;
   private final SimulatorAdmin admin;
+  private final SimulatorNotifier notifier;
   private final Set<Channel> openChannels = ConcurrentHashMap.newKeySet();
   private final Object lifecycleLock = new Object();
 
@@ -52,6 +53,10 @@ public final class ProviderSimulator implements AutoCloseable {
     this.engine = new SimulatorEngine(settings.name(), settings.behaviour(), clock, random);
     this.dialect = Dialect.of(settings, engine);
     this.admin = new SimulatorAdmin(engine, settings.dialect());
+    WebhookDialect webhooks = settings.notificationTarget() == null ? null : WebhookDialect.of(settings, engine);
+    this.notifier = webhooks == null ? null
+        : new SimulatorNotifier(settings.name(), settings.notificationTarget(), webhooks, clock);
+    engine.listen(notifier);
     this.port = settings.port();
   }
 
@@ -115,6 +120,11 @@ public final class ProviderSimulator implements AutoCloseable {
     return engine.inFlightCount();
   }
 
+  /** What the webhook notifier sent, failed to send and dropped; all zero without a notification target. */
+  SimulatorNotifier.Counts notificationCounts() {
+    return notifier == null ? new SimulatorNotifier.Counts(0, 0, 0) : notifier.counts();
+  }
+
   /** Clears the ledger, the stored idempotent answers and the counters, like {@code POST /_sim/reset}. */
   public void reset() {
     engine.reset();
@@ -134,6 +144,9 @@ public final class ProviderSimulator implements AutoCloseable {
     synchronized (lifecycleLock) {
       if (server == null) {
         return;
+      }
+      if (notifier != null) {
+        notifier.close();
       }
       DisposableServer closingServer = server;
       LoopResources closingLoops = loops;
@@ -182,6 +195,9 @@ public final class ProviderSimulator implements AutoCloseable {
     }
     loops = newLoops;
     port = server.port();
+    if (notifier != null) {
+      notifier.open();
+    }
   }
 
   private void track(Channel channel) {

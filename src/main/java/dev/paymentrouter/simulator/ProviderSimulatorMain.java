@@ -1,5 +1,7 @@
 package dev.paymentrouter.simulator;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +28,9 @@ import java.util.concurrent.CountDownLatch;
  *       {@code SIMULATOR_HANG_RATE}, {@code SIMULATOR_LOST_RESPONSE_RATE} probabilities in 0..1, default 0</li>
  *   <li>{@code SIMULATOR_RATE_LIMIT_PER_SECOND} requests per second, default 0 (unlimited)</li>
  *   <li>{@code SIMULATOR_HANG_DURATION_MS} default 60000, {@code SIMULATOR_SLOW_TOKEN_DELAY_MS} default 3000</li>
+ *   <li>{@code SIMULATOR_WEBHOOK_URL} where the stripe and adyen dialects post their webhook notifications (e.g. the
+ *       router's {@code /webhooks/stripe/<provider>}), unset for none; {@code SIMULATOR_WEBHOOK_SECRET} the stripe
+ *       endpoint secret or the adyen HMAC key (hex) that signs them, required with a URL</li>
  * </ul>
  *
  * <p>Several simulators in one process: {@code SIMULATOR_NAMES=alpha,beta}. Simulator number {@code i}
@@ -122,9 +127,32 @@ public final class ProviderSimulatorMain {
                     Duration.ofMillis(env.longNumber("HANG_DURATION_MS", defaults.hangDuration().toMillis())),
                     Duration.ofMillis(env.longNumber("SLOW_TOKEN_DELAY_MS", defaults.slowTokenDelay().toMillis())));
             return new SimulatorSettings(name, env.text("HOST", DEFAULT_HOST), env.port(defaultPort),
-                    env.value("API_KEY"), behaviour, dialect(env), env.value("MERCHANT_ACCOUNT"));
+                    env.value("API_KEY"), behaviour, dialect(env), env.value("MERCHANT_ACCOUNT"))
+                    .withNotifications(webhookUrl(env), env.value("WEBHOOK_SECRET"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("simulator " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static URI webhookUrl(Variables env) {
+        String value = env.value("WEBHOOK_URL");
+        if (value == null) {
+            return null;
+        }
+        if (env.value("WEBHOOK_SECRET") == null) {
+            // Unsigned notifications are ones the router must refuse: say so at start, not in its logs.
+            throw new IllegalArgumentException(env.nameOf("WEBHOOK_SECRET") + " must be set with "
+                    + env.nameOf("WEBHOOK_URL"));
+        }
+        try {
+            URI uri = new URI(value);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new URISyntaxException(value, "not an http(s) URL with a host");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            // The value itself is left out: a URL may carry credentials.
+            throw new IllegalArgumentException(env.nameOf("WEBHOOK_URL") + " must be an http(s) URL with a host");
         }
     }
 

@@ -84,6 +84,24 @@ final class SimulatorEngine {
     record KeyInUse() implements Decision {}
   }
 
+  /**
+   * Told of every charge and modification the ledger records, on the thread that decided it: it must not block,
+   * and a real provider's after-the-fact messages (its webhooks) start here, whether or not the client got the answer.
+   */
+  interface RecordListener {
+    void charged(SimulatorLedger.Entry entry);
+
+    void modified(SimulatorLedger.ModificationEntry entry);
+  }
+
+  private static final RecordListener NO_LISTENER = new RecordListener() {
+    @Override
+    public void charged(SimulatorLedger.Entry entry) {}
+
+    @Override
+    public void modified(SimulatorLedger.ModificationEntry entry) {}
+  };
+
   /** A stored answer: the request that earned it, so that a replay with other parameters is refused. */
   private record Remembered(Object request, Outcome outcome, SimulatorLedger.Entry entry, Instant storedAt) {}
 
@@ -100,6 +118,7 @@ final class SimulatorEngine {
   private final Object behaviourLock = new Object();
 
   private volatile SimulatorBehaviour behaviour;
+  private volatile RecordListener listener = NO_LISTENER;
   private volatile Bucket bucket;
 
   SimulatorEngine(String name, SimulatorBehaviour behaviour, Clock clock, RandomGenerator random) {
@@ -108,6 +127,15 @@ final class SimulatorEngine {
     this.random = random;
     this.behaviour = behaviour;
     this.bucket = newBucket(behaviour.rateLimitPerSecond());
+  }
+
+  /** Replaces the listener told of what the ledger records from now on. */
+  void listen(RecordListener value) {
+    listener = value == null ? NO_LISTENER : value;
+  }
+
+  RecordListener listener() {
+    return listener;
   }
 
   SimulatorLedger ledger() {
@@ -260,6 +288,9 @@ final class SimulatorEngine {
         status = SimulatorCharge.AUTHORIZED;
       }
       SimulatorLedger.Entry entry = status == null ? null : record(attempt, rules, status, outcome);
+      if (entry != null) {
+        listener.charged(entry);
+      }
       count(outcome);
       String key = attempt.idempotencyKey();
       if (key != null && rules.remembered().contains(outcome.kind())) {

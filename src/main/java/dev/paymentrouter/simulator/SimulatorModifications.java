@@ -156,6 +156,9 @@ final class SimulatorModifications {
         case APPROVE, LOST_RESPONSE -> apply(attempt, terms);
         case UNAVAILABLE, ERROR, HANG, RATE_LIMITED, DECLINE, ACTION_REQUIRED, PENDING -> null;
       };
+      if (application != null && application.entry() != null) {
+        engine.listener().modified(application.entry());
+      }
       String key = attempt.idempotencyKey();
       if (key != null && terms.remembered().contains(outcome.kind())) {
         remembered.put(key, new Remembered(attempt.request(), outcome, application, engine.clock().instant()));

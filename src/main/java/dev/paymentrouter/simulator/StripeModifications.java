@@ -286,7 +286,7 @@ final class StripeModifications {
     return SimulatorHttp.json(response, 200, JSON.writeValueAsString(result));
   }
 
-  private static ObjectNode refundNode(SimulatorModification refund, SimulatorLedger.Entry charge) {
+  static ObjectNode refundNode(SimulatorModification refund, SimulatorLedger.Entry charge) {
     ObjectNode node = JSON.createObjectNode();
     node.put("id", refund.id());
     node.put("object", "refund");

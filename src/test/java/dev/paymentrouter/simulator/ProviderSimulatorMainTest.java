@@ -3,6 +3,7 @@ package dev.paymentrouter.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -139,5 +140,41 @@ class ProviderSimulatorMainTest {
     void keepsTheApiKeyOutOfTheSettingsText() {
         assertThat(ProviderSimulatorMain.fromEnvironment(Map.of("SIMULATOR_API_KEY", "sk_secret_1")).toString())
                 .doesNotContain("sk_secret_1");
+    }
+
+    @Test
+    void readsEachSimulatorsOwnWebhookTargetAndSecret() {
+        Map<String, String> env = Map.of(
+                "SIMULATOR_NAMES", "alpha,beta",
+                "SIMULATOR_ALPHA_DIALECT", "stripe",
+                "SIMULATOR_ALPHA_WEBHOOK_URL", "http://router:8080/webhooks/stripe/alpha",
+                "SIMULATOR_ALPHA_WEBHOOK_SECRET", "whsec_alpha",
+                "SIMULATOR_BETA_DIALECT", "adyen",
+                "SIMULATOR_BETA_WEBHOOK_URL", "http://router:8080/webhooks/adyen/beta",
+                "SIMULATOR_BETA_WEBHOOK_SECRET", "00FF");
+
+        List<SimulatorSettings> all = ProviderSimulatorMain.allFromEnvironment(env);
+
+        assertThat(all).extracting(SimulatorSettings::notificationTarget, SimulatorSettings::notificationSecret)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(URI.create("http://router:8080/webhooks/stripe/alpha"),
+                                "whsec_alpha"),
+                        org.assertj.core.groups.Tuple.tuple(URI.create("http://router:8080/webhooks/adyen/beta"),
+                                "00FF"));
+        assertThat(all.getFirst().toString()).doesNotContain("whsec_alpha");
+    }
+
+    @Test
+    void refusesAWebhookTargetWithoutASecretOrAnAdyenKeyThatIsNotHex() {
+        assertThatThrownBy(() -> ProviderSimulatorMain.fromEnvironment(Map.of(
+                "SIMULATOR_DIALECT", "stripe", "SIMULATOR_WEBHOOK_URL", "http://router:8080/webhooks/stripe/sim")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("SIMULATOR_WEBHOOK_SECRET");
+        assertThatThrownBy(() -> ProviderSimulatorMain.fromEnvironment(Map.of("SIMULATOR_DIALECT", "adyen",
+                "SIMULATOR_WEBHOOK_URL", "http://router:8080/webhooks/adyen/sim", "SIMULATOR_WEBHOOK_SECRET",
+                "not-hex")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("hex")
+                .hasMessageNotContaining("not-hex");
     }
 }
