@@ -4,7 +4,6 @@ import static dev.paymentrouter.simulator.SimulatorHttp.IDEMPOTENCY_KEY;
 import static dev.paymentrouter.simulator.SimulatorHttp.JSON;
 
 import dev.paymentrouter.simulator.SimulatorEngine.Admission;
-import dev.paymentrouter.simulator.SimulatorEngine.ChargeAttempt;
 import dev.paymentrouter.simulator.SimulatorEngine.Decision;
 import dev.paymentrouter.simulator.SimulatorModification.Kind;
 import io.netty.handler.codec.http.HttpHeaderNames;

@@ -41,25 +41,6 @@ final class SimulatorEngine {
   enum Refusal { UNAVAILABLE, UNAUTHORIZED, RATE_LIMITED }
 
   /**
-   * A validated charge in no dialect's words.
-   *
-   * @param idempotencyKey the header as received, null when the dialect allows none (nothing is then stored)
-   * @param reference      the router's attempt reference, for the ledger
-   * @param token          the magic token, or any other payment-method text (a random draw decides)
-   * @param request        the dialect's parsed request: its equality is what "same parameters" means for a replay
-   * @param manualCapture  authorize only: an approval is recorded as {@code authorized}, money held until captured
-   */
-  record ChargeAttempt(String idempotencyKey, String reference, long amount, String currency, String token,
-      Object request, boolean manualCapture) {
-    ChargeAttempt {
-      Objects.requireNonNull(reference, "reference");
-      Objects.requireNonNull(currency, "currency");
-      Objects.requireNonNull(token, "token");
-      Objects.requireNonNull(request, "request");
-    }
-  }
-
-  /**
    * How a dialect keeps idempotent answers and names its charges.
    *
    * @param retention  how long an answer is replayed; null keeps it until {@link #reset()}
@@ -84,24 +65,6 @@ final class SimulatorEngine {
     record KeyInUse() implements Decision {}
   }
 
-  /**
-   * Told of every charge and modification the ledger records, on the thread that decided it: it must not block,
-   * and a real provider's after-the-fact messages (its webhooks) start here, whether or not the client got the answer.
-   */
-  interface RecordListener {
-    void charged(SimulatorLedger.Entry entry);
-
-    void modified(SimulatorLedger.ModificationEntry entry);
-  }
-
-  private static final RecordListener NO_LISTENER = new RecordListener() {
-    @Override
-    public void charged(SimulatorLedger.Entry entry) {}
-
-    @Override
-    public void modified(SimulatorLedger.ModificationEntry entry) {}
-  };
-
   /** A stored answer: the request that earned it, so that a replay with other parameters is refused. */
   private record Remembered(Object request, Outcome outcome, SimulatorLedger.Entry entry, Instant storedAt) {}
 
@@ -118,7 +81,7 @@ final class SimulatorEngine {
   private final Object behaviourLock = new Object();
 
   private volatile SimulatorBehaviour behaviour;
-  private volatile RecordListener listener = NO_LISTENER;
+  private volatile LedgerListener listener = LedgerListener.NONE;
   private volatile Bucket bucket;
 
   SimulatorEngine(String name, SimulatorBehaviour behaviour, Clock clock, RandomGenerator random) {
@@ -130,11 +93,11 @@ final class SimulatorEngine {
   }
 
   /** Replaces the listener told of what the ledger records from now on. */
-  void listen(RecordListener value) {
-    listener = value == null ? NO_LISTENER : value;
+  void listen(LedgerListener value) {
+    listener = value == null ? LedgerListener.NONE : value;
   }
 
-  RecordListener listener() {
+  LedgerListener listener() {
     return listener;
   }
 
@@ -288,9 +251,6 @@ final class SimulatorEngine {
         status = SimulatorCharge.AUTHORIZED;
       }
       SimulatorLedger.Entry entry = status == null ? null : record(attempt, rules, status, outcome);
-      if (entry != null) {
-        listener.charged(entry);
-      }
       count(outcome);
       String key = attempt.idempotencyKey();
       if (key != null && rules.remembered().contains(outcome.kind())) {
@@ -335,7 +295,9 @@ final class SimulatorEngine {
     } else if (SimulatorCharge.DECLINED.equals(status)) {
       counters.declined.increment();
     }
-    return ledger.record(charge, attempt.request());
+    SimulatorLedger.Entry entry = ledger.record(charge, attempt.request());
+    listener.charged(entry);
+    return entry;
   }
 
   private Outcome draw(SimulatorBehaviour current) {

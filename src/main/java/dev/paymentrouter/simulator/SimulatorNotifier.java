@@ -22,7 +22,7 @@ import reactor.util.retry.Retry;
  * days; the router does not depend on a notification arriving (its reconciliation asks), so one retry is enough to
  * ride out a receiver that was busy, and a lost notification is what the router must survive anyway.
  */
-final class SimulatorNotifier implements SimulatorEngine.RecordListener {
+final class SimulatorNotifier implements LedgerListener {
 
   /** What the notifier did since start; never reset, so a test can wait for a count. */
   record Counts(long sent, long failed, long dropped) {}

@@ -10,7 +10,6 @@ import static dev.paymentrouter.simulator.StripeObjects.invalid;
 import static dev.paymentrouter.simulator.StripeObjects.rateLimit;
 
 import dev.paymentrouter.simulator.SimulatorEngine.Admission;
-import dev.paymentrouter.simulator.SimulatorEngine.ChargeAttempt;
 import dev.paymentrouter.simulator.SimulatorEngine.Decision;
 import dev.paymentrouter.simulator.StripeObjects.StripeError;
 import io.netty.handler.codec.http.HttpHeaderNames;
