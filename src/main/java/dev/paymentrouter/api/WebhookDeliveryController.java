@@ -55,9 +55,7 @@ class WebhookDeliveryController {
           .switchIfEmpty(Mono.error(() -> ApiProblem.of(HttpStatus.NOT_FOUND, "webhook_endpoint_not_found",
               "Webhook endpoint not found", "no webhook endpoint " + id + " exists for this merchant")))
           .flatMap(endpoint -> deliveries.log(endpoint.id(), limit, startingAfter))
-          .map(rows -> rows.size() > limit
-              ? new DeliveryList(List.copyOf(rows.subList(0, limit)), true)
-              : new DeliveryList(rows, false));
+          .map(page -> new DeliveryList(page.rows(), page.hasMore()));
     });
   }
 }

@@ -9,6 +9,7 @@ import dev.paymentrouter.intent.domain.Money;
 import dev.paymentrouter.intent.domain.PaymentIntent;
 import dev.paymentrouter.intent.domain.PaymentMethod;
 import dev.paymentrouter.intent.runtime.IntentStore.StoredIntent;
+import dev.paymentrouter.platform.PageQuery;
 import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.tokens.TokenCipher;
 import io.r2dbc.postgresql.codec.Json;
@@ -23,7 +24,6 @@ import java.util.Objects;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
@@ -156,13 +156,10 @@ public final class IntentReader {
   /** One page of a merchant's intents with their attempts: two statements, whatever the page's size. */
   Mono<Page> list(Query query) {
     List<Object> values = new ArrayList<>();
-    GenericExecuteSpec spec = db.sql(query.sql(values));
-    for (int i = 0; i < values.size(); i++) {
-      spec = spec.bind(i, values.get(i));
-    }
-    return spec.map(row -> intentRow(row, false)).all().collectList().flatMap(rows -> {
-      boolean hasMore = rows.size() > query.limit();
-      List<IntentRow> page = hasMore ? rows.subList(0, query.limit()) : rows;
+    String sql = query.sql(values);
+    return PageQuery.read(db, sql, values, query.limit(), row -> intentRow(row, false)).flatMap(slice -> {
+      boolean hasMore = slice.hasMore();
+      List<IntentRow> page = slice.rows();
       if (page.isEmpty()) {
         return Mono.just(new Page(List.of(), false));
       }

@@ -2,10 +2,10 @@ package dev.paymentrouter.intent.runtime;
 
 import dev.paymentrouter.intent.runtime.IntentLifecycle.RefundPage;
 import dev.paymentrouter.intent.runtime.IntentLifecycle.StoredRefund;
+import dev.paymentrouter.platform.PageQuery;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 
@@ -82,17 +82,10 @@ final class LifecycleStore {
    */
   Mono<RefundPage> listRefunds(String merchantId, String intentId, int limit, String startingAfter) {
     List<Object> values = new ArrayList<>();
-    GenericExecuteSpec spec = db.sql(refundPage(merchantId, intentId, limit, startingAfter, values));
-    for (int i = 0; i < values.size(); i++) {
-      spec = spec.bind(i, values.get(i));
-    }
-    return spec.map(row -> new StoredRefund(row.get("intent_id", String.class), row.get("currency", String.class),
-            reader.modification(row)))
-        .all()
-        .collectList()
-        .map(rows -> rows.size() > limit
-            ? new RefundPage(List.copyOf(rows.subList(0, limit)), true)
-            : new RefundPage(rows, false));
+    String sql = refundPage(merchantId, intentId, limit, startingAfter, values);
+    return PageQuery.read(db, sql, values, limit, row -> new StoredRefund(row.get("intent_id", String.class),
+            row.get("currency", String.class), reader.modification(row)))
+        .map(slice -> new RefundPage(slice.rows(), slice.hasMore()));
   }
 
   /** The statement of a page of refunds (one row more than {@code limit}: whether more follow), its values added. */

@@ -1,11 +1,11 @@
 package dev.paymentrouter.intent.runtime;
 
+import dev.paymentrouter.platform.PageQuery;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -53,13 +53,8 @@ public final class OutboxReader {
     }
     values.add(limit + 1);
     sql.append(" order by id desc limit $").append(values.size());
-    GenericExecuteSpec spec = db.sql(sql.toString());
-    for (int i = 0; i < values.size(); i++) {
-      spec = spec.bind(i, values.get(i));
-    }
-    return spec.map(this::event).all().collectList().map(rows -> rows.size() > limit
-        ? new EventPage(List.copyOf(rows.subList(0, limit)), true)
-        : new EventPage(rows, false));
+    return PageQuery.read(db, sql.toString(), values, limit, this::event)
+        .map(slice -> new EventPage(slice.rows(), slice.hasMore()));
   }
 
   private StoredEvent event(Readable row) {

@@ -1,7 +1,9 @@
 package dev.paymentrouter.webhook.runtime;
 
+import dev.paymentrouter.platform.PageQuery;
 import io.r2dbc.postgresql.codec.Json;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
@@ -106,26 +108,25 @@ public final class DeliveryStore {
         .map(found -> found > 0);
   }
 
-  /** A page of an endpoint's deliveries, newest first. */
-  public Mono<List<Delivery>> log(String endpointId, int limit, String startingAfter) {
-    String after = startingAfter == null ? "" : " and d.id < $3";
-    var spec = db.sql("""
+  /** A page of an endpoint's deliveries, newest first, and whether more follow. */
+  public Mono<PageQuery.Slice<Delivery>> log(String endpointId, int limit, String startingAfter) {
+    List<Object> values = new ArrayList<>(List.of(endpointId, limit + 1));
+    String after = "";
+    if (startingAfter != null) {
+      values.add(startingAfter);
+      after = " and d.id < $3";
+    }
+    return PageQuery.read(db, """
             select d.id, d.event_id, e.type, d.status, d.attempts, d.last_http_status, d.last_error,
                    d.last_attempt_at, d.next_attempt_at, d.created_at
               from webhook_deliveries d join webhook_events e on e.id = d.event_id
-             where d.endpoint_id = $1""" + after + " order by d.id desc limit $2")
-        .bind(0, endpointId).bind(1, limit + 1);
-    if (startingAfter != null) {
-      spec = spec.bind(2, startingAfter);
-    }
-    return spec.map(row -> new Delivery(row.get("id", String.class), row.get("event_id", String.class),
+             where d.endpoint_id = $1""" + after + " order by d.id desc limit $2", values, limit,
+        row -> new Delivery(row.get("id", String.class), row.get("event_id", String.class),
             row.get("type", String.class), row.get("status", String.class), row.get("attempts", Integer.class),
             row.get("last_http_status", Integer.class), row.get("last_error", String.class),
             row.get("last_attempt_at", Instant.class),
             "pending".equals(row.get("status", String.class)) ? row.get("next_attempt_at", Instant.class) : null,
-            row.get("created_at", Instant.class)))
-        .all()
-        .collectList();
+            row.get("created_at", Instant.class)));
   }
 
   private Mono<Void> outcome(Claimed claimed, String status, Instant next, Integer httpStatus, String error,

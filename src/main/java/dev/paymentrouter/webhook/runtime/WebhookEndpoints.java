@@ -1,6 +1,7 @@
 package dev.paymentrouter.webhook.runtime;
 
 import dev.paymentrouter.intent.runtime.IntentIds;
+import dev.paymentrouter.platform.PageQuery;
 import dev.paymentrouter.tokens.TokenCipher;
 import dev.paymentrouter.webhook.domain.WebhookEventType;
 import dev.paymentrouter.webhook.domain.WebhookSecret;
@@ -17,7 +18,6 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -116,15 +116,8 @@ public final class WebhookEndpoints {
     }
     values.add(limit + 1);
     sql.append(" order by id desc limit $").append(values.size());
-    GenericExecuteSpec spec = db.sql(sql.toString());
-    for (int i = 0; i < values.size(); i++) {
-      spec = spec.bind(i, values.get(i));
-    }
-    return spec.map(WebhookEndpoints::endpoint)
-        .all()
-        .collectList()
-        .map(rows -> rows.size() > limit ? new Page(List.copyOf(rows.subList(0, limit)), true)
-            : new Page(rows, false));
+    return PageQuery.read(db, sql.toString(), values, limit, WebhookEndpoints::endpoint)
+        .map(slice -> new Page(slice.rows(), slice.hasMore()));
   }
 
   /**

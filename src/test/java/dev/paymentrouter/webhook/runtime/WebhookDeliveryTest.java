@@ -123,7 +123,8 @@ class WebhookDeliveryTest extends RouterIntegrationTest {
     merchant.created(IntentClient.body(1_000, "tok_visa"));
 
     await().atMost(ARRIVES).untilAsserted(() -> assertThat(received.stream().anyMatch(Received::accepted))
-        .as("received %s, log %s", received.size(), deliveries.log(endpoint.endpoint().id(), 10, null).block(ARRIVES))
+        .as("received %s, log %s", received.size(),
+            deliveries.log(endpoint.endpoint().id(), 10, null).block(ARRIVES).rows())
         .isTrue());
     assertThat(received).hasSize(3);
     // The same event each time: a receiver dedupes by webhook-id.
@@ -167,7 +168,7 @@ class WebhookDeliveryTest extends RouterIntegrationTest {
         .isEqualTo("disabled"));
     // The first try and three retries.
     assertThat(received).hasSize(4);
-    assertThat(deliveries.log(endpoint.endpoint().id(), 10, null).block(ARRIVES))
+    assertThat(deliveries.log(endpoint.endpoint().id(), 10, null).block(ARRIVES).rows())
         .singleElement().satisfies(delivery -> assertThat(delivery.status()).isEqualTo("failed"));
   }
 
