@@ -4,7 +4,9 @@ import dev.paymentrouter.platform.PageQuery;
 import io.r2dbc.postgresql.codec.Json;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -31,22 +33,44 @@ public final class DeliveryStore {
     this.db = db;
   }
 
-  /** Claims up to {@code limit} deliveries due at {@code now}; none is due again before {@code busyUntil}. */
-  public Flux<Claimed> claim(Instant now, int limit, Instant busyUntil) {
-    return db.sql("""
-            with due as (
-              select id from webhook_deliveries
-               where status = 'pending' and next_attempt_at <= $1
-               order by next_attempt_at
-               limit $2
-               for update skip locked)
+  /**
+   * What a worker may claim: at most {@code limit} deliveries due at {@code now}, at most {@code perEndpoint} of one
+   * endpoint less what this worker already sends to it ({@code sending}), endpoints taken in turn from the one after
+   * {@code after} (null: from the first), so that a long backlog of one endpoint does not keep the others waiting.
+   */
+  public record Claim(Instant now, int limit, int perEndpoint, Map<String, Integer> sending, String after) {}
+
+  /** Claims what {@code claim} allows; none of it is due again before {@code busyUntil}. */
+  public Flux<Claimed> claim(Claim claim, Instant busyUntil) {
+    String[] busyEndpoints = claim.sending().keySet().toArray(String[]::new);
+    Integer[] busySends = Arrays.stream(busyEndpoints).map(claim.sending()::get).toArray(Integer[]::new);
+    // Endpoint ids compare byte-wise (collate "C") here and in WebhookCourier, whatever the database's collation.
+    var spec = db.sql("""
+            with busy as (select * from unnest($4::text[], $5::int[]) as b (endpoint_id, sending)),
+            due as (
+              select d.id
+                from webhook_endpoints e
+                left join busy on busy.endpoint_id = e.id
+               cross join lateral (
+                 select w.id from webhook_deliveries w
+                  where w.endpoint_id = e.id and w.status = 'pending' and w.next_attempt_at <= $1
+                  order by w.next_attempt_at
+                  limit greatest($6 - coalesce(busy.sending, 0), 0)
+                  for update of w skip locked) d
+               order by (e.id collate "C" <= coalesce($7, '')), e.id collate "C"
+               limit $2)
             update webhook_deliveries d set attempts = d.attempts + 1, next_attempt_at = $3, updated_at = $1
               from due, webhook_events e
              where d.id = due.id and e.id = d.event_id
             returning d.id, d.event_id, d.endpoint_id, d.attempts, e.type, e.created_at, e.data""")
-        .bind(0, now)
-        .bind(1, limit)
+        .bind(0, claim.now())
+        .bind(1, claim.limit())
         .bind(2, busyUntil)
+        .bind(3, busyEndpoints)
+        .bind(4, busySends)
+        .bind(5, claim.perEndpoint());
+    spec = claim.after() == null ? spec.bindNull(6, String.class) : spec.bind(6, claim.after());
+    return spec
         .map(row -> new Claimed(row.get("id", String.class), row.get("event_id", String.class),
             row.get("endpoint_id", String.class), row.get("attempts", Integer.class), row.get("type", String.class),
             row.get("created_at", Instant.class), row.get("data", Json.class).asString()))

@@ -15,6 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,7 +27,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.ByteBufFlux;
@@ -31,14 +34,17 @@ import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The pooled worker that delivers the merchants' events, one per node: every {@code interval} it claims the due
- * deliveries (any node's workers may run; {@link DeliveryStore#claim} keeps them from sending one delivery twice at
- * once), checks the endpoint's address again (SSRF: the name may resolve elsewhere now), signs the event per Standard
- * Webhooks and POSTs it within {@code timeout}. A 2xx is delivered; anything else is tried again on the retry
- * schedule, then failed for good, and the endpoint that keeps failing is disabled. At most {@code perEndpoint} sends
- * run for one endpoint at a time (a bulkhead: one slow merchant cannot hold every send); a delivery whose endpoint is
- * at its bound waits for the next round. Delivery is at least once: the event id is the {@code webhook-id} receivers
- * dedupe by.
+ * The pooled worker that delivers the merchants' events, one per node: every {@code interval} (and at once when a
+ * send ends while work is left) it claims due deliveries as far as it has free sends (any node's workers may run;
+ * {@link DeliveryStore#claim} keeps them from sending one delivery twice at once), checks the endpoint's address again
+ * (SSRF: the name may resolve elsewhere now), signs the event per Standard Webhooks and POSTs it within
+ * {@code timeout}. A 2xx is delivered; anything else is tried again on the retry schedule, then failed for good, and
+ * the endpoint that keeps failing is disabled.
+ *
+ * <p>At most {@code concurrency} sends run on the node and at most {@code perEndpoint} for one endpoint (a bulkhead):
+ * the claim itself takes no more of an endpoint than it has free slots, and endpoints in turn. A round only claims
+ * and starts sends; it does not wait for them, so a slow endpoint holds its own slots and nothing else. Delivery is at
+ * least once: the event id is the {@code webhook-id} receivers dedupe by.
  */
 public final class WebhookCourier {
 
@@ -58,11 +64,17 @@ public final class WebhookCourier {
   private final JsonMapper json;
   private final Clock clock;
   private final Settings settings;
-  private final ConcurrentHashMap<String, AtomicInteger> sending = new ConcurrentHashMap<>();
+  /** Sends under way per endpoint (no entry: none). */
+  private final ConcurrentHashMap<String, Integer> sending = new ConcurrentHashMap<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong retried = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final Rounds rounds;
+  /** Whether the last claim may have left due deliveries behind: then every send that ends wakes a round. */
+  private volatile boolean backlog;
+  /** The endpoint the last claim reached; the next one starts after it. */
+  private volatile String lastEndpoint;
 
   public WebhookCourier(DeliveryStore store, WebhookEndpoints endpoints, WebhookUrlPolicy policy, HttpClient http,
       JsonMapper json, Clock clock, Settings settings, Scheduler scheduler) {
@@ -86,16 +98,34 @@ public final class WebhookCourier {
     rounds.stop();
   }
 
-  /** One round: claims what is due and sends it, at most {@code concurrency} at once. */
+  /** One round: claims what is due, as far as sends are free, and starts sending it; ends once the sends started. */
   public Mono<Void> round() {
+    int free = settings.concurrency() - inFlight.get();
+    if (free <= 0) {
+      backlog = true;
+      return Mono.empty();
+    }
+    int limit = Math.min(settings.batch(), free);
     Instant now = clock.instant();
     // A claimed delivery is not due again before its send must have ended, here or on a node that died.
     Instant busyUntil = now.plus(settings.timeout().multipliedBy(2));
-    return store.claim(now, settings.batch(), busyUntil)
+    Map<String, Integer> busy = Map.copyOf(sending);
+    return store.claim(new DeliveryStore.Claim(now, limit, settings.perEndpoint(), busy, lastEndpoint), busyUntil)
         .collectList()
-        .flatMapMany(Flux::fromIterable)
-        .flatMap(this::deliver, settings.concurrency())
+        .doOnNext(claimed -> {
+          backlog = claimed.size() == limit || anEndpointFilledUp(claimed, busy);
+          lastEndpoint = lastInTurn(claimed, lastEndpoint);
+          claimed.forEach(this::dispatch);
+          if (backlog) {
+            rounds.wake();
+          }
+        })
         .then();
+  }
+
+  /** Sends under way on this node. */
+  public int sending() {
+    return inFlight.get();
   }
 
   /** Deliveries sent and taken, retried, failed for good, since start. */
@@ -111,20 +141,76 @@ public final class WebhookCourier {
     return failed.get();
   }
 
-  private Mono<Void> deliver(Claimed claimed) {
-    AtomicInteger busy = sending.computeIfAbsent(claimed.endpointId(), id -> new AtomicInteger());
-    if (busy.incrementAndGet() > settings.perEndpoint()) {
-      busy.decrementAndGet();
-      return store.postpone(claimed, clock.instant().plus(settings.interval()), clock.instant());
+  /** Whether the claim took all an endpoint's free slots: it may have more due, to claim as soon as a send ends. */
+  private boolean anEndpointFilledUp(List<Claimed> claimed, Map<String, Integer> busy) {
+    Map<String, Integer> taken = new HashMap<>();
+    claimed.forEach(one -> taken.merge(one.endpointId(), 1, Integer::sum));
+    return taken.entrySet().stream()
+        .anyMatch(entry -> entry.getValue() + busy.getOrDefault(entry.getKey(), 0) >= settings.perEndpoint());
+  }
+
+  /**
+   * The endpoint the claim reached last in its turn order (ids after {@code after} first, then from the first id):
+   * the greatest id not after {@code after} if the turn wrapped round, else the greatest id.
+   */
+  static String lastInTurn(List<Claimed> claimed, String after) {
+    String wrapped = null;
+    String ahead = null;
+    for (Claimed one : claimed) {
+      String id = one.endpointId();
+      if (after != null && bytewise(id, after) <= 0) {
+        wrapped = wrapped == null || bytewise(id, wrapped) > 0 ? id : wrapped;
+      } else {
+        ahead = ahead == null || bytewise(id, ahead) > 0 ? id : ahead;
+      }
     }
+    return wrapped != null ? wrapped : ahead != null ? ahead : after;
+  }
+
+  /** Compares as the claim's {@code collate "C"} does: by the UTF-8 bytes, unsigned. */
+  private static int bytewise(String a, String b) {
+    return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Takes a send slot of the node and of the endpoint and starts the send; both are given back when it ends. */
+  private void dispatch(Claimed claimed) {
+    boolean[] taken = {false};
+    sending.compute(claimed.endpointId(), (id, busy) -> {
+      int now = busy == null ? 0 : busy;
+      if (now >= settings.perEndpoint()) {
+        return busy;
+      }
+      taken[0] = true;
+      return now + 1;
+    });
+    if (!taken[0]) {
+      // Not expected (the claim counts the endpoint's sends); the try is given back, not lost.
+      store.postpone(claimed, clock.instant().plus(settings.interval()), clock.instant())
+          .subscribe(null, error -> log.warn("Webhook delivery {}: could not postpone: {}", claimed.id(),
+              error.toString()));
+      return;
+    }
+    inFlight.incrementAndGet();
+    deliver(claimed)
+        .doFinally(signal -> {
+          sending.computeIfPresent(claimed.endpointId(), (id, busy) -> busy <= 1 ? null : busy - 1);
+          inFlight.decrementAndGet();
+          if (backlog) {
+            rounds.wake();
+          }
+        })
+        .subscribe(null, error -> log.warn("Webhook delivery {} of event {}: {}", claimed.id(), claimed.eventId(),
+            error.toString()));
+  }
+
+  private Mono<Void> deliver(Claimed claimed) {
     return endpoints.signing(claimed.endpointId())
         .map(Optional::of)
         .defaultIfEmpty(Optional.empty())
         .flatMap(endpoint -> endpoint.isPresent()
             ? send(claimed, endpoint.get())
             // Deleted (its secrets erased) or disabled: it gets nothing more.
-            : store.tryFailed(claimed, null, "endpoint_gone", null, clock.instant()))
-        .doFinally(signal -> busy.decrementAndGet());
+            : store.tryFailed(claimed, null, "endpoint_gone", null, clock.instant()));
   }
 
   private Mono<Void> send(Claimed claimed, SigningEndpoint endpoint) {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
@@ -191,6 +192,42 @@ class WebhookDeliveryTest extends RouterIntegrationTest {
     }
     assertThat(received).extracting(delivery -> delivery.headers().get("webhook-id")).doesNotHaveDuplicates();
     assertThat(otherNode.delivered()).as("the other node took part").isPositive();
+  }
+
+  @Test
+  void aSlowEndpointHoldsOnlyItsOwnSendsAndABacklogDrainsWithoutWaitingForRounds() {
+    // A receiver that holds every request 1.5 s: at most 4 in flight at once, so its 20 events take at least 7.5 s.
+    AtomicInteger slowNow = new AtomicInteger();
+    AtomicInteger slowMost = new AtomicInteger();
+    List<String> slowReceived = new CopyOnWriteArrayList<>();
+    DisposableServer slow = HttpServer.create().host("127.0.0.1").port(0)
+        .handle((request, response) -> request.receive().aggregate().asString(StandardCharsets.UTF_8)
+            .defaultIfEmpty("")
+            .flatMap(body -> {
+              slowMost.accumulateAndGet(slowNow.incrementAndGet(), Math::max);
+              slowReceived.add(request.requestHeaders().get("webhook-id"));
+              return Mono.delay(Duration.ofMillis(1_500))
+                  .then(Mono.fromRunnable(slowNow::decrementAndGet))
+                  .then(response.status(HttpResponseStatus.NO_CONTENT).send().then());
+            }))
+        .bindNow();
+    try {
+      register(List.of("*"));
+      endpoints.create(merchantId, "http://127.0.0.1:" + slow.port() + "/hooks", List.of("*"))
+          .block(Duration.ofSeconds(5));
+      for (int i = 0; i < 10; i++) {
+        merchant.created(IntentClient.body(1_000 + i, "tok_visa"));
+      }
+      // The fast endpoint's 20 events arrive while the slow one still works through its own: the rounds do not wait
+      // for the slow sends, and neither do the fast endpoint's sends.
+      await().atMost(ARRIVES).until(() -> received.size() >= 20);
+      assertThat(slowReceived).as("the slow endpoint is still busy when the fast one has all").hasSizeLessThan(20);
+      await().atMost(ARRIVES).until(() -> slowReceived.size() >= 20);
+      assertThat(slowMost.get()).as("sends in flight to the slow endpoint at most").isBetween(2, 4);
+      assertThat(received).extracting(delivery -> delivery.headers().get("webhook-id")).doesNotHaveDuplicates();
+    } finally {
+      slow.disposeNow();
+    }
   }
 
   private WebhookEndpoints.Created register(List<String> events) {
