@@ -68,7 +68,7 @@ operator token to generate.
 {{- define "payment-router.createSecret" -}}
 {{- $create := not .Values.database.existingSecret }}
 {{- range $name, $provider := .Values.providers }}
-{{- if and $provider.apiKey (not $provider.existingSecret) }}
+{{- if and (or $provider.apiKey $provider.webhookSecrets $provider.webhookHmacKeys) (not $provider.existingSecret) }}
 {{- $create = true }}
 {{- end }}
 {{- end }}
@@ -82,15 +82,17 @@ operator token to generate.
 
 {{/*
 The application.yaml of the ConfigMap: the non-secret settings under payment-router.*, then extraConfig merged
-over them. Secrets (apiKey) and the chart's own keys (existingSecret*) are left out.
+over them. Secrets (apiKey, webhookSecrets, webhookHmacKeys) and the chart's own keys (existingSecret*) are left
+out.
 */}}
 {{- define "payment-router.applicationYaml" -}}
 {{- $providers := dict }}
 {{- range $name, $provider := .Values.providers }}
-{{- $_ := set $providers $name (omit $provider "apiKey" "existingSecret" "existingSecretKey") }}
+{{- $_ := set $providers $name (omit $provider "apiKey" "existingSecret" "existingSecretKey" "webhookSecrets"
+  "webhookHmacKeys" "existingSecretWebhookSecretKeys" "existingSecretWebhookHmacKeyKeys") }}
 {{- end }}
 {{- $router := dict "providers" $providers }}
-{{- range $section := list "routing" "intents" "recovery" "api" }}
+{{- range $section := list "routing" "intents" "recovery" "api" "webhooks" }}
 {{- with index $.Values $section }}
 {{- $_ := set $router $section . }}
 {{- end }}

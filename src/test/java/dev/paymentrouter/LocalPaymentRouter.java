@@ -5,13 +5,22 @@ import dev.paymentrouter.simulator.SimulatorBehaviour;
 import dev.paymentrouter.simulator.SimulatorDialect;
 import dev.paymentrouter.simulator.SimulatorSettings;
 import dev.paymentrouter.testsupport.EmbeddedDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.SimpleCommandLinePropertySource;
+import org.springframework.core.env.StandardEnvironment;
 
 /**
  * Local mode, started by {@code ./mvnw spring-boot:run}: an embedded PostgreSQL (data under
@@ -19,7 +28,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@code target/local-token-encryption.key}), three simulated providers of different character on ports 9101-9103,
  * one per dialect (alpha speaks Stripe's API and is reached through the Stripe connector, beta Adyen's through the
  * Adyen connector, gamma the simulator's own), a demo merchant whose API key is printed, a local operator whose token
- * is printed, and the router on port 8080 (its management port, 8081, on 127.0.0.1 only). Lives on the test classpath
+ * is printed, and the router on port 8080 or {@code server.port} (its management port, 8081, on 127.0.0.1 only); the
+ * Stripe and Adyen simulators send their webhooks to the router's port. Lives on the test classpath
  * so that the packaged application never contains an embedded database.
  */
 public final class LocalPaymentRouter {
@@ -34,37 +44,61 @@ public final class LocalPaymentRouter {
    */
   static final String STRIPE_WEBHOOK_SECRET = "whsec_localSimulatedProviders";
   static final String ADYEN_HMAC_KEY = "4C4F43414C4D4F44455349474E494E474B4559464F5253494D554C41544F5221";
-  /** The router's port in application.yml: the simulators start first, so they are told it, not asked. */
-  static final int ROUTER_PORT = 8080;
+  /** The router's port when nothing sets {@code server.port}. */
+  static final int DEFAULT_ROUTER_PORT = 8080;
 
   private LocalPaymentRouter() {}
 
-  private static SimulatorSettings provider(String name, int port, SimulatorDialect dialect) {
+  /**
+   * The port the router will listen on, found before it starts: the simulators start first and send their webhooks
+   * there, so they are told it, not asked. {@code server.port} as Spring resolves it from these arguments, system
+   * properties, the environment and the application's config files (profiles included), else 8080; for 0 (any
+   * port) a free one is chosen here, and {@link #main} gives the router that one.
+   */
+  static int routerPort(String[] args) {
+    StandardEnvironment environment = new StandardEnvironment();
+    environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(args));
+    ConfigDataEnvironmentPostProcessor.applyTo(environment);
+    int port = Binder.get(environment).bind("server.port", Integer.class).orElse(DEFAULT_ROUTER_PORT);
+    return port == 0 ? freeLoopbackPort() : port;
+  }
+
+  private static int freeLoopbackPort() {
+    try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A simulator of local mode on {@code port}; the Stripe and Adyen ones notify a router on {@code routerPort}. */
+  static SimulatorSettings provider(String name, int port, SimulatorDialect dialect, int routerPort) {
     SimulatorSettings settings = SimulatorSettings.local(name).withPort(port).withDialect(dialect)
         .withApiKey(PROVIDER_KEY).withMerchantAccount(MERCHANT_ACCOUNT);
     return switch (dialect) {
-      case STRIPE -> settings.withNotifications(webhookUrl("stripe", name), STRIPE_WEBHOOK_SECRET);
-      case ADYEN -> settings.withNotifications(webhookUrl("adyen", name), ADYEN_HMAC_KEY);
+      case STRIPE -> settings.withNotifications(webhookUrl(routerPort, "stripe", name), STRIPE_WEBHOOK_SECRET);
+      case ADYEN -> settings.withNotifications(webhookUrl(routerPort, "adyen", name), ADYEN_HMAC_KEY);
       case NATIVE -> settings;
     };
   }
 
-  private static URI webhookUrl(String dialect, String provider) {
-    return URI.create("http://127.0.0.1:" + ROUTER_PORT + "/webhooks/" + dialect + "/" + provider);
+  private static URI webhookUrl(int routerPort, String dialect, String provider) {
+    return URI.create("http://127.0.0.1:" + routerPort + "/webhooks/" + dialect + "/" + provider);
   }
 
   public static void main(String[] args) {
+    int routerPort = routerPort(args);
     EmbeddedDatabase database = EmbeddedDatabase.start(Path.of("target", "local-postgres"), true, true);
     List<ProviderSimulator> simulators = List.of(
         // alpha: Stripe's API, fast and reliable, the default first choice
-        ProviderSimulator.start(provider("alpha", 9101, SimulatorDialect.STRIPE)
+        ProviderSimulator.start(provider("alpha", 9101, SimulatorDialect.STRIPE, routerPort)
             .withBehaviour(SimulatorBehaviour.reliable().withLatencyMs(20).withLatencyJitterMs(20))),
         // beta: Adyen's API, slower, declines some cards that carry no magic token
-        ProviderSimulator.start(provider("beta", 9102, SimulatorDialect.ADYEN)
+        ProviderSimulator.start(provider("beta", 9102, SimulatorDialect.ADYEN, routerPort)
             .withBehaviour(SimulatorBehaviour.reliable().withLatencyMs(80).withLatencyJitterMs(80)
                 .withDeclineRate(0.05))),
         // gamma: the simulator's own API, quick but strictly rate limited and sometimes unavailable
-        ProviderSimulator.start(provider("gamma", 9103, SimulatorDialect.NATIVE)
+        ProviderSimulator.start(provider("gamma", 9103, SimulatorDialect.NATIVE, routerPort)
             .withBehaviour(SimulatorBehaviour.reliable().withLatencyMs(10).withRateLimitPerSecond(20)
                 .withUnavailableRate(0.02))));
 
@@ -92,6 +126,9 @@ public final class LocalPaymentRouter {
 
     SpringApplicationBuilder application = new SpringApplicationBuilder(PaymentRouterApplication.class)
         .properties(properties)
+        // Above every other source: the port the simulators were told (the one chosen for server.port=0 too).
+        .initializers(starting -> starting.getEnvironment().getPropertySources().addFirst(
+            new MapPropertySource("local-router-port", Map.of("server.port", routerPort))))
         .registerShutdownHook(false);
     ConfigurableApplicationContext context = application.run(args);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

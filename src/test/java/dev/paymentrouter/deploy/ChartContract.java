@@ -142,12 +142,29 @@ abstract class ChartContract {
     chart().envEntries().forEach((name, entry) -> {
       if (name.endsWith("_PASSWORD") || name.endsWith("_USERNAME") || name.endsWith("_APIKEY")
           || name.startsWith("PAYMENTROUTER_TOKENENCRYPTION_KEYS_")
-          || name.startsWith("PAYMENTROUTER_OPERATOR_TOKENS_")) {
+          || name.startsWith("PAYMENTROUTER_OPERATOR_TOKENS_")
+          || name.matches("PAYMENTROUTER_PROVIDERS_[A-Z0-9]+_WEBHOOK(SECRETS|HMACKEYS)_\\d+")) {
         assertThat(Yaml.at(entry, "valueFrom", "secretKeyRef")).as(name).isNotNull();
         assertThat(entry).as(name).doesNotContainKey("value");
       }
     });
     assertThat(chart().envEntries()).containsKeys("SPRING_R2DBC_USERNAME", "SPRING_R2DBC_PASSWORD");
+  }
+
+  @Test
+  void providersNotificationSecretsReachTheApplicationOnlyFromSecrets() {
+    // Every notification secret the application binds came through a secretKeyRef (checked above), none through
+    // the ConfigMap, whose provider entries carry no webhook secret keys at all.
+    ProvidersProperties providers = new Binder(ConfigurationPropertySources.from(sources()))
+        .bindOrCreate("payment-router", ProvidersProperties.class);
+    long variables = chart().envEntries().keySet().stream()
+        .filter(name -> name.matches("PAYMENTROUTER_PROVIDERS_[A-Z0-9]+_WEBHOOK(SECRETS|HMACKEYS)_\\d+")).count();
+    long bound = providers.providers().values().stream().mapToLong(provider ->
+        (provider.webhookSecrets() == null ? 0 : provider.webhookSecrets().size())
+            + (provider.webhookHmacKeys() == null ? 0 : provider.webhookHmacKeys().size())).sum();
+    assertThat(bound).isEqualTo(variables);
+    assertThat(chart().configMapFiles().get(CONFIG_FILE)).doesNotContainIgnoringCase("webhookSecret")
+        .doesNotContainIgnoringCase("webhook-secret").doesNotContainIgnoringCase("hmac");
   }
 
   @Test
@@ -275,6 +292,9 @@ abstract class ChartContract {
       map.forEach((key, value) -> {
         if (value instanceof String text && List.of("apiKey", "password", "token").contains(String.valueOf(key))) {
           into.add(text);
+        } else if (value instanceof List<?> items
+            && List.of("webhookSecrets", "webhookHmacKeys").contains(String.valueOf(key))) {
+          items.forEach(item -> into.add(String.valueOf(item)));
         } else {
           collectSecretValues(value, into);
         }

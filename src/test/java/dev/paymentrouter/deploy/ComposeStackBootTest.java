@@ -1,6 +1,7 @@
 package dev.paymentrouter.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.paymentrouter.platform.HealthProbe;
 import dev.paymentrouter.testsupport.IntentClient;
@@ -36,8 +37,15 @@ class ComposeStackBootTest {
     Map<String, String> standIns = new LinkedHashMap<>();
     standIns.put("postgres:5432", RouterInstance.freshDatabase(postgres.get("POSTGRES_DB"),
         postgres.get("POSTGRES_USER"), postgres.get("POSTGRES_PASSWORD")));
+    // The simulators start first and post their notifications to the router's service: they are told the port the
+    // router will take.
+    int routerPort = RouterInstance.freePort();
+    // (rewriteAddresses fails on any other address, e.g. a port changed in compose but not here)
+    Map<String, String> routerService = Map.of("router:8080", "127.0.0.1:" + routerPort);
     for (String simulator : DockerComposeTest.SIMULATORS) {
-      Map<String, String> own = new LinkedHashMap<>(COMPOSE.environment(simulator));
+      Map<String, String> own = new LinkedHashMap<>();
+      COMPOSE.environment(simulator).forEach((name, value) ->
+          own.put(name, RouterInstance.rewriteAddresses(value, routerService)));
       String port = own.put("SIMULATOR_PORT", "0");
       own.put("SIMULATOR_HOST", "127.0.0.1");
       ProviderSimulator started = ProviderSimulator.start(ProviderSimulatorMain.fromEnvironment(own));
@@ -47,7 +55,7 @@ class ComposeStackBootTest {
     Map<String, String> environment = new LinkedHashMap<>();
     COMPOSE.environment("router").forEach((name, value) ->
         environment.put(name, RouterInstance.rewriteAddresses(value, standIns)));
-    router = RouterInstance.start(environment);
+    router = RouterInstance.start(environment, routerPort);
   }
 
   @AfterAll
@@ -111,6 +119,23 @@ class ComposeStackBootTest {
     JsonNode intent = IntentClient.read(response.body().getBytes());
     assertThat(intent.path("status").asString()).isEqualTo("succeeded");
     assertThat(intent.at("/attempts/0/provider").asString()).isEqualTo("alpha");
+  }
+
+  @Test
+  void alphasStripeNotificationOfTheChargeReachesTheRouterAndPassesItsSignatureCheck() {
+    String key = COMPOSE.environment("router").get("PAYMENTROUTER_DEMOMERCHANT_APIKEY");
+    HttpResponse<String> response = router.post("/v1/payment-intents", Map.of(
+            "Authorization", "Bearer " + key,
+            "Idempotency-Key", "compose-notified-" + System.nanoTime(),
+            "Content-Type", "application/json"),
+        IntentClient.body(2_499, "tok_visa"));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    String id = IntentClient.read(response.body().getBytes()).path("id").asString();
+    // Stored only once its Stripe-Signature verified with the router's webhook secret (else 401, nothing stored).
+    String stored = "select count(*) from provider_notifications where provider = 'alpha' and intent_id = '"
+        + id.replace("'", "''") + "'";
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(RouterInstance.count(COMPOSE.environment("postgres").get("POSTGRES_DB"), stored)).isPositive());
   }
 
   private static String operatorToken() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.paymentrouter.merchant.domain.ApiKeys;
 import dev.paymentrouter.operations.OperatorProperties;
 import dev.paymentrouter.platform.HealthProbe;
+import dev.paymentrouter.provider.runtime.ProvidersProperties;
 import dev.paymentrouter.simulator.ProviderSimulatorMain;
 import dev.paymentrouter.simulator.SimulatorSettings;
 import java.io.IOException;
@@ -92,6 +93,33 @@ class DockerComposeTest {
   }
 
   @Test
+  void theStripeAndAdyenSimulatorsNotifyTheRouterSignedWithTheSecretItVerifiesTheirProviderWith() {
+    ProvidersProperties providers = new Binder(ConfigurationPropertySources.from(routerSources()))
+        .bindOrCreate("payment-router", ProvidersProperties.class);
+    Map<String, String> notifying = new java.util.LinkedHashMap<>();
+    for (String simulator : SIMULATORS) {
+      SimulatorSettings settings = ProviderSimulatorMain.fromEnvironment(compose.environment(simulator));
+      if (settings.notificationTarget() == null) {
+        continue;
+      }
+      ProvidersProperties.Provider provider = providers.providers().get(simulator);
+      String type = settings.dialect().wireName();
+      notifying.put(simulator, type);
+      // The router's service on the port it listens on inside the network, the receiver of this provider's type and
+      // name: a notification posted anywhere else is a 404 (or nobody's), and its verdicts would be lost.
+      assertThat(settings.notificationTarget()).as(simulator)
+          .isEqualTo(URI.create("http://router:" + serverPort() + "/webhooks/" + type + "/" + simulator));
+      assertThat(provider.type()).as(simulator).isEqualTo(type);
+      // Both sides hold the same secret: the router verifies Stripe's signature with its webhook secrets and
+      // Adyen's with its HMAC keys.
+      List<String> verifying = "stripe".equals(type) ? provider.webhookSecrets() : provider.webhookHmacKeys();
+      assertThat(verifying).as(simulator).containsExactly(settings.notificationSecret());
+    }
+    // (fromEnvironment refused an Adyen key that is not hex: the router, holding the same one, accepts it too)
+    assertThat(notifying).containsExactly(Map.entry("alpha", "stripe"), Map.entry("beta", "adyen"));
+  }
+
+  @Test
   void theDatabaseUrlAndCredentialsAreThoseOfThePostgresService() {
     Map<String, String> postgres = compose.environment("postgres");
     URI url = URI.create(router.get("SPRING_R2DBC_URL").substring("r2dbc:".length()));
@@ -162,15 +190,20 @@ class DockerComposeTest {
     assertThat(Long.parseLong(grace.replace("s", ""))).isGreaterThan(shutdown.toSeconds());
   }
 
-  private static int serverPort() {
-    return ApplicationSettings.resolve("server.port", Integer.class, ApplicationSettings.packagedDefaults(), 8080);
+  private int serverPort() {
+    return ApplicationSettings.resolve("server.port", Integer.class, routerSources(), 8080);
   }
 
   private int managementPort() {
+    return ApplicationSettings.resolve("management.server.port", Integer.class, routerSources(), -1);
+  }
+
+  /** What the router starts with: compose's environment over its packaged defaults. */
+  private List<PropertySource<?>> routerSources() {
     List<PropertySource<?>> all = new ArrayList<>();
     all.add(ApplicationSettings.environment(router));
     all.addAll(ApplicationSettings.packagedDefaults());
-    return ApplicationSettings.resolve("management.server.port", Integer.class, all, -1);
+    return all;
   }
 
   /** The URL a service's health check asks, after checking it runs the JDK-only probe from the image's classes. */

@@ -8,6 +8,8 @@ import dev.paymentrouter.api.ApiProperties;
 import dev.paymentrouter.intent.runtime.IntentProperties;
 import dev.paymentrouter.intent.runtime.RecoveryProperties;
 import dev.paymentrouter.routing.runtime.RoutingProperties;
+import dev.paymentrouter.webhook.runtime.DeliveryProperties;
+import dev.paymentrouter.webhook.runtime.WebhookProperties;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
@@ -109,5 +111,23 @@ class HelmChartDefaultsTest extends ChartContract {
     assertThat(chartRecovery).usingRecursiveComparison().ignoringFields("nodeId").isEqualTo(defaultRecovery);
     assertThat(chart.bindOrCreate("payment-router.routing", RoutingProperties.class).defaultProviders())
         .isEqualTo(List.of("alpha", "beta", "gamma"));
+  }
+
+  @Test
+  void itsWebhookDeliverySettingsReachTheConfigMapAndAreTheApplicationsDefaults() {
+    Binder chart = new Binder(ConfigurationPropertySources.from(sources()));
+    Binder application = new Binder(ConfigurationPropertySources.from(ApplicationSettings.packagedDefaults()));
+    assertThat(chart.bindOrCreate("payment-router.webhooks.delivery", DeliveryProperties.class))
+        .isEqualTo(application.bindOrCreate("payment-router.webhooks.delivery", DeliveryProperties.class));
+    assertThat(chart.bindOrCreate("payment-router.webhooks", WebhookProperties.class))
+        .isEqualTo(application.bindOrCreate("payment-router.webhooks", WebhookProperties.class));
+    // Given in the ConfigMap, not left to the application's defaults: an operator sees them there and changes them.
+    Map<String, Object> webhooks = Yaml.map(Yaml.at(Yaml.map(Yaml.loadAll(chart().configMapFiles().get(CONFIG_FILE))
+        .getFirst()), "payment-router", "webhooks"));
+    assertThat(webhooks).containsKeys("rotationOverlap", "resolveTimeout", "delivery");
+    assertThat(Yaml.map(webhooks.get("delivery"))).containsOnlyKeys("enabled", "interval", "batch", "concurrency",
+        "perEndpoint", "timeout", "retries", "jitter");
+    // The simulators of the defaults have no notification secrets: no variable, no entry in the chart's Secret.
+    assertThat(chart().envEntries().keySet()).noneMatch(name -> name.contains("_WEBHOOK"));
   }
 }

@@ -7,6 +7,8 @@ import dev.paymentrouter.provider.runtime.ProvidersProperties;
 import dev.paymentrouter.routing.domain.RoutingPolicy;
 import dev.paymentrouter.routing.domain.RoutingRule;
 import dev.paymentrouter.routing.runtime.RoutingProperties;
+import dev.paymentrouter.webhook.runtime.DeliveryProperties;
+import dev.paymentrouter.webhook.runtime.WebhookProperties;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +39,8 @@ class HelmChartProductionValuesTest extends ChartContract {
   Map<String, Map<String, String>> existingSecrets() {
     return Map.of(
         "payments-db-app", Map.of("user", "payment_router_prod", "password", "db-password-from-the-operator"),
-        "psp-beta", Map.of("token", "sk_live_beta_from_existing_secret"),
+        "psp-beta", Map.of("token", "sk_live_beta_from_existing_secret",
+            "hmac-key", "44FC8F1E3F5B7A0C9D2E4B6A8C0E2F4A6B8D0F2A4C6E8A0B2D4F6A8C0E2B4D6F"),
         "psp-delta", Map.of("api-key", "sk_live_delta_from_existing_secret"),
         "payments-token-keys", Map.of("k2025", "bzFkLWtleS10aGF0LW9wZW4taW50ZW50cy1zdGlsbC0=",
             "k2026", "bmV3LWFjdGl2ZS1rZXktZm9yLW5ldy10b2tlbnMtMzI="),
@@ -125,7 +128,8 @@ class HelmChartProductionValuesTest extends ChartContract {
     String own = (String) Yaml.at(chart().one("Secret"), "metadata", "name");
     assertThat(secretRef("PAYMENTROUTER_PROVIDERS_ALPHA_APIKEY")).containsEntry("name", own);
     assertThat(chart().secretData(own)).containsOnlyKeys("provider-alpha-api-key", "provider-gamma-api-key",
-        "operator-bob-token", "operator-oncall-token");
+        "provider-alpha-webhook-secret-0", "provider-alpha-webhook-secret-1", "operator-bob-token",
+        "operator-oncall-token");
   }
 
   @Test
@@ -155,6 +159,43 @@ class HelmChartProductionValuesTest extends ChartContract {
     assertThat(providers.providers().get("delta").supervisor().downCooldown()).isEqualTo(Duration.ofMinutes(1));
     assertThat(providers.providers().get("delta").authorizationValidity()).isEqualTo(Duration.ofDays(4));
     assertThat(providers.providers().get("alpha").authorizationValidity()).isEqualTo(Duration.ofDays(7));
+  }
+
+  @Test
+  void notificationSecretsComeFromTheChartsSecretOrTheProvidersExistingSecretInTheirOrder() {
+    String own = (String) Yaml.at(chart().one("Secret"), "metadata", "name");
+    assertThat(secretRef("PAYMENTROUTER_PROVIDERS_ALPHA_WEBHOOKSECRETS_0")).containsEntry("name", own)
+        .containsEntry("key", "provider-alpha-webhook-secret-0");
+    assertThat(secretRef("PAYMENTROUTER_PROVIDERS_ALPHA_WEBHOOKSECRETS_1")).containsEntry("name", own)
+        .containsEntry("key", "provider-alpha-webhook-secret-1");
+    assertThat(secretRef("PAYMENTROUTER_PROVIDERS_BETA_WEBHOOKHMACKEYS_0")).containsEntry("name", "psp-beta")
+        .containsEntry("key", "hmac-key");
+    assertThat(chart().secretData(own)).containsEntry("provider-alpha-webhook-secret-0",
+        "whsec_alpha_new_from_values_0001");
+    ProvidersProperties providers = new Binder(ConfigurationPropertySources.from(sources()))
+        .bindOrCreate("payment-router", ProvidersProperties.class);
+    assertThat(providers.providers().get("alpha").webhookSecrets())
+        .containsExactly("whsec_alpha_new_from_values_0001", "whsec_alpha_old_from_values_0001");
+    assertThat(providers.providers().get("beta").webhookHmacKeys())
+        .containsExactly(existingSecrets().get("psp-beta").get("hmac-key"));
+    assertThat(providers.providers().get("gamma").webhookSecrets()).isNull();
+  }
+
+  @Test
+  void webhookDeliverySettingsFromTheValuesReachTheApplication() {
+    Binder binder = new Binder(ConfigurationPropertySources.from(sources()));
+    DeliveryProperties delivery = binder.bindOrCreate("payment-router.webhooks.delivery", DeliveryProperties.class);
+    assertThat(delivery.concurrency()).isEqualTo(128);
+    assertThat(delivery.perEndpoint()).isEqualTo(8);
+    assertThat(delivery.timeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(delivery.retries()).containsExactly(Duration.ofSeconds(10), Duration.ofMinutes(10),
+        Duration.ofHours(1), Duration.ofHours(6), Duration.ofHours(24), Duration.ofHours(24));
+    assertThat(delivery.jitter()).isEqualTo(0.1);
+    // What the values leave out keeps the chart's (and the application's) default.
+    assertThat(delivery.enabled()).isTrue();
+    assertThat(delivery.batch()).isEqualTo(100);
+    assertThat(binder.bindOrCreate("payment-router.webhooks", WebhookProperties.class).rotationOverlap())
+        .isEqualTo(Duration.ofHours(48));
   }
 
   @Test

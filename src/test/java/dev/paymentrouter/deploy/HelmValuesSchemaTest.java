@@ -32,6 +32,12 @@ class HelmValuesSchemaTest {
       operator token too short       | 'operators: {alice: {token: short-token}}'              | token
       operator name unfit for env    | 'operators: {on-call: {}}'                              | on-call
       misspelt operator setting      | 'operators: {alice: {existingSecretName: ops}}'         | existingSecretName
+      webhook secret beside existing | 'providers: {alpha: {existingSecret: psp, webhookSecrets: [whsec_a]}}' | webhookSecrets
+      secret keys without a Secret   | 'providers: {alpha: {existingSecretWebhookSecretKeys: [whsec]}}' | existingSecretWebhookSecretKeys
+      adyen HMAC key not hex         | 'providers: {beta: {webhookHmacKeys: [not-a-hex-key]}}'  | webhookHmacKeys
+      retry wait in words            | 'webhooks: {delivery: {retries: [5 seconds]}}'          | retries
+      delivery jitter above one      | 'webhooks: {delivery: {jitter: 2}}'                     | jitter
+      misspelt delivery setting      | 'webhooks: {delivery: {perendpoint: 4}}'                | perendpoint
       """)
   void rejects(String description, String values, String named) throws IOException {
     Files.createDirectories(SCRATCH);

@@ -4,6 +4,9 @@ import dev.paymentrouter.PaymentRouterApplication;
 import dev.paymentrouter.testsupport.PrivateReactorResources;
 import dev.paymentrouter.testsupport.TestEnvironment;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,13 +58,21 @@ final class RouterInstance implements AutoCloseable {
 
   /** Starts the router with these environment variables, as a container would get them. */
   static RouterInstance start(Map<String, String> environmentVariables) {
+    return start(environmentVariables, 0);
+  }
+
+  /**
+   * Starts the router with these environment variables, its API on this loopback port (0: a free one), for
+   * stand-ins that must be told the router's address before it starts (simulators sending it notifications).
+   */
+  static RouterInstance start(Map<String, String> environmentVariables, int port) {
     StandardEnvironment environment = new StandardEnvironment();
     MutablePropertySources sources = environment.getPropertySources();
     sources.remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
     sources.remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
     sources.addLast(ApplicationSettings.environment(environmentVariables));
     sources.addFirst(new MapPropertySource("testHarness",
-        Map.of("server.port", "0", "server.address", "127.0.0.1",
+        Map.of("server.port", String.valueOf(port), "server.address", "127.0.0.1",
             "management.server.port", "0", "management.server.address", "127.0.0.1")));
     SpringApplication application = new SpringApplication(PaymentRouterApplication.class);
     application.setEnvironment(environment);
@@ -175,6 +186,15 @@ final class RouterInstance implements AutoCloseable {
       throw new IllegalArgumentException("unexpected SQL identifier " + name);
     }
     return name;
+  }
+
+  /** A loopback port that was free a moment ago, for a router whose address others must know before it starts. */
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Where its API listens. */
