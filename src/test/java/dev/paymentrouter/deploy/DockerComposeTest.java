@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.paymentrouter.merchant.domain.ApiKeys;
 import dev.paymentrouter.operations.OperatorProperties;
 import dev.paymentrouter.platform.HealthProbe;
+import dev.paymentrouter.provider.connector.SimulatorConnectorFactory;
+import dev.paymentrouter.provider.connector.adyen.AdyenConnectorFactory;
+import dev.paymentrouter.provider.connector.stripe.StripeConnectorFactory;
 import dev.paymentrouter.provider.runtime.ProvidersProperties;
 import dev.paymentrouter.simulator.ProviderSimulatorMain;
 import dev.paymentrouter.simulator.SimulatorSettings;
@@ -12,6 +15,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +26,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
+import tools.jackson.databind.json.JsonMapper;
 
 /** docker-compose.yml is a working stack: every service there, healthy before it is used, wired consistently. */
 class DockerComposeTest {
@@ -90,6 +95,19 @@ class DockerComposeTest {
     assertThat(providers).containsExactlyInAnyOrderElementsOf(SIMULATORS);
     // Environment variables come without order: the routing order must be explicit.
     assertThat(router.get("PAYMENTROUTER_ROUTING_DEFAULT")).isEqualTo(String.join(",", SIMULATORS));
+  }
+
+  @Test
+  void everyProviderPassesItsConnectorsChecksWithTheAddressesAsComposeWritesThem() {
+    // The boot test rewrites the services' names to loopback; here they stay as the containers see them, so a
+    // connector that refuses plain http to another host (Adyen's, unless told plain-http) is caught.
+    ProvidersProperties providers = new Binder(ConfigurationPropertySources.from(routerSources()))
+        .bindOrCreate("payment-router", ProvidersProperties.class);
+    JsonMapper json = JsonMapper.builder().build();
+    assertThat(providers.toSettings(false, List.of(new SimulatorConnectorFactory(json),
+            new StripeConnectorFactory(json, Clock.systemUTC()), new AdyenConnectorFactory(json, Clock.systemUTC()))))
+        .extracting(settings -> settings.name())
+        .containsExactlyInAnyOrderElementsOf(SIMULATORS);
   }
 
   @Test

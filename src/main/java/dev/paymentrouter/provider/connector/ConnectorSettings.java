@@ -15,19 +15,27 @@ import java.util.Objects;
  * @param connectTimeout limit for opening a connection
  * @param readTimeout    limit for the provider's answer once the request is sent
  * @param maxConnections connections kept open to this provider at most (its own pool, shared with no one)
+ * @param plainHttp      whether the operator allowed a plain {@code http} base URL that is not loopback (a simulator
+ *                       in another container); connectors that send credentials otherwise insist on https
  */
 public record ConnectorSettings(
     String provider,
     URI baseUrl,
     String apiKey,
     String merchantAccount,
-    Duration connectTimeout, Duration readTimeout, int maxConnections) {
+    Duration connectTimeout, Duration readTimeout, int maxConnections, boolean plainHttp) {
 
   public ConnectorSettings {
     Objects.requireNonNull(provider, "provider");
     Objects.requireNonNull(baseUrl, "baseUrl");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(readTimeout, "readTimeout");
+  }
+
+  /** Settings that allow plain http only to a loopback address. */
+  public ConnectorSettings(String provider, URI baseUrl, String apiKey, String merchantAccount, Duration connectTimeout,
+      Duration readTimeout, int maxConnections) {
+    this(provider, baseUrl, apiKey, merchantAccount, connectTimeout, readTimeout, maxConnections, false);
   }
 
   @Override

@@ -37,6 +37,7 @@ public record ProvidersProperties(Map<String, Provider> providers) {
       @DefaultValue("7d") Duration authorizationValidity,
       List<String> webhookSecrets,
       List<String> webhookHmacKeys,
+      @DefaultValue("false") boolean plainHttp,
       @DefaultValue RateLimit rateLimit,
       @DefaultValue CircuitBreaker circuitBreaker,
       @DefaultValue Pool pool,
@@ -145,7 +146,7 @@ public record ProvidersProperties(Map<String, Provider> providers) {
 
   private static ConnectorSettings connectorSettings(String name, URI baseUrl, Provider p) {
     return new ConnectorSettings(name, baseUrl, p.apiKey(), p.merchantAccount(), p.connectTimeout(),
-        p.pool().callTimeout(), p.pool().concurrency());
+        p.pool().callTimeout(), p.pool().concurrency(), p.plainHttp());
   }
 
   private static ProviderSettings toSettings(String name, String type, ConnectorSettings connector, Provider p) {

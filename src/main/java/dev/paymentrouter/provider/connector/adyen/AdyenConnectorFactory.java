@@ -62,9 +62,12 @@ public final class AdyenConnectorFactory implements ProviderConnectorFactory {
     }
     URI baseUrl = settings.baseUrl();
     String scheme = baseUrl.getScheme() == null ? "" : baseUrl.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("https") && !(scheme.equals("http") && isLoopback(baseUrl.getHost()))) {
-      // The API key travels in a header: in clear text only to a simulator on this machine.
-      problems.add(prefix + ".base-url must be https (http only for a loopback address)");
+    if (!scheme.equals("https")
+        && !(scheme.equals("http") && (settings.plainHttp() || isLoopback(baseUrl.getHost())))) {
+      // The API key travels in a header: in clear text only to a simulator on this machine, or where the operator
+      // said so (a simulator in another container).
+      problems.add(prefix + ".base-url must be https (http only for a loopback address, or with " + prefix
+          + ".plain-http=true)");
     }
     if (baseUrl.getPath() != null && baseUrl.getPath().matches(".*/v\\d+/?")) {
       problems.add(prefix + ".base-url must not name an API version: the connector adds /v71/payments");

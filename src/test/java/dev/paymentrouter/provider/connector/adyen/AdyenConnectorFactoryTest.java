@@ -45,7 +45,17 @@ class AdyenConnectorFactoryTest {
   @ValueSource(strings = {"http://checkout-test.adyen.com", "http://10.0.0.7:8089", "ftp://checkout-test.adyen.com"})
   void refusesABaseUrlThatWouldSendTheKeyInClearText(String baseUrl) {
     assertThat(factory.configurationProblems(settings(baseUrl, "AQE_key", "PaymentRouterECOM")))
-        .containsExactly("payment-router.providers.adyen-eu.base-url must be https (http only for a loopback address)");
+        .containsExactly("payment-router.providers.adyen-eu.base-url must be https (http only for a loopback address, "
+            + "or with payment-router.providers.adyen-eu.plain-http=true)");
+  }
+
+  @Test
+  void takesPlainHttpToAnotherHostOnlyWhenTheOperatorSaysSo() {
+    // A simulator in another container (docker-compose's beta): the operator opts in per provider.
+    ConnectorSettings plain = settings("http://beta:9102", "AQE_key", "PaymentRouterECOM");
+    assertThat(factory.configurationProblems(new ConnectorSettings(plain.provider(), plain.baseUrl(), plain.apiKey(),
+        plain.merchantAccount(), plain.connectTimeout(), plain.readTimeout(), plain.maxConnections(), true))).isEmpty();
+    assertThat(factory.configurationProblems(plain)).singleElement().asString().contains("must be https");
   }
 
   @Test
