@@ -5,6 +5,7 @@ import dev.paymentrouter.intent.domain.RouteOptions;
 import dev.paymentrouter.intent.runtime.IntentLifecycle;
 import dev.paymentrouter.intent.runtime.IntentLifecycle.NotifyResult;
 import dev.paymentrouter.notification.domain.Notice;
+import dev.paymentrouter.provider.domain.ChargeStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -24,6 +25,9 @@ import reactor.core.publisher.Mono;
 final class NotificationInbox {
 
   private static final Logger log = LoggerFactory.getLogger(NotificationInbox.class);
+
+  /** What an authorization's end that says nothing about the attempt is to the attempt: nothing to decide. */
+  private static final NotifyResult NOT_ABOUT_AN_ATTEMPT = new NotifyResult.Ignored("not_about_an_attempt");
 
   private final NotificationStore store;
   private final IntentLifecycle lifecycle;
@@ -63,6 +67,9 @@ final class NotificationInbox {
       case Notice.AttemptVerdict verdict -> Mono.justOrEmpty(notice.intentId());
       case Notice.ModificationVerdict verdict -> verdict.modificationKey() == null ? Mono.empty()
           : store.intentOfModification(verdict.modificationKey());
+      case Notice.AuthorizationEnded ended -> Mono.justOrEmpty(notice.intentId())
+          .switchIfEmpty(ended.modificationKey() == null ? Mono.empty()
+              : store.intentOfModification(ended.modificationKey()));
       case Notice.Dispute dispute -> Mono.justOrEmpty(notice.intentId())
           .switchIfEmpty(dispute.providerReference() == null ? Mono.empty()
               : store.intentOfPayment(provider, dispute.providerReference()));
@@ -81,12 +88,19 @@ final class NotificationInbox {
       return finish(provider, notification, "unknown_intent", true, now);
     }
     return switch (notification.notice()) {
-      case Notice.AttemptVerdict verdict -> lifecycle.notify(intentId, new IntentCommand.Reconcile(
-              notification.notice().attemptNumber(), verdict.status(), Duration.ZERO,
-              new RouteOptions(List.of(), 1), now))
+      case Notice.AttemptVerdict verdict -> attemptVerdict(intentId, notification.notice(), verdict.status(), now)
           .flatMap(result -> settled(provider, notification, intentId, result, now));
       case Notice.ModificationVerdict verdict -> lifecycle.notify(intentId, new IntentCommand.ReconcileModification(
               verdict.modificationKey(), verdict.outcome(), now))
+          .flatMap(result -> settled(provider, notification, intentId, result, now));
+      // The attempt's verdict first (its meaning when the attempt is still unknown); refused, the authorization's end
+      // goes to the intent's open capture or cancel, if it has one.
+      case Notice.AuthorizationEnded ended -> (ended.charge() == null ? Mono.just(NOT_ABOUT_AN_ATTEMPT)
+              : attemptVerdict(intentId, ended, ended.charge(), now))
+          .flatMap(result -> result instanceof NotifyResult.Ignored
+              ? lifecycle.notify(intentId, new IntentCommand.ReconcileAuthorization(ended.end(), ended.amountMinor(),
+                  ended.modificationKey(), ended.providerReference(), now))
+              : Mono.just(result))
           .flatMap(result -> settled(provider, notification, intentId, result, now));
       case Notice.Dispute dispute -> {
         log.warn("Provider {}: dispute or chargeback {} ({}) on intent {}; recorded, the intent is unchanged",
@@ -95,6 +109,12 @@ final class NotificationInbox {
       }
       case Notice.Informational info -> finish(provider, notification, "recorded", true, now);
     };
+  }
+
+  /** The verdict on the notice's attempt, decided as a status query's answer would be. */
+  private Mono<NotifyResult> attemptVerdict(String intentId, Notice notice, ChargeStatus status, Instant now) {
+    return lifecycle.notify(intentId, new IntentCommand.Reconcile(notice.attemptNumber(), status, Duration.ZERO,
+        new RouteOptions(List.of(), 1), now));
   }
 
   private Mono<Void> settled(String provider, ProviderNotification notification, String intentId,

@@ -37,9 +37,14 @@ final class NotificationParser {
     String failure = text(error.path("decline_code")) != null ? text(error.path("decline_code"))
         : text(error.path("code")) != null ? text(error.path("code")) : text(object.path("failure_reason"));
     String paymentIntent = object.path("payment_intent").isString() ? text(object.path("payment_intent")) : null;
+    JsonNode received = object.path("amount_received");
+    JsonNode charge = object.path("latest_charge");
     StripeEvents.EventObject parsed = new StripeEvents.EventObject(text(object.path("id")),
         text(object.path("status")), text(metadata.path("payment_router_attempt")),
-        text(metadata.path("payment_router_modification")), failure, paymentIntent);
+        text(metadata.path("payment_router_modification")), failure, paymentIntent,
+        received.isIntegralNumber() && received.canConvertToLong() ? received.asLong() : null,
+        // latest_charge is an id, or the Charge itself when expanded.
+        charge.isObject() ? text(charge.path("id")) : text(charge));
     String type = text(event.path("type"));
     return new ProviderNotification(text(event.path("id")), type, StripeEvents.notice(type, parsed), body);
   }

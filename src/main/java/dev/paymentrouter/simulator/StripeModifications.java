@@ -211,7 +211,28 @@ final class StripeModifications {
     SimulatorModification modification = application.entry().modification();
     return modification.kind() == Kind.REFUND
         ? refundNode(modification, application.charge())
-        : StripeObjects.intentNode(application.charge(), List.of(modification));
+        : changedIntentNode(application.charge(), application.entry());
+  }
+
+  /**
+   * The PaymentIntent after a capture or cancel, with the metadata the request set: Stripe's capture takes
+   * {@code metadata[...]} and updates the PaymentIntent's with it (where the router's connector puts its capture key).
+   */
+  static ObjectNode changedIntentNode(SimulatorLedger.Entry charge, SimulatorLedger.ModificationEntry entry) {
+    ObjectNode node = StripeObjects.intentNode(charge, List.of(entry.modification()));
+    if (entry.request() instanceof StripeModification request) {
+      addMetadata((ObjectNode) node.get("metadata"), request.params());
+    }
+    return node;
+  }
+
+  /** Adds the request's {@code metadata[key]=value} fields to an object's metadata. */
+  static void addMetadata(ObjectNode metadata, Map<String, String> params) {
+    params.forEach((name, value) -> {
+      if (name.startsWith("metadata[") && name.endsWith("]")) {
+        metadata.put(name.substring("metadata[".length(), name.length() - 1), value);
+      }
+    });
   }
 
   private StripeObjects.StripeError refusal(SimulatorLedger.Application application, StripeModification request) {

@@ -6,7 +6,6 @@ import dev.paymentrouter.simulator.SimulatorModification.Kind;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.node.ObjectNode;
@@ -60,10 +59,12 @@ final class StripeWebhooks implements WebhookDialect {
       return Optional.empty();
     }
     String key = modification.idempotencyKey();
+    // Stripe tells a capture by payment_intent.succeeded (amount_received: what it took) and a cancel by
+    // payment_intent.canceled, each carrying the PaymentIntent as the change left it.
     return Optional.of(switch (modification.kind()) {
-      case CAPTURE -> event("payment_intent.succeeded", StripeObjects.intentNode(charge.get(),
-          List.of(modification)), key);
-      case CANCEL -> event("payment_intent.canceled", StripeObjects.intentNode(charge.get(), List.of(modification)),
+      case CAPTURE -> event("payment_intent.succeeded", StripeModifications.changedIntentNode(charge.get(), entry),
+          key);
+      case CANCEL -> event("payment_intent.canceled", StripeModifications.changedIntentNode(charge.get(), entry),
           key);
       case REFUND -> event("refund.created", refund(modification, charge.get(), request), key);
     });
@@ -86,12 +87,7 @@ final class StripeWebhooks implements WebhookDialect {
   private static ObjectNode refund(SimulatorModification modification, SimulatorLedger.Entry charge,
       StripeModifications.StripeModification request) {
     ObjectNode node = StripeModifications.refundNode(modification, charge);
-    ObjectNode metadata = node.putObject("metadata");
-    request.params().forEach((name, value) -> {
-      if (name.startsWith("metadata[") && name.endsWith("]")) {
-        metadata.put(name.substring("metadata[".length(), name.length() - 1), value);
-      }
-    });
+    StripeModifications.addMetadata(node.putObject("metadata"), request.params());
     return node;
   }
 

@@ -19,6 +19,7 @@ import dev.paymentrouter.notification.domain.AdyenHmac;
 import dev.paymentrouter.notification.domain.StripeSignature;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.simulator.ProviderSimulator;
+import dev.paymentrouter.simulator.SimulatorBehaviour;
 import dev.paymentrouter.simulator.SimulatorDialect;
 import dev.paymentrouter.simulator.SimulatorSettings;
 import dev.paymentrouter.testsupport.IntentClient;
@@ -50,6 +51,7 @@ import tools.jackson.databind.JsonNode;
     "payment-router.recovery.reconcile-delays=1h",
     "payment-router.recovery.settle-time=1h",
     "payment-router.recovery.pending-interval=1h",
+    "payment-router.providers.alpha.pool.call-timeout=500ms",
     "payment-router.providers.beta.pool.call-timeout=500ms"
 })
 class ProviderNotificationsApiTest extends RouterIntegrationTest {
@@ -212,6 +214,99 @@ class ProviderNotificationsApiTest extends RouterIntegrationTest {
     assertThat(merchant.get(id).path("status").stringValue()).isEqualTo("succeeded");
   }
 
+  @Test
+  void aStripeCaptureWhoseAnswerWasLostIsConfirmedByPaymentIntentSucceededBeforeAnyStatusQuery() {
+    String id = heldAtStripe();
+    String paymentIntent = attempt(id, "provider_reference");
+    STRIPE.update(SimulatorBehaviour.reliable().withLostResponseRate(1.0));
+    // Part of the hold: Stripe takes 600 and releases the rest; its answer never comes.
+    lifecycle(id, "capture", "{\"amount\": 600}");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(modification(id, "capture", "status")).isEqualTo("unknown"));
+    STRIPE.update(SimulatorBehaviour.reliable());
+    long queries = STRIPE.stats().statusQueries();
+
+    // Stripe's event for the capture, as its connector sent it: the capture's key in the PaymentIntent's metadata.
+    String event = "evt_" + UUID.randomUUID().toString().replace("-", "");
+    String charge = "ch_" + paymentIntent.substring("pi_".length());
+    postStripe(stripeEvent(event, "payment_intent.succeeded", paymentIntent, "succeeded", 600, charge,
+        id + "_1", modification(id, "capture", "modification_id")));
+
+    // Persisted before the answer: confirmed at once, an hour before its status query, which never ran.
+    assertThat(modification(id, "capture", "status")).isEqualTo("succeeded");
+    assertThat(modification(id, "capture", "provider_reference")).isEqualTo(charge);
+    assertThat(outcome(event)).isEqualTo("applied");
+    assertThat(STRIPE.stats().statusQueries()).isEqualTo(queries);
+    JsonNode after = merchant.get(id);
+    assertThat(after.path("status").stringValue()).isEqualTo("succeeded");
+    assertThat(after.path("amountReceived").longValue()).isEqualTo(600);
+  }
+
+  @Test
+  void aStripeCancelWhoseAnswerWasLostIsConfirmedByPaymentIntentCanceledNamingOnlyTheAttempt() {
+    String id = heldAtStripe();
+    String paymentIntent = attempt(id, "provider_reference");
+    STRIPE.update(SimulatorBehaviour.reliable().withLostResponseRate(1.0));
+    lifecycle(id, "cancel", "{\"cancellationReason\": \"abandoned\"}");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(modification(id, "cancel", "status")).isEqualTo("unknown"));
+    STRIPE.update(SimulatorBehaviour.reliable());
+    long queries = STRIPE.stats().statusQueries();
+
+    String event = "evt_" + UUID.randomUUID().toString().replace("-", "");
+    postStripe(stripeEvent(event, "payment_intent.canceled", paymentIntent, "canceled", 0, null, id + "_1", null));
+
+    assertThat(modification(id, "cancel", "status")).isEqualTo("succeeded");
+    assertThat(outcome(event)).isEqualTo("applied");
+    assertThat(STRIPE.stats().statusQueries()).isEqualTo(queries);
+    assertThat(merchant.get(id).path("status").stringValue()).isEqualTo("canceled");
+  }
+
+  @Test
+  void aStripePaymentEndForAnIntentWithNoOpenCaptureOrCancelIsOnlyRecorded() {
+    String id = heldAtStripe();
+    String paymentIntent = attempt(id, "provider_reference");
+
+    // Nothing of the intent is open to confirm: a release (say, from Stripe's dashboard) is stored and changes
+    // nothing here; the intent's own expiry or cancel finds out at Stripe.
+    String event = "evt_" + UUID.randomUUID().toString().replace("-", "");
+    postStripe(stripeEvent(event, "payment_intent.canceled", paymentIntent, "canceled", 0, null, id + "_1", null));
+
+    assertThat(outcome(event)).isEqualTo("ignored:modification_not_open");
+    assertThat(rows(event)).isEqualTo(1);
+    assertThat(merchant.get(id).path("status").stringValue()).isEqualTo("requires_capture");
+    assertThat(db.sql("select count(*) as n from payment_modifications where intent_id = :id").bind("id", id)
+        .map(row -> row.get("n", Long.class)).one().block(Duration.ofSeconds(5))).isZero();
+  }
+
+  /** A manual-capture intent of 10.00 EUR, authorized and held at alpha (Stripe). */
+  private String heldAtStripe() {
+    JsonNode held = merchant.created("{\"amount\": 1000, \"currency\": \"EUR\", \"captureMethod\": \"manual\", "
+        + "\"paymentMethod\": {\"type\": \"card\", \"tokens\": {\"alpha\": \"pm_card_visa\"}}}");
+    assertThat(held.path("status").stringValue()).isEqualTo("requires_capture");
+    return held.path("id").stringValue();
+  }
+
+  /** A merchant's capture or cancel, waiting up to 5 s; its answer is not what these tests look at. */
+  private void lifecycle(String id, String operation, String body) {
+    client.post().uri("/v1/payment-intents/" + id + "/" + operation)
+        .header("Authorization", "Bearer " + apiKey).header("Idempotency-Key", UUID.randomUUID().toString())
+        .header("Prefer", "wait=5").contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+        .exchange().expectBody().returnResult();
+  }
+
+  private void postStripe(String body) {
+    client.post().uri("/webhooks/stripe/alpha").contentType(MediaType.APPLICATION_JSON)
+        .header("Stripe-Signature", StripeSignature.sign(STRIPE_SECRET, Instant.now().getEpochSecond(), bytes(body)))
+        .bodyValue(body).exchange().expectStatus().isOk().expectBody().returnResult();
+  }
+
+  private String modification(String intentId, String kind, String column) {
+    return db.sql("select " + column + " as v from payment_modifications where intent_id = :id and kind = :kind")
+        .bind("id", intentId).bind("kind", kind).map(row -> row.get("v", String.class)).one()
+        .block(Duration.ofSeconds(5));
+  }
+
   private String attempt(String intentId, String column) {
     return db.sql("select " + column + " as v from payment_attempts where intent_id = :id and attempt_number = 1")
         .bind("id", intentId).map(row -> row.get("v", String.class)).one().block(Duration.ofSeconds(5));
@@ -241,6 +336,21 @@ class ProviderNotificationsApiTest extends RouterIntegrationTest {
     return "{\"id\":\"" + id + "\",\"object\":\"event\",\"type\":\"" + type + "\",\"data\":{\"object\":{"
         + "\"id\":\"" + paymentIntent + "\",\"object\":\"payment_intent\",\"status\":\"succeeded\","
         + "\"metadata\":{\"payment_router_attempt\":\"" + attemptKey + "\"}}}}";
+  }
+
+  /**
+   * A PaymentIntent event as Stripe's API reference shows one (the Event object around a PaymentIntent), reduced to
+   * what the router reads; {@code latestCharge} and {@code modificationKey} left out when null.
+   */
+  private static String stripeEvent(String id, String type, String paymentIntent, String status, long received,
+      String latestCharge, String attemptKey, String modificationKey) {
+    return "{\"id\":\"" + id + "\",\"object\":\"event\",\"type\":\"" + type + "\",\"data\":{\"object\":{"
+        + "\"id\":\"" + paymentIntent + "\",\"object\":\"payment_intent\",\"amount\":1000,"
+        + "\"amount_received\":" + received + ","
+        + (latestCharge == null ? "\"latest_charge\":null," : "\"latest_charge\":\"" + latestCharge + "\",")
+        + "\"status\":\"" + status + "\",\"metadata\":{\"payment_router_attempt\":\"" + attemptKey + "\""
+        + (modificationKey == null ? "" : ",\"payment_router_modification\":\"" + modificationKey + "\"")
+        + "}}}}";
   }
 
   private long rows(String event) {

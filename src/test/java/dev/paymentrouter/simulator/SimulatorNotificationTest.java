@@ -10,6 +10,7 @@ import dev.paymentrouter.notification.domain.StripeEvents;
 import dev.paymentrouter.notification.domain.StripeSignature;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ModificationOutcome;
+import dev.paymentrouter.provider.domain.ModificationRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -93,7 +94,50 @@ class SimulatorNotificationTest {
     assertThat(StripeSignature.verify(event.signature(), event.body(), List.of(STRIPE_SECRET),
         StripeSignature.DEFAULT_TOLERANCE, Instant.now())).isNull();
     assertThat(event.json().get("type").stringValue()).isEqualTo("payment_intent.succeeded");
-    assertThat(stripeNotice(event)).isEqualTo(new Notice.AttemptVerdict("att-1", new ChargeStatus.Charged(intent)));
+    // Captured at once: the charge, and an authorization ended captured in full (no capture of ours is open).
+    assertThat(stripeNotice(event)).isEqualTo(new Notice.AuthorizationEnded("att-1",
+        new ChargeStatus.Charged(intent), ModificationRequest.Kind.CAPTURE, 1000, null,
+        "ch_" + intent.substring("pi_".length())));
+  }
+
+  @Test
+  void stripeTellsACaptureByPaymentIntentSucceededNamingTheCaptureAndItsAmount() throws Exception {
+    sim = start(SimulatorDialect.STRIPE, STRIPE_SECRET);
+    String intent = stripeCharge("att-4", "pm_card_visa", "&capture_method=manual");
+    assertThat(next().json().get("type").stringValue()).isEqualTo("payment_intent.amount_capturable_updated");
+
+    // As the router's connector captures: part of the hold, its key in the PaymentIntent's metadata.
+    HttpResponse<String> capture = send("/v1/payment_intents/" + intent + "/capture", "cap-1",
+        "application/x-www-form-urlencoded", "amount_to_capture=600&metadata[payment_router_modification]=cap-1");
+    assertThat(capture.statusCode()).isEqualTo(200);
+
+    Received event = next();
+    assertThat(StripeSignature.verify(event.signature(), event.body(), List.of(STRIPE_SECRET),
+        StripeSignature.DEFAULT_TOLERANCE, Instant.now())).isNull();
+    assertThat(event.json().get("type").stringValue()).isEqualTo("payment_intent.succeeded");
+    assertThat(event.json().at("/data/object/metadata/payment_router_attempt").stringValue()).isEqualTo("att-4");
+    assertThat(stripeNotice(event)).isEqualTo(new Notice.AuthorizationEnded("att-4",
+        new ChargeStatus.Charged(intent), ModificationRequest.Kind.CAPTURE, 600, "cap-1",
+        "ch_" + intent.substring("pi_".length())));
+  }
+
+  @Test
+  void stripeTellsACancelByPaymentIntentCanceledNamingTheAttempt() throws Exception {
+    sim = start(SimulatorDialect.STRIPE, STRIPE_SECRET);
+    String intent = stripeCharge("att-5", "pm_card_visa", "&capture_method=manual");
+    next();
+
+    HttpResponse<String> cancel = send("/v1/payment_intents/" + intent + "/cancel", "can-1",
+        "application/x-www-form-urlencoded", "cancellation_reason=abandoned");
+    assertThat(cancel.statusCode()).isEqualTo(200);
+
+    Received event = next();
+    assertThat(StripeSignature.verify(event.signature(), event.body(), List.of(STRIPE_SECRET),
+        StripeSignature.DEFAULT_TOLERANCE, Instant.now())).isNull();
+    assertThat(event.json().get("type").stringValue()).isEqualTo("payment_intent.canceled");
+    assertThat(event.json().at("/data/object/cancellation_reason").stringValue()).isEqualTo("abandoned");
+    assertThat(stripeNotice(event)).isEqualTo(new Notice.AuthorizationEnded("att-5", null,
+        ModificationRequest.Kind.CANCEL, 0, null, intent));
   }
 
   @Test
@@ -219,9 +263,13 @@ class SimulatorNotificationTest {
   }
 
   private String stripeCharge(String attempt, String paymentMethod) throws Exception {
+    return stripeCharge(attempt, paymentMethod, "");
+  }
+
+  private String stripeCharge(String attempt, String paymentMethod, String moreFields) throws Exception {
     HttpResponse<String> response = send("/v1/payment_intents", "key-" + attempt,
         "application/x-www-form-urlencoded", "amount=1000&currency=eur&confirm=true&payment_method=" + paymentMethod
-            + "&metadata[payment_router_attempt]=" + attempt);
+            + "&metadata[payment_router_attempt]=" + attempt + moreFields);
     JsonNode body = JSON.readTree(response.body());
     return body.has("error") ? body.get("error").get("payment_intent").get("id").stringValue()
         : body.get("id").stringValue();
@@ -266,9 +314,11 @@ class SimulatorNotificationTest {
     JsonNode object = event.get("data").get("object");
     JsonNode error = object.path("last_payment_error");
     String failure = error.path("decline_code").isString() ? error.path("decline_code").stringValue() : null;
+    JsonNode amountReceived = object.path("amount_received");
     return StripeEvents.notice(event.get("type").stringValue(), new StripeEvents.EventObject(text(object, "id"),
         text(object, "status"), text(object.get("metadata"), "payment_router_attempt"),
-        text(object.get("metadata"), "payment_router_modification"), failure, null));
+        text(object.get("metadata"), "payment_router_modification"), failure, null,
+        amountReceived.isIntegralNumber() ? amountReceived.asLong() : null, text(object, "latest_charge")));
   }
 
   private static String text(JsonNode node, String field) {

@@ -2,6 +2,7 @@ package dev.paymentrouter.intent.domain;
 
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ModificationOutcome;
+import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import java.time.Duration;
 import java.time.Instant;
@@ -150,6 +151,27 @@ public sealed interface IntentCommand {
       Objects.requireNonNull(modificationId, "modificationId");
       Objects.requireNonNull(status, "status");
       Objects.requireNonNull(at, "at");
+    }
+  }
+
+  /**
+   * Record what the provider said, unasked, became of the authorization it holds: it was captured ({@code end}
+   * CAPTURE, {@code amountMinor} taken) or released ({@code end} CANCEL, {@code amountMinor} taken before, normally
+   * 0). It names the intent's open capture or cancel only when the provider carried our key ({@code modificationId},
+   * else null), so the intent's own open one is what it speaks about; it ends that one only where it proves how.
+   */
+  record ReconcileAuthorization(ModificationRequest.Kind end, long amountMinor, String modificationId,
+      String providerReference, Instant at) implements IntentCommand {
+    public ReconcileAuthorization {
+      Objects.requireNonNull(end, "end");
+      Objects.requireNonNull(providerReference, "providerReference");
+      Objects.requireNonNull(at, "at");
+      if (end == ModificationRequest.Kind.REFUND) {
+        throw new IllegalArgumentException("an authorization ends captured or canceled, not refunded");
+      }
+      if (amountMinor < 0) {
+        throw new IllegalArgumentException("amountMinor must be >= 0");
+      }
     }
   }
 }

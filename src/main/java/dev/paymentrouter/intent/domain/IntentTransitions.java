@@ -82,6 +82,7 @@ public final class IntentTransitions {
         case IntentCommand.Refund refund -> notFound();
         case IntentCommand.RecordModification record -> notFound();
         case IntentCommand.ReconcileModification reconcile -> notFound();
+        case IntentCommand.ReconcileAuthorization reconcile -> notFound();
       };
       case PaymentIntent intent -> switch (command) {
         case Create create -> new Decision.Rejected(Rejection.INTENT_EXISTS,
@@ -96,6 +97,7 @@ public final class IntentTransitions {
         case IntentCommand.Refund refund -> LifecycleTransitions.refund(intent, refund);
         case IntentCommand.RecordModification record -> LifecycleTransitions.record(intent, record);
         case IntentCommand.ReconcileModification reconcile -> LifecycleTransitions.reconcile(intent, reconcile);
+        case IntentCommand.ReconcileAuthorization reconcile -> LifecycleTransitions.reconcile(intent, reconcile);
       };
     };
   }

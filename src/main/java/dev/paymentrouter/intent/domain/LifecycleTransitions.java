@@ -3,6 +3,7 @@ package dev.paymentrouter.intent.domain;
 import dev.paymentrouter.intent.domain.Decision.Rejection;
 import dev.paymentrouter.intent.domain.IntentCommand.Cancel;
 import dev.paymentrouter.intent.domain.IntentCommand.Capture;
+import dev.paymentrouter.intent.domain.IntentCommand.ReconcileAuthorization;
 import dev.paymentrouter.intent.domain.IntentCommand.ReconcileModification;
 import dev.paymentrouter.intent.domain.IntentCommand.RecordModification;
 import dev.paymentrouter.intent.domain.IntentCommand.Refund;
@@ -131,6 +132,56 @@ final class LifecycleTransitions {
           "the router did not ask the provider: " + refused.refusal().wireName());
       case ModificationOutcome.Unknown unknown ->
           new Decision.Rejected(Rejection.STATUS_UNAVAILABLE, "the provider could not say: " + unknown.reason());
+    };
+  }
+
+  /**
+   * What the provider's word on the authorization's end proves about the intent's open capture or cancel (at most
+   * one is open: {@link #busyWithAuthorization}). In flight counts as open: the provider may tell before our call's
+   * answer arrives, and that answer is then refused as late. Anything that does not prove this one's outcome leaves
+   * it open, for its status query.
+   */
+  static Decision reconcile(PaymentIntent intent, ReconcileAuthorization command) {
+    Optional<Modification> open = intent.modifications().stream()
+        .filter(m -> m.kind() != Kind.REFUND && m.status().isOpen())
+        .findFirst();
+    if (open.isEmpty()) {
+      return new Decision.Rejected(Rejection.MODIFICATION_NOT_OPEN,
+          "intent " + intent.id() + " has no capture or cancel open");
+    }
+    Modification modification = open.get();
+    if (command.modificationId() != null && !command.modificationId().equals(modification.id())) {
+      return new Decision.Rejected(Rejection.MODIFICATION_NOT_OPEN,
+          "modification " + command.modificationId() + " is not the open " + modification.id());
+    }
+    String id = modification.id();
+    Instant at = command.at();
+    return switch (modification.kind()) {
+      case CAPTURE -> switch (command.end()) {
+        // Captured as much as this capture asked: the router sends one capture per authorization, so the money
+        // taken is this capture's. Another amount was captured by someone else (the provider's dashboard): money
+        // moved, not as recorded, so it stays open for its status query and then an operator.
+        case CAPTURE -> command.amountMinor() == modification.amountMinor()
+            ? new Decision.Accepted(succeeded(modification, command.providerReference(), at))
+            : new Decision.Rejected(Rejection.STATUS_UNAVAILABLE, "the provider captured "
+                + command.amountMinor() + ", capture " + id + " asked for " + modification.amountMinor());
+        // Released with nothing taken: no capture can follow a release, so this one took nothing.
+        case CANCEL -> command.amountMinor() == 0
+            ? new Decision.Accepted(List.of(new ModificationFailed(id, "authorization_canceled", at)))
+            : new Decision.Rejected(Rejection.STATUS_UNAVAILABLE, "released after taking money");
+        case REFUND -> throw new IllegalStateException("refused by the command's constructor");
+      };
+      case CANCEL -> switch (command.end()) {
+        // Released with nothing taken: the hold is gone (by this cancel, or by the provider at the end of the
+        // capture window); either way nothing will be taken.
+        case CANCEL -> command.amountMinor() == 0
+            ? new Decision.Accepted(succeeded(modification, command.providerReference(), at))
+            : new Decision.Rejected(Rejection.STATUS_UNAVAILABLE, "released after taking money");
+        // Captured: a captured payment is not released any more, so this cancel released nothing.
+        case CAPTURE -> new Decision.Accepted(List.of(new ModificationFailed(id, "authorization_captured", at)));
+        case REFUND -> throw new IllegalStateException("refused by the command's constructor");
+      };
+      case REFUND -> throw new IllegalStateException("refunds are filtered out above");
     };
   }
 

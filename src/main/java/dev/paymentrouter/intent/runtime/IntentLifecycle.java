@@ -112,14 +112,17 @@ public final class IntentLifecycle {
 
   /**
    * Hands a verified provider notification to the intent's process, as {@code reconcileCommand}: a
-   * {@link IntentCommand.Reconcile} for an unknown attempt or an {@link IntentCommand.ReconcileModification} for a
-   * modification that is unknown or pending. It goes through the live process, or one claimed for it, exactly as a
-   * merchant's command does, so the intent keeps its one writer; nothing is written past it.
+   * {@link IntentCommand.Reconcile} for an unknown attempt, an {@link IntentCommand.ReconcileModification} for a
+   * modification that is unknown or pending, or an {@link IntentCommand.ReconcileAuthorization} for the intent's open
+   * capture or cancel. It goes through the live process, or one claimed for it, exactly as a merchant's command does,
+   * so the intent keeps its one writer; nothing is written past it.
    */
   public Mono<NotifyResult> notify(String intentId, IntentCommand reconcileCommand) {
     if (!(reconcileCommand instanceof IntentCommand.Reconcile
-        || reconcileCommand instanceof IntentCommand.ReconcileModification)) {
-      throw new IllegalArgumentException("a notification becomes a Reconcile or a ReconcileModification");
+        || reconcileCommand instanceof IntentCommand.ReconcileModification
+        || reconcileCommand instanceof IntentCommand.ReconcileAuthorization)) {
+      throw new IllegalArgumentException("a notification becomes a Reconcile, ReconcileModification or "
+          + "ReconcileAuthorization");
     }
     if (!IntentIds.isWellFormed(intentId)) {
       return Mono.just(new NotifyResult.NotFound());

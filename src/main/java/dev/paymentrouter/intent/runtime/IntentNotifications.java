@@ -10,7 +10,8 @@ import reactor.core.publisher.Sinks;
 /**
  * The part of an intent's process that takes a provider's verified notification: an unknown attempt's verdict goes
  * through the same decision as a status query's answer (a decline may move on to the next provider, so routing is
- * asked), a capture's, cancel's or refund's through the modification's reconciliation. One the intent's state refuses
+ * asked), a capture's, cancel's or refund's through the modification's reconciliation (a payment's end, which names
+ * no modification, through that of the intent's open capture or cancel). One the intent's state refuses
  * changes nothing; a process claimed only for it then lets the intent go exactly as it was (its checks untouched).
  */
 final class IntentNotifications {
@@ -40,6 +41,7 @@ final class IntentNotifications {
       case IntentCommand.Reconcile reconcile -> owner.decideParking(route -> new IntentCommand.Reconcile(
           reconcile.attemptNumber(), reconcile.status(), runtime.settleTime(), route, now), now);
       case IntentCommand.ReconcileModification reconcile -> IntentTransitions.decide(owner.state(), reconcile);
+      case IntentCommand.ReconcileAuthorization reconcile -> IntentTransitions.decide(owner.state(), reconcile);
       // IntentLifecycle.notify lets nothing else through; were it to, it would change nothing.
       default -> new Decision.Rejected(Decision.Rejection.ATTEMPT_NOT_UNKNOWN,
           "a notification carries only a reconciliation");

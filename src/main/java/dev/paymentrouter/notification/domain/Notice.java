@@ -2,6 +2,7 @@ package dev.paymentrouter.notification.domain;
 
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ModificationOutcome;
+import dev.paymentrouter.provider.domain.ModificationRequest;
 import java.util.Objects;
 
 /** What a verified provider notification tells the router, before it is matched to an intent. */
@@ -21,6 +22,21 @@ public sealed interface Notice {
   record ModificationVerdict(String modificationKey, ModificationOutcome outcome) implements Notice {
     public ModificationVerdict {
       Objects.requireNonNull(outcome, "outcome");
+    }
+  }
+
+  /**
+   * A payment's authorization ended at its provider, named by our attempt's key: captured ({@code end} CAPTURE,
+   * {@code amountMinor} taken) or released ({@code end} CANCEL, nothing taken). Stripe tells it on the PaymentIntent,
+   * which names our capture only when the capture carried its key ({@code modificationKey}, else null), so it resolves
+   * the intent's open capture or cancel. {@code charge}, when not null, is what it also proves about the attempt (a
+   * captured payment was charged); {@code providerReference} is the provider's id of the capture or release.
+   */
+  record AuthorizationEnded(String attemptKey, ChargeStatus charge, ModificationRequest.Kind end, long amountMinor,
+      String modificationKey, String providerReference) implements Notice {
+    public AuthorizationEnded {
+      Objects.requireNonNull(end, "end");
+      Objects.requireNonNull(providerReference, "providerReference");
     }
   }
 
@@ -56,6 +72,7 @@ public sealed interface Notice {
   default String intentId() {
     return switch (this) {
       case AttemptVerdict verdict -> intentOf(verdict.attemptKey());
+      case AuthorizationEnded ended -> intentOf(ended.attemptKey());
       case Dispute dispute -> intentOf(dispute.attemptKey());
       case Informational info -> intentOf(info.attemptKey());
       case ModificationVerdict verdict -> null;
@@ -64,6 +81,12 @@ public sealed interface Notice {
 
   /** The attempt number this notice's attempt key names, else 0. */
   default int attemptNumber() {
-    return this instanceof AttemptVerdict verdict ? attemptNumberOf(verdict.attemptKey()) : 0;
+    return switch (this) {
+      case AttemptVerdict verdict -> attemptNumberOf(verdict.attemptKey());
+      case AuthorizationEnded ended -> attemptNumberOf(ended.attemptKey());
+      case Dispute dispute -> 0;
+      case Informational info -> 0;
+      case ModificationVerdict verdict -> 0;
+    };
   }
 }

@@ -8,6 +8,7 @@ import dev.paymentrouter.intent.domain.IntentCommand.Capture;
 import dev.paymentrouter.intent.domain.IntentCommand.Create;
 import dev.paymentrouter.intent.domain.IntentCommand.GiveUp;
 import dev.paymentrouter.intent.domain.IntentCommand.Reconcile;
+import dev.paymentrouter.intent.domain.IntentCommand.ReconcileAuthorization;
 import dev.paymentrouter.intent.domain.IntentCommand.ReconcileModification;
 import dev.paymentrouter.intent.domain.IntentCommand.RecordModification;
 import dev.paymentrouter.intent.domain.IntentCommand.RecordOutcome;
@@ -253,7 +254,9 @@ class IntentTransitionsTest {
     REFUND_HALF(new Refund("r1", 600, null, T1)),
     REFUND_TOO_MUCH(new Refund("r1", 1300, null, T1)),
     RECORD_CAPTURED(new RecordModification("m1", new ModificationOutcome.Succeeded("ch_1"), T1)),
-    RECONCILE_CAPTURED(new ReconcileModification("m1", new ModificationOutcome.Succeeded("ch_1"), T1));
+    RECONCILE_CAPTURED(new ReconcileModification("m1", new ModificationOutcome.Succeeded("ch_1"), T1)),
+    CAPTURED_AT_PROVIDER(new ReconcileAuthorization(ModificationRequest.Kind.CAPTURE, 1299, null, "ch_1", T1)),
+    RELEASED_AT_PROVIDER(new ReconcileAuthorization(ModificationRequest.Kind.CANCEL, 0, null, "pi_1", T1));
 
     final IntentCommand command;
 
@@ -281,7 +284,7 @@ class IntentTransitionsTest {
       return "rejected:intent_exists";
     }
     Set<C> lifecycle = Set.of(C.CAPTURE_ALL, C.CAPTURE_TOO_MUCH, C.CANCEL, C.REFUND_HALF, C.REFUND_TOO_MUCH,
-        C.RECORD_CAPTURED, C.RECONCILE_CAPTURED);
+        C.RECORD_CAPTURED, C.RECONCILE_CAPTURED, C.CAPTURED_AT_PROVIDER, C.RELEASED_AT_PROVIDER);
     if (lifecycle.contains(command)) {
       return lifecycleDecision(state, command);
     }
@@ -388,6 +391,12 @@ class IntentTransitionsTest {
       case RECORD_CAPTURED -> state == S.CAPTURE_IN_FLIGHT
           ? "ModificationSucceeded,IntentSucceeded" : "rejected:modification_not_in_flight";
       case RECONCILE_CAPTURED -> "rejected:modification_not_open";
+      // The provider's word on the authorization's end speaks only to an open capture or cancel: the capture in
+      // flight took what it asked, or the release proves it took nothing.
+      case CAPTURED_AT_PROVIDER -> state == S.CAPTURE_IN_FLIGHT
+          ? "ModificationSucceeded,IntentSucceeded" : "rejected:modification_not_open";
+      case RELEASED_AT_PROVIDER -> state == S.CAPTURE_IN_FLIGHT
+          ? "ModificationFailed" : "rejected:modification_not_open";
       default -> throw new AssertionError(command + " is not a lifecycle command");
     };
   }

@@ -24,7 +24,10 @@ final class StripeForm {
   /** Metadata key holding the attempt's idempotency key: what the reconciliation searches by. */
   static final String ATTEMPT_METADATA = "payment_router_attempt";
 
-  /** Metadata key holding a refund's own idempotency key: what the reconciliation of a refund matches on. */
+  /**
+   * Metadata key holding a refund's or a capture's own idempotency key: what the reconciliation of a refund matches
+   * on, and what names our capture in the PaymentIntent's {@code payment_intent.succeeded} notification.
+   */
   static final String MODIFICATION_METADATA = "payment_router_modification";
 
   /** Stripe's {@code cancellation_reason} values; any other reason is left out rather than refused by Stripe. */
@@ -61,14 +64,22 @@ final class StripeForm {
 
   /**
    * {@code POST /v1/payment_intents/{id}/capture}: the amount to take; Stripe releases the rest of the authorization.
-   * Always written, even for the full amount, so the form says exactly what the router recorded.
+   * Always written, even for the full amount, so the form says exactly what the router recorded. The capture's key
+   * goes into the PaymentIntent's metadata (the operation PostPaymentIntentsIntentCapture takes {@code metadata}), so
+   * that the {@code payment_intent.succeeded} notification names the capture it confirms.
    */
   static byte[] capture(ModificationRequest request) {
-    return encode(List.of(Map.entry("amount_to_capture", Long.toString(request.amountMinor()))))
+    return encode(List.of(
+        Map.entry("amount_to_capture", Long.toString(request.amountMinor())),
+        Map.entry("metadata[" + MODIFICATION_METADATA + "]", request.idempotencyKey())))
         .getBytes(StandardCharsets.US_ASCII);
   }
 
-  /** {@code POST /v1/payment_intents/{id}/cancel}: the merchant's reason when Stripe knows it, else an empty form. */
+  /**
+   * {@code POST /v1/payment_intents/{id}/cancel}: the merchant's reason when Stripe knows it, else an empty form.
+   * The operation (PostPaymentIntentsIntentCancel) takes no metadata, so {@code payment_intent.canceled} names only
+   * the attempt; the intent's owner matches it to its open cancel.
+   */
   static byte[] cancel(ModificationRequest request) {
     return request.reason() != null && CANCELLATION_REASONS.contains(request.reason())
         ? encode(List.of(Map.entry("cancellation_reason", request.reason()))).getBytes(StandardCharsets.US_ASCII)

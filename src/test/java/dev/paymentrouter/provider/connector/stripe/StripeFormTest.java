@@ -2,6 +2,7 @@ package dev.paymentrouter.provider.connector.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.provider.domain.ProviderRequest;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,19 @@ class StripeFormTest {
   @Test
   void writesTheCurrencyInLowerCase() {
     assertThat(new String(StripeForm.paymentIntent(request()), StandardCharsets.US_ASCII)).contains("&currency=eur&");
+  }
+
+  @Test
+  void aCaptureCarriesItsKeyInThePaymentIntentsMetadataAndACancelCannot() {
+    ModificationRequest capture = new ModificationRequest(ModificationRequest.Kind.CAPTURE, "pi_A", "stripe",
+        "cap_B", "pi_3Nx", "pi_A_1", 500, "EUR", null);
+    ModificationRequest cancel = new ModificationRequest(ModificationRequest.Kind.CANCEL, "pi_A", "stripe",
+        "can_B", "pi_3Nx", "pi_A_1", 1299, "EUR", "abandoned");
+    assertThat(new String(StripeForm.capture(capture), StandardCharsets.US_ASCII))
+        .isEqualTo("amount_to_capture=500&metadata[payment_router_modification]=cap_B");
+    // PostPaymentIntentsIntentCancel takes cancellation_reason and expand only.
+    assertThat(new String(StripeForm.cancel(cancel), StandardCharsets.US_ASCII))
+        .isEqualTo("cancellation_reason=abandoned");
   }
 
   @Test

@@ -67,8 +67,8 @@ class StripeModificationContractTest {
   static final String CAPTURE_PATH = "/v1/payment_intents/" + PAYMENT_INTENT + "/capture";
   static final String CANCEL_PATH = "/v1/payment_intents/" + PAYMENT_INTENT + "/cancel";
   static final String REFUND_LIST = "/v1/refunds?payment_intent=" + PAYMENT_INTENT + "&limit=100";
-  /** The exact forms: fixed field order, Stripe's enums only, our keys in the refund's metadata. */
-  static final String CAPTURE_FORM = "amount_to_capture=1000";
+  /** The exact forms: fixed field order, Stripe's enums only, our keys in the capture's and refund's metadata. */
+  static final String CAPTURE_FORM = "amount_to_capture=1000&metadata[payment_router_modification]=" + CAPTURE_KEY;
   static final String CANCEL_FORM = "cancellation_reason=requested_by_customer";
   static final String REFUND_FORM = "payment_intent=" + PAYMENT_INTENT + "&amount=500&reason=requested_by_customer"
       + "&metadata[payment_router_intent]=" + INTENT + "&metadata[payment_router_modification]=" + REFUND_KEY;
