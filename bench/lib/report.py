@@ -184,6 +184,8 @@ def summary(results):
         out["heapPerInFlightBytes"] = s["inflight"]["heapPerInFlightBytes"]
     if s.get("isolation"):
         out["isolationRatio"] = s["isolation"]["ratio"]
+    if s.get("webhooks", {}).get("deliveriesPerSecond"):
+        out["webhookDeliveriesPerSecond"] = s["webhooks"]["deliveriesPerSecond"]
     return out
 
 
@@ -310,6 +312,13 @@ def markdown(results, chart_name, notes):
                      f"{fmt(v['heapUsedMiB']['max'])} MiB", "",
                      met(v["lost"] == 0 and r["refusedWithoutRetryAfter"] == 0 and fast and bounded
                          and not r["transportErrors"])])
+    w = s.get("webhooks")
+    if w and "deliveriesPerSecond" in w:
+        rows.append(["webhook delivery, one node: a backlog drained ÷ the receiver alone (64 at once)", "—",
+                     f"{fmt(w['deliveriesPerSecond'], 0)}/s vs {fmt(w['baselinePerSecond'], 0)}/s; "
+                     f"{fmt(w['delivered'], 0)} of {fmt(w['backlog'], 0)} delivered, {w['failed']} failed; "
+                     f"router {fmt(w['routerCores'], 2)} / PostgreSQL {fmt(w['postgresCores'], 2)} cores",
+                     fmt(w["ratio"], 3), ""])
     add(table(["what", "target", "measured", "ratio", ""], rows))
     add("")
     add(f"![Latency by percentile]({chart_name})")
