@@ -193,9 +193,10 @@ public final class WebhookCourier {
     inFlight.incrementAndGet();
     deliver(claimed)
         .doFinally(signal -> {
-          sending.computeIfPresent(claimed.endpointId(), (id, busy) -> busy <= 1 ? null : busy - 1);
-          inFlight.decrementAndGet();
-          if (backlog) {
+          Integer left = sending.computeIfPresent(claimed.endpointId(), (id, busy) -> busy <= 1 ? null : busy - 1);
+          int free = settings.concurrency() - inFlight.decrementAndGet();
+          // A claim per freed endpoint or per batch's worth of free sends, not per send: each claim is a statement.
+          if (backlog && (left == null || free >= settings.batch())) {
             rounds.wake();
           }
         })
