@@ -90,9 +90,9 @@ class IntentConfiguration {
 
   @Bean
   IntentSentinel intentSentinel(
-      IntentStore store, IntentRegistry registry, Clock clock, RecoveryProperties recovery, MeterRegistry meters) {
-    IntentSentinel sentinel = new IntentSentinel(store, registry, clock, recovery.scanInterval(),
-        recovery.batchSize(), Schedulers.parallel());
+      IntentStore store, IntentRegistry registry, RecoveryProperties recovery, MeterRegistry meters) {
+    IntentSentinel sentinel = new IntentSentinel(store, registry, recovery.scanInterval(), recovery.batchSize(),
+        Schedulers.parallel());
     Gauge.builder("payment_router.intents.unresolved", sentinel, IntentSentinel::unresolved)
         .description("intents whose outcome reconciliation could not establish; an operator must look")
         .register(meters);

@@ -164,26 +164,58 @@ public final class IntentReader {
         return Mono.just(new Page(List.of(), false));
       }
       String[] ids = page.stream().map(IntentRow::id).toArray(String[]::new);
-      Mono<Map<String, List<Attempt>>> attempts = db.sql("select " + ATTEMPT_COLUMNS
-              + " from payment_attempts where intent_id = any($1) order by intent_id, attempt_number")
-          .bind(0, ids)
-          .map(row -> Map.entry(row.get("intent_id", String.class), attempt(row)))
-          .all()
-          .collectList()
-          .map(IntentReader::byIntent);
-      Mono<Map<String, List<Modification>>> modifications = db.sql("select " + MODIFICATION_COLUMNS
-              + " from payment_modifications where intent_id = any($1) order by intent_id, created_at,"
-              + " modification_id")
-          .bind(0, ids)
-          .map(row -> Map.entry(row.get("intent_id", String.class), modification(row)))
-          .all()
-          .collectList()
-          .map(IntentReader::byIntent);
-      return Mono.zip(attempts, modifications).map(children -> new Page(page.stream()
-          .map(row -> row.toIntent(children.getT1().getOrDefault(row.id(), List.of()),
-              children.getT2().getOrDefault(row.id(), List.of())))
+      return children(ids).map(children -> new Page(page.stream()
+          .map(row -> row.toIntent(children.attempts(row.id()), children.modifications(row.id())))
           .toList(), hasMore));
     });
+  }
+
+  /** The intents with these ids that exist, with their tokens (opened) for their owners: three statements. */
+  Mono<Map<String, StoredIntent>> findAll(List<String> ids) {
+    String[] array = ids.toArray(String[]::new);
+    Mono<List<IntentRow>> rows = db.sql("select " + INTENT_COLUMNS + " from payment_intents where id = any($1)")
+        .bind(0, array)
+        .map(row -> intentRow(row, true))
+        .all()
+        .collectList();
+    return Mono.zip(rows, children(array)).map(read -> {
+      Map<String, StoredIntent> found = new LinkedHashMap<>();
+      for (IntentRow row : read.getT1()) {
+        found.put(row.id(), new StoredIntent(row.toIntent(read.getT2().attempts(row.id()),
+            read.getT2().modifications(row.id())), row.version(), row.checkCount(), row.nextCheckAt()));
+      }
+      return found;
+    });
+  }
+
+  /** The attempts and modifications of several intents, by intent. */
+  private record Children(Map<String, List<Attempt>> attemptsById, Map<String, List<Modification>> modificationsById) {
+    List<Attempt> attempts(String id) {
+      return attemptsById.getOrDefault(id, List.of());
+    }
+
+    List<Modification> modifications(String id) {
+      return modificationsById.getOrDefault(id, List.of());
+    }
+  }
+
+  private Mono<Children> children(String[] ids) {
+    Mono<Map<String, List<Attempt>>> attempts = db.sql("select " + ATTEMPT_COLUMNS
+            + " from payment_attempts where intent_id = any($1) order by intent_id, attempt_number")
+        .bind(0, ids)
+        .map(row -> Map.entry(row.get("intent_id", String.class), attempt(row)))
+        .all()
+        .collectList()
+        .map(IntentReader::byIntent);
+    Mono<Map<String, List<Modification>>> modifications = db.sql("select " + MODIFICATION_COLUMNS
+            + " from payment_modifications where intent_id = any($1) order by intent_id, created_at,"
+            + " modification_id")
+        .bind(0, ids)
+        .map(row -> Map.entry(row.get("intent_id", String.class), modification(row)))
+        .all()
+        .collectList()
+        .map(IntentReader::byIntent);
+    return Mono.zip(attempts, modifications, Children::new);
   }
 
   private static <T> Map<String, List<T>> byIntent(List<Map.Entry<String, T>> rows) {

@@ -2,6 +2,8 @@ package dev.paymentrouter.intent.runtime;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -110,6 +112,53 @@ public final class IntentRegistry {
     }, command);
   }
 
+  /** What one sentinel claim did: intents claimed, and how many of them now have a process here. */
+  public record Recovered(int claimed, int started) {}
+
+  /**
+   * Takes up to {@code limit} intents due for recovery on this node with one claim (nodes claiming at once split
+   * them), reads them in three statements and starts their processes, which resume. An intent claimed but not taken
+   * up because this node ran out of room meanwhile has its lease let go at once, so that it does not wait out a lease
+   * nobody uses; one whose process is live here already keeps it (the claim only renewed it).
+   */
+  public Mono<Recovered> recoverDue(int limit) {
+    return Mono.defer(() -> {
+      IntentProcess.IntentRuntime rt = runtime;
+      return rt.store().claimDue(rt.node(), limit, rt.lease()).collectList().flatMap(claimed -> claimed.isEmpty()
+          ? Mono.just(new Recovered(0, 0))
+          : rt.store().findAll(claimed).flatMap(found -> {
+            List<String> noRoom = new ArrayList<>();
+            int started = 0;
+            for (String id : claimed) {
+              IntentStore.StoredIntent stored = found.get(id);
+              if (stored == null || live.containsKey(id)) {
+                continue;
+              }
+              if (reserve()) {
+                start(stored, rt, process -> process.resume(Recovery.RESUME));
+                started++;
+              } else {
+                noRoom.add(id);
+              }
+            }
+            Recovered recovered = new Recovered(claimed.size(), started);
+            return noRoom.isEmpty() ? Mono.just(recovered)
+                : rt.store().release(noRoom, rt.node()).thenReturn(recovered);
+          }));
+    });
+  }
+
+  /** Starts the process of a claimed intent in a slot already reserved; {@code first} gives it its first message. */
+  private IntentProcess start(IntentStore.StoredIntent stored, IntentProcess.IntentRuntime rt,
+      Predicate<IntentProcess> first) {
+    IntentProcess process = new IntentProcess(stored, rt);
+    String merchantId = stored.intent().merchantId();
+    perMerchant.merge(merchantId, 1, Integer::sum);
+    live.put(stored.intent().id(), new Live(process, merchantId));
+    first.test(process);
+    return process;
+  }
+
   private Mono<IntentProcess> spawn(String intentId, Function<IntentProcess.IntentRuntime,
       Mono<IntentStore.StoredIntent>> claim, Predicate<IntentProcess> first) {
     return Mono.defer(() -> {
@@ -119,14 +168,7 @@ public final class IntentRegistry {
       IntentProcess.IntentRuntime rt = runtime;
       Sinks.One<IntentProcess> spawned = Sinks.one();
       claim.apply(rt)
-          .map(stored -> {
-            IntentProcess process = new IntentProcess(stored, rt);
-            String merchantId = stored.intent().merchantId();
-            perMerchant.merge(merchantId, 1, Integer::sum);
-            live.put(intentId, new Live(process, merchantId));
-            first.test(process);
-            return process;
-          })
+          .map(stored -> start(stored, rt, first))
           .subscribe(
               spawned::tryEmitValue,
               error -> {

@@ -1,11 +1,8 @@
 package dev.paymentrouter.intent.runtime;
 
 import dev.paymentrouter.process.Rounds;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -19,18 +16,15 @@ public final class IntentSentinel {
 
   private final IntentStore store;
   private final IntentRegistry registry;
-  private final Clock clock;
   private final int batchSize;
   private final AtomicLong unresolved = new AtomicLong();
   private final AtomicLong recovered = new AtomicLong();
   private final Rounds rounds;
 
   public IntentSentinel(
-      IntentStore store, IntentRegistry registry, Clock clock, Duration interval, int batchSize,
-      Scheduler scheduler) {
+      IntentStore store, IntentRegistry registry, Duration interval, int batchSize, Scheduler scheduler) {
     this.store = store;
     this.registry = registry;
-    this.clock = clock;
     this.batchSize = batchSize;
     this.rounds = new Rounds("Sentinel scan", interval, this::scan, scheduler);
   }
@@ -45,15 +39,21 @@ public final class IntentSentinel {
     rounds.stop();
   }
 
-  /** One pass: claim what is due, as far as the registry has room, and refresh the unresolved count. */
+  /**
+   * One pass: claim what is due, as far as the registry has room, in one statement, and refresh the unresolved count.
+   * A claim that took all it asked for leaves more due: the next pass follows at once, not after the interval.
+   */
   public Mono<Void> scan() {
     int room = Math.min(batchSize, registry.free());
-    Mono<List<String>> due = room == 0 ? Mono.just(List.of()) : uncancelled(store.dueForRecovery(clock.instant(), room)
-        .collectList());
-    return due
-        .flatMapMany(Flux::fromIterable)
-        .concatMap(id -> registry.recover(id, Recovery.RESUME)
-            .doOnNext(process -> recovered.incrementAndGet()))
+    Mono<IntentRegistry.Recovered> claimed = room == 0 ? Mono.just(new IntentRegistry.Recovered(0, 0))
+        : uncancelled(registry.recoverDue(room));
+    return claimed
+        .doOnNext(recovery -> {
+          recovered.addAndGet(recovery.started());
+          if (room > 0 && recovery.claimed() == room) {
+            rounds.wake();
+          }
+        })
         .then(Mono.defer(() -> uncancelled(store.countUnresolved())))
         .doOnNext(unresolved::set)
         .then();

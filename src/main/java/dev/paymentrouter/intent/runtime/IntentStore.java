@@ -4,10 +4,12 @@ import dev.paymentrouter.intent.domain.IntentEvent;
 import dev.paymentrouter.intent.domain.PaymentIntent;
 import dev.paymentrouter.tokens.TokenCipher;
 import io.r2dbc.postgresql.codec.Json;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -247,7 +249,7 @@ public final class IntentStore {
       update payment_intents set owner = :owner, lease_until = :lease, last_status_query_at = :now
        where id = :id and (lease_until is null or lease_until < :now)""";
 
-  /** What recovery takes up: an open intent, or one with a check due (see {@link #dueForRecovery}). */
+  /** What recovery takes up: an open intent, or one with a check due (see {@link #claimDue}). */
   private static final String RECOVERABLE = " and (status in ('pending', 'processing') or next_check_at is not null)";
 
   /** Lets go of every lease this node holds, so that other nodes may take its open intents over at once. */
@@ -262,22 +264,43 @@ public final class IntentStore {
   }
 
   /**
-   * Intents that nobody owns and that are due for a look, oldest due first: open ones (their owner died, or their
-   * next reconciliation is due), and others with a check due (an unknown or pending capture, cancel or refund; an
-   * authorization that expires). Served by the partial index {@code payment_intents_recoverable}.
+   * Claims for {@code owner}, in one statement, up to {@code limit} intents that nobody owns and that are due for a
+   * look, oldest due first: open ones (their owner died, or their next reconciliation is due), and others with a
+   * check due (an unknown or pending capture, cancel or refund; an authorization that expires). Served by the partial
+   * index {@code payment_intents_recoverable}, and locked with {@code FOR UPDATE SKIP LOCKED}: nodes claiming at the same time split them instead of queueing on one
+   * another's rows. Due times and leases are judged by the database's clock, and the new lease runs {@code lease}
+   * from it, so a node's clock never decides whether another node's lease is over. The ids claimed.
    */
-  public Flux<String> dueForRecovery(Instant now, int limit) {
+  public Flux<String> claimDue(String owner, int limit, Duration lease) {
     return db.sql("""
-            select id from payment_intents
-             where unresolved_reason is null and (status in ('pending', 'processing') or next_check_at is not null)
-               and (next_check_at is null or next_check_at <= :now)
-               and (lease_until is null or lease_until < :now)
-             order by next_check_at nulls first
-             limit :limit""")
-        .bind("now", now)
+            with due as (
+              select id from payment_intents
+               where unresolved_reason is null and (status in ('pending', 'processing') or next_check_at is not null)
+                 and (next_check_at is null or next_check_at <= statement_timestamp())
+                 and (lease_until is null or lease_until < statement_timestamp())
+               order by next_check_at nulls first
+               limit :limit
+               for update skip locked)
+            update payment_intents p
+               set owner = :owner, lease_until = statement_timestamp() + make_interval(secs => :lease),
+                   last_status_query_at = statement_timestamp()
+              from due
+             where p.id = due.id
+            returning p.id""")
         .bind("limit", limit)
+        .bind("owner", owner)
+        .bind("lease", lease.toNanos() / 1e9)
         .map(row -> row.get("id", String.class))
         .all();
+  }
+
+  /** Lets go at once of the leases {@code owner} holds on these intents (claimed, then not taken up). */
+  public Mono<Long> release(List<String> ids, String owner) {
+    return db.sql("update payment_intents set lease_until = statement_timestamp() where id = any($1) and owner = $2")
+        .bind(0, ids.toArray(String[]::new))
+        .bind(1, owner)
+        .fetch()
+        .rowsUpdated();
   }
 
   /** How many intents wait for an operator. */
@@ -311,6 +334,11 @@ public final class IntentStore {
   /** The intent with this id, if stored. */
   public Mono<StoredIntent> find(String id) {
     return reader.find(id);
+  }
+
+  /** The stored intents with these ids (those that exist), in three statements whatever their number. */
+  public Mono<Map<String, StoredIntent>> findAll(List<String> ids) {
+    return reader.findAll(ids);
   }
 
   /** A page of one merchant's intents, newest first, without their tokens. */

@@ -13,7 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param nodeId          this node's name in ownership leases; unique per running process
  * @param lease           how long an owner holds an intent between transitions before others may take it over
  * @param scanInterval    how often the sentinel looks for intents to recover or reconcile
- * @param batchSize       intents the sentinel takes per scan at most
+ * @param batchSize       intents the sentinel claims per statement at most (a full claim is followed by another at
+ *                        once)
  * @param settleTime      after this time since an attempt started, a provider's "not found" proves no charge
  * @param reconcileDelays waits before each status query of an unknown outcome; after the last, the intent is
  *                        marked unresolved for an operator
@@ -29,7 +30,7 @@ public record RecoveryProperties(
     String nodeId,
     @DefaultValue("30s") Duration lease,
     @DefaultValue("2s") Duration scanInterval,
-    @DefaultValue("50") int batchSize,
+    @DefaultValue("500") int batchSize,
     @DefaultValue("60s") Duration settleTime,
     @DefaultValue({"2s", "5s", "15s", "30s", "60s", "120s", "300s", "600s"}) List<Duration> reconcileDelays,
     @DefaultValue("1s") Duration janitorWait,
