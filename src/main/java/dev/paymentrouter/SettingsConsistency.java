@@ -86,6 +86,15 @@ class SettingsConsistency {
   static List<String> warnings(ProvidersProperties providers, RecoveryProperties recovery) {
     List<String> warnings = new ArrayList<>();
     providers.providers().forEach((name, provider) -> {
+      // An owner sends a charge only while its lease runs; the call may then take its timeout. A node that takes
+      // the intent over trusts "not found" after the settle time, which must not come before that call is decided.
+      Duration lastDecided = recovery.lease().plus(provider.pool().callTimeout());
+      if (recovery.settleTime().compareTo(lastDecided) < 0) {
+        warnings.add("payment-router.recovery.settle-time (" + human(recovery.settleTime()) + ") is shorter than "
+            + "the lease plus provider '" + name + "''s call timeout (" + human(lastDecided) + "): an owner that "
+            + "stalls at the end of its lease may still have a charge undecided when another node takes a \"not "
+            + "found\" for proof that none exists");
+      }
       if ("stripe".equals(provider.type() == null ? null : provider.type().trim())
           && recovery.settleTime().compareTo(STRIPE_SEARCH_LAG) < 0) {
         warnings.add("payment-router.recovery.settle-time (" + human(recovery.settleTime()) + ") is shorter than "

@@ -104,9 +104,24 @@ class SettingsConsistencyTest {
     ProvidersProperties providers = bind(stripe, "payment-router", ProvidersProperties.class);
 
     assertThat(SettingsConsistency.warnings(providers, bind(stripe, "payment-router.recovery",
-        RecoveryProperties.class))).singleElement().asString().contains("'alpha'", "settle-time (30s)");
+        RecoveryProperties.class))).anySatisfy(warning ->
+            assertThat(warning).contains("'alpha'", "settle-time (30s)", "Stripe's search lag"));
     assertThat(SettingsConsistency.warnings(providers, bind(Map.of(), "payment-router.recovery",
         RecoveryProperties.class))).isEmpty();
+  }
+
+  @Test
+  void aSettleTimeThatEndsBeforeACallSentAtTheEndOfTheLeaseIsDecidedIsWarnedAbout() {
+    // Lease 10 s plus alpha's call timeout 5 s: a charge sent at the lease's end is decided by 15 s.
+    Map<String, String> settings = Map.of("payment-router.providers.alpha.type", "simulator",
+        "payment-router.recovery.lease", "10s", "payment-router.recovery.settle-time", "12s");
+    ProvidersProperties providers = bind(settings, "payment-router", ProvidersProperties.class);
+
+    assertThat(SettingsConsistency.warnings(providers, bind(settings, "payment-router.recovery",
+        RecoveryProperties.class))).singleElement().asString().contains("'alpha'", "settle-time (12s)", "(15s)");
+    assertThat(SettingsConsistency.warnings(providers, bind(Map.of("payment-router.recovery.lease", "10s",
+        "payment-router.recovery.settle-time", "15s"), "payment-router.recovery", RecoveryProperties.class)))
+        .isEmpty();
   }
 
   private static List<String> problems(Map<String, String> overrides, int poolSize) {

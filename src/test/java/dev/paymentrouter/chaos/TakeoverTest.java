@@ -61,7 +61,7 @@ class TakeoverTest {
   private static final Map<String, String> PROPERTIES = Map.ofEntries(
       Map.entry("payment-router.recovery.lease", "5s"),
       Map.entry("payment-router.recovery.scan-interval", "250ms"),
-      Map.entry("payment-router.recovery.settle-time", "4s"),
+      Map.entry("payment-router.recovery.settle-time", "8s"),
       Map.entry("payment-router.recovery.reconcile-delays", "300ms,500ms,1s,2s,3s,5s,8s"),
       Map.entry("payment-router.providers.alpha.pool.call-timeout", "2s"),
       Map.entry("payment-router.providers.alpha.pool.queue-timeout", "1s"),
@@ -87,7 +87,8 @@ class TakeoverTest {
   void theSurvivorTakesOverADeadRoutersIntentsAndNoneIsChargedTwice() throws Exception {
     startedNanos = System.nanoTime();
     Files.createDirectories(OUT);
-    RouterDatabase database = RouterDatabase.create(TestEnvironment.database(), "takeover_" + System.currentTimeMillis());
+    RouterDatabase database = RouterDatabase.create(TestEnvironment.database(),
+        "takeover_" + System.currentTimeMillis());
     // Slow (0.3-1 s), so that the router killed mid-flight holds intents in every state of a call; lost answers
     // leave unknown outcomes for the survivor to reconcile.
     simulator = ProviderSimulator.start(SimulatorSettings.local("alpha").withBehaviour(SimulatorBehaviour.reliable()

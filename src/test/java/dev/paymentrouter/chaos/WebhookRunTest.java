@@ -75,7 +75,7 @@ class WebhookRunTest {
       Map.entry("payment-router.webhooks.delivery.retries", RETRIES),
       Map.entry("payment-router.recovery.lease", "5s"),
       Map.entry("payment-router.recovery.scan-interval", "250ms"),
-      Map.entry("payment-router.recovery.settle-time", "4s"),
+      Map.entry("payment-router.recovery.settle-time", "8s"),
       Map.entry("payment-router.recovery.reconcile-delays", "300ms,500ms,1s,2s,3s,5s,8s"),
       // The longest call (call and queue timeouts) stays below the lease, so a live owner never loses its intent.
       Map.entry("payment-router.providers.alpha.pool.call-timeout", "2s"),
@@ -105,9 +105,11 @@ class WebhookRunTest {
   void everyEventArrivesVerifiedNoneOfARolledBackTransitionAndNeverTwiceAtOnce() throws Exception {
     startedNanos = System.nanoTime();
     Files.createDirectories(OUT);
-    RouterDatabase database = RouterDatabase.create(TestEnvironment.database(), "webhooks_" + System.currentTimeMillis());
+    RouterDatabase database = RouterDatabase.create(TestEnvironment.database(),
+        "webhooks_" + System.currentTimeMillis());
     simulator = ProviderSimulator.start(SimulatorSettings.local("alpha").withBehaviour(SimulatorBehaviour.reliable()
-        .withLatencyMs(5).withLatencyJitterMs(20).withDeclineRate(0.15)), Clock.systemUTC(), new SplittableRandom(SEED));
+        .withLatencyMs(5).withLatencyJitterMs(20).withDeclineRate(0.15)), Clock.systemUTC(),
+        new SplittableRandom(SEED));
     for (int node = 0; node < 2; node++) {
       RouterProcess router = new RouterProcess(new RouterProcess.Settings(RouterProcess.freePort(),
           database.r2dbcUrl(), Map.of("alpha", simulator.baseUrl()), API_KEY, MERCHANT, PROPERTIES, ROUTER_JVM,

@@ -40,14 +40,19 @@ final class ChargeReconciliation {
     this.owner = owner;
   }
 
-  /** Sends the attempt in flight; its outcome comes back to the process as a message. */
-  void send(Attempt attempt) {
+  /**
+   * Sends the attempt in flight; its outcome comes back to the process as a message. Only while the process's lease
+   * runs ({@code leaseUntil}, null: it holds none): a worker that takes the call up later does not make it, since
+   * another node may own the intent by then and reconcile the attempt as never sent.
+   */
+  void send(Attempt attempt, Instant leaseUntil) {
     PaymentIntent state = owner.state();
     String token = state.paymentMethod().tokenFor(attempt.provider());
     // No token (its stored form could not be decrypted, see IntentStore): no provider may be sent an empty one.
     Mono<ProviderOutcome> sent = token == null
         ? Mono.just(new ProviderOutcome.NotSent("payment_method_unavailable"))
-        : runtime.providers().dispatch(charge(state, attempt, token));
+        : runtime.providers().dispatch(charge(state, attempt, token),
+            leaseUntil == null ? runtime.clock().instant() : leaseUntil);
     sent
         .onErrorResume(error -> {
           log.error("Intent {}: dispatch of attempt {} failed", id, attempt.number(), error);

@@ -88,8 +88,8 @@ public final class IntentProcess {
   private final IntentNotifications notifications;
   /** Claimed for a merchant's command or a provider's notification rather than by recovery: nothing else runs. */
   private boolean claimedForMessage;
-  /** Whether this process's lease runs (it claimed the intent, or its last write kept the lease). */
-  private boolean holdsLease;
+  /** Until when this process holds its lease (it claimed the intent, or its last write kept it); null: it does not. */
+  private Instant leaseUntil;
 
   /** The process of a new intent. */
   IntentProcess(String id, IntentRuntime runtime) {
@@ -109,7 +109,7 @@ public final class IntentProcess {
     become(stored.intent(), stored.version());
     this.checkCount = stored.checkCount();
     this.nextCheckAt = stored.nextCheckAt();
-    this.holdsLease = true;
+    this.leaseUntil = runtime.clock().instant().plus(runtime.lease());
   }
 
   /** The intent's id. */
@@ -227,13 +227,14 @@ public final class IntentProcess {
       }
       case Decision.Accepted accepted -> {
         PaymentIntent created = IntentTransitions.evolveAll(IntentState.NONE, accepted.events());
+        Ownership ownership = IntentLeases.after(runtime, List.of(), created, 0, false, now);
         yield runtime.store()
-            .insert(created, accepted.events(), request.idempotencyKey(), request.requestHash(),
-                IntentLeases.after(runtime, List.of(), created, 0, false, now),
+            .insert(created, accepted.events(), request.idempotencyKey(), request.requestHash(), ownership,
                 () -> createWrite.compareAndSet(CreateWrite.WAITING, CreateWrite.SENT))
             .doOnNext(insertion -> {
               switch (insertion) {
                 case IntentStore.Insertion.Inserted inserted -> {
+                  leaseUntil = ownership.leaseUntil();
                   become(created, accepted.events().size());
                   runtime.metrics().created();
                   start.reply().tryEmitValue(new StartResult.Created(this, created));
@@ -369,7 +370,7 @@ public final class IntentProcess {
         .doOnSuccess(done -> {
           become(after, version + events.size());
           checkCount = checks;
-          holdsLease = ownership.leaseUntil().isAfter(now);
+          leaseUntil = ownership.leaseUntil().isAfter(now) ? ownership.leaseUntil() : null;
           nextCheckAt = ownership.nextCheckAt();
           runtime.metrics().transitioned(events);
           parking.parkedBy(events);
@@ -381,10 +382,11 @@ public final class IntentProcess {
   }
 
   /** Gives up the lease without a transition; the sentinel takes the intent up again at {@code nextCheckAt}. */
-  private Mono<Void> release(Instant now, Instant nextCheckAt) {
+  private Mono<Void> release(Instant now, Instant nextCheckAt, int checks) {
+    checkCount = checks;
     return runtime.store().reschedule(id, version, new Ownership(runtime.node(), now, nextCheckAt, checkCount))
         .doOnSuccess(done -> {
-          holdsLease = false;
+          leaseUntil = null;
           this.nextCheckAt = nextCheckAt;
         });
   }
@@ -406,7 +408,7 @@ public final class IntentProcess {
       if (state.parkedSince() == null) {
         parking.leavePlace();
       }
-      reconciliation.send(state.inFlightAttempt().get());
+      reconciliation.send(state.inFlightAttempt().get(), leaseUntil);
     } else if (state.isParked()) {
       sleepUntilDue();
     } else {
@@ -495,13 +497,12 @@ public final class IntentProcess {
 
     @Override
     public Mono<Void> release(Instant now, Instant next, int checks) {
-      checkCount = checks;
-      return IntentProcess.this.release(now, next);
+      return IntentProcess.this.release(now, next, checks);
     }
 
     @Override
     public Mono<Void> letGo(Instant now) {
-      return holdsLease ? IntentProcess.this.release(now, nextCheckAt) : Mono.empty();
+      return leaseUntil != null ? IntentProcess.this.release(now, nextCheckAt, checkCount) : Mono.empty();
     }
 
     @Override

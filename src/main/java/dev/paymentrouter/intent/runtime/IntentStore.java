@@ -266,10 +266,11 @@ public final class IntentStore {
   /**
    * Claims for {@code owner}, in one statement, up to {@code limit} intents that nobody owns and that are due for a
    * look, oldest due first: open ones (their owner died, or their next reconciliation is due), and others with a
-   * check due (an unknown or pending capture, cancel or refund; an authorization that expires). Served by the partial
-   * index {@code payment_intents_recoverable}, and locked with {@code FOR UPDATE SKIP LOCKED}: nodes claiming at the same time split them instead of queueing on one
-   * another's rows. Due times and leases are judged by the database's clock, and the new lease runs {@code lease}
-   * from it, so a node's clock never decides whether another node's lease is over. The ids claimed.
+   * check due (an unknown or pending capture, cancel or refund; an authorization that expires). Served by the
+   * partial index {@code payment_intents_recoverable} and locked with {@code FOR UPDATE SKIP LOCKED}: nodes claiming
+   * at the same time split them instead of queueing on one another's rows. Due times and leases are judged by the
+   * database's clock, and the new lease runs {@code lease} from it, so a node's clock never decides whether another
+   * node's lease is over. The ids claimed.
    */
   public Flux<String> claimDue(String owner, int limit, Duration lease) {
     return db.sql("""

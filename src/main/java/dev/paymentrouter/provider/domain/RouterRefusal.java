@@ -24,7 +24,12 @@ public enum RouterRefusal {
   /** The provider was stopped (the node shuts down). */
   PROVIDER_STOPPED,
   /** No provider of that name is configured on this node. */
-  UNKNOWN_PROVIDER;
+  UNKNOWN_PROVIDER,
+  /**
+   * When a worker took the call up, its sender's time to send had passed (its lease on the intent ran out, so another
+   * node may own it now): the call was not made.
+   */
+  LEASE_EXPIRED;
 
   /** The name used on the wire and in the database (an attempt's error code). */
   public String wireName() {

@@ -1,6 +1,7 @@
 package dev.paymentrouter.provider.runtime;
 
 import dev.paymentrouter.provider.domain.RouterRefusal;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.Disposable;
 import reactor.core.publisher.MonoSink;
@@ -18,6 +19,8 @@ final class PoolTask<O> {
   private static final int DONE = 2;
 
   final ProviderCall<O> call;
+  /** The call is not made after this moment (null: no such limit). */
+  final Instant sendBy;
   private final MonoSink<O> sink;
   private final Runnable notMade;
   private final AtomicInteger state = new AtomicInteger(QUEUED);
@@ -25,8 +28,9 @@ final class PoolTask<O> {
   volatile Disposable inFlight;
 
   /** A queued call; {@code notMade} tells the pool's observer that it will not reach the connector. */
-  PoolTask(ProviderCall<O> call, MonoSink<O> sink, Runnable notMade) {
+  PoolTask(ProviderCall<O> call, Instant sendBy, MonoSink<O> sink, Runnable notMade) {
     this.call = call;
+    this.sendBy = sendBy;
     this.sink = sink;
     this.notMade = notMade;
   }
@@ -45,6 +49,13 @@ final class PoolTask<O> {
       return true;
     }
     return false;
+  }
+
+  /** Answers a call that a worker took up but did not make (its time to send had passed). */
+  void finishStartedNotSent(RouterRefusal reason) {
+    state.set(DONE);
+    sink.success(call.refused(reason));
+    notMade.run();
   }
 
   /** Answers a call that ran. */

@@ -132,10 +132,15 @@ public final class ProviderDirectory {
 
   /** Sends a request to its provider's supervisor. */
   public Mono<ProviderOutcome> dispatch(ProviderRequest request) {
+    return dispatch(request, null);
+  }
+
+  /** As {@link #dispatch(ProviderRequest)}; the call is not made once {@code sendBy} has passed. */
+  public Mono<ProviderOutcome> dispatch(ProviderRequest request, Instant sendBy) {
     ProviderSupervisor supervisor = supervisors.get(request.provider());
     return supervisor == null
         ? Mono.just(new ProviderOutcome.RouterRefused(RouterRefusal.UNKNOWN_PROVIDER))
-        : supervisor.submit(request);
+        : supervisor.submit(request, sendBy);
   }
 
   /** Asks a provider about a charge whose outcome is unknown. */

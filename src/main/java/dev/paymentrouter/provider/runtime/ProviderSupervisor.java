@@ -113,6 +113,11 @@ public final class ProviderSupervisor {
 
   /** Sends one authorization through the gatekeeper and the pool. Never errors; never waits unboundedly. */
   public Mono<ProviderOutcome> submit(ProviderRequest request) {
+    return submit(request, null);
+  }
+
+  /** As {@link #submit(ProviderRequest)}; not made once {@code sendBy} has passed (see the pool). */
+  public Mono<ProviderOutcome> submit(ProviderRequest request, Instant sendBy) {
     Children current = children;
     State now = state;
     if (now != State.RUNNING || current == null) {
@@ -121,7 +126,7 @@ public final class ProviderSupervisor {
     if (gatekeeper.tryAdmit() instanceof ProviderGatekeeper.Admission.Refused refused) {
       return Mono.just(new ProviderOutcome.RouterRefused(refused.reason()));
     }
-    return current.pool().submit(request);
+    return current.pool().submit(request, sendBy);
   }
 
   /**
@@ -273,7 +278,7 @@ public final class ProviderSupervisor {
     ProviderSettings.PoolSettings pool = settings.pool();
     ProviderWorkerPool workers = new ProviderWorkerPool(
         pool.concurrency(), pool.queueCapacity(), pool.callTimeout(), pool.queueTimeout(), connector,
-        new Observer(childGeneration), scheduler);
+        new Observer(childGeneration), scheduler, clock);
     children = new Children(childGeneration, connector, workers);
     return true;
   }

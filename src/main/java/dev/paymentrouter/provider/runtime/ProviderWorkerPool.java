@@ -6,7 +6,9 @@ import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
 import dev.paymentrouter.provider.domain.RouterRefusal;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,7 @@ public final class ProviderWorkerPool {
   private final ProviderConnector connector;
   private final CallObserver observer;
   private final Scheduler timer;
+  private final Clock clock;
   private final Queue<PoolTask<?>> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicInteger running = new AtomicInteger();
@@ -57,6 +60,19 @@ public final class ProviderWorkerPool {
       ProviderConnector connector,
       CallObserver observer,
       Scheduler timer) {
+    this(concurrency, queueCapacity, callTimeout, queueTimeout, connector, observer, timer, Clock.systemUTC());
+  }
+
+  /** As above; {@code clock} tells whether a call's time to send has passed. */
+  public ProviderWorkerPool(
+      int concurrency,
+      int queueCapacity,
+      Duration callTimeout,
+      Duration queueTimeout,
+      ProviderConnector connector,
+      CallObserver observer,
+      Scheduler timer,
+      Clock clock) {
     if (concurrency < 1 || queueCapacity < 0) {
       throw new IllegalArgumentException("concurrency must be >= 1 and queueCapacity >= 0");
     }
@@ -67,6 +83,7 @@ public final class ProviderWorkerPool {
     this.connector = connector;
     this.observer = observer;
     this.timer = timer;
+    this.clock = clock;
   }
 
   /** Learns what became of each call: the gatekeeper's breaker and the supervisor listen here. */
@@ -86,24 +103,32 @@ public final class ProviderWorkerPool {
 
   /** Runs the charge when a worker is free; never errors, never waits unboundedly. */
   public Mono<ProviderOutcome> submit(ProviderRequest request) {
-    return submit(new ProviderCall.Charge(request));
+    return submit(new ProviderCall.Charge(request), null);
+  }
+
+  /**
+   * As {@link #submit(ProviderRequest)}, but a charge a worker takes up after {@code sendBy} is not made: answered
+   * {@link RouterRefusal#LEASE_EXPIRED}, so that an owner that lost its intent meanwhile sends nothing.
+   */
+  public Mono<ProviderOutcome> submit(ProviderRequest request, Instant sendBy) {
+    return submit(new ProviderCall.Charge(request), sendBy);
   }
 
   /** Runs the capture, cancel or refund when a worker is free, in the charges' queue; never errors. */
   public Mono<ModificationOutcome> submit(ModificationRequest request) {
-    return submit(new ProviderCall.Modification(request));
+    return submit(new ProviderCall.Modification(request), null);
   }
 
   /** Runs any call when a worker is free, answering for it in its own outcome type when the pool cannot. */
-  <O> Mono<O> submit(ProviderCall<O> providerCall) {
+  <O> Mono<O> submit(ProviderCall<O> providerCall, Instant sendBy) {
     return Mono.create(sink -> {
-      PoolTask<O> task = new PoolTask<>(providerCall, sink, () -> tell(observer::notMade));
+      PoolTask<O> task = new PoolTask<>(providerCall, sendBy, sink, () -> tell(observer::notMade));
       sink.onCancel(task::cancel);
       RouterRefusal closed = closedReason;
       if (closed != null) {
         task.finishNotSent(closed);
       } else if (tryTakeWorker()) {
-        if (task.start()) {
+        if (startInTime(task)) {
           run(task);
         } else {
           running.decrementAndGet();
@@ -187,13 +212,30 @@ public final class ProviderWorkerPool {
         return;
       }
       queued.decrementAndGet();
-      if (task.start()) {
+      if (startInTime(task)) {
         task.expiry.dispose();
         run(task);
       } else {
         running.decrementAndGet();
       }
     }
+  }
+
+  /**
+   * Takes a call up to run it; false when it was answered or cancelled meanwhile, or when its time to send has passed
+   * (then it is answered not sent). Checked when a worker is about to make the call: from here to the request leaving
+   * there is only the connector's own work.
+   */
+  private boolean startInTime(PoolTask<?> task) {
+    if (!task.start()) {
+      return false;
+    }
+    if (task.sendBy != null && !clock.instant().isBefore(task.sendBy)) {
+      task.expiry.dispose();
+      task.finishStartedNotSent(RouterRefusal.LEASE_EXPIRED);
+      return false;
+    }
+    return true;
   }
 
   private <O> void run(PoolTask<O> task) {

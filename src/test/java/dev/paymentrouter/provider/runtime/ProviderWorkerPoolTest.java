@@ -8,8 +8,10 @@ import static org.awaitility.Awaitility.await;
 import dev.paymentrouter.provider.domain.ModificationOutcome;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.RouterRefusal;
+import dev.paymentrouter.testsupport.MutableClock;
 import dev.paymentrouter.testsupport.ScriptedConnector;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -78,6 +80,44 @@ class ProviderWorkerPoolTest {
     assertThat(connector.requests()).hasSize(3);
     assertThat(pool.queueDepth()).isEqualTo(2);
     StepVerifier.create(calls.get(0)).expectNext(new ProviderOutcome.Approved("ch_0")).verifyComplete();
+  }
+
+  @Test
+  void aChargeTakenUpAfterItsSendersLeaseRanOutIsNotMade() {
+    // A stale owner: its lease ran out while its charge waited for a worker (a pause, a slow queue).
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
+    List<Sinks.One<ProviderOutcome>> gates = new CopyOnWriteArrayList<>();
+    ScriptedConnector connector = new ScriptedConnector(request -> {
+      Sinks.One<ProviderOutcome> gate = Sinks.one();
+      gates.add(gate);
+      return gate.asMono();
+    });
+    ProviderWorkerPool pool = new ProviderWorkerPool(1, 5, Duration.ofSeconds(30), Duration.ofSeconds(30),
+        connector, observer, Schedulers.parallel(), clock);
+    Instant leaseEnd = clock.instant().plusSeconds(30);
+    Mono<ProviderOutcome> first = pool.submit(request("alpha", 1), leaseEnd).cache();
+    first.subscribe();
+    Mono<ProviderOutcome> queued = pool.submit(request("alpha", 2), leaseEnd).cache();
+    queued.subscribe();
+    assertThat(connector.requests()).hasSize(1);
+
+    clock.advance(Duration.ofSeconds(31));
+    gates.getFirst().tryEmitValue(new ProviderOutcome.Approved("ch_1"));
+
+    StepVerifier.create(queued)
+        .expectNext(new ProviderOutcome.RouterRefused(RouterRefusal.LEASE_EXPIRED))
+        .verifyComplete();
+    assertThat(connector.requests()).as("the second charge never reached the provider").hasSize(1);
+    assertThat(observer.notMade).hasValue(1);
+    // Nor does a charge submitted after its lease ran out, though a worker is free.
+    StepVerifier.create(pool.submit(request("alpha", 3), leaseEnd))
+        .expectNext(new ProviderOutcome.RouterRefused(RouterRefusal.LEASE_EXPIRED))
+        .verifyComplete();
+    assertThat(connector.requests()).hasSize(1);
+    assertThat(pool.inFlight()).isZero();
+    // Within its lease a charge goes out as before.
+    pool.submit(request("alpha", 4), clock.instant().plusSeconds(30)).subscribe();
+    assertThat(connector.requests()).hasSize(2);
   }
 
   @Test
