@@ -4,7 +4,7 @@
 #
 #   bench/run.sh                 # everything, about 12-15 minutes; writes docs/benchmarks.md and the chart
 #   bench/run.sh --quick         # shorter and fewer steps, about 5 minutes; report in target/bench/
-#   bench/run.sh --only jmh      # one or more of: throughput,overhead,overload,isolation,inflight,webhooks,jmh
+#   bench/run.sh --only jmh      # one or more of: throughput,overhead,overload,isolation,inflight,webhooks,takeover,jmh
 #   bench/run.sh --no-build ...  # reuse target/ as built
 #   bench/run.sh --help          # every option
 set -euo pipefail

@@ -319,6 +319,14 @@ def markdown(results, chart_name, notes):
                      f"{fmt(w['delivered'], 0)} of {fmt(w['backlog'], 0)} delivered, {w['failed']} failed; "
                      f"router {fmt(w['routerCores'], 2)} / PostgreSQL {fmt(w['postgresCores'], 2)} cores",
                      fmt(w["ratio"], 3), ""])
+    k = s.get("takeover")
+    if k and k.get("runs"):
+        for r in k["runs"]:
+            rows.append([f"takeover: a killed replica's open intents all final, {r['survivors']} survivor(s)",
+                         "≤ 60 s after the leases end",
+                         f"{fmt(r['openAtKill'], 0)} open at the kill; {fmt(r['secondsFromLeaseEndToAllFinal'])} s "
+                         f"({fmt(r['intentsPerSecondAfterLeaseEnd'], 0)}/s); {r['unresolved']} unresolved",
+                         "", met(r["secondsFromLeaseEndToAllFinal"] <= 60)])
     add(table(["what", "target", "measured", "ratio", ""], rows))
     add("")
     add(f"![Latency by percentile]({chart_name})")
