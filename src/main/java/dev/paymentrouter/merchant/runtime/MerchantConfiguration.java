@@ -38,6 +38,12 @@ class MerchantConfiguration {
     return new MerchantDirectory(merchants, documents, policy, properties.keyCacheTtl(), Schedulers.parallel());
   }
 
+  @Bean
+  MerchantAccounts merchantAccounts(MerchantStore merchants, ApiKeyAuthenticator authenticator,
+      MerchantDirectory directory, Clock clock) {
+    return new MerchantAccounts(merchants, authenticator, directory, clock);
+  }
+
   /** Loads the merchants' settings before recovery and the web server start, which both route intents. */
   @Bean
   SmartLifecycle merchantDirectoryLifecycle(MerchantDirectory directory) {

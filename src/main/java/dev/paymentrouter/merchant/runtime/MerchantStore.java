@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import reactor.core.publisher.Flux;
@@ -57,7 +56,7 @@ public final class MerchantStore {
       "m.id, m.name, m.created_at, m.created_by, m.disabled_at, m.disabled_by, m.settings, m.settings_updated_at";
 
   private final DatabaseClient db;
-  private final SecureRandom random = new SecureRandom();
+  private final SecureRandom random = MerchantAccounts.seededRandom();
 
   public MerchantStore(DatabaseClient db) {
     this.db = db;
@@ -93,7 +92,7 @@ public final class MerchantStore {
     return db.sql("""
             insert into api_keys (id, key_hash, merchant_id, key_prefix) values (:id, :hash, :merchant, :prefix)
             on conflict (key_hash) do nothing""")
-        .bind("id", ApiKeys.newId("key_", new SplittableRandom(random.nextLong())))
+        .bind("id", ApiKeys.newId("key_", random))
         .bind("hash", keyHash)
         .bind("merchant", merchantId)
         .bind("prefix", displayPrefix)
