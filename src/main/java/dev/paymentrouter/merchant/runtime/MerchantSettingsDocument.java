@@ -54,7 +54,8 @@ public final class MerchantSettingsDocument {
 
   private final JsonMapper json = JsonMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      // A rule without orderBySuccessRate means false, as in the configuration.
+      .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .build();
   private final List<String> providers;
   private final RoutingPolicy global;
