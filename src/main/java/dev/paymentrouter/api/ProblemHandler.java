@@ -19,7 +19,9 @@ import java.time.Duration;
 @RestControllerAdvice(assignableTypes = {PaymentIntentController.class, IntentListController.class,
     IntentCommandController.class, RefundController.class,
     // Merchant webhooks (issue 12).
-    WebhookEndpointController.class, EventController.class, WebhookDeliveryController.class})
+    WebhookEndpointController.class, EventController.class, WebhookDeliveryController.class,
+    // Merchant administration (issue 13).
+    OperatorMerchantController.class})
 class ProblemHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);

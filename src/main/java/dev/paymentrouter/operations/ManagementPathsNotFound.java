@@ -10,8 +10,9 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * On the API port, while the endpoints live on a management port of their own: {@code /actuator/**} answers 404
- * problem+json like any other unknown resource, never an endpoint, and without saying where the endpoints are.
+ * On the API port, while the endpoints live on a management port of their own: {@code /actuator/**} and the
+ * operator API ({@code /operator/**}) answer 404 problem+json like any other unknown resource, never an endpoint,
+ * and without saying where the endpoints are.
  *
  * <p>Web filters of the main context also run on the management server (its handler is built from a child
  * context, which sees its parent's beans), so the filter acts only on exchanges of its own context's server.
@@ -34,7 +35,8 @@ final class ManagementPathsNotFound implements WebFilter, Ordered {
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     String path = OperatorAuthentication.matchedPath(exchange.getRequest());
-    boolean management = path.equals(basePath) || path.startsWith(basePath + "/");
+    boolean management = path.equals(basePath) || path.startsWith(basePath + "/")
+        || OperatorAuthentication.isOperatorApi(path);
     if (!management || exchange.getApplicationContext() != context) {
       return chain.filter(exchange);
     }

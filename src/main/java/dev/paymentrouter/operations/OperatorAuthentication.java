@@ -20,7 +20,7 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * The door of the management endpoints. A valid operator token makes the operator the exchange's principal
+ * The door of the management endpoints and of the operator API ({@code /operator/**}). A valid operator token makes the operator the exchange's principal
  * (which is also what lets health show its details); without one, only health (status only) and Prometheus
  * answer, everything else gets 401 problem+json with {@code WWW-Authenticate: Bearer}. A token that is presented
  * but wrong is refused everywhere, so that an operator with a stale token notices.
@@ -32,6 +32,9 @@ import reactor.core.publisher.Mono;
 final class OperatorAuthentication implements WebFilter, Ordered {
 
   private static final Logger log = LoggerFactory.getLogger(OperatorAuthentication.class);
+
+  /** Where the operator API lives (merchant administration), next to the endpoints and behind the same door. */
+  static final String OPERATOR_API = "/operator";
 
   private final OperatorTokens tokens;
   private final String basePath;
@@ -58,14 +61,14 @@ final class OperatorAuthentication implements WebFilter, Ordered {
     ServerHttpRequest request = exchange.getRequest();
     String path = matchedPath(request);
     String endpoint = endpointPath(path);
-    if (endpoint == null) {
+    if (endpoint == null && !isOperatorApi(path)) {
       return ownServer
           ? ProblemWriter.write(exchange, HttpStatus.NOT_FOUND, "not_found", "Not found",
-              "the management port serves only " + basePath + "/**")
+              "the management port serves only " + basePath + "/** and " + OPERATOR_API + "/**")
           : chain.filter(exchange);
     }
     String authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-    if (authorization == null && isAnonymous(endpoint)) {
+    if (authorization == null && endpoint != null && isAnonymous(endpoint)) {
       return chain.filter(exchange);
     }
     Optional<String> operator = tokens.operatorFor(authorization);
@@ -99,6 +102,11 @@ final class OperatorAuthentication implements WebFilter, Ordered {
       path.append(element instanceof PathContainer.PathSegment segment ? segment.valueToMatch() : element.value());
     }
     return path.toString();
+  }
+
+  /** Whether the path is the operator API's. */
+  static boolean isOperatorApi(String path) {
+    return path.equals(OPERATOR_API) || path.startsWith(OPERATOR_API + "/");
   }
 
   /** The path below the base path ({@code ""} for the base path itself), or null outside it. */

@@ -1,6 +1,10 @@
 package dev.paymentrouter.operations;
 
+import dev.paymentrouter.api.OperatorMerchantController;
+import dev.paymentrouter.merchant.runtime.MerchantAccounts;
+import dev.paymentrouter.merchant.runtime.MerchantSettingsDocument;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
+import org.springframework.boot.actuate.autoconfigure.web.server.ConditionalOnManagementPort;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -21,5 +25,13 @@ class OperatorManagementConfiguration {
       Environment environment) {
     return new OperatorAuthentication(tokens, endpoints.getBasePath(),
         ManagementPortType.get(environment) == ManagementPortType.DIFFERENT);
+  }
+
+  /** The operator API, in the management server's own context (see {@link OperatorMerchantController}). */
+  @Bean
+  @ConditionalOnManagementPort(ManagementPortType.DIFFERENT)
+  OperatorMerchantController operatorMerchantController(MerchantAccounts accounts,
+      MerchantSettingsDocument documents) {
+    return new OperatorMerchantController(accounts, documents);
   }
 }

@@ -85,6 +85,19 @@ class SharedManagementPortTest {
   }
 
   @Test
+  void theOperatorApiIsServedAndGuardedOnTheSharedPort() {
+    client.get().uri("/operator/v1/merchants").exchange()
+        .expectStatus().isUnauthorized()
+        .expectBody().jsonPath("$.code").isEqualTo("unauthorized");
+    client.get().uri("/operator/v1/merchants").header(HttpHeaders.AUTHORIZATION, "Bearer " + merchantKey())
+        .exchange().expectStatus().isUnauthorized();
+    client.post().uri("/operator/v1/merchants").header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN)
+        .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"name\": \"Shared port shop\"}").exchange()
+        .expectStatus().isCreated()
+        .expectBody().jsonPath("$.apiKey").isNotEmpty();
+  }
+
+  @Test
   void pathsSpelledOtherwiseButRoutedToAnEndpointAreGuardedAlike() {
     // Matrix variables and encoded characters do not change which handler answers, so they change nothing here.
     for (String path : List.of("/actuator;x=1/intents", "/actuator/intents;x=1", "/actuator/%69ntents",

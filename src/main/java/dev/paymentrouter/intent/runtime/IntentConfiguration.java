@@ -1,5 +1,6 @@
 package dev.paymentrouter.intent.runtime;
 
+import dev.paymentrouter.merchant.runtime.MerchantDirectory;
 import dev.paymentrouter.provider.runtime.ProviderDirectory;
 import dev.paymentrouter.routing.domain.RoutingPolicy;
 import dev.paymentrouter.tokens.TokenCipher;
@@ -40,8 +41,8 @@ class IntentConfiguration {
   }
 
   @Bean
-  IntentRouting intentRouting(RoutingPolicy policy, ProviderDirectory providers) {
-    return new IntentRouting(policy, providers);
+  IntentRouting intentRouting(RoutingPolicy policy, ProviderDirectory providers, MerchantDirectory merchants) {
+    return new IntentRouting(policy, providers, merchants);
   }
 
   @Bean
@@ -74,8 +75,11 @@ class IntentConfiguration {
       ProviderDirectory providers,
       IntentMetrics metrics,
       IntentIds ids,
+      MerchantDirectory merchants,
       MeterRegistry meters) {
-    IntentRegistry registry = new IntentRegistry(properties.maxActive(), properties.maxActivePerMerchant(),
+    int general = properties.maxActivePerMerchant();
+    IntentRegistry registry = new IntentRegistry(properties.maxActive(), general,
+        merchantId -> merchants.settings(merchantId).maxActive(properties.maxActive(), general),
         properties.maxParked(), recovery.statusQueryInterval(), ids);
     registry.bind(new IntentProcess.IntentRuntime(
         store, routing, providers, clock, registry, metrics, properties.mailboxCapacity(), recovery.nodeId(),

@@ -23,6 +23,14 @@ import reactor.core.publisher.Sinks;
  */
 public final class IntentRegistry {
 
+  /** How many live intents one merchant's new intents may hold on this node (its share of it). */
+  @FunctionalInterface
+  public interface MerchantShares {
+
+    /** At most this many, for this merchant. */
+    int maxActive(String merchantId);
+  }
+
   /** A live process and the merchant whose share it counts against. */
   private record Live(IntentProcess process, String merchantId) {}
 
@@ -32,6 +40,7 @@ public final class IntentRegistry {
   private final AtomicInteger parked = new AtomicInteger();
   private final int maxActive;
   private final int maxActivePerMerchant;
+  private final MerchantShares shares;
   private final Duration statusQueryInterval;
   private final int maxParked;
   private final IntentIds ids;
@@ -46,6 +55,15 @@ public final class IntentRegistry {
    */
   public IntentRegistry(int maxActive, int maxActivePerMerchant, int maxParked, Duration statusQueryInterval,
       IntentIds ids) {
+    this(maxActive, maxActivePerMerchant, merchantId -> maxActivePerMerchant, maxParked, statusQueryInterval, ids);
+  }
+
+  /**
+   * As above, where {@code shares} may give a merchant a share of its own ({@code maxActivePerMerchant} is what
+   * merchants at large get, for reporting).
+   */
+  public IntentRegistry(int maxActive, int maxActivePerMerchant, MerchantShares shares, int maxParked,
+      Duration statusQueryInterval, IntentIds ids) {
     if (maxActive < 1 || maxActivePerMerchant < 1) {
       throw new IllegalArgumentException("maxActive and maxActivePerMerchant must be >= 1");
     }
@@ -54,6 +72,7 @@ public final class IntentRegistry {
     }
     this.maxActive = maxActive;
     this.maxActivePerMerchant = Math.min(maxActive, maxActivePerMerchant);
+    this.shares = shares;
     this.statusQueryInterval = statusQueryInterval;
     this.maxParked = maxParked;
     this.ids = ids;
@@ -215,7 +234,7 @@ public final class IntentRegistry {
     return maxActive;
   }
 
-  /** The most processes one merchant's new intents may hold at once. */
+  /** The most processes one merchant's new intents may hold at once, unless the merchant has a share of its own. */
   public int capacityPerMerchant() {
     return maxActivePerMerchant;
   }
@@ -258,10 +277,11 @@ public final class IntentRegistry {
   }
 
   private boolean reserveShare(String merchantId) {
+    int share = Math.min(maxActive, shares.maxActive(merchantId));
     boolean[] admitted = {false};
     perMerchant.compute(merchantId, (m, count) -> {
       int now = count == null ? 0 : count;
-      if (now >= maxActivePerMerchant) {
+      if (now >= share) {
         return count;
       }
       admitted[0] = true;

@@ -3,6 +3,8 @@ package dev.paymentrouter.intent.runtime;
 import dev.paymentrouter.intent.domain.PaymentIntent;
 import dev.paymentrouter.intent.domain.PaymentMethod;
 import dev.paymentrouter.intent.domain.RouteOptions;
+import dev.paymentrouter.merchant.domain.MerchantSettings;
+import dev.paymentrouter.merchant.runtime.MerchantDirectory;
 import dev.paymentrouter.provider.runtime.ProviderDirectory;
 import dev.paymentrouter.routing.domain.HealthSnapshot;
 import dev.paymentrouter.routing.domain.ProviderAvailability;
@@ -28,12 +30,20 @@ public final class IntentRouting {
   static final String TOKEN_NOT_USABLE = "token_not_usable";
 
   private final RoutingPolicy policy;
+  private final MerchantDirectory merchants;
   private final ProviderDirectory providers;
   private final List<String> names;
   private final Map<String, String> tokenKeys;
 
+  /** Routing with the global policy only. */
   public IntentRouting(RoutingPolicy policy, ProviderDirectory providers) {
+    this(policy, providers, null);
+  }
+
+  /** Routing with each merchant's own rules and allowed providers ({@code merchants}) over the global policy. */
+  public IntentRouting(RoutingPolicy policy, ProviderDirectory providers, MerchantDirectory merchants) {
     this.policy = policy;
+    this.merchants = merchants;
     this.providers = providers;
     this.names = providers.names();
     this.tokenKeys = tokenKeys(providers);
@@ -71,7 +81,7 @@ public final class IntentRouting {
   public RouteOptions route(PaymentIntent intent) {
     RoutingRequest request = request(intent);
     HealthSnapshot health = providers.snapshot();
-    return withoutUnusable(policy.route(request, health), request, health, intent.paymentMethod());
+    return withoutUnusable(policyRoute(request, health), request, health, intent.paymentMethod());
   }
 
   /**
@@ -82,7 +92,7 @@ public final class IntentRouting {
   public RouteOptions route(PaymentIntent intent, Instant now, Duration maxPark) {
     RoutingRequest request = request(intent);
     HealthSnapshot health = providers.snapshot();
-    RouteOptions route = policy.route(request, health);
+    RouteOptions route = policyRoute(request, health);
     Map<String, String> unusable = unusable(intent.paymentMethod());
     if (maxPark.isZero() && unusable.isEmpty()) {
       return route;
@@ -105,7 +115,7 @@ public final class IntentRouting {
   /** Candidates for a new intent with these facts and this payment method now. */
   public RouteOptions route(RoutingRequest request, PaymentMethod method) {
     HealthSnapshot health = providers.snapshot();
-    return withoutUnusable(policy.route(request, health), request, health, method);
+    return withoutUnusable(policyRoute(request, health), request, health, method);
   }
 
   /**
@@ -144,7 +154,23 @@ public final class IntentRouting {
   private List<String> ruleProviders(RoutingRequest request, HealthSnapshot health) {
     Map<String, ProviderAvailability> everyone = new HashMap<>();
     health.providers().keySet().forEach(provider -> everyone.put(provider, ProviderAvailability.AVAILABLE));
-    return policy.route(request, new HealthSnapshot(everyone, health.successRates())).candidates();
+    return policyRoute(request, new HealthSnapshot(everyone, health.successRates())).candidates();
+  }
+
+  /**
+   * The merchant's policy applied (its own rules, then the global ones), without the providers it is not allowed:
+   * those are never candidates and never waited for, as if they were not configured at all.
+   */
+  private RouteOptions policyRoute(RoutingRequest request, HealthSnapshot health) {
+    if (merchants == null) {
+      return policy.route(request, health);
+    }
+    RouteOptions route = merchants.policy(request.merchantId()).route(request, health);
+    MerchantSettings settings = merchants.settings(request.merchantId());
+    return settings.allowedProviders().isEmpty()
+        ? route
+        : new RouteOptions(route.candidates().stream().filter(settings::allows).toList(), route.maxAttempts(),
+            route.rule());
   }
 
   /** The routing facts of an intent. */

@@ -19,6 +19,9 @@ public final class ApiKeys {
   private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   private static final int RANDOM_CHARS = 40;
   private static final Pattern FORMAT = Pattern.compile("sk_[0-9A-Za-z]{16,128}");
+  private static final int ID_CHARS = 24;
+  // Also the ids of merchants made before the operator API (the demo's merchant_demo, test merchants).
+  private static final Pattern ID_FORMAT = Pattern.compile("[0-9A-Za-z_-]{1,128}");
 
   private ApiKeys() {}
 
@@ -44,6 +47,23 @@ public final class ApiKeys {
     } catch (NoSuchAlgorithmException impossible) {
       throw new IllegalStateException("every JDK has SHA-256", impossible);
     }
+  }
+
+  /**
+   * A public identifier, {@code prefix} followed by 24 base62 characters (a merchant's {@code mer_}, a key's
+   * {@code key_}): unguessable, so that ids in URLs tell nobody which other merchants or keys exist.
+   */
+  public static String newId(String prefix, RandomGenerator random) {
+    StringBuilder id = new StringBuilder(prefix.length() + ID_CHARS).append(prefix);
+    for (int i = 0; i < ID_CHARS; i++) {
+      id.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+    }
+    return id.toString();
+  }
+
+  /** Whether a string could be an id at all (checked before any lookup): letters, digits, {@code _}, {@code -}. */
+  public static boolean isWellFormedId(String candidate) {
+    return candidate != null && ID_FORMAT.matcher(candidate).matches();
   }
 
   /** The first characters of a key, safe to show to identify it. */

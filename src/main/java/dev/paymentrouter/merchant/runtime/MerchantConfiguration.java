@@ -1,15 +1,20 @@
 package dev.paymentrouter.merchant.runtime;
 
+import dev.paymentrouter.provider.runtime.ProviderDirectory;
+import dev.paymentrouter.routing.domain.RoutingPolicy;
+import java.time.Clock;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.scheduler.Schedulers;
 
-/** Wires merchant storage and authentication, and the demo merchant when enabled. */
+/** Wires merchant storage, authentication and settings, and the demo merchant when enabled. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({DemoMerchantProperties.class, ApiKeyProperties.class})
+@EnableConfigurationProperties({DemoMerchantProperties.class, MerchantProperties.class})
 class MerchantConfiguration {
 
   @Bean
@@ -18,8 +23,55 @@ class MerchantConfiguration {
   }
 
   @Bean
-  ApiKeyAuthenticator apiKeyAuthenticator(MerchantStore merchants, ApiKeyProperties properties) {
-    return new ApiKeyAuthenticator(merchants, properties.cacheTtl(), properties.cacheSize());
+  ApiKeyAuthenticator apiKeyAuthenticator(MerchantStore merchants, Clock clock, MerchantProperties properties) {
+    return new ApiKeyAuthenticator(merchants, clock, properties.keyCacheTtl(), properties.keyCacheSize());
+  }
+
+  @Bean
+  MerchantSettingsDocument merchantSettingsDocument(ProviderDirectory providers, RoutingPolicy policy) {
+    return new MerchantSettingsDocument(providers.names(), policy);
+  }
+
+  @Bean
+  MerchantDirectory merchantDirectory(MerchantStore merchants, MerchantSettingsDocument documents,
+      RoutingPolicy policy, MerchantProperties properties) {
+    return new MerchantDirectory(merchants, documents, policy, properties.keyCacheTtl(), Schedulers.parallel());
+  }
+
+  @Bean
+  MerchantAccounts merchantAccounts(MerchantStore merchants, ApiKeyAuthenticator authenticator,
+      MerchantDirectory directory, Clock clock) {
+    return new MerchantAccounts(merchants, authenticator, directory, clock);
+  }
+
+  /** Loads the merchants' settings before recovery and the web server start, which both route intents. */
+  @Bean
+  SmartLifecycle merchantDirectoryLifecycle(MerchantDirectory directory) {
+    return new SmartLifecycle() {
+      private volatile boolean running;
+
+      @Override
+      public void start() {
+        directory.start();
+        running = true;
+      }
+
+      @Override
+      public void stop() {
+        directory.stop();
+        running = false;
+      }
+
+      @Override
+      public boolean isRunning() {
+        return running;
+      }
+
+      @Override
+      public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 4096;
+      }
+    };
   }
 
   @Bean

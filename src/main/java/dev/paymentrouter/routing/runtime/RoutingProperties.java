@@ -152,7 +152,7 @@ public record RoutingProperties(
     List<RoutingRule> built = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < rules.size(); i++) {
-      RoutingRule rule = toRule(i, rules.get(i), providers, names, problems);
+      RoutingRule rule = toRule(PREFIX + ".rules[" + i + "]", null, rules.get(i), providers, names, problems);
       if (rule != null) {
         built.add(rule);
       }
@@ -181,10 +181,20 @@ public record RoutingProperties(
     return configured.isEmpty() ? providers : configured;
   }
 
-  private static RoutingRule toRule(
-      int index, Rule rule, List<String> providers, Set<String> names, List<String> problems) {
+  /**
+   * One rule of a merchant's own (the same format as {@code rules}), named {@code namePrefix + name} so that it is
+   * told apart from the global rules on the attempts it routes; {@code names} are the names taken so far, without
+   * the prefix. Null when it has a problem; each is added to {@code problems}, starting with {@code path}.
+   */
+  public static RoutingRule merchantRule(String path, String namePrefix, Rule rule, List<String> providers,
+      Set<String> names, List<String> problems) {
+    return toRule(path, namePrefix, rule, providers, names, problems);
+  }
+
+  private static RoutingRule toRule(String at, String namePrefix, Rule rule, List<String> providers,
+      Set<String> names, List<String> problems) {
     String name = rule.name() == null || rule.name().isBlank() ? null : rule.name().strip();
-    String path = PREFIX + ".rules[" + index + "]" + (name == null ? "" : " (" + name + ")");
+    String path = at + (name == null ? "" : " (" + name + ")");
     int before = problems.size();
     if (name == null) {
       problems.add(path + ": name is required (it is recorded on the attempts the rule routes)");
@@ -198,7 +208,7 @@ public record RoutingProperties(
     checkKnown(path + ".fallback", rule.fallback(), providers, problems);
     CandidateOrder order = order(path, rule, action, problems);
     return problems.size() == before
-        ? new RoutingRule(name, conditions, action, rule.fallback(), order)
+        ? new RoutingRule(namePrefix == null ? name : namePrefix + name, conditions, action, rule.fallback(), order)
         : null;
   }
 
