@@ -221,6 +221,17 @@ final class RouterDatabase {
     }
   }
 
+  /** The count a {@code select count(*) ...} with one text parameter answers. */
+  long count(String sql, String parameter) throws SQLException {
+    try (Connection connection = connect(); PreparedStatement query = connection.prepareStatement(sql)) {
+      query.setString(1, parameter);
+      try (ResultSet rows = query.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
+  }
+
   Connection connect() throws SQLException {
     return DriverManager.getConnection(jdbcUrl(), USER, PASSWORD);
   }

@@ -16,10 +16,6 @@ import dev.paymentrouter.testsupport.TestEnvironment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,11 +64,10 @@ class TakeoverTest {
       Map.entry("payment-router.providers.alpha.rate-limit.status-queries-per-second", "200"),
       Map.entry("payment-router.providers.alpha.rate-limit.status-query-burst", "200"));
 
-  private final List<String> timeline = new ArrayList<>();
+  private final RunTimeline timeline = new RunTimeline("takeover");
   private final List<RouterProcess> routers = new ArrayList<>();
   private final List<MerchantLoad> loads = new ArrayList<>();
   private ProviderSimulator simulator;
-  private long startedNanos;
 
   @AfterEach
   void tearDown() {
@@ -85,7 +80,6 @@ class TakeoverTest {
 
   @Test
   void theSurvivorTakesOverADeadRoutersIntentsAndNoneIsChargedTwice() throws Exception {
-    startedNanos = System.nanoTime();
     Files.createDirectories(OUT);
     RouterDatabase database = RouterDatabase.create(TestEnvironment.database(),
         "takeover_" + System.currentTimeMillis());
@@ -102,7 +96,7 @@ class TakeoverTest {
           OUT.resolve("node-" + node)));
       router.start();
       routers.add(router);
-      mark("router " + node + " ready on " + router.baseUrl());
+      timeline.mark("router " + node + " ready on " + router.baseUrl());
     }
     RouterProcess a = routers.get(0);
     RouterProcess b = routers.get(1);
@@ -110,29 +104,29 @@ class TakeoverTest {
     MerchantLoad onB = load(b, "takeover-b-", SEED + 1, Duration.ofSeconds(90));
     onA.start();
     onB.start();
-    mark("load started: " + PER_ROUTER + " creates at " + RATE / 2 + "/s on each router");
+    timeline.mark("load started: " + PER_ROUTER + " creates at " + RATE / 2 + "/s on each router");
 
     onA.awaitDispatched(PER_ROUTER * 6 / 10, Duration.ofSeconds(90));
     long openOnA = openOwnedBy(database, "node-a");
     a.kill();
     long killedAt = System.nanoTime();
-    mark("router a killed (SIGKILL) after " + onA.dispatched() + " creates on it, owning " + openOnA
+    timeline.mark("router a killed (SIGKILL) after " + onA.dispatched() + " creates on it, owning " + openOnA
         + " open intents; it stays dead");
     // Its intents wait out their leases (5 s), then b's sentinel claims and drives them.
-    boolean tookOver = await(Duration.ofSeconds(60), () -> openOwnedBy(database, "node-a") == 0);
+    boolean tookOver = RunTimeline.await(Duration.ofSeconds(60), () -> openOwnedBy(database, "node-a") == 0);
     double takeoverSeconds = (System.nanoTime() - killedAt) / 1e9;
-    mark("a's open intents " + (tookOver ? "all taken over" : "NOT all taken over") + String.format(Locale.ROOT,
-        " %.1f s after the kill", takeoverSeconds));
+    timeline.mark("a's open intents " + (tookOver ? "all taken over" : "NOT all taken over")
+        + String.format(Locale.ROOT, " %.1f s after the kill", takeoverSeconds));
     onA.awaitDone(Duration.ofSeconds(60));
-    mark("load on a given up: " + onA.stats());
+    timeline.mark("load on a given up: " + onA.stats());
     // The merchant sends every create of a to b under its key: those a never answered, and those it did (a replay).
     MerchantLoad retried = load(b, "takeover-a-", SEED, Duration.ofSeconds(90));
     retried.start();
     boolean loadsDone = retried.awaitDone(Duration.ofSeconds(120)) & onB.awaitDone(Duration.ofSeconds(120));
-    mark("loads " + (loadsDone ? "acknowledged" : "NOT finished") + ": a's creates on b " + retried.stats()
+    timeline.mark("loads " + (loadsDone ? "acknowledged" : "NOT finished") + ": a's creates on b " + retried.stats()
         + " / b's own " + onB.stats());
-    boolean settled = await(Duration.ofSeconds(90), () -> database.countUnsettled(MERCHANT) == 0);
-    mark("intents " + (settled ? "settled" : "NOT settled"));
+    boolean settled = RunTimeline.await(Duration.ofSeconds(90), () -> database.countUnsettled(MERCHANT) == 0);
+    timeline.mark("intents " + (settled ? "settled" : "NOT settled"));
     b.stop();
 
     Snapshot snapshot = database.read(MERCHANT);
@@ -150,7 +144,7 @@ class TakeoverTest {
     }
     String summary = "TAKEOVER " + report.summary() + String.format(Locale.ROOT,
         " openOnDeadRouter=%d takeoverSeconds=%.1f", openOnA, takeoverSeconds)
-        + "\n  " + String.join("\n  ", timeline) + "\n  simulator: " + simulator.stats();
+        + "\n" + timeline.lines() + "\n  simulator: " + simulator.stats();
     System.out.println(summary);
     Files.writeString(OUT.resolve("summary.txt"), summary + "\n", StandardCharsets.UTF_8);
 
@@ -178,37 +172,8 @@ class TakeoverTest {
 
   /** Open intents (neither final nor unresolved) whose lease {@code node} holds or held last. */
   private static long openOwnedBy(RouterDatabase database, String node) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), RouterDatabase.USER,
-        RouterDatabase.PASSWORD);
-        PreparedStatement query = connection.prepareStatement("select count(*) from payment_intents where owner = ? "
-            + "and unresolved_reason is null and status in ('pending', 'processing')")) {
-      query.setString(1, node);
-      try (ResultSet rows = query.executeQuery()) {
-        rows.next();
-        return rows.getLong(1);
-      }
-    }
+    return database.count("select count(*) from payment_intents where owner = ? and unresolved_reason is null "
+        + "and status in ('pending', 'processing')", node);
   }
 
-  private static boolean await(Duration atMost, Check check) throws Exception {
-    long deadline = System.nanoTime() + atMost.toNanos();
-    while (!check.holds()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(250);
-    }
-    return true;
-  }
-
-  @FunctionalInterface
-  private interface Check {
-    boolean holds() throws Exception;
-  }
-
-  private void mark(String event) {
-    String line = String.format(Locale.ROOT, "[%6.1fs] %s", (System.nanoTime() - startedNanos) / 1e9, event);
-    timeline.add(line);
-    System.out.println("takeover " + line);
-  }
 }

@@ -82,12 +82,11 @@ class WebhookRunTest {
       Map.entry("payment-router.providers.alpha.pool.queue-timeout", "1s"));
   private static final Pattern COUNT = Pattern.compile("\"value\"\\s*:\\s*([0-9.Ee+-]+)");
 
-  private final List<String> timeline = new ArrayList<>();
+  private final RunTimeline timeline = new RunTimeline("webhooks");
   private final List<RouterProcess> routers = new ArrayList<>();
   private final List<MerchantLoad> loads = new ArrayList<>();
   private ProviderSimulator simulator;
   private WebhookReceiver receiver;
-  private long startedNanos;
 
   @AfterEach
   void tearDown() {
@@ -103,7 +102,6 @@ class WebhookRunTest {
 
   @Test
   void everyEventArrivesVerifiedNoneOfARolledBackTransitionAndNeverTwiceAtOnce() throws Exception {
-    startedNanos = System.nanoTime();
     Files.createDirectories(OUT);
     RouterDatabase database = RouterDatabase.create(TestEnvironment.database(),
         "webhooks_" + System.currentTimeMillis());
@@ -116,7 +114,7 @@ class WebhookRunTest {
           OUT.resolve("node-" + (char) ('a' + node))));
       router.start();
       routers.add(router);
-      mark("router " + (char) ('a' + node) + " ready on " + router.baseUrl());
+      timeline.mark("router " + (char) ('a' + node) + " ready on " + router.baseUrl());
     }
     RouterProcess a = routers.get(0);
     RouterProcess b = routers.get(1);
@@ -125,7 +123,8 @@ class WebhookRunTest {
     String secret = registerEndpoint(a.baseUrl(), "http://127.0.0.1:" + receiverPort + "/hooks");
     receiver = new WebhookReceiver(receiverPort, secret, id -> Math.floorMod(id.hashCode(), 4) == 0);
     receiver.up();
-    mark("endpoint registered; receiver up on port " + receiverPort + ", refusing the first try of 1 event in 4");
+    timeline.mark("endpoint registered; receiver up on port " + receiverPort
+        + ", refusing the first try of 1 event in 4");
 
     for (RouterProcess router : routers) {
       MerchantLoad load = new MerchantLoad(new MerchantLoad.Settings(router.baseUrl(), API_KEY,
@@ -135,29 +134,29 @@ class WebhookRunTest {
       load.start();
     }
     MerchantLoad onA = loads.getFirst();
-    mark("load started: " + INTENTS + " creates at " + RATE + "/s, half to each router");
+    timeline.mark("load started: " + INTENTS + " creates at " + RATE + "/s, half to each router");
     onA.awaitDispatched(INTENTS / 2 * 3 / 10, Duration.ofSeconds(60));
     receiver.down();
-    mark("receiver down after " + onA.dispatched() + " creates on router a");
+    timeline.mark("receiver down after " + onA.dispatched() + " creates on router a");
     onA.awaitDispatched(INTENTS / 2 / 2, Duration.ofSeconds(60));
     a.kill();
-    mark("router a killed (SIGKILL) after " + onA.dispatched() + " creates on it");
+    timeline.mark("router a killed (SIGKILL) after " + onA.dispatched() + " creates on it");
     Thread.sleep(1_000);
     a.start();
-    mark("router a ready again");
+    timeline.mark("router a ready again");
     receiver.up();
-    mark("receiver up again after " + receiver.requests() + " requests so far");
+    timeline.mark("receiver up again after " + receiver.requests() + " requests so far");
 
     boolean loadsDone = loads.getFirst().awaitDone(Duration.ofSeconds(120))
         & loads.getLast().awaitDone(Duration.ofSeconds(120));
-    mark("loads " + (loadsDone ? "acknowledged" : "NOT finished") + ": " + loads.getFirst().stats() + " / "
+    timeline.mark("loads " + (loadsDone ? "acknowledged" : "NOT finished") + ": " + loads.getFirst().stats() + " / "
         + loads.getLast().stats());
-    boolean settled = await(Duration.ofSeconds(60), () -> database.countUnsettled(MERCHANT) == 0);
-    mark("intents " + (settled ? "settled" : "NOT settled"));
+    boolean settled = RunTimeline.await(Duration.ofSeconds(60), () -> database.countUnsettled(MERCHANT) == 0);
+    timeline.mark("intents " + (settled ? "settled" : "NOT settled"));
     long drainStarted = System.nanoTime();
-    boolean delivered = await(Duration.ofSeconds(120), () -> pendingDeliveries(database) == 0);
-    mark("deliveries " + (delivered ? "done" : "NOT done") + " " + Duration.ofNanos(System.nanoTime() - drainStarted)
-        .toMillis() + " ms after the intents settled");
+    boolean delivered = RunTimeline.await(Duration.ofSeconds(120), () -> pendingDeliveries(database) == 0);
+    timeline.mark("deliveries " + (delivered ? "done" : "NOT done") + " "
+        + Duration.ofNanos(System.nanoTime() - drainStarted).toMillis() + " ms after the intents settled");
     // Nothing more may arrive once every delivery is done: duplicates would show now.
     Thread.sleep(1_000);
     List<Long> perNode = new ArrayList<>();
@@ -180,7 +179,7 @@ class WebhookRunTest {
         outbox.notSucceeded, receiver.requests(), accepted.values().stream().mapToLong(Integer::longValue).sum(),
         duplicates, lost.size(), phantoms.size(), receiver.overlaps().size(), receiver.badSignatures().size(), perNode,
         wrongEvents.size());
-    String summary = figures + "\n  events by type: " + outbox.byType + "\n  " + String.join("\n  ", timeline);
+    String summary = figures + "\n  events by type: " + outbox.byType + "\n" + timeline.lines();
     System.out.println(summary);
     Files.writeString(OUT.resolve("summary.txt"), summary + "\n", StandardCharsets.UTF_8);
 
@@ -234,17 +233,10 @@ class WebhookRunTest {
   }
 
   private static long pendingDeliveries(RouterDatabase database) throws SQLException {
-    try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), RouterDatabase.USER,
-        RouterDatabase.PASSWORD);
-        PreparedStatement query = connection.prepareStatement(
-            "select count(*) from webhook_deliveries where merchant_id = ? and status = 'pending'")) {
-      query.setString(1, MERCHANT);
-      try (ResultSet rows = query.executeQuery()) {
-        rows.next();
-        return rows.getLong(1);
-      }
-    }
+    return database.count("select count(*) from webhook_deliveries where merchant_id = ? and status = 'pending'",
+        MERCHANT);
   }
+
 
   /** The outbox and the intents as stored once the run is over. */
   private record Outbox(Map<String, String> intents, Map<String, String> events, Map<String, List<String>> byIntent,
@@ -307,27 +299,5 @@ class WebhookRunTest {
       });
       return wrong;
     }
-  }
-
-  private static boolean await(Duration atMost, Check check) throws Exception {
-    long deadline = System.nanoTime() + atMost.toNanos();
-    while (!check.holds()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(500);
-    }
-    return true;
-  }
-
-  @FunctionalInterface
-  private interface Check {
-    boolean holds() throws Exception;
-  }
-
-  private void mark(String event) {
-    String line = String.format(Locale.ROOT, "[%6.1fs] %s", (System.nanoTime() - startedNanos) / 1e9, event);
-    timeline.add(line);
-    System.out.println("webhooks " + line);
   }
 }

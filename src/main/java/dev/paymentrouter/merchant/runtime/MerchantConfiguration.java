@@ -1,5 +1,6 @@
 package dev.paymentrouter.merchant.runtime;
 
+import dev.paymentrouter.platform.PhasedLifecycle;
 import dev.paymentrouter.provider.runtime.ProviderDirectory;
 import dev.paymentrouter.routing.domain.RoutingPolicy;
 import java.time.Clock;
@@ -47,31 +48,7 @@ class MerchantConfiguration {
   /** Loads the merchants' settings before recovery and the web server start, which both route intents. */
   @Bean
   SmartLifecycle merchantDirectoryLifecycle(MerchantDirectory directory) {
-    return new SmartLifecycle() {
-      private volatile boolean running;
-
-      @Override
-      public void start() {
-        directory.start();
-        running = true;
-      }
-
-      @Override
-      public void stop() {
-        directory.stop();
-        running = false;
-      }
-
-      @Override
-      public boolean isRunning() {
-        return running;
-      }
-
-      @Override
-      public int getPhase() {
-        return SmartLifecycle.DEFAULT_PHASE - 4096;
-      }
-    };
+    return new PhasedLifecycle(directory::start, directory::stop, PhasedLifecycle.BEFORE_WEB_SERVER);
   }
 
   @Bean

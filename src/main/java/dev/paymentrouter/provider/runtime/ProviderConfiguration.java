@@ -1,5 +1,7 @@
 package dev.paymentrouter.provider.runtime;
 
+import dev.paymentrouter.platform.LocalMode;
+import dev.paymentrouter.platform.PhasedLifecycle;
 import dev.paymentrouter.provider.connector.ProviderConnectorFactory;
 import dev.paymentrouter.provider.connector.SimulatorConnectorFactory;
 import dev.paymentrouter.provider.connector.adyen.AdyenConnectorFactory;
@@ -9,7 +11,6 @@ import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import dev.paymentrouter.platform.LocalMode;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -18,8 +19,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import tools.jackson.databind.json.JsonMapper;
 import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the provider supervisors from configuration and exposes their health and metrics. */
 @Configuration(proxyBeanMethods = false)
@@ -67,32 +68,7 @@ class ProviderConfiguration {
   /** Starts supervisors before the web server takes traffic and stops them after it stopped. */
   @Bean
   SmartLifecycle providerLifecycle(ProviderDirectory directory) {
-    return new SmartLifecycle() {
-      private volatile boolean running;
-
-      @Override
-      public void start() {
-        directory.start();
-        running = true;
-      }
-
-      @Override
-      public void stop() {
-        directory.stop();
-        running = false;
-      }
-
-      @Override
-      public boolean isRunning() {
-        return running;
-      }
-
-      @Override
-      public int getPhase() {
-        // Below the web server's phases: started earlier, stopped later.
-        return SmartLifecycle.DEFAULT_PHASE - 4096;
-      }
-    };
+    return new PhasedLifecycle(directory::start, directory::stop, PhasedLifecycle.BEFORE_WEB_SERVER);
   }
 
   @Bean("providers")

@@ -1,5 +1,6 @@
 package dev.paymentrouter.webhook.runtime;
 
+import dev.paymentrouter.platform.PhasedLifecycle;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,27 +61,10 @@ class DeliveryConfiguration {
   /** Starts this node's delivery worker with the application (when enabled) and stops it first at shutdown. */
   @Bean
   SmartLifecycle webhookDelivery(WebhookCourier courier, DeliveryProperties properties) {
-    return new SmartLifecycle() {
-      private volatile boolean running;
-
-      @Override
-      public void start() {
-        if (properties.enabled()) {
-          courier.start();
-        }
-        running = true;
+    return new PhasedLifecycle(() -> {
+      if (properties.enabled()) {
+        courier.start();
       }
-
-      @Override
-      public void stop() {
-        courier.stop();
-        running = false;
-      }
-
-      @Override
-      public boolean isRunning() {
-        return running;
-      }
-    };
+    }, courier::stop, SmartLifecycle.DEFAULT_PHASE);
   }
 }
