@@ -43,7 +43,7 @@ public final class ClusterBuckets implements Permits.Source, AutoCloseable {
   private final AtomicLong fallbacks = new AtomicLong();
   private volatile int replicas = 1;
 
-  /** Buckets over the database at {@code jdbcUrl}; opens its pool lazily, on the first synchronization. */
+  /** Buckets over the database at {@code jdbcUrl}; its pool connects in the background from the start. */
   public ClusterBuckets(ClusterLimitsProperties properties, String jdbcUrl, String user, String password, Clock clock) {
     this.properties = properties;
     this.clock = clock;
@@ -53,7 +53,8 @@ public final class ClusterBuckets implements Permits.Source, AutoCloseable {
     pool.setUsername(user);
     pool.setPassword(password);
     pool.setMaximumPoolSize(properties.poolSize());
-    pool.setMinimumIdle(1);
+    // Connections ready before the first permit: opening one on demand can take longer than a request may wait.
+    pool.setMinimumIdle(properties.poolSize());
     // A bucket waits at most its request timeout; a pool that cannot hand out a connection sooner is as down.
     pool.setConnectionTimeout(Math.max(250, properties.requestTimeout().toMillis()));
     pool.setInitializationFailTimeout(-1);

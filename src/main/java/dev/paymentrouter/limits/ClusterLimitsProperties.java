@@ -28,7 +28,7 @@ public record ClusterLimitsProperties(
     @DefaultValue("predicting") Optimization optimization,
     @DefaultValue("10") int maxUnsynchronized,
     @DefaultValue("100ms") Duration maxUnsynchronizedTime,
-    @DefaultValue("250ms") Duration requestTimeout,
+    @DefaultValue("500ms") Duration requestTimeout,
     @DefaultValue("4") int poolSize,
     @DefaultValue("1000") int queueCapacity,
     @DefaultValue("1s") Duration retryAfterFailure,

@@ -29,6 +29,7 @@ final class SharedPermits implements Permits {
   private volatile Instant lastAt = Instant.MIN;
   private volatile Instant fallbackUntil = Instant.MIN;
   private volatile LocalPermits fallback;
+  private final java.util.concurrent.atomic.AtomicLong owedByFallback = new java.util.concurrent.atomic.AtomicLong();
   private static final java.lang.invoke.VarHandle FALLBACK;
 
   static {
@@ -54,7 +55,7 @@ final class SharedPermits implements Permits {
     if (now.isBefore(fallbackUntil)) {
       return Mono.just(fromFallback(now));
     }
-    return Mono.fromCallable(() -> Take.of(proxy.tryConsumeAndReturnRemaining(1), true))
+    return Mono.fromCallable(this::takeShared)
         .subscribeOn(owner.scheduler())
         .timeout(owner.properties().requestTimeout())
         .map(take -> {
@@ -77,6 +78,21 @@ final class SharedPermits implements Permits {
         }));
   }
 
+  private Take takeShared() {
+    long owed = owedByFallback.getAndSet(0);
+    if (owed > 0) {
+      try {
+        // What this replica let through on its own during the outage is charged to the shared bucket, as debt the
+        // replicas then repay together: over a long run the limit holds across the outage too.
+        proxy.consumeIgnoringRateLimits(owed);
+      } catch (RuntimeException e) {
+        owedByFallback.addAndGet(owed);
+        throw e;
+      }
+    }
+    return Take.of(proxy.tryConsumeAndReturnRemaining(1), true);
+  }
+
   private Take fromFallback(Instant now) {
     LocalPermits local = fallback;
     if (local == null) {
@@ -85,6 +101,9 @@ final class SharedPermits implements Permits {
       fallback = local;
     }
     Take take = local.takeNow();
+    if (take.taken()) {
+      owedByFallback.incrementAndGet();
+    }
     Take marked = new Take(take.taken(), take.remaining(), take.nanosToRefill(), false);
     remember(marked, now);
     owner.counted(true);
