@@ -319,6 +319,16 @@ def markdown(results, chart_name, notes):
                      f"{fmt(w['delivered'], 0)} of {fmt(w['backlog'], 0)} delivered, {w['failed']} failed; "
                      f"router {fmt(w['routerCores'], 2)} / PostgreSQL {fmt(w['postgresCores'], 2)} cores",
                      fmt(w["ratio"], 3), ""])
+    c = s.get("clusterlimit")
+    if c and "shared" in c:
+        on, off = c["shared"], c["perReplica"]
+        rows.append([f"provider limit shared by {c['replicas']} replicas: calls/s alpha received ÷ its limit "
+                     f"({c['limit']}/s, burst {c['burst']})",
+                     f"≤ {c['bound']} in any second",
+                     f"{fmt(on['perSecond'])}/s, at most {on['maxInOneSecond']} in one second; "
+                     f"{fmt(on['roundTripsPerPermit'], 3)} database round trips per permit; per-replica buckets: "
+                     f"{fmt(off['perSecond'])}/s",
+                     fmt(on["perSecond"] / c["limit"], 3), met(on["maxInOneSecond"] <= c["bound"])])
     add(table(["what", "target", "measured", "ratio", ""], rows))
     add("")
     add(f"![Latency by percentile]({chart_name})")
