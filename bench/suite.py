@@ -821,8 +821,8 @@ class Suite:
                     if name != "jmh":
                         if not self.simulator or not self.simulator.alive():
                             self.start_simulators()
-                        if name not in ("inflight", "webhooks", "clusterlimit") and (not self.router or not self.router.alive()
-                                                   or self.router.name != "router"):
+                        if name not in ("inflight", "webhooks", "clusterlimit") and (
+                                not self.router or not self.router.alive() or self.router.name != "router"):
                             self.stop_router()
                             self.start_router("router", self.router_env())
                             if name != "throughput":

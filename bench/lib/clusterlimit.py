@@ -1,7 +1,7 @@
 """The cluster-limit scenario (issue 13): two router replicas on one database share alpha's rate limit. Both take
 intents at twice alpha's limit each; alpha (the first choice) can take only its limit, the rest fails over to beta.
 The figure is what alpha's simulator received: calls per second over the run and the most in any one second, against
-the configured limit and limit + burst + (replicas - 1) x max-unsynchronized, the bound the README documents. The
+the configured limit and limit + burst + replicas x max-unsynchronized, the bound the README documents. The
 same run with cluster limits off (each replica its own bucket) shows what the sharing prevents."""
 
 import json
@@ -19,7 +19,7 @@ def run(suite, api_key, operator_token, port_offset=40):
     seconds = 6 if suite.quick else 15
     scenario = {"limit": LIMIT, "burst": BURST, "replicas": REPLICAS, "maxUnsynchronized": MAX_UNSYNCHRONIZED,
                 "seconds": seconds,
-                "bound": LIMIT + BURST + (REPLICAS - 1) * MAX_UNSYNCHRONIZED}
+                "bound": LIMIT + BURST + REPLICAS * MAX_UNSYNCHRONIZED}
     for shared in (True, False):
         scenario["shared" if shared else "perReplica"] = one_run(suite, api_key, operator_token, port_offset,
                                                                  seconds, shared)

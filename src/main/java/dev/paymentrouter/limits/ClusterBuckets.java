@@ -15,6 +15,7 @@ import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 import io.github.bucket4j.postgresql.PostgreSQLadvisoryLockBasedProxyManager;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -148,7 +149,7 @@ public final class ClusterBuckets implements Permits.Source, AutoCloseable {
   }
 
   /** Keys of buckets answering from their fallback now (the database unreachable), for health. */
-  public java.util.List<String> inFallback() {
+  public List<String> inFallback() {
     return byKey.values().stream().filter(SharedPermits::inFallback).map(SharedPermits::key).sorted().toList();
   }
 

@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param lock                    how Bucket4j serializes replicas on a bucket's row
  * @param optimization            how often a replica synchronizes with the shared bucket
  * @param maxUnsynchronized       permits a replica may take locally between two synchronizations; with R replicas
- *                                a provider can see up to (R - 1) times this above its rate plus burst
+ *                                a provider can see up to R times this above its rate plus burst in a short
+ *                                window (the excess is repaid as debt over longer ones)
  * @param maxUnsynchronizedTime   the longest a replica goes without synchronizing while it takes permits
  * @param requestTimeout          the longest one synchronization may take before the fallback answers
  * @param poolSize                JDBC connections of the buckets' own pool (and threads of their scheduler)

@@ -3,9 +3,12 @@ package dev.paymentrouter.limits;
 import io.github.bucket4j.distributed.BucketProxy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * One bucket the replicas share. A permit is taken on the buckets' bounded scheduler (the proxy may synchronize
@@ -25,21 +28,11 @@ final class SharedPermits implements Permits {
   private final int perSecond;
   private final int burst;
   private final ClusterBuckets owner;
-  private volatile Take last = new Take(true, 0, 0, true);
+  private volatile Take last;
   private volatile Instant lastAt = Instant.MIN;
   private volatile Instant fallbackUntil = Instant.MIN;
-  private volatile LocalPermits fallback;
-  private final java.util.concurrent.atomic.AtomicLong owedByFallback = new java.util.concurrent.atomic.AtomicLong();
-  private static final java.lang.invoke.VarHandle FALLBACK;
-
-  static {
-    try {
-      FALLBACK = java.lang.invoke.MethodHandles.lookup().findVarHandle(SharedPermits.class, "fallback",
-          LocalPermits.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private final AtomicReference<LocalPermits> fallback = new AtomicReference<>();
+  private final AtomicLong owedByFallback = new AtomicLong();
 
   SharedPermits(String key, BucketProxy proxy, int perSecond, int burst, ClusterBuckets owner) {
     this.key = key;
@@ -47,6 +40,8 @@ final class SharedPermits implements Permits {
     this.perSecond = perSecond;
     this.burst = burst;
     this.owner = owner;
+    // Until the first permit, health shows the full burst the bucket starts with.
+    this.last = new Take(true, burst, 0, true);
   }
 
   @Override
@@ -58,9 +53,11 @@ final class SharedPermits implements Permits {
     return Mono.fromCallable(this::takeShared)
         .subscribeOn(owner.scheduler())
         .timeout(owner.properties().requestTimeout())
+        // The caller's work goes on elsewhere: the buckets' few threads are for synchronizations only.
+        .publishOn(Schedulers.parallel())
         .map(take -> {
           remember(take, owner.clock().instant());
-          if (fallback != null && FALLBACK.getAndSet(this, null) != null) {
+          if (fallback.get() != null && fallback.getAndSet(null) != null) {
             log.info("Cluster limit {}: the shared bucket answers again", key);
           }
           owner.counted(false);
@@ -68,7 +65,7 @@ final class SharedPermits implements Permits {
         })
         .onErrorResume(error -> Mono.fromSupplier(() -> {
           Instant failedAt = owner.clock().instant();
-          if (fallback == null) {
+          if (fallback.get() == null) {
             // Logged once per outage, not per call; health lists the bucket for as long as it lasts.
             log.warn("Cluster limit {}: the shared bucket did not answer ({}); this replica takes 1/{} of the limit "
                 + "locally until it does", key, error.toString(), owner.replicas());
@@ -94,11 +91,13 @@ final class SharedPermits implements Permits {
   }
 
   private Take fromFallback(Instant now) {
-    LocalPermits local = fallback;
+    LocalPermits local = fallback.get();
     if (local == null) {
       int share = owner.replicas();
-      local = new LocalPermits(Math.max(1, perSecond / share), Math.max(1, burst / share), owner.clock());
-      fallback = local;
+      LocalPermits created =
+          new LocalPermits(Math.max(1, perSecond / share), Math.max(1, burst / share), owner.clock());
+      LocalPermits raced = fallback.compareAndExchange(null, created);
+      local = raced == null ? created : raced;
     }
     Take take = local.takeNow();
     if (take.taken()) {
@@ -120,7 +119,7 @@ final class SharedPermits implements Permits {
   }
 
   boolean inFallback() {
-    return fallback != null;
+    return fallback.get() != null;
   }
 
   @Override

@@ -80,8 +80,9 @@ class ClusterBucketsTest {
   }
 
   private ClusterBuckets buckets(String jdbcUrl) {
-    ClusterLimitsProperties properties = new ClusterLimitsProperties(true, ClusterLimitsProperties.Lock.SELECT_FOR_UPDATE,
-        ClusterLimitsProperties.Optimization.PREDICTING, MAX_UNSYNCHRONIZED, Duration.ofMillis(100),
+    ClusterLimitsProperties properties = new ClusterLimitsProperties(true,
+        ClusterLimitsProperties.Lock.SELECT_FOR_UPDATE, ClusterLimitsProperties.Optimization.PREDICTING,
+        MAX_UNSYNCHRONIZED, Duration.ofMillis(100),
         Duration.ofSeconds(2), 2, 100, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(10));
     return new ClusterBuckets(properties, jdbcUrl, "postgres", "", clock);
   }

@@ -3,8 +3,10 @@ package dev.paymentrouter.provider.runtime;
 import dev.paymentrouter.provider.domain.CallScore;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -71,7 +73,7 @@ public final class ProviderScoreboard {
   /** The rates of every provider that has one (see {@link #successRate}). */
   public Map<String, Double> successRates() {
     Map<String, Double> rates = new LinkedHashMap<>();
-    java.util.Set<String> providers = new java.util.LinkedHashSet<>(windows.keySet());
+    Set<String> providers = new LinkedHashSet<>(windows.keySet());
     providers.addAll(cluster.keySet());
     providers.forEach(provider -> successRate(provider).ifPresent(rate -> rates.put(provider, rate)));
     return rates;

@@ -133,7 +133,8 @@ public final class ProviderSupervisor {
       return Mono.just(new ProviderOutcome.RouterRefused(notRunning(now)));
     }
     return gatekeeper.admit().flatMap(admission -> switch (admission) {
-      case ProviderGatekeeper.Admission.Refused refused -> Mono.just(new ProviderOutcome.RouterRefused(refused.reason()));
+      case ProviderGatekeeper.Admission.Refused refused ->
+          Mono.just(new ProviderOutcome.RouterRefused(refused.reason()));
       case ProviderGatekeeper.Admission.Admitted admitted -> current.pool().submit(request);
     });
   }
