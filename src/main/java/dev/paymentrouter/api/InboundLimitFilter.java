@@ -8,6 +8,7 @@ import dev.paymentrouter.limits.Take;
 import dev.paymentrouter.merchant.domain.InboundLimit;
 import dev.paymentrouter.merchant.domain.MerchantLimits;
 import dev.paymentrouter.merchant.runtime.ApiKeyAuthenticator;
+import dev.paymentrouter.merchant.runtime.DefaultInboundLimit;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -24,9 +25,10 @@ import reactor.core.publisher.Mono;
 /**
  * Each merchant's inbound limit on the merchant API, across all replicas: over it, {@code 429} problem+json with
  * {@code Retry-After} and the IETF draft's {@code RateLimit-Policy} / {@code RateLimit} fields
- * (draft-ietf-httpapi-ratelimit-headers-10); within it, the same two fields on the answer. Each merchant has a
- * bucket of its own, so one merchant over its limit costs the others nothing. Requests without a valid key pass
- * untouched: the controllers answer them 401.
+ * (draft-ietf-httpapi-ratelimit-headers-10); within it, the same two fields on the answer. The limit is the
+ * merchant's own ({@link MerchantLimits}) or else the configured default. Each merchant has a bucket of its own,
+ * so one merchant over its limit costs the others nothing. Requests without a valid key pass untouched: the
+ * controllers answer them 401.
  */
 @Component
 final class InboundLimitFilter implements WebFilter, Ordered {
@@ -36,15 +38,18 @@ final class InboundLimitFilter implements WebFilter, Ordered {
 
   private final ApiKeyAuthenticator authenticator;
   private final MerchantLimits limits;
+  private final DefaultInboundLimit defaults;
   private final Permits.Source source;
   // One bucket per merchant and limit; merchants not seen for a while give theirs up (the shared row stays).
   private final Cache<String, Permits> buckets =
       Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
 
-  InboundLimitFilter(ApiKeyAuthenticator authenticator, MerchantLimits limits,
-      ObjectProvider<ClusterBuckets> clusterBuckets, Clock clock) {
+  InboundLimitFilter(ApiKeyAuthenticator authenticator, ObjectProvider<MerchantLimits> limits,
+      DefaultInboundLimit defaults, ObjectProvider<ClusterBuckets> clusterBuckets, Clock clock) {
     this.authenticator = authenticator;
-    this.limits = limits;
+    // Merchants' own limits where their settings name one; the configured default for the others.
+    this.limits = limits.getIfAvailable(() -> merchantId -> Optional.empty());
+    this.defaults = defaults;
     ClusterBuckets shared = clusterBuckets.getIfAvailable();
     this.source = shared == null ? Permits.Source.local(clock) : shared;
   }
@@ -61,7 +66,7 @@ final class InboundLimitFilter implements WebFilter, Ordered {
     }
     String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
     return authenticator.authenticate(authorization)
-        .flatMap(merchant -> Mono.justOrEmpty(limits.inboundLimit(merchant.id()))
+        .flatMap(merchant -> Mono.justOrEmpty(limits.inboundLimit(merchant.id()).or(defaults::limit))
             .flatMap(limit -> permits(merchant.id(), limit).take().map(take -> new Limited(limit, take))))
         .map(Optional::of)
         .defaultIfEmpty(Optional.empty())
@@ -75,8 +80,8 @@ final class InboundLimitFilter implements WebFilter, Ordered {
 
   private Permits permits(String merchantId, InboundLimit limit) {
     String key = "merchant:" + merchantId + ":inbound";
-    return buckets.get(key + ":" + limit.perSecond() + "/" + limit.burst(),
-        ignored -> source.permits(key, limit.perSecond(), limit.burst()));
+    return buckets.get(key + ":" + limit.requestsPerSecond() + "/" + limit.burst(),
+        ignored -> source.permits(key, limit.requestsPerSecond(), limit.burst()));
   }
 
   private Mono<Void> answer(ServerWebExchange exchange, WebFilterChain chain, InboundLimit limit, Take take) {
@@ -90,13 +95,13 @@ final class InboundLimitFilter implements WebFilter, Ordered {
     headers.set("RateLimit", remaining(0, retryAfter));
     headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
     return ProblemWriter.write(exchange, HttpStatus.TOO_MANY_REQUESTS, "rate_limited", "Too many requests",
-        "this merchant may send " + limit.perSecond() + " requests per second (" + limit.burst()
+        "this merchant may send " + limit.requestsPerSecond() + " requests per second (" + limit.burst()
             + " at once); retry after " + retryAfter + " s");
   }
 
   /** The quota as a token bucket fills it: {@code burst} requests per the time a full refill takes. */
   static String policy(InboundLimit limit) {
-    long window = Math.max(1, (limit.burst() + limit.perSecond() - 1) / limit.perSecond());
+    long window = Math.max(1, (limit.burst() + limit.requestsPerSecond() - 1) / limit.requestsPerSecond());
     return "\"" + POLICY + "\";q=" + limit.burst() + ";w=" + window;
   }
 
@@ -106,7 +111,7 @@ final class InboundLimitFilter implements WebFilter, Ordered {
 
   private static long secondsUntilFull(InboundLimit limit, long remaining) {
     long missing = Math.max(0, limit.burst() - remaining);
-    return (missing + limit.perSecond() - 1) / limit.perSecond();
+    return (missing + limit.requestsPerSecond() - 1) / limit.requestsPerSecond();
   }
 
   private static long ceilSeconds(long nanos) {
