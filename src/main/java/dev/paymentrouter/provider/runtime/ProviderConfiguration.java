@@ -1,7 +1,6 @@
 package dev.paymentrouter.provider.runtime;
 
 import dev.paymentrouter.limits.ClusterBuckets;
-import dev.paymentrouter.limits.ClusterLimitsProperties;
 import dev.paymentrouter.limits.Permits;
 import dev.paymentrouter.provider.connector.ProviderConnectorFactory;
 import dev.paymentrouter.provider.connector.SimulatorConnectorFactory;
@@ -15,16 +14,13 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import dev.paymentrouter.platform.LocalMode;
 import java.time.Clock;
 import java.util.List;
-import java.util.UUID;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.CompositeReactiveHealthContributor;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import org.springframework.r2dbc.core.DatabaseClient;
 import tools.jackson.databind.json.JsonMapper;
 import reactor.core.scheduler.Schedulers;
 
@@ -102,44 +98,6 @@ class ProviderConfiguration {
       public int getPhase() {
         // Below the web server's phases: started earlier, stopped later.
         return SmartLifecycle.DEFAULT_PHASE - 4096;
-      }
-    };
-  }
-
-  /** Publishes this replica's success windows and routes by the cluster's (with cluster limits on). */
-  @Bean
-  @ConditionalOnBooleanProperty(name = "payment-router.cluster-limits.enabled", matchIfMissing = true)
-  SharedSuccessRates sharedSuccessRates(DatabaseClient db, ProviderScoreboard providerScoreboard,
-      ObjectProvider<ClusterBuckets> clusterBuckets, ClusterLimitsProperties limits, Environment environment) {
-    // The lease's node id when one is configured; otherwise any id unique to this process will do.
-    String nodeId = environment.getProperty("payment-router.recovery.node-id",
-        System.getenv().getOrDefault("HOSTNAME", "node") + "-" + UUID.randomUUID().toString().substring(0, 8));
-    return new SharedSuccessRates(db, providerScoreboard, clusterBuckets.getIfAvailable(), nodeId,
-        limits.publishInterval(), limits.windowMaxAge());
-  }
-
-  /** Shares success windows while the node runs (after the migrations, which run while beans are created). */
-  @Bean
-  @ConditionalOnBooleanProperty(name = "payment-router.cluster-limits.enabled", matchIfMissing = true)
-  SmartLifecycle sharedSuccessRatesLifecycle(SharedSuccessRates rates) {
-    return new SmartLifecycle() {
-      private volatile boolean running;
-
-      @Override
-      public void start() {
-        rates.start();
-        running = true;
-      }
-
-      @Override
-      public void stop() {
-        rates.stop();
-        running = false;
-      }
-
-      @Override
-      public boolean isRunning() {
-        return running;
       }
     };
   }
