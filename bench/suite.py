@@ -29,6 +29,7 @@ import report  # noqa: E402
 import sqlcapture  # noqa: E402
 import takeover  # noqa: E402
 import webhooks  # noqa: E402
+import clusterlimit  # noqa: E402
 from procs import HOST, http, log, wait_until  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +44,7 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="short steps and fewer of them (about 5 minutes)")
     parser.add_argument("--only", default="", help="comma-separated scenarios: throughput,overhead,overload,"
-                                                   "isolation,inflight,webhooks,takeover,jmh (default: all)")
+                                                   "isolation,inflight,webhooks,takeover,clusterlimit,jmh (default: all)")
     parser.add_argument("--java-home", default=os.environ.get("JAVA_HOME", ""))
     parser.add_argument("--jar", default="", help="the router jar to measure (default: target/payment-router-*.jar)")
     parser.add_argument("--pg-bin", default="/usr/lib/postgresql/15/bin")
@@ -776,6 +777,11 @@ class Suite:
         self.results["scenarios"]["webhooks"] = webhooks.run(self, API_KEY, self.args.router_port + 30)
         self.save()
 
+    def clusterlimit(self):
+        """Two replicas sharing alpha's limit: what alpha receives (bench/lib/clusterlimit.py)."""
+        self.results["scenarios"]["clusterlimit"] = clusterlimit.run(self, API_KEY, OPERATOR_TOKEN)
+        self.save()
+
     def count_final(self, prefix):
         return int(self.pg.psql(f"select count(*) from payment_intents where idempotency_key like '{prefix}%' "
                                 "and status in ('succeeded', 'failed')"))
@@ -807,7 +813,8 @@ class Suite:
     def run(self):
         # Overload after isolation: its aftermath (intents recovered by the sentinel) must not disturb the others.
         chosen = [s for s in self.args.only.split(",") if s] or ["throughput", "overhead", "isolation", "overload",
-                                                                  "inflight", "webhooks", "takeover", "jmh"]
+                                                                  "inflight", "webhooks", "takeover", "clusterlimit",
+                                                                  "jmh"]
         started = time.time()
         try:
             if any(s != "jmh" for s in chosen):
@@ -815,14 +822,14 @@ class Suite:
                 self.pg.recreate_database()
             for name in chosen:
                 if name not in ("overhead", "overload", "isolation", "inflight", "throughput", "webhooks", "takeover",
-                                "jmh"):
+                                "clusterlimit", "jmh"):
                     raise SystemExit(f"unknown scenario {name}")
                 try:
                     if name != "jmh":
                         if not self.simulator or not self.simulator.alive():
                             self.start_simulators()
-                        if name not in ("inflight", "webhooks", "takeover") and (not self.router or not self.router.alive()
-                                                   or self.router.name != "router"):
+                        if name not in ("inflight", "webhooks", "takeover", "clusterlimit") and (
+                                not self.router or not self.router.alive() or self.router.name != "router"):
                             self.stop_router()
                             self.start_router("router", self.router_env())
                             if name != "throughput":

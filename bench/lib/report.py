@@ -327,6 +327,16 @@ def markdown(results, chart_name, notes):
                          f"{fmt(r['openAtKill'], 0)} open at the kill; {fmt(r['secondsFromLeaseEndToAllFinal'])} s "
                          f"({fmt(r['intentsPerSecondAfterLeaseEnd'], 0)}/s); {r['unresolved']} unresolved",
                          "", met(r["secondsFromLeaseEndToAllFinal"] <= 60)])
+    c = s.get("clusterlimit")
+    if c and "shared" in c:
+        on, off = c["shared"], c["perReplica"]
+        rows.append([f"provider limit shared by {c['replicas']} replicas: calls/s alpha received ÷ its limit "
+                     f"({c['limit']}/s, burst {c['burst']})",
+                     f"≤ {c['bound']} in any second",
+                     f"{fmt(on['perSecond'])}/s, at most {on['maxInOneSecond']} in one second; "
+                     f"{fmt(on['roundTripsPerPermit'], 3)} database round trips per permit; per-replica buckets: "
+                     f"{fmt(off['perSecond'])}/s",
+                     fmt(on["perSecond"] / c["limit"], 3), met(on["maxInOneSecond"] <= c["bound"])])
     add(table(["what", "target", "measured", "ratio", ""], rows))
     add("")
     add(f"![Latency by percentile]({chart_name})")

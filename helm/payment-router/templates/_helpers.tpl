@@ -92,7 +92,7 @@ out.
   "webhookHmacKeys" "existingSecretWebhookSecretKeys" "existingSecretWebhookHmacKeyKeys") }}
 {{- end }}
 {{- $router := dict "providers" $providers }}
-{{- range $section := list "routing" "intents" "recovery" "api" "webhooks" }}
+{{- range $section := list "routing" "intents" "recovery" "api" "webhooks" "clusterLimits" "merchants" }}
 {{- with index $.Values $section }}
 {{- $_ := set $router $section . }}
 {{- end }}

@@ -7,6 +7,7 @@ import com.marcnuri.helm.LintResult;
 import dev.paymentrouter.api.ApiProperties;
 import dev.paymentrouter.intent.runtime.IntentProperties;
 import dev.paymentrouter.intent.runtime.RecoveryProperties;
+import dev.paymentrouter.limits.ClusterLimitsProperties;
 import dev.paymentrouter.routing.runtime.RoutingProperties;
 import dev.paymentrouter.webhook.runtime.DeliveryProperties;
 import dev.paymentrouter.webhook.runtime.WebhookProperties;
@@ -111,6 +112,17 @@ class HelmChartDefaultsTest extends ChartContract {
     assertThat(chartRecovery).usingRecursiveComparison().ignoringFields("nodeId").isEqualTo(defaultRecovery);
     assertThat(chart.bindOrCreate("payment-router.routing", RoutingProperties.class).defaultProviders())
         .isEqualTo(List.of("alpha", "beta", "gamma"));
+  }
+
+  @Test
+  void itsClusterLimitSettingsReachTheConfigMapAndAreTheApplicationsDefaults() {
+    Binder chart = new Binder(ConfigurationPropertySources.from(sources()));
+    Binder application = new Binder(ConfigurationPropertySources.from(ApplicationSettings.packagedDefaults()));
+    assertThat(chart.bindOrCreate("payment-router.cluster-limits", ClusterLimitsProperties.class))
+        .isEqualTo(application.bindOrCreate("payment-router.cluster-limits", ClusterLimitsProperties.class));
+    Map<String, Object> limits = Yaml.map(Yaml.at(Yaml.map(Yaml.loadAll(chart().configMapFiles().get(CONFIG_FILE))
+        .getFirst()), "payment-router", "clusterLimits"));
+    assertThat(limits).containsKeys("enabled", "lock", "optimization", "maxUnsynchronized", "requestTimeout");
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.paymentrouter.provider.runtime;
 
+import dev.paymentrouter.limits.ClusterBuckets;
+import dev.paymentrouter.limits.Permits;
 import dev.paymentrouter.platform.LocalMode;
 import dev.paymentrouter.platform.PhasedLifecycle;
 import dev.paymentrouter.provider.connector.ProviderConnectorFactory;
@@ -13,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.CompositeReactiveHealthContributor;
 import org.springframework.context.SmartLifecycle;
@@ -55,14 +58,18 @@ class ProviderConfiguration {
       CircuitBreakerRegistry providerCircuitBreakers,
       ProviderScoreboard providerScoreboard,
       MeterRegistry meters,
-      Environment environment) {
+      Environment environment,
+      ObjectProvider<ClusterBuckets> clusterBuckets) {
     List<ProviderSettings> settings = properties.toSettings(LocalMode.isOn(environment), factories);
     if (settings.isEmpty()) {
       throw new IllegalStateException("no provider configured: set payment-router.providers.<name>.base-url");
     }
     ProviderCallTimers timers = new ProviderCallTimers(meters, settings.stream().map(ProviderSettings::name).toList());
-    return new ProviderDirectory(
-        settings, factories, clock, Schedulers.parallel(), providerCircuitBreakers, providerScoreboard, timers);
+    // The replicas share each provider's buckets unless cluster limits are off (then every replica has its own).
+    ClusterBuckets shared = clusterBuckets.getIfAvailable();
+    Permits.Source permits = shared == null ? Permits.Source.local(clock) : shared;
+    return new ProviderDirectory(settings, factories, clock, Schedulers.parallel(), providerCircuitBreakers,
+        providerScoreboard, timers, permits);
   }
 
   /** Starts supervisors before the web server takes traffic and stops them after it stopped. */

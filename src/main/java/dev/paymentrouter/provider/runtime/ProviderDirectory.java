@@ -1,5 +1,6 @@
 package dev.paymentrouter.provider.runtime;
 
+import dev.paymentrouter.limits.Permits;
 import dev.paymentrouter.provider.connector.ProviderConnectorFactory;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ModificationOutcome;
@@ -64,6 +65,19 @@ public final class ProviderDirectory {
       CircuitBreakerRegistry breakers,
       ProviderScoreboard scoreboard,
       ProviderCallListener listener) {
+    this(providers, factories, clock, scheduler, breakers, scoreboard, listener, Permits.Source.local(clock));
+  }
+
+  /** Supervisors whose gatekeepers take permits from {@code permits} (the cluster's buckets); none is started yet. */
+  public ProviderDirectory(
+      List<ProviderSettings> providers,
+      Collection<ProviderConnectorFactory> factories,
+      Clock clock,
+      Scheduler scheduler,
+      CircuitBreakerRegistry breakers,
+      ProviderScoreboard scoreboard,
+      ProviderCallListener listener,
+      Permits.Source permits) {
     Map<String, ProviderConnectorFactory> byType = factories.stream()
         .collect(Collectors.toMap(ProviderConnectorFactory::type, Function.identity()));
     Map<String, ProviderSupervisor> built = new LinkedHashMap<>();
@@ -74,7 +88,7 @@ public final class ProviderDirectory {
             + "'; known types: " + byType.keySet());
       }
       built.put(settings.name(), new ProviderSupervisor(settings, factory, clock, scheduler, breakers, scoreboard,
-          listener));
+          listener, permits));
     }
     this.supervisors = java.util.Collections.unmodifiableMap(built);
     this.scoreboard = scoreboard;

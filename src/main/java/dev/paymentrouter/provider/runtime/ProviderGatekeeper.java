@@ -4,8 +4,8 @@ import dev.paymentrouter.provider.domain.ModificationOutcome;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.RouterRefusal;
 import dev.paymentrouter.routing.domain.ProviderAvailability;
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.TimeMeter;
+import dev.paymentrouter.limits.LocalPermits;
+import dev.paymentrouter.limits.Permits;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
@@ -15,11 +15,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import reactor.core.publisher.Mono;
 
 /**
  * Decides whether a call may go to its provider now: the circuit breaker first (an open circuit costs no token),
  * then the token bucket. Told the result of every admitted call, so the breaker sees the provider's failure rate
- * and slow-call rate. Both are lock-free, so admission is safe on an event-loop thread.
+ * and slow-call rate. The breaker is this replica's own and lock-free; the buckets are this replica's own or the
+ * cluster's ({@link Permits}), and {@link #admit} never blocks its caller either way.
  */
 public final class ProviderGatekeeper {
 
@@ -37,8 +39,8 @@ public final class ProviderGatekeeper {
   private static final Admission RATE_LIMITED = new Admission.Refused(RouterRefusal.RATE_LIMITED);
 
   private final CircuitBreaker breaker;
-  private final Bucket bucket;
-  private final Bucket statusBucket;
+  private final Permits bucket;
+  private final Permits statusBucket;
   private final Clock clock;
   private final Duration waitInOpenState;
   private volatile Instant openedAt = Instant.MIN;
@@ -52,6 +54,15 @@ public final class ProviderGatekeeper {
   /** A gatekeeper whose breaker is registered in {@code breakers} (where metrics find it). */
   public ProviderGatekeeper(
       String provider, GatekeeperSettings settings, Clock clock, CircuitBreakerRegistry breakers) {
+    this(provider, settings, clock, breakers, Permits.Source.local(clock));
+  }
+
+  /**
+   * A gatekeeper whose buckets come from {@code permits}: the cluster's when the replicas share the provider's
+   * limits. Charges and status queries have a bucket each ({@code provider:<name>:charges}, {@code :status}).
+   */
+  public ProviderGatekeeper(String provider, GatekeeperSettings settings, Clock clock,
+      CircuitBreakerRegistry breakers, Permits.Source permits) {
     this.clock = clock;
     this.waitInOpenState = settings.waitInOpenState();
     this.breaker = breakers.circuitBreaker(provider, CircuitBreakerConfig.custom()
@@ -71,31 +82,38 @@ public final class ProviderGatekeeper {
         openedAt = clock.instant();
       }
     });
-    this.bucket = Bucket.builder()
-        .addLimit(limit -> limit.capacity(settings.burst())
-            .refillGreedy(settings.permitsPerSecond(), Duration.ofSeconds(1)))
-        .withCustomTimePrecision(new ClockTimeMeter(clock))
-        .build();
-    this.statusBucket = Bucket.builder()
-        .addLimit(limit -> limit.capacity(settings.statusBurst())
-            .refillGreedy(settings.statusPermitsPerSecond(), Duration.ofSeconds(1)))
-        .withCustomTimePrecision(new ClockTimeMeter(clock))
-        .build();
+    this.bucket = permits.permits("provider:" + provider + ":charges", settings.permitsPerSecond(),
+        settings.burst());
+    this.statusBucket = permits.permits("provider:" + provider + ":status", settings.statusPermitsPerSecond(),
+        settings.statusBurst());
   }
 
   /**
    * Admits or refuses one call: a charge, or a capture, cancel or refund, which the provider rate-limits alike. An
    * admitted call must be followed by {@link #record} or {@link #release}.
    */
-  public Admission tryAdmit() {
+  public Mono<Admission> admit() {
     if (!breaker.tryAcquirePermission()) {
-      return CIRCUIT_OPEN;
+      return Mono.just(CIRCUIT_OPEN);
     }
-    if (!bucket.tryConsume(1)) {
-      breaker.releasePermission();
-      return RATE_LIMITED;
+    return bucket.take()
+        .map(take -> {
+          if (take.taken()) {
+            return ADMITTED;
+          }
+          breaker.releasePermission();
+          return RATE_LIMITED;
+        })
+        // A caller that gave up before the bucket answered never makes the call: its half-open probe is free again.
+        .doOnCancel(breaker::releasePermission);
+  }
+
+  /** {@link #admit} on the calling thread, for buckets in this replica's memory only (tests, benchmarks). */
+  public Admission tryAdmit() {
+    if (!(bucket instanceof LocalPermits)) {
+      throw new IllegalStateException("a shared bucket is asked with admit(), off the caller's thread");
     }
-    return ADMITTED;
+    return admit().block();
   }
 
   /**
@@ -103,8 +121,16 @@ public final class ProviderGatekeeper {
    * charges keep every token of theirs. The breaker does not judge status queries. False when their rate is used
    * up.
    */
+  public Mono<Boolean> admitStatusQuery() {
+    return statusBucket.take().map(take -> take.taken());
+  }
+
+  /** {@link #admitStatusQuery} on the calling thread, for buckets in this replica's memory only (tests). */
   public boolean tryAdmitStatusQuery() {
-    return statusBucket.tryConsume(1);
+    if (!(statusBucket instanceof LocalPermits local)) {
+      throw new IllegalStateException("a shared bucket is asked with admitStatusQuery(), off the caller's thread");
+    }
+    return local.takeNow().taken();
   }
 
   /**
@@ -193,10 +219,10 @@ public final class ProviderGatekeeper {
       }
       case CLOSED, HALF_OPEN, METRICS_ONLY, DISABLED -> { }
     }
-    if (bucket.getAvailableTokens() < 1) {
+    Duration refillIn = bucket.waitForOne(now);
+    if (!refillIn.isZero()) {
       // The bucket measures from its own reading of the clock, a little after now: a millisecond covers that.
-      long nanos = bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill();
-      Instant refill = now.plusNanos(nanos).plusMillis(1);
+      Instant refill = now.plus(refillIn).plusMillis(1);
       if (refill.isAfter(ready)) {
         ready = refill;
       }
@@ -232,32 +258,18 @@ public final class ProviderGatekeeper {
 
   /** Tokens left in the bucket now. */
   public long availableTokens() {
-    return bucket.getAvailableTokens();
+    return bucket.availableTokens();
   }
 
   /** Status-query tokens left now. */
   public long availableStatusTokens() {
-    return statusBucket.getAvailableTokens();
+    return statusBucket.availableTokens();
   }
 
   /** A provider failure as the breaker sees it; carries no stack trace because it is a value, not a bug. */
   static final class ProviderFailure extends RuntimeException {
     ProviderFailure(String reason) {
       super(reason, null, false, false);
-    }
-  }
-
-  /** Bucket4j's time source backed by the injected clock, so tests can advance time. */
-  private record ClockTimeMeter(Clock clock) implements TimeMeter {
-    @Override
-    public long currentTimeNanos() {
-      Instant now = clock.instant();
-      return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
-    }
-
-    @Override
-    public boolean isWallClockBased() {
-      return true;
     }
   }
 }

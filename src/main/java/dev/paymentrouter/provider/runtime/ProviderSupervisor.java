@@ -1,6 +1,7 @@
 package dev.paymentrouter.provider.runtime;
 
 import dev.paymentrouter.provider.connector.ProviderConnector;
+import dev.paymentrouter.limits.Permits;
 import dev.paymentrouter.provider.connector.ProviderConnectorFactory;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ModificationOutcome;
@@ -87,11 +88,24 @@ public final class ProviderSupervisor {
       CircuitBreakerRegistry breakers,
       ProviderScoreboard scoreboard,
       ProviderCallListener listener) {
+    this(settings, factory, clock, scheduler, breakers, scoreboard, listener, Permits.Source.local(clock));
+  }
+
+  /** A supervisor whose gatekeeper takes its permits from {@code permits} (the cluster's buckets, or its own). */
+  public ProviderSupervisor(
+      ProviderSettings settings,
+      ProviderConnectorFactory factory,
+      Clock clock,
+      Scheduler scheduler,
+      CircuitBreakerRegistry breakers,
+      ProviderScoreboard scoreboard,
+      ProviderCallListener listener,
+      Permits.Source permits) {
     this.settings = settings;
     this.factory = factory;
     this.clock = clock;
     this.scheduler = scheduler;
-    this.gatekeeper = new ProviderGatekeeper(settings.name(), settings.gatekeeper(), clock, breakers);
+    this.gatekeeper = new ProviderGatekeeper(settings.name(), settings.gatekeeper(), clock, breakers, permits);
     this.scoreboard = scoreboard;
     this.listener = listener;
   }
@@ -123,10 +137,11 @@ public final class ProviderSupervisor {
     if (now != State.RUNNING || current == null) {
       return Mono.just(new ProviderOutcome.RouterRefused(notRunning(now)));
     }
-    if (gatekeeper.tryAdmit() instanceof ProviderGatekeeper.Admission.Refused refused) {
-      return Mono.just(new ProviderOutcome.RouterRefused(refused.reason()));
-    }
-    return current.pool().submit(request, sendBy);
+    return gatekeeper.admit().flatMap(admission -> switch (admission) {
+      case ProviderGatekeeper.Admission.Refused refused ->
+          Mono.just(new ProviderOutcome.RouterRefused(refused.reason()));
+      case ProviderGatekeeper.Admission.Admitted admitted -> current.pool().submit(request, sendBy);
+    });
   }
 
   /**
@@ -140,12 +155,11 @@ public final class ProviderSupervisor {
     if (now != State.RUNNING || current == null) {
       return Mono.just(new ChargeStatus.NotAsked(notRunning(now)));
     }
-    if (!gatekeeper.tryAdmitStatusQuery()) {
-      return Mono.just(new ChargeStatus.NotAsked(RouterRefusal.RATE_LIMITED));
-    }
-    return current.connector().status(query)
-        .timeout(settings.pool().callTimeout())
-        .onErrorResume(TimeoutException.class, timeout -> Mono.just(new ChargeStatus.Unavailable("timeout")));
+    return gatekeeper.admitStatusQuery().flatMap(admitted -> admitted
+        ? current.connector().status(query)
+            .timeout(settings.pool().callTimeout())
+            .onErrorResume(TimeoutException.class, timeout -> Mono.just(new ChargeStatus.Unavailable("timeout")))
+        : Mono.just(new ChargeStatus.NotAsked(RouterRefusal.RATE_LIMITED)));
   }
 
   /**
@@ -159,10 +173,11 @@ public final class ProviderSupervisor {
     if (now != State.RUNNING || current == null) {
       return Mono.just(new ModificationOutcome.RouterRefused(notRunning(now)));
     }
-    if (gatekeeper.tryAdmit() instanceof ProviderGatekeeper.Admission.Refused refused) {
-      return Mono.just(new ModificationOutcome.RouterRefused(refused.reason()));
-    }
-    return current.pool().submit(request);
+    return gatekeeper.admit().flatMap(admission -> switch (admission) {
+      case ProviderGatekeeper.Admission.Refused refused ->
+          Mono.just(new ModificationOutcome.RouterRefused(refused.reason()));
+      case ProviderGatekeeper.Admission.Admitted admitted -> current.pool().submit(request);
+    });
   }
 
   /**
@@ -176,9 +191,12 @@ public final class ProviderSupervisor {
     if (now != State.RUNNING || current == null) {
       return Mono.just(new ModificationOutcome.RouterRefused(notRunning(now)));
     }
-    if (!gatekeeper.tryAdmitStatusQuery()) {
-      return Mono.just(new ModificationOutcome.RouterRefused(RouterRefusal.RATE_LIMITED));
-    }
+    return gatekeeper.admitStatusQuery().flatMap(admitted -> admitted
+        ? modificationStatus(current, request, sentAt)
+        : Mono.just(new ModificationOutcome.RouterRefused(RouterRefusal.RATE_LIMITED)));
+  }
+
+  private Mono<ModificationOutcome> modificationStatus(Children current, ModificationRequest request, Instant sentAt) {
     return Mono.defer(() -> current.connector().modificationStatus(request, sentAt))
         .timeout(settings.pool().callTimeout())
         .onErrorResume(TimeoutException.class, timeout -> Mono.just(new ModificationOutcome.Unknown("timeout")))

@@ -178,4 +178,23 @@ class ProviderScoreboardTest {
       scoreboard.record(provider, outcome);
     }
   }
+
+  @Test
+  void ranksByTheClustersTallyOnceItHasTheMinimumOfCallsAndByItsOwnUntilThen() {
+    ProviderScoreboard scoreboard = new ProviderScoreboard(10, 5);
+    for (int i = 0; i < 10; i++) {
+      scoreboard.record("alpha", new ProviderOutcome.Approved("ch_" + i));
+    }
+
+    // Too few calls in the cluster's sum: this node's own window still decides.
+    scoreboard.useCluster(Map.of("alpha", new ProviderScoreboard.Tally(0, 4)));
+    assertThat(scoreboard.successRate("alpha")).hasValue(1.0);
+
+    // The cluster saw alpha fail three times in four (this node's ten successes are part of that sum).
+    scoreboard.useCluster(Map.of(
+        "alpha", new ProviderScoreboard.Tally(10, 30), "beta", new ProviderScoreboard.Tally(9, 1)));
+    assertThat(scoreboard.successRate("alpha")).hasValue(0.25);
+    assertThat(scoreboard.successRates()).containsEntry("alpha", 0.25).containsEntry("beta", 0.9);
+    assertThat(scoreboard.tallies()).containsEntry("alpha", new ProviderScoreboard.Tally(10, 0));
+  }
 }
