@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
@@ -25,10 +26,14 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 })
 class InboundLimitApiTest extends RouterIntegrationTest {
 
-  /** Merchants' own settings, as part M's directory gives them: the "roomy" ones may send 1,000 a second. */
+  /**
+   * Merchants' own settings, as the merchants' directory gives them: the "roomy" ones may send 1,000 a second. In
+   * place of the directory's (primary), so that the test needs no operator to set them.
+   */
   @TestConfiguration
   static class OwnLimits {
     @Bean
+    @Primary
     MerchantLimits merchantLimits() {
       return merchantId -> merchantId.startsWith("m_roomy_")
           ? Optional.of(new InboundLimit(1000, 1000))
