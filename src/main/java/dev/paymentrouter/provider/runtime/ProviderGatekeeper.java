@@ -1,20 +1,22 @@
 package dev.paymentrouter.provider.runtime;
 
+import dev.paymentrouter.limits.LocalPermits;
+import dev.paymentrouter.limits.Permits;
 import dev.paymentrouter.provider.domain.ModificationOutcome;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.RouterRefusal;
 import dev.paymentrouter.routing.domain.ProviderAvailability;
-import dev.paymentrouter.limits.LocalPermits;
-import dev.paymentrouter.limits.Permits;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -24,6 +26,8 @@ import reactor.core.publisher.Mono;
  * cluster's ({@link Permits}), and {@link #admit} never blocks its caller either way.
  */
 public final class ProviderGatekeeper {
+
+  private static final Logger log = LoggerFactory.getLogger(ProviderGatekeeper.class);
 
   /** Whether a call was admitted, and if not, why. */
   public sealed interface Admission {
@@ -78,8 +82,18 @@ public final class ProviderGatekeeper {
         .clock(clock)
         .build());
     this.breaker.getEventPublisher().onStateTransition(event -> {
-      if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+      CircuitBreaker.StateTransition transition = event.getStateTransition();
+      if (transition.getToState() == CircuitBreaker.State.OPEN) {
         openedAt = clock.instant();
+      }
+      // Nothing happens silently: an opening turns payments away from this provider on this replica.
+      if (transition.getToState() == CircuitBreaker.State.OPEN) {
+        log.warn("Provider {}: circuit breaker {} -> {} (failure rate {}%, slow calls {}%)", provider,
+            transition.getFromState(), transition.getToState(), breaker.getMetrics().getFailureRate(),
+            breaker.getMetrics().getSlowCallRate());
+      } else {
+        log.info("Provider {}: circuit breaker {} -> {}", provider, transition.getFromState(),
+            transition.getToState());
       }
     });
     this.bucket = permits.permits("provider:" + provider + ":charges", settings.permitsPerSecond(),
