@@ -220,7 +220,7 @@ abstract class ChartContract {
 
   @Test
   void theConfigMapIsMountedWhereSpringConfigAdditionalLocationPointsAndRollsThePods() {
-    Map<String, Object> configMap = chart().one("ConfigMap");
+    Map<String, Object> configMap = chart().configMap();
     String location = environment().get("SPRING_CONFIG_ADDITIONALLOCATION");
     assertThat(location).startsWith("file:").endsWith("/" + CONFIG_FILE);
     String directory = location.substring("file:".length(), location.length() - CONFIG_FILE.length() - 1);

@@ -87,7 +87,7 @@ class HelmChartBootTest {
       if (!volume.containsKey("configMap")) {
         continue;
       }
-      assertThat(Yaml.at(volume, "configMap", "name")).isEqualTo(Yaml.at(CHART.one("ConfigMap"), "metadata", "name"));
+      assertThat(Yaml.at(volume, "configMap", "name")).isEqualTo(Yaml.at(CHART.configMap(), "metadata", "name"));
       String mountPath = (String) Yaml.map(mount).get("mountPath");
       Path directory = MOUNTS.resolve(mountPath.substring(1));
       Files.createDirectories(directory);

@@ -44,9 +44,11 @@ class HelmChartDefaultsTest extends ChartContract {
   }
 
   @Test
-  void rendersTheRouterWithoutAutoscalerOrServiceMonitor() {
+  void rendersTheRouterWithoutAutoscalerServiceMonitorDashboardOrAlerts() {
+    // One ConfigMap, the application's: the dashboard's and the PrometheusRule need their switches.
     assertThat(chart().objects()).extracting(object -> object.get("kind")).containsExactlyInAnyOrder(
         "ConfigMap", "Deployment", "PodDisruptionBudget", "Secret", "Secret", "Service", "ServiceAccount");
+    assertThat(chart().dashboardConfigMap()).isEmpty();
     assertThat(Yaml.at(chart().one("Deployment"), "spec", "replicas")).isEqualTo(2);
   }
 

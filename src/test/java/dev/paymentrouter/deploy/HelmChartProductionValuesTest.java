@@ -9,17 +9,20 @@ import dev.paymentrouter.routing.domain.RoutingRule;
 import dev.paymentrouter.routing.runtime.RoutingProperties;
 import dev.paymentrouter.webhook.runtime.DeliveryProperties;
 import dev.paymentrouter.webhook.runtime.WebhookProperties;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import tools.jackson.databind.JsonNode;
 
 /**
- * The chart with a production-like values file: existing Secrets, autoscaling, a ServiceMonitor, other sizes, a
- * fourth provider and three operators.
+ * The chart with a production-like values file: existing Secrets, autoscaling, a ServiceMonitor, the Grafana
+ * dashboard and the alerts, other sizes, a fourth provider and three operators.
  */
 class HelmChartProductionValuesTest extends ChartContract {
 
@@ -209,5 +212,68 @@ class HelmChartProductionValuesTest extends ChartContract {
 
   private Map<String, Object> secretRef(String variable) {
     return Yaml.map(Yaml.at(chart().envEntries().get(variable), "valueFrom", "secretKeyRef"));
+  }
+
+  @Test
+  void aConfigMapCarriesTheGrafanaDashboardWithTheSidecarsLabel() throws Exception {
+    Map<String, Object> configMap = chart().dashboardConfigMap().orElseThrow();
+    assertThat(Yaml.map(Yaml.at(configMap, "metadata", "labels"))).containsEntry("grafana_dashboard", "1");
+    assertThat(Yaml.map(Yaml.at(configMap, "metadata", "annotations"))).containsEntry("grafana_folder", "Payments");
+    assertThat(Yaml.map(configMap.get("data"))).containsOnlyKeys(ChartMonitoring.DASHBOARD_FILE);
+    JsonNode dashboard = ChartMonitoring.dashboard(chart());
+    // Byte for byte the chart's file: Helm reads it with .Files.Get and templates nothing in it.
+    assertThat(Yaml.map(configMap.get("data")).get(ChartMonitoring.DASHBOARD_FILE)).isEqualTo(
+        Files.readString(RenderedChart.CHART.resolve("dashboards").resolve(ChartMonitoring.DASHBOARD_FILE)));
+    assertThat(dashboard.get("schemaVersion").intValue()).isGreaterThanOrEqualTo(36);
+    List<String> variables = new ArrayList<>();
+    dashboard.get("templating").get("list").forEach(variable -> variables.add(variable.get("name").stringValue()));
+    assertThat(variables).containsExactly("datasource", "provider");
+    // Every panel and query reads the data source the viewer picked, never one fixed at export.
+    for (JsonNode panel : dashboard.get("panels")) {
+      assertThat(panel.get("datasource").get("uid").stringValue()).as(panel.get("title").stringValue())
+          .isEqualTo("${datasource}");
+      panel.get("targets").forEach(target -> assertThat(target.get("datasource").get("uid").stringValue())
+          .isEqualTo("${datasource}"));
+    }
+    Map<String, List<String>> panels = ChartMonitoring.panelQueries(dashboard);
+    assertThat(panels.keySet()).contains("Provider calls by outcome", "Provider call latency (mean and max)",
+        "Circuit state per provider", "Rate-limit tokens available", "Worker pool: in flight and queued",
+        "Intents: active, parked, unresolved", "Failovers and reconciliations", "Webhook deliveries by outcome",
+        "Event-loop lag");
+    assertThat(panels.values()).allSatisfy(queries -> assertThat(queries).isNotEmpty());
+  }
+
+  @Test
+  void aPrometheusRuleAlertsWithTheThresholdsOfTheValues() {
+    Map<String, Object> rule = chart().one("PrometheusRule");
+    assertThat(rule.get("apiVersion")).isEqualTo("monitoring.coreos.com/v1");
+    assertThat(Yaml.map(Yaml.at(rule, "metadata", "labels"))).containsEntry("release", "prometheus");
+    Map<String, Map<String, Object>> alerts = ChartMonitoring.alerts(chart());
+    assertThat(alerts).containsOnlyKeys("PaymentRouterProviderCircuitOpen", "PaymentRouterUnresolvedIntents",
+        "PaymentRouterProviderFailing", "PaymentRouterProviderQueueSaturated",
+        "PaymentRouterWebhookDeliveriesFailing");
+    alerts.forEach((name, alert) -> {
+      assertThat(Yaml.map(alert.get("labels"))).as(name).containsKey("severity");
+      assertThat(Yaml.map(alert.get("annotations"))).as(name).containsKeys("summary", "description");
+    });
+    assertThat(alerts.get("PaymentRouterProviderCircuitOpen")).containsEntry("for", "2m");
+    assertThat(Yaml.at(alerts.get("PaymentRouterProviderCircuitOpen"), "labels", "severity")).isEqualTo("critical");
+    // Overridden in the values file: 15m instead of 10m, 0.1 instead of 0.2.
+    assertThat(alerts.get("PaymentRouterUnresolvedIntents")).containsEntry("for", "15m");
+    assertThat((String) alerts.get("PaymentRouterUnresolvedIntents").get("expr")).endsWith("> 0");
+    assertThat((String) alerts.get("PaymentRouterProviderFailing").get("expr"))
+        .contains("[5m]").containsPattern("> 0\\.1\\s*$");
+    // Each provider against its own queue capacity: alpha's from the values, the others' the application default.
+    String queue = (String) alerts.get("PaymentRouterProviderQueueSaturated").get("expr");
+    assertThat(queue).contains("{provider=\"alpha\"}) > 0.8 * 512")
+        .contains("{provider=\"beta\"}) > 0.8 * 256")
+        .contains("{provider=\"delta\"}) > 0.8 * 256")
+        .contains("{provider=\"gamma\"}) > 0.8 * 256");
+    Binder binder = new Binder(ConfigurationPropertySources.from(sources()));
+    ProvidersProperties providers = binder.bindOrCreate("payment-router", ProvidersProperties.class);
+    assertThat(providers.providers().get("beta").pool().queueCapacity()).isEqualTo(256);
+    assertThat(providers.providers().get("alpha").pool().queueCapacity()).isEqualTo(512);
+    assertThat((String) alerts.get("PaymentRouterWebhookDeliveriesFailing").get("expr"))
+        .contains("[10m]").containsPattern("> 0\\.5\\s*$");
   }
 }

@@ -38,6 +38,10 @@ class HelmValuesSchemaTest {
       retry wait in words            | 'webhooks: {delivery: {retries: [5 seconds]}}'          | retries
       delivery jitter above one      | 'webhooks: {delivery: {jitter: 2}}'                     | jitter
       misspelt delivery setting      | 'webhooks: {delivery: {perendpoint: 4}}'                | perendpoint
+      dashboard label not a label    | 'grafana: {dashboards: {enabled: true, label: "grafana dashboard"}}' | label
+      failure share as a percentage  | 'prometheusRule: {alerts: {providerFailures: {ratio: 20}}}' | ratio
+      alert wait in Spring style     | 'prometheusRule: {alerts: {circuitOpen: {for: PT2M}}}'  | for
+      misspelt alert                 | 'prometheusRule: {alerts: {circuitOpened: {for: 2m}}}'  | circuitOpened
       """)
   void rejects(String description, String values, String named) throws IOException {
     Files.createDirectories(SCRATCH);

@@ -111,8 +111,12 @@ final class RenderedChart {
   }
 
   private static boolean isManagementService(Map<String, Object> service) {
-    Object labels = Yaml.at(service, "metadata", "labels");
-    return labels != null && "management".equals(Yaml.map(labels).get("app.kubernetes.io/component"));
+    return isComponent(service, "management");
+  }
+
+  private static boolean isComponent(Map<String, Object> object, String component) {
+    Object labels = Yaml.at(object, "metadata", "labels");
+    return labels != null && component.equals(Yaml.map(labels).get("app.kubernetes.io/component"));
   }
 
   /** The router container's port of this name. */
@@ -171,10 +175,25 @@ final class RenderedChart {
     return data;
   }
 
-  /** The files of the ConfigMap (name to content). */
+  /** The application's ConfigMap: the one that is not the Grafana dashboard's. */
+  Map<String, Object> configMap() {
+    List<Map<String, Object>> found = all("ConfigMap").stream().filter(map -> !isComponent(map, "dashboard"))
+        .toList();
+    if (found.size() != 1) {
+      throw new AssertionError("expected one application ConfigMap, rendered " + found.size());
+    }
+    return found.getFirst();
+  }
+
+  /** The ConfigMap of the Grafana dashboard, if rendered. */
+  java.util.Optional<Map<String, Object>> dashboardConfigMap() {
+    return all("ConfigMap").stream().filter(map -> isComponent(map, "dashboard")).findFirst();
+  }
+
+  /** The files of the application's ConfigMap (name to content). */
   Map<String, String> configMapFiles() {
     Map<String, String> files = new LinkedHashMap<>();
-    Yaml.map(one("ConfigMap").get("data")).forEach((key, value) -> files.put(key, String.valueOf(value)));
+    Yaml.map(configMap().get("data")).forEach((key, value) -> files.put(key, String.valueOf(value)));
     return files;
   }
 }
