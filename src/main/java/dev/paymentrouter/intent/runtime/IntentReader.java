@@ -130,27 +130,7 @@ public final class IntentReader {
 
   /** The intent with this id, if stored, with its tokens (opened) for its owner. */
   Mono<StoredIntent> find(String id) {
-    Mono<List<Attempt>> attempts = db.sql("select " + ATTEMPT_COLUMNS
-            + " from payment_attempts where intent_id = :id order by attempt_number")
-        .bind("id", id)
-        .map(this::attempt)
-        .all()
-        .collectList();
-    Mono<List<Modification>> modifications = db.sql("select " + MODIFICATION_COLUMNS
-            + " from payment_modifications where intent_id = :id order by created_at, modification_id")
-        .bind("id", id)
-        .map(this::modification)
-        .all()
-        .collectList();
-    // A parked intent's last event is its park: when its wait began comes from there (no column of its own).
-    return db.sql("select " + INTENT_COLUMNS + " from payment_intents where id = :id")
-        .bind("id", id)
-        // A row is only readable inside the mapping function: its buffer is released right after.
-        .map(row -> intentRow(row, true))
-        .one()
-        .zipWhen(row -> Mono.zip(attempts, modifications),
-            (row, children) -> new StoredIntent(row.toIntent(children.getT1(), children.getT2()), row.version(),
-                row.checkCount(), row.nextCheckAt()));
+    return findAll(List.of(id)).mapNotNull(found -> found.get(id));
   }
 
   /** One page of a merchant's intents with their attempts: two statements, whatever the page's size. */
@@ -170,22 +150,27 @@ public final class IntentReader {
     });
   }
 
-  /** The intents with these ids that exist, with their tokens (opened) for their owners: three statements. */
+  /**
+   * The intents with these ids that exist, with their tokens (opened) for their owners: their rows, then (only for
+   * those found) their attempts and modifications; three statements whatever their number, one when none exists.
+   */
   Mono<Map<String, StoredIntent>> findAll(List<String> ids) {
-    String[] array = ids.toArray(String[]::new);
-    Mono<List<IntentRow>> rows = db.sql("select " + INTENT_COLUMNS + " from payment_intents where id = any($1)")
-        .bind(0, array)
+    // A parked intent's last event is its park: when its wait began comes from there (no column of its own).
+    return db.sql("select " + INTENT_COLUMNS + " from payment_intents where id = any($1)")
+        .bind(0, ids.toArray(String[]::new))
+        // A row is only readable inside the mapping function: its buffer is released right after.
         .map(row -> intentRow(row, true))
         .all()
-        .collectList();
-    return Mono.zip(rows, children(array)).map(read -> {
-      Map<String, StoredIntent> found = new LinkedHashMap<>();
-      for (IntentRow row : read.getT1()) {
-        found.put(row.id(), new StoredIntent(row.toIntent(read.getT2().attempts(row.id()),
-            read.getT2().modifications(row.id())), row.version(), row.checkCount(), row.nextCheckAt()));
-      }
-      return found;
-    });
+        .collectList()
+        .flatMap(rows -> rows.isEmpty() ? Mono.just(Map.<String, StoredIntent>of())
+            : children(rows.stream().map(IntentRow::id).toArray(String[]::new)).map(children -> {
+              Map<String, StoredIntent> found = new LinkedHashMap<>();
+              for (IntentRow row : rows) {
+                found.put(row.id(), new StoredIntent(row.toIntent(children.attempts(row.id()),
+                    children.modifications(row.id())), row.version(), row.checkCount(), row.nextCheckAt()));
+              }
+              return found;
+            }));
   }
 
   /** The attempts and modifications of several intents, by intent. */
