@@ -9,6 +9,7 @@ import dev.paymentrouter.merchant.domain.InboundLimit;
 import dev.paymentrouter.merchant.domain.MerchantLimits;
 import dev.paymentrouter.merchant.runtime.ApiKeyAuthenticator;
 import dev.paymentrouter.merchant.runtime.DefaultInboundLimit;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -28,7 +29,8 @@ import reactor.core.publisher.Mono;
  * (draft-ietf-httpapi-ratelimit-headers-10); within it, the same two fields on the answer. The limit is the
  * merchant's own ({@link MerchantLimits}) or else the configured default. Each merchant has a bucket of its own,
  * so one merchant over its limit costs the others nothing. Requests without a valid key pass untouched: the
- * controllers answer them 401.
+ * controllers answer them 401. Each merchant's requests are counted by the status they were answered with
+ * ({@link MerchantRequests}), its 429s included.
  */
 @Component
 final class InboundLimitFilter implements WebFilter, Ordered {
@@ -40,13 +42,16 @@ final class InboundLimitFilter implements WebFilter, Ordered {
   private final MerchantLimits limits;
   private final DefaultInboundLimit defaults;
   private final Permits.Source source;
+  private final MerchantRequests requests;
   // One bucket per merchant and limit; merchants not seen for a while give theirs up (the shared row stays).
   private final Cache<String, Permits> buckets =
       Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
 
   InboundLimitFilter(ApiKeyAuthenticator authenticator, ObjectProvider<MerchantLimits> limits,
-      DefaultInboundLimit defaults, ObjectProvider<ClusterBuckets> clusterBuckets, Clock clock) {
+      DefaultInboundLimit defaults, ObjectProvider<ClusterBuckets> clusterBuckets, Clock clock,
+      MeterRegistry meters) {
     this.authenticator = authenticator;
+    this.requests = new MerchantRequests(meters);
     // Merchants' own limits where their settings name one; the configured default for the others.
     this.limits = limits.getIfAvailable(() -> merchantId -> Optional.empty());
     this.defaults = defaults;
@@ -67,16 +72,19 @@ final class InboundLimitFilter implements WebFilter, Ordered {
     String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
     return authenticator.authenticate(authorization)
         .flatMap(merchant -> Mono.justOrEmpty(limits.inboundLimit(merchant.id()).or(defaults::limit))
-            .flatMap(limit -> permits(merchant.id(), limit).take().map(take -> new Limited(limit, take))))
+            .flatMap(limit -> permits(merchant.id(), limit).take().map(take -> new Limited(merchant.id(), limit, take)))
+            .defaultIfEmpty(new Limited(merchant.id(), null, null)))
         .map(Optional::of)
         .defaultIfEmpty(Optional.empty())
         .flatMap(limited -> limited.isEmpty()
             ? chain.filter(exchange)
-            : answer(exchange, chain, limited.get().limit(), limited.get().take()));
+            : requests.counted(limited.get().merchantId(), exchange, limited.get().limit() == null
+                ? chain.filter(exchange)
+                : answer(exchange, chain, limited.get().limit(), limited.get().take())));
   }
 
-  /** A request of a merchant with a limit, and what its bucket said. */
-  private record Limited(InboundLimit limit, Take take) {}
+  /** A merchant's request, its limit (null when it has none) and what its bucket said. */
+  private record Limited(String merchantId, InboundLimit limit, Take take) {}
 
   private Permits permits(String merchantId, InboundLimit limit) {
     String key = "merchant:" + merchantId + ":inbound";

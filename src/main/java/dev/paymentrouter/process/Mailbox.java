@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 
@@ -28,6 +29,7 @@ public final class Mailbox<M> {
   private final int capacity;
   private final Function<M, Mono<Void>> handler;
   private final Consumer<Throwable> onHandlerError;
+  private final IntConsumer depths;
 
   /**
    * @param capacity       most messages waiting at once
@@ -35,20 +37,32 @@ public final class Mailbox<M> {
    * @param onHandlerError told when a handler fails; the mailbox goes on with the next message
    */
   public Mailbox(int capacity, Function<M, Mono<Void>> handler, Consumer<Throwable> onHandlerError) {
+    this(capacity, handler, onHandlerError, depth -> { });
+  }
+
+  /**
+   * As above, telling {@code depths} of every message taken how many messages the mailbox held with it (itself
+   * included): the mailbox's depth as its senders see it, for metrics.
+   */
+  public Mailbox(int capacity, Function<M, Mono<Void>> handler, Consumer<Throwable> onHandlerError,
+      IntConsumer depths) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be >= 1");
     }
     this.capacity = capacity;
     this.handler = handler;
     this.onHandlerError = onHandlerError;
+    this.depths = depths;
   }
 
   /** Enqueues a message; false when the mailbox is full (the message is not taken). */
   public boolean offer(M message) {
-    if (size.incrementAndGet() > capacity) {
+    int depth = size.incrementAndGet();
+    if (depth > capacity) {
       size.decrementAndGet();
       return false;
     }
+    depths.accept(depth);
     queue.offer(message);
     if (pending.getAndIncrement() == 0) {
       runNext();

@@ -89,6 +89,15 @@ class IntentConfiguration {
         .description("live intent processes on this node").register(meters);
     Gauge.builder("payment_router.intents.parked", registry, IntentRegistry::parked)
         .description("intents on this node waiting for a provider the router itself holds back").register(meters);
+    Gauge.builder("payment_router.intents.capacity", registry, IntentRegistry::capacity)
+        .description("most live intent processes this node takes").register(meters);
+    Gauge.builder("payment_router.intents.reconciling", registry, IntentRegistry::reconciling)
+        .description("live intents on this node whose outcome at a provider is unknown and being reconciled")
+        .register(meters);
+    Gauge.builder("payment_router.intents.mailbox.max", registry, IntentRegistry::deepestMailbox)
+        .description("the deepest intent process mailbox on this node now").register(meters);
+    Gauge.builder("payment_router.intents.mailbox.capacity", properties, IntentProperties::mailboxCapacity)
+        .description("most messages an intent process's mailbox holds").register(meters);
     return registry;
   }
 

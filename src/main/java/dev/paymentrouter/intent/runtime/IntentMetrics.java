@@ -1,20 +1,33 @@
 package dev.paymentrouter.intent.runtime;
 
 import dev.paymentrouter.intent.domain.IntentEvent;
+import dev.paymentrouter.intent.domain.IntentStatus;
+import dev.paymentrouter.intent.domain.PaymentIntent;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
- * Counters of what intents do, for operators: stored, final states, attempt results, failovers, reconciliations,
- * and waits for providers the router itself held back (parks, wake-ups, how long the waits took, and parks refused
- * because the node had too many parked intents). Every meter is registered once up front: counting is on the path
- * of every intent.
+ * Counters of what intents do, for operators: stored, final states (how long they took, with how many attempts),
+ * attempt results, failovers, reconciliations, how deep their mailboxes get, and waits for providers the router
+ * itself held back (parks, wake-ups, how long the waits took, and parks refused because the node had too many parked
+ * intents). Every meter is registered once up front: counting is on the path of every intent.
  */
 public final class IntentMetrics {
+
+  /** Bounds of the time-to-final histogram: an approval in milliseconds up to reconciliations that take minutes. */
+  private static final Duration[] TIME_TO_FINAL_BUCKETS = {
+      Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+      Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
+      Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(30)};
 
   private final Counter stored;
   private final Counter succeeded;
@@ -47,6 +60,10 @@ public final class IntentMetrics {
   private final Counter parkRefused;
   private final Timer waitedServed;
   private final Timer waitedFailed;
+  private final Map<IntentStatus, Timer> timeToFinal = new EnumMap<>(IntentStatus.class);
+  private final DistributionSummary attemptsPerIntent;
+  private final DistributionSummary mailboxDepths;
+  private final IntConsumer depths;
 
   public IntentMetrics(MeterRegistry registry) {
     this.stored = Counter.builder("payment_router.intents.stored")
@@ -89,6 +106,34 @@ public final class IntentMetrics {
         .register(registry);
     this.waitedServed = waits(registry, "served");
     this.waitedFailed = waits(registry, "failed");
+    for (IntentStatus status : IntentStatus.values()) {
+      if (status.isFinal()) {
+        timeToFinal.put(status, Timer.builder("payment_router.intents.time_to_final").tag("status", status.wireName())
+            .description("from an intent's creation to its final status")
+            .serviceLevelObjectives(TIME_TO_FINAL_BUCKETS).register(registry));
+      }
+    }
+    this.attemptsPerIntent = DistributionSummary.builder("payment_router.intents.attempts")
+        .description("provider attempts an intent made by the time it became final (more than 1: failovers)")
+        .serviceLevelObjectives(1, 2, 3, 4, 5, 8).register(registry);
+    this.mailboxDepths = DistributionSummary.builder("payment_router.intents.mailbox.depth")
+        .description("messages in an intent process's mailbox when one more arrived, that one included")
+        .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).register(registry);
+    this.depths = mailboxDepths::record;
+  }
+
+  /** Told the depth of an intent's mailbox as each message arrives; one for all processes. */
+  IntConsumer depths() {
+    return depths;
+  }
+
+  /** What a persisted transition from {@code before} to {@code after} through {@code events} counts. */
+  void transitioned(PaymentIntent before, PaymentIntent after, List<IntentEvent> events, Instant now) {
+    transitioned(events);
+    if (after.status().isFinal() && (before == null || !before.status().isFinal())) {
+      timeToFinal.get(after.status()).record(Duration.between(after.createdAt(), now));
+      attemptsPerIntent.record(after.attempts().size());
+    }
   }
 
   /** A wait for the router ended after {@code waited}: a provider answered, or the intent failed. */
@@ -105,7 +150,7 @@ public final class IntentMetrics {
     stored.increment();
   }
 
-  void transitioned(List<IntentEvent> events) {
+  private void transitioned(List<IntentEvent> events) {
     for (IntentEvent event : events) {
       switch (event) {
         case IntentEvent.IntentSucceeded e -> succeeded.increment();

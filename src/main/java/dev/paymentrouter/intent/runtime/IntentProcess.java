@@ -95,7 +95,7 @@ public final class IntentProcess {
   IntentProcess(String id, IntentRuntime runtime) {
     this.id = id;
     this.runtime = runtime;
-    this.mailbox = new Mailbox<>(runtime.mailboxCapacity(), this::handle, this::crashed);
+    this.mailbox = new Mailbox<>(runtime.mailboxCapacity(), this::handle, this::crashed, runtime.metrics().depths());
     this.parking = new IntentParking(runtime.registry());
     Owner owner = new Owner();
     this.modifications = new IntentModifications(id, runtime, owner);
@@ -115,6 +115,11 @@ public final class IntentProcess {
   /** The intent's id. */
   public String id() {
     return id;
+  }
+
+  /** Messages waiting or being handled. */
+  int mailboxDepth() {
+    return mailbox.size();
   }
 
   /** The intent as last persisted, or null before it is created. */
@@ -372,7 +377,7 @@ public final class IntentProcess {
           checkCount = checks;
           leaseUntil = ownership.leaseUntil().isAfter(now) ? ownership.leaseUntil() : null;
           nextCheckAt = ownership.nextCheckAt();
-          runtime.metrics().transitioned(events);
+          runtime.metrics().transitioned(before, after, events, now);
           parking.parkedBy(events);
           if (before.parkedSince() != null && (after.parkedSince() == null || after.status().isFinal())) {
             runtime.metrics().parkEnded(Duration.between(before.parkedSince(), now),

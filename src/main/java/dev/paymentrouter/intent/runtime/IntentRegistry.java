@@ -1,5 +1,6 @@
 package dev.paymentrouter.intent.runtime;
 
+import dev.paymentrouter.intent.domain.PaymentIntent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -242,6 +243,30 @@ public final class IntentRegistry {
   /** Room for more processes now. */
   public int free() {
     return Math.max(0, maxActive - active.get());
+  }
+
+  /** The deepest mailbox among this node's live processes now: a scan, for metrics, not for the hot path. */
+  public int deepestMailbox() {
+    int deepest = 0;
+    for (Live process : live.values()) {
+      deepest = Math.max(deepest, process.process().mailboxDepth());
+    }
+    return deepest;
+  }
+
+  /**
+   * Live intents on this node whose charge, capture, cancel or refund has an unknown outcome that reconciliation
+   * is asking their provider about: a scan, for metrics.
+   */
+  public int reconciling() {
+    int reconciling = 0;
+    for (Live process : live.values()) {
+      PaymentIntent intent = process.process().snapshot();
+      if (intent != null && (intent.unknownAttempt().isPresent() || intent.awaitsModificationConfirmation())) {
+        reconciling++;
+      }
+    }
+    return reconciling;
   }
 
   /** Intents parked on this node now. */

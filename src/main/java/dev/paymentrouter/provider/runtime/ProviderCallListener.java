@@ -1,9 +1,10 @@
 package dev.paymentrouter.provider.runtime;
 
 import dev.paymentrouter.provider.domain.ProviderOutcome;
+import dev.paymentrouter.provider.domain.RouterRefusal;
 import java.time.Duration;
 
-/** Told of every call that reached a provider's connector: its outcome and how long it took. */
+/** Told of every charge that reached a provider's connector, and of every call the router refused to make. */
 @FunctionalInterface
 public interface ProviderCallListener {
 
@@ -12,4 +13,7 @@ public interface ProviderCallListener {
 
   /** One call to {@code provider} ended with {@code outcome} after {@code elapsed}. */
   void completed(String provider, ProviderOutcome outcome, Duration elapsed);
+
+  /** The router did not make a charge, capture, cancel or refund to {@code provider}, for {@code reason}. */
+  default void refused(String provider, RouterRefusal reason) { }
 }

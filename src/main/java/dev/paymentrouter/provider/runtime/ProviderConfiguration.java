@@ -8,13 +8,19 @@ import dev.paymentrouter.provider.connector.ProviderConnectorFactory;
 import dev.paymentrouter.provider.connector.SimulatorConnectorFactory;
 import dev.paymentrouter.provider.connector.adyen.AdyenConnectorFactory;
 import dev.paymentrouter.provider.connector.stripe.StripeConnectorFactory;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.CompositeReactiveHealthContributor;
@@ -64,12 +70,12 @@ class ProviderConfiguration {
     if (settings.isEmpty()) {
       throw new IllegalStateException("no provider configured: set payment-router.providers.<name>.base-url");
     }
-    ProviderCallTimers timers = new ProviderCallTimers(meters, settings.stream().map(ProviderSettings::name).toList());
+    ProviderCallMeters calls = new ProviderCallMeters(meters, settings.stream().map(ProviderSettings::name).toList());
     // The replicas share each provider's buckets unless cluster limits are off (then every replica has its own).
     ClusterBuckets shared = clusterBuckets.getIfAvailable();
     Permits.Source permits = shared == null ? Permits.Source.local(clock) : shared;
     return new ProviderDirectory(settings, factories, clock, Schedulers.parallel(), providerCircuitBreakers,
-        providerScoreboard, timers, permits);
+        providerScoreboard, calls, permits);
   }
 
   /** Starts supervisors before the web server takes traffic and stops them after it stopped. */
@@ -104,5 +110,26 @@ class ProviderConfiguration {
     Gauge.builder("payment_router.provider.up", supervisor,
             s -> s.state() == ProviderSupervisor.State.RUNNING ? 1 : 0)
         .tag("provider", provider).description("1 while the supervisor runs its children").register(registry);
+    ProviderSettings.PoolSettings pool = supervisor.settings().pool();
+    Gauge.builder("payment_router.provider.concurrency", pool, ProviderSettings.PoolSettings::concurrency)
+        .tag("provider", provider).description("most calls running at once (the pool's workers)").register(registry);
+    Gauge.builder("payment_router.provider.queue.capacity", pool, ProviderSettings.PoolSettings::queueCapacity)
+        .tag("provider", provider).description("most calls waiting for a worker").register(registry);
+    FunctionCounter.builder("payment_router.provider.restarts", supervisor, s -> s.health().totalRestarts())
+        .tag("provider", provider).description("times the supervisor restarted the connector and pool")
+        .register(registry);
+    FunctionCounter.builder("payment_router.provider.down_time", supervisor, s -> s.downTime().toNanos() / 1e9)
+        .tag("provider", provider).baseUnit("seconds")
+        .description("time the supervisor was restarting the provider's children or had marked it down")
+        .register(registry);
+    // Resilience4j's own meters show the state; this counts the changes, which a scrape interval can hide.
+    Map<CircuitBreaker.State, Counter> transitions = new EnumMap<>(CircuitBreaker.State.class);
+    for (CircuitBreaker.State to : CircuitBreaker.State.values()) {
+      transitions.put(to, Counter.builder("payment_router.provider.breaker.transitions")
+          .tag("provider", provider).tag("to", to.name().toLowerCase(Locale.ROOT))
+          .description("circuit breaker state changes, by the state entered").register(registry));
+    }
+    supervisor.gatekeeper().circuitBreaker().getEventPublisher()
+        .onStateTransition(event -> transitions.get(event.getStateTransition().getToState()).increment());
   }
 }

@@ -70,6 +70,7 @@ public final class ProviderSupervisor {
   private final ProviderGatekeeper gatekeeper;
   private final ProviderScoreboard scoreboard;
   private final ProviderCallListener listener;
+  private final Outages outages;
   private final Deque<Instant> restarts = new ArrayDeque<>();
   private volatile State state = State.STARTING;
   private volatile Children children;
@@ -108,6 +109,7 @@ public final class ProviderSupervisor {
     this.gatekeeper = new ProviderGatekeeper(settings.name(), settings.gatekeeper(), clock, breakers, permits);
     this.scoreboard = scoreboard;
     this.listener = listener;
+    this.outages = new Outages(clock);
   }
 
   /** Starts the connector and the pool. A failing start counts as a crash. */
@@ -135,13 +137,28 @@ public final class ProviderSupervisor {
     Children current = children;
     State now = state;
     if (now != State.RUNNING || current == null) {
-      return Mono.just(new ProviderOutcome.RouterRefused(notRunning(now)));
+      return Mono.just(refused(new ProviderOutcome.RouterRefused(notRunning(now))));
     }
     return gatekeeper.admit().flatMap(admission -> switch (admission) {
       case ProviderGatekeeper.Admission.Refused refused ->
-          Mono.just(new ProviderOutcome.RouterRefused(refused.reason()));
-      case ProviderGatekeeper.Admission.Admitted admitted -> current.pool().submit(request, sendBy);
+          Mono.just(refused(new ProviderOutcome.RouterRefused(refused.reason())));
+      case ProviderGatekeeper.Admission.Admitted admitted -> current.pool().submit(request, sendBy)
+          .doOnNext(outcome -> {
+            if (outcome instanceof ProviderOutcome.RouterRefused poolRefused) {
+              refused(poolRefused);
+            }
+          });
     });
+  }
+
+  private ProviderOutcome refused(ProviderOutcome.RouterRefused refused) {
+    listener.refused(settings.name(), refused.refusal());
+    return refused;
+  }
+
+  private ModificationOutcome refused(ModificationOutcome.RouterRefused refused) {
+    listener.refused(settings.name(), refused.refusal());
+    return refused;
   }
 
   /**
@@ -171,12 +188,17 @@ public final class ProviderSupervisor {
     Children current = children;
     State now = state;
     if (now != State.RUNNING || current == null) {
-      return Mono.just(new ModificationOutcome.RouterRefused(notRunning(now)));
+      return Mono.just(refused(new ModificationOutcome.RouterRefused(notRunning(now))));
     }
     return gatekeeper.admit().flatMap(admission -> switch (admission) {
       case ProviderGatekeeper.Admission.Refused refused ->
-          Mono.just(new ModificationOutcome.RouterRefused(refused.reason()));
-      case ProviderGatekeeper.Admission.Admitted admitted -> current.pool().submit(request);
+          Mono.just(refused(new ModificationOutcome.RouterRefused(refused.reason())));
+      case ProviderGatekeeper.Admission.Admitted admitted -> current.pool().submit(request)
+          .doOnNext(outcome -> {
+            if (outcome instanceof ModificationOutcome.RouterRefused poolRefused) {
+              refused(poolRefused);
+            }
+          });
     });
   }
 
@@ -226,6 +248,11 @@ public final class ProviderSupervisor {
   /** Its gatekeeper. */
   public ProviderGatekeeper gatekeeper() {
     return gatekeeper;
+  }
+
+  /** How long it has not been running its children (restarting or down) since it started. */
+  public Duration downTime() {
+    return outages.total();
   }
 
   /** Its state now. */
@@ -314,6 +341,7 @@ public final class ProviderSupervisor {
 
   private void handleFailure(Throwable error) {
     Instant now = clock.instant();
+    outages.began();
     lastCrash = error.getClass().getSimpleName();
     totalRestarts++;
     restarts.addLast(now);
@@ -334,6 +362,7 @@ public final class ProviderSupervisor {
     if ((state == State.RESTARTING || state == State.DOWN) && startChildren()) {
       log.info("Provider {}: children restarted", settings.name());
       state = State.RUNNING;
+      outages.ended();
     }
   }
 

@@ -97,6 +97,37 @@ class ProviderSupervisorTest {
     await().atMost(WAIT).until(() -> factory.made.getFirst().isClosed());
     assertThat(alpha.health().totalRestarts()).isEqualTo(1);
     assertThat(alpha.health().lastCrash()).isEqualTo("IllegalStateException");
+    // The restart's back-off was down time; it ended when the children ran again, so the total stops there.
+    Duration down = alpha.downTime();
+    assertThat(down).isPositive();
+    assertThat(alpha.submit(request("alpha", 4)).block(WAIT)).isInstanceOf(ProviderOutcome.Approved.class);
+    assertThat(alpha.downTime()).isEqualTo(down);
+  }
+
+  @Test
+  void tellsTheListenerOfEveryCallTheRouterDidNotMakeAndWhy() {
+    List<RouterRefusal> refusals = new CopyOnWriteArrayList<>();
+    ProviderCallListener listener = new ProviderCallListener() {
+      @Override
+      public void completed(String provider, ProviderOutcome outcome, Duration elapsed) { }
+
+      @Override
+      public void refused(String provider, RouterRefusal reason) {
+        assertThat(provider).isEqualTo("alpha");
+        refusals.add(reason);
+      }
+    };
+    ProviderSupervisor alpha = startAlpha(limits(1, 10), new ProviderScoreboard(100, 20), listener)
+        .find("alpha").orElseThrow();
+
+    assertThat(alpha.submit(request("alpha", 1)).block(WAIT)).isInstanceOf(ProviderOutcome.Approved.class);
+    alpha.submit(request("alpha", 2)).block(WAIT);
+    alpha.modify(capture("alpha", 3)).block(WAIT);
+    alpha.gatekeeper().circuitBreaker().transitionToForcedOpenState();
+    alpha.submit(request("alpha", 4)).block(WAIT);
+
+    assertThat(refusals).containsExactly(RouterRefusal.RATE_LIMITED, RouterRefusal.RATE_LIMITED,
+        RouterRefusal.CIRCUIT_OPEN);
   }
 
   @Test

@@ -1,0 +1,40 @@
+package dev.paymentrouter.api;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+
+/**
+ * {@code payment_router.merchant.requests{merchant, status}}: each authenticated merchant's API requests by the
+ * status of their answer ({@code 429} among them), so an operator sees which merchant is throttled or failing.
+ * The merchant tag has as many values as there are merchants with traffic: operators create merchants, clients
+ * cannot (an unknown key is not counted here).
+ */
+final class MerchantRequests {
+
+  private final MeterRegistry registry;
+
+  MerchantRequests(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** {@code answer}, counting the merchant's request once it is answered (or abandoned by the client). */
+  Mono<Void> counted(String merchantId, ServerWebExchange exchange, Mono<Void> answer) {
+    return answer.doFinally(signal -> {
+      HttpStatusCode status = exchange.getResponse().getStatusCode();
+      String tag = signal == SignalType.CANCEL ? "canceled" : status == null ? "200" : Integer.toString(status.value());
+      counter(merchantId, tag).increment();
+    });
+  }
+
+  private Counter counter(String merchantId, String status) {
+    return Counter.builder("payment_router.merchant.requests")
+        .tag("merchant", merchantId)
+        .tag("status", status)
+        .description("merchant API requests by the status of their answer")
+        .register(registry);
+  }
+}
