@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SignalType;
 
 /**
  * {@code payment_router.merchant.requests{merchant, status}}: each authenticated merchant's API requests by the
@@ -21,13 +20,18 @@ final class MerchantRequests {
     this.registry = registry;
   }
 
-  /** {@code answer}, counting the merchant's request once it is answered (or abandoned by the client). */
+  /**
+   * {@code answer}, counting the merchant's request with the status its answer is sent with: at commit, so that an
+   * error answered further out (a 500 by the error handler) counts as what the client got. A request the client
+   * abandons before any answer is not counted.
+   */
   Mono<Void> counted(String merchantId, ServerWebExchange exchange, Mono<Void> answer) {
-    return answer.doFinally(signal -> {
+    exchange.getResponse().beforeCommit(() -> {
       HttpStatusCode status = exchange.getResponse().getStatusCode();
-      String tag = signal == SignalType.CANCEL ? "canceled" : status == null ? "200" : Integer.toString(status.value());
-      counter(merchantId, tag).increment();
+      counter(merchantId, status == null ? "200" : Integer.toString(status.value())).increment();
+      return Mono.empty();
     });
+    return answer;
   }
 
   private Counter counter(String merchantId, String status) {
