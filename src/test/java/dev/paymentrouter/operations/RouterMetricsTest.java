@@ -81,6 +81,9 @@ class RouterMetricsTest extends RouterIntegrationTest {
     assertThat(delta(before, after, "payment_router_intents_attempts_sum")).isEqualTo(5 + softAttempts);
     assertThat(delta(before, after, "payment_router_intents_attempts_bucket", "le", "1.0")).isEqualTo(5);
     assertThat(delta(before, after, "payment_router_attempts_failovers_total")).isEqualTo(softAttempts - 1);
+    assertThat(delta(before, after, "payment_router_intents_transitions_total", "status", "pending")).isEqualTo(6);
+    assertThat(delta(before, after, "payment_router_intents_transitions_total", "status", "succeeded")).isEqualTo(3);
+    assertThat(delta(before, after, "payment_router_intents_transitions_total", "status", "failed")).isEqualTo(3);
 
     // Provider calls by outcome, as a histogram: every call falls in the +Inf bucket, and the buckets are cumulative.
     assertThat(delta(before, after, "payment_router_provider_calls_seconds_count", "outcome", "approved"))

@@ -61,6 +61,7 @@ public final class IntentMetrics {
   private final Timer waitedServed;
   private final Timer waitedFailed;
   private final Map<IntentStatus, Timer> timeToFinal = new EnumMap<>(IntentStatus.class);
+  private final Map<IntentStatus, Counter> transitions = new EnumMap<>(IntentStatus.class);
   private final DistributionSummary attemptsPerIntent;
   private final DistributionSummary mailboxDepths;
   private final IntConsumer depths;
@@ -107,6 +108,8 @@ public final class IntentMetrics {
     this.waitedServed = waits(registry, "served");
     this.waitedFailed = waits(registry, "failed");
     for (IntentStatus status : IntentStatus.values()) {
+      transitions.put(status, Counter.builder("payment_router.intents.transitions").tag("status", status.wireName())
+          .description("intents that changed to this status").register(registry));
       if (status.isFinal()) {
         timeToFinal.put(status, Timer.builder("payment_router.intents.time_to_final").tag("status", status.wireName())
             .description("from an intent's creation to its final status")
@@ -130,6 +133,9 @@ public final class IntentMetrics {
   /** What a persisted transition from {@code before} to {@code after} through {@code events} counts. */
   void transitioned(PaymentIntent before, PaymentIntent after, List<IntentEvent> events, Instant now) {
     transitioned(events);
+    if (before != null && before.status() != after.status()) {
+      transitions.get(after.status()).increment();
+    }
     if (after.status().isFinal() && (before == null || !before.status().isFinal())) {
       timeToFinal.get(after.status()).record(Duration.between(after.createdAt(), now));
       attemptsPerIntent.record(after.attempts().size());
@@ -148,6 +154,7 @@ public final class IntentMetrics {
 
   void created() {
     stored.increment();
+    transitions.get(IntentStatus.PENDING).increment();
   }
 
   private void transitioned(List<IntentEvent> events) {
