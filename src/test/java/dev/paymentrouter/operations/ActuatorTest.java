@@ -89,11 +89,11 @@ class ActuatorTest extends RouterIntegrationTest {
   }
 
   @Test
-  void operatorEndpointsRefuseCallersWithoutATokenWithAProblemAndABearerChallenge() {
+  void operatorEndpointsRefuseCallersWithoutATokenWithAProblemAndBearerAndBasicChallenges() {
     for (String path : List.of("/actuator", "/actuator/intents", "/actuator/metrics", "/actuator/info")) {
       management.get().uri(path).exchange()
           .expectStatus().isUnauthorized()
-          .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+          .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, OperatorAuthentication.CHALLENGE)
           .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
           .expectBody()
           .jsonPath("$.type").isEqualTo("urn:payment-router:problem:unauthorized")
@@ -103,7 +103,7 @@ class ActuatorTest extends RouterIntegrationTest {
     }
     management.post().uri("/actuator/intents/pi_anything").exchange()
         .expectStatus().isUnauthorized()
-        .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, OperatorAuthentication.CHALLENGE);
   }
 
   @Test
@@ -112,11 +112,24 @@ class ActuatorTest extends RouterIntegrationTest {
       for (String path : List.of("/actuator/intents", "/actuator/health")) {
         management.get().uri(path).header(HttpHeaders.AUTHORIZATION, "Bearer " + token).exchange()
             .expectStatus().isUnauthorized()
-            .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+            .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, OperatorAuthentication.CHALLENGE)
             .expectBody().jsonPath("$.code").isEqualTo("unauthorized");
       }
     }
     management.get().uri("/actuator/intents").header(HttpHeaders.AUTHORIZATION, "Basic " + OPERATOR_TOKEN)
+        .exchange().expectStatus().isUnauthorized();
+  }
+
+  @Test
+  void basicWithTheTokenAsPasswordOpensTheDoorAndAWrongOneDoesNot() {
+    management.get().uri("/actuator/intents").header(HttpHeaders.AUTHORIZATION, "Basic " + java.util.Base64
+            .getEncoder().encodeToString(("anyone:" + OPERATOR_TOKEN).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .exchange().expectStatus().isOk();
+    management.get().uri("/actuator/intents").header(HttpHeaders.AUTHORIZATION, "Basic " + java.util.Base64
+            .getEncoder().encodeToString(("anyone:" + OPERATOR_TOKEN + "x").getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .exchange().expectStatus().isUnauthorized()
+        .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, OperatorAuthentication.CHALLENGE);
+    management.get().uri("/actuator/intents").header(HttpHeaders.AUTHORIZATION, "Basic %%%")
         .exchange().expectStatus().isUnauthorized();
   }
 

@@ -196,7 +196,7 @@ class OperatorMerchantsApiTest extends RouterIntegrationTest {
   @Test
   void theOperatorApiNeedsTheOperatorTokenAndIsNotOnTheApiPort() {
     management.get().uri(MERCHANTS).exchange().expectStatus().isUnauthorized()
-        .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, OperatorAuthentication.CHALLENGE);
     String key = create("Shop nine").get("apiKey").stringValue();
     // A merchant's key is no operator credential.
     management.post().uri(MERCHANTS).header(HttpHeaders.AUTHORIZATION, "Bearer " + key)

@@ -72,7 +72,7 @@ class SharedManagementPortTest {
   void operatorEndpointsNeedTheOperatorTokenThere() {
     client.get().uri("/actuator/intents").exchange()
         .expectStatus().isUnauthorized()
-        .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+        .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, OperatorAuthentication.CHALLENGE)
         .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .expectBody().jsonPath("$.code").isEqualTo("unauthorized");
     client.get().uri("/actuator/intents").header(HttpHeaders.AUTHORIZATION, "Bearer " + merchantKey()).exchange()
