@@ -77,7 +77,7 @@ class OperatorController {
   private final JsonMapper json;
   private final Clock clock;
   private final String node;
-  private final SecureRandom random = new SecureRandom();
+  private final SecureRandom random;
 
   OperatorController(ProviderDirectory providers, ProviderScoreboard scoreboard, ProviderControls controls,
       OperatorStore store, IntentStore intents, IntentRedrive redrive, JsonMapper json, Clock clock,
@@ -91,6 +91,13 @@ class OperatorController {
     this.json = json;
     this.clock = clock;
     this.node = node.name();
+    try {
+      this.random = SecureRandom.getInstance("DRBG");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK provides DRBG", e);
+    }
+    // Seeded here from the operating system, once: a page's nonce never reads a file on an event loop.
+    random.nextBytes(new byte[1]);
   }
 
   @GetMapping(path = "/operator", produces = MediaType.TEXT_HTML_VALUE)
