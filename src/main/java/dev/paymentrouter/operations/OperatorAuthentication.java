@@ -23,7 +23,7 @@ import reactor.core.publisher.Mono;
  * The door of the management endpoints and of the operator API and page ({@code /operator/**}). A valid operator
  * token (Bearer, or Basic with the token as password) makes the operator the exchange's principal
  * (which is also what lets health show its details); without one, only health (status only) and Prometheus
- * answer, everything else gets 401 problem+json with {@code WWW-Authenticate: Bearer, Basic ...}. A token that is
+ * answer, everything else gets 401 problem+json with {@code WWW-Authenticate} Bearer and Basic. A token that is
  * presented but wrong is refused everywhere, so that an operator with a stale token notices.
  *
  * <p>On a management server of its own ({@code management.server.port} other than {@code server.port}) it also
@@ -37,8 +37,12 @@ final class OperatorAuthentication implements WebFilter, Ordered {
   /** Where the operator API lives (merchant administration), next to the endpoints and behind the same door. */
   static final String OPERATOR_API = "/operator";
 
-  /** The challenges of a refusal: Bearer for scripts, Basic so that a browser prompts for the token. */
-  static final String CHALLENGE = "Bearer, Basic realm=\"payment-router operator\"";
+  /**
+   * The challenges of a refusal: Bearer for scripts, Basic so that a browser prompts for the token. One header
+   * each, which HTTP takes as the same as {@code Bearer, Basic realm=...} in one: Chromium reads only the first
+   * challenge of a header, and would then never offer Basic.
+   */
+  static final List<String> CHALLENGES = List.of("Bearer", "Basic realm=\"payment-router operator\"");
 
   private final OperatorTokens tokens;
   private final String basePath;
@@ -81,7 +85,7 @@ final class OperatorAuthentication implements WebFilter, Ordered {
           authorization == null ? "no operator token" : "not a valid operator token");
       // Both challenges: a browser that sees Basic asks for a user and password (any user, the token as password).
       exchange.getResponse().beforeCommit(() -> {
-        exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);
+        exchange.getResponse().getHeaders().put(HttpHeaders.WWW_AUTHENTICATE, CHALLENGES);
         return Mono.empty();
       });
       return ProblemWriter.write(exchange, HttpStatus.UNAUTHORIZED, "unauthorized",
