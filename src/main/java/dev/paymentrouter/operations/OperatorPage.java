@@ -38,7 +38,7 @@ final class OperatorPage {
         #result{white-space:pre-wrap;font-family:monospace;background:#f8f8f8;padding:.4em}
         </style></head><body>
         """.formatted(REFRESH_SECONDS));
-    html.append("<h1>payment-router operator</h1><p class=\"muted\">node ").append(escape(overview.node()))
+    html.append("<h1>payment-router operator</h1><p class=\"muted\">node: ").append(escape(overview.node()))
         .append(" &middot; ").append(escape(overview.at().toString())).append(" &middot; reloads every ")
         .append(REFRESH_SECONDS).append(" s &middot; <a href=\"/operator/v1/overview\">JSON</a></p>");
     html.append("<div id=\"result\" hidden></div>");
@@ -121,18 +121,22 @@ final class OperatorPage {
 
   private static void recent(StringBuilder html, Overview overview) {
     html.append("<h2>Latest intents (every merchant)</h2><table id=\"recent\"><tr><th>intent</th>")
-        .append("<th>merchant</th><th>status</th><th>amount</th><th>attempts</th><th>reference / metadata</th>")
+        .append("<th>merchant</th><th>status</th><th>amount (minor units)</th><th>attempts</th>")
+        .append("<th>reference / metadata</th>")
         .append("<th>created</th></tr>");
     for (RecentIntent intent : overview.recentIntents()) {
       html.append("<tr><td><code>").append(escape(intent.id())).append("</code></td><td>")
-          .append(escape(intent.merchantName())).append(" <span class=\"muted\">")
-          .append(escape(intent.merchantId())).append("</span></td><td class=\"")
+          .append(escape(intent.merchantName()));
+      if (!intent.merchantId().equals(intent.merchantName())) {
+        html.append(" <span class=\"muted\">").append(escape(intent.merchantId())).append("</span>");
+      }
+      html.append("</td><td class=\"")
           .append(intent.unresolvedReason() != null ? "bad" : "").append("\">").append(escape(intent.status()));
       if (intent.unresolvedReason() != null) {
         html.append("<br>unresolved: ").append(escape(intent.unresolvedReason()));
       }
       html.append("</td><td>").append(intent.amount()).append(' ').append(escape(intent.currency()))
-          .append(" <span class=\"muted\">(minor units)</span></td><td>")
+          .append("</td><td>")
           .append(escape(String.join(" ", intent.attempts()))).append("</td><td>");
       if (intent.reference() != null) {
         html.append(escape(intent.reference())).append("<br>");

@@ -25,7 +25,8 @@ import org.springframework.http.MediaType;
 /**
  * The operator page as a browser shows it: headless Chromium opens {@code /operator} with the operator token as the
  * Basic password (the page answers 401 with a Basic challenge, and the browser then sends the URL's credentials),
- * and the rendered page lists every provider and shows the one whose breaker an operator forced open. Saves a
+ * and the rendered page lists every provider, shows the one whose breaker an operator forced open, and the one
+ * an operator drained. Saves a
  * screenshot to {@code target/operator-page.png}; with {@code -Doperator.screenshot.update=true} also to
  * {@code docs/operator-page.png}, the README's. Without a browser on the PATH the test is aborted, saying so.
  */
@@ -35,14 +36,17 @@ class OperatorPageBrowserTest extends RouterIntegrationTest {
   static final Path SCREENSHOT = Path.of("target", "operator-page.png");
   static final Path DOCS_SCREENSHOT = Path.of("docs", "operator-page.png");
   static final String FORCED = "beta";
+  static final String DRAINED = "gamma";
 
   @Autowired
   ProviderDirectory providers;
 
   @AfterEach
-  void giveTheBreakerBack() {
+  void giveTheProvidersBack() {
     operator.post().uri("/operator/v1/providers/" + FORCED + "/breaker").contentType(MediaType.APPLICATION_JSON)
         .bodyValue("{\"state\":\"auto\"}").exchange().expectStatus().isOk();
+    operator.post().uri("/operator/v1/providers/" + DRAINED + "/drain").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue("{\"drained\":false}").exchange().expectStatus().isOk();
   }
 
   @Test
@@ -59,6 +63,8 @@ class OperatorPageBrowserTest extends RouterIntegrationTest {
     }
     operator.post().uri("/operator/v1/providers/" + FORCED + "/breaker").contentType(MediaType.APPLICATION_JSON)
         .bodyValue("{\"state\":\"forced_open\"}").exchange().expectStatus().isOk();
+    operator.post().uri("/operator/v1/providers/" + DRAINED + "/drain").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue("{\"drained\":true}").exchange().expectStatus().isOk();
     String url = "http://op:" + OPERATOR_TOKEN + "@127.0.0.1:" + managementPort + "/operator";
 
     String dom = run(browser.get(), "--dump-dom", url);
@@ -69,6 +75,7 @@ class OperatorPageBrowserTest extends RouterIntegrationTest {
     }
     String row = row(dom, FORCED);
     assertThat(row).contains("data-circuit=\"FORCED_OPEN\"").contains("forced by an operator");
+    assertThat(row(dom, DRAINED)).contains("data-drained=\"true\"");
     for (String provider : providers.names()) {
       if (!provider.equals(FORCED)) {
         assertThat(row(dom, provider)).doesNotContain("FORCED_OPEN");
