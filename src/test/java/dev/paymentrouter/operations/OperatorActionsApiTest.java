@@ -133,6 +133,26 @@ class OperatorActionsApiTest extends RouterIntegrationTest {
   }
 
   @Test
+  void controlsAnotherReplicaStoredAreAppliedWithinAPollAndLiftedTheSameWay() {
+    // Another replica's action: only the table changes here.
+    db.sql("""
+            insert into provider_controls (provider, drained, breaker, updated_by, updated_at)
+            values ('gamma', true, 'forced_open', 'elsewhere', now())""")
+        .then().block(Duration.ofSeconds(5));
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+      assertThat(providers.drained("gamma")).isTrue();
+      assertThat(providers.find("gamma").orElseThrow().gatekeeper().forcedOpen()).isTrue();
+    });
+    assertThat(providers.snapshot().availability("gamma")).isEqualTo(ProviderAvailability.UNAVAILABLE);
+
+    db.sql("delete from provider_controls where provider = 'gamma'").then().block(Duration.ofSeconds(5));
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+      assertThat(providers.drained("gamma")).isFalse();
+      assertThat(providers.find("gamma").orElseThrow().gatekeeper().circuitState()).isEqualTo("CLOSED");
+    });
+  }
+
+  @Test
   void unknownProvidersAndIntentsAre404AndBadBodies4xx() {
     post(PROVIDERS + "nobody/breaker", "{\"state\":\"forced_open\"}").expectStatus().isNotFound()
         .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
