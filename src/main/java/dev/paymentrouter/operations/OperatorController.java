@@ -8,6 +8,8 @@ import dev.paymentrouter.operations.OperatorStore.ProviderControl;
 import dev.paymentrouter.provider.runtime.ProviderDirectory;
 import dev.paymentrouter.provider.runtime.ProviderScoreboard;
 import dev.paymentrouter.provider.runtime.ProviderSupervisor;
+import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
 import java.security.Principal;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -15,10 +17,12 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.autoconfigure.web.server.ConditionalOnManagementPort;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
@@ -93,7 +97,7 @@ class OperatorController {
     this.node = node.name();
     try {
       this.random = SecureRandom.getInstance("DRBG");
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK provides DRBG", e);
     }
     // Seeded here from the operating system, once: a page's nonce never reads a file on an event loop.
@@ -106,7 +110,7 @@ class OperatorController {
     random.nextBytes(bytes);
     String nonce = Base64.getEncoder().encodeToString(bytes);
     return overview().map(overview -> ResponseEntity.ok()
-        .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))
+        .contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
         .cacheControl(CacheControl.noStore())
         // Defence in depth behind the escaping: only this response's own script runs, nothing may frame the page.
         .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-"
@@ -215,7 +219,7 @@ class OperatorController {
   private record ActionRequest(String operator, JsonNode body) {}
 
   private Mono<ActionRequest> action(ServerWebExchange exchange) {
-    var refusal = CrossSiteGuard.check(exchange.getRequest());
+    Optional<CrossSiteGuard.Refusal> refusal = CrossSiteGuard.check(exchange.getRequest());
     if (refusal.isPresent()) {
       log.warn("Refused operator action {} {}: {}", exchange.getRequest().getMethod(),
           exchange.getRequest().getPath(), refusal.get().code());
@@ -247,7 +251,7 @@ class OperatorController {
             throw new Refused(HttpStatus.BAD_REQUEST, "invalid_json", "the body is not valid JSON");
           }
         })
-        .onErrorMap(org.springframework.core.io.buffer.DataBufferLimitException.class,
+        .onErrorMap(DataBufferLimitException.class,
             tooLarge -> new Refused(HttpStatus.CONTENT_TOO_LARGE, "body_too_large",
                 "the body must be at most " + MAX_BODY + " bytes"));
     return exchange.getPrincipal().map(Principal::getName)

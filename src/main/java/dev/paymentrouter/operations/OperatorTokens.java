@@ -12,8 +12,8 @@ import java.util.Optional;
 /**
  * The operators' tokens and the check of an {@code Authorization} header against them: {@code Bearer <token>}, or
  * {@code Basic} whose password is the token (the user name is free), so that a browser can open the operator page.
- * Only digests are kept, and a check compares the digest of what was presented with every operator's in constant time, so neither
- * the answer time nor an early exit tells an attacker how much of a token was right, or whose it was.
+ * Only digests are kept, and a check compares the digest of what was presented with every operator's in constant
+ * time, so neither the answer time nor an early exit tells an attacker how much of a token was right, or whose it was.
  */
 final class OperatorTokens {
 

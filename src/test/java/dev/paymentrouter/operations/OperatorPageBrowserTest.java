@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -116,7 +117,7 @@ class OperatorPageBrowserTest extends RouterIntegrationTest {
     assertThat(ended).as("the browser ends; it said: %s", log).isTrue();
     assertThat(process.exitValue()).as("the browser's exit code; it said: %s", log).isZero();
     try (Stream<Path> files = Files.walk(profile)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+      files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
     }
     Files.deleteIfExists(errors);
     return new String(output, StandardCharsets.UTF_8);
