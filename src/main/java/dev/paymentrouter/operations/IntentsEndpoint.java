@@ -1,6 +1,5 @@
 package dev.paymentrouter.operations;
 
-import dev.paymentrouter.intent.runtime.IntentRegistry;
 import dev.paymentrouter.intent.runtime.IntentStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,9 +23,9 @@ class IntentsEndpoint {
   private final IntentStore store;
   private final IntentRedrive redrive;
 
-  IntentsEndpoint(IntentStore store, IntentRegistry registry) {
+  IntentsEndpoint(IntentStore store, IntentRedrive redrive) {
     this.store = store;
-    this.redrive = new IntentRedrive(registry);
+    this.redrive = redrive;
   }
 
   /** Intents waiting for an operator, oldest first (at most 100). */

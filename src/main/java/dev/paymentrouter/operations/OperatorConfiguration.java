@@ -69,8 +69,8 @@ class OperatorConfiguration {
   }
 
   @Bean
-  IntentRedrive intentRedrive(IntentRegistry registry) {
-    return new IntentRedrive(registry);
+  IntentRedrive intentRedrive(IntentRegistry registry, OperatorStore store, OperatorNode node) {
+    return new IntentRedrive(registry, store, node);
   }
 
   @Bean

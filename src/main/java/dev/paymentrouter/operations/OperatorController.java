@@ -201,9 +201,7 @@ class OperatorController {
               answer.put("attempts", intent.attempts().stream()
                   .map(a -> a.provider() + ":" + a.status().wireName()).toList());
               answer.put("operator", request.operator());
-              return store.record(request.operator(), "redrive", id, node,
-                      json.writeValueAsString(Map.of("statusAfter", intent.status().wireName())))
-                  .thenReturn(ResponseEntity.ok(answer));
+              return Mono.just(ResponseEntity.ok(answer));
             })
             .switchIfEmpty(Mono.error(() -> new Refused(HttpStatus.CONFLICT, "not_redrivable",
                 "intent " + id + " was not taken: it is final, or a live process holds it")))));
