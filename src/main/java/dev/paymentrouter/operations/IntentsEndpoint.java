@@ -1,13 +1,8 @@
 package dev.paymentrouter.operations;
 
-import dev.paymentrouter.intent.runtime.IntentRegistry;
 import dev.paymentrouter.intent.runtime.IntentStore;
-import dev.paymentrouter.intent.runtime.Recovery;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -25,15 +20,12 @@ import reactor.core.publisher.Mono;
 @Endpoint(id = "intents")
 class IntentsEndpoint {
 
-  private static final Logger log = LoggerFactory.getLogger(IntentsEndpoint.class);
-  private static final Duration REDRIVE_WAIT = Duration.ofSeconds(5);
-
   private final IntentStore store;
-  private final IntentRegistry registry;
+  private final IntentRedrive redrive;
 
-  IntentsEndpoint(IntentStore store, IntentRegistry registry) {
+  IntentsEndpoint(IntentStore store, IntentRedrive redrive) {
     this.store = store;
-    this.registry = registry;
+    this.redrive = redrive;
   }
 
   /** Intents waiting for an operator, oldest first (at most 100). */
@@ -63,9 +55,7 @@ class IntentsEndpoint {
   }
 
   private Mono<Map<String, Object>> redriveAs(String operator, String id) {
-    return registry.recover(id, Recovery.redrive(operator))
-        .doOnNext(process -> log.info("operator {} re-drove intent {}", operator, id))
-        .flatMap(process -> process.awaitSettled(REDRIVE_WAIT))
+    return redrive.redrive(operator, id)
         .map(intent -> {
           Map<String, Object> answer = new LinkedHashMap<>();
           answer.put("id", intent.id());
@@ -76,11 +66,8 @@ class IntentsEndpoint {
           answer.put("operator", operator);
           return answer;
         })
-        .switchIfEmpty(Mono.fromSupplier(() -> {
-          log.info("operator {} asked to re-drive intent {}: not taken (unknown id, final, or held by a live "
-              + "process)", operator, id);
-          return Map.of("id", id, "redriven", false, "reason", "unknown id, final, or held by a live process");
-        }));
+        .switchIfEmpty(Mono.fromSupplier(() ->
+            Map.of("id", id, "redriven", false, "reason", "unknown id, final, or held by a live process")));
   }
 
 }

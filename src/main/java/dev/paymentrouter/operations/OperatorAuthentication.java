@@ -20,10 +20,11 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * The door of the management endpoints and of the operator API ({@code /operator/**}). A valid operator token makes the operator the exchange's principal
+ * The door of the management endpoints and of the operator API and page ({@code /operator/**}). A valid operator
+ * token (Bearer, or Basic with the token as password) makes the operator the exchange's principal
  * (which is also what lets health show its details); without one, only health (status only) and Prometheus
- * answer, everything else gets 401 problem+json with {@code WWW-Authenticate: Bearer}. A token that is presented
- * but wrong is refused everywhere, so that an operator with a stale token notices.
+ * answer, everything else gets 401 problem+json with {@code WWW-Authenticate} Bearer and Basic. A token that is
+ * presented but wrong is refused everywhere, so that an operator with a stale token notices.
  *
  * <p>On a management server of its own ({@code management.server.port} other than {@code server.port}) it also
  * answers 404 to every path outside the endpoints: the main context's handlers are visible to that server too,
@@ -35,6 +36,13 @@ final class OperatorAuthentication implements WebFilter, Ordered {
 
   /** Where the operator API lives (merchant administration), next to the endpoints and behind the same door. */
   static final String OPERATOR_API = "/operator";
+
+  /**
+   * The challenges of a refusal: Bearer for scripts, Basic so that a browser prompts for the token. One header
+   * each, which HTTP takes as the same as {@code Bearer, Basic realm=...} in one: Chromium reads only the first
+   * challenge of a header, and would then never offer Basic.
+   */
+  static final List<String> CHALLENGES = List.of("Bearer", "Basic realm=\"payment-router operator\"");
 
   private final OperatorTokens tokens;
   private final String basePath;
@@ -75,9 +83,15 @@ final class OperatorAuthentication implements WebFilter, Ordered {
     if (operator.isEmpty()) {
       log.warn("Refused {} {} from {}: {}", request.getMethod(), path, request.getRemoteAddress(),
           authorization == null ? "no operator token" : "not a valid operator token");
+      // Both challenges: a browser that sees Basic asks for a user and password (any user, the token as password).
+      exchange.getResponse().beforeCommit(() -> {
+        exchange.getResponse().getHeaders().put(HttpHeaders.WWW_AUTHENTICATE, CHALLENGES);
+        return Mono.empty();
+      });
       return ProblemWriter.write(exchange, HttpStatus.UNAUTHORIZED, "unauthorized",
           "Operator authentication required",
-          "send Authorization: Bearer <operator token> (payment-router.operator.tokens.<name>)");
+          "send Authorization: Bearer <operator token>, or Basic with the token as password "
+              + "(payment-router.operator.tokens.<name>)");
     }
     if (request.getMethod() == HttpMethod.GET || request.getMethod() == HttpMethod.HEAD) {
       log.debug("operator {}: {} {}", operator.get(), request.getMethod(), path);

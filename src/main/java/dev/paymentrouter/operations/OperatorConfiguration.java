@@ -1,6 +1,9 @@
 package dev.paymentrouter.operations;
 
+import dev.paymentrouter.intent.runtime.IntentRegistry;
 import dev.paymentrouter.platform.LocalMode;
+import dev.paymentrouter.platform.PhasedLifecycle;
+import dev.paymentrouter.provider.runtime.ProviderDirectory;
 import java.security.SecureRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,9 +13,12 @@ import org.springframework.boot.actuate.autoconfigure.web.server.ConditionalOnMa
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The operators' credentials, in the main context. The filter that checks them lives in the management context
@@ -48,6 +54,37 @@ class OperatorConfiguration {
   @Bean
   ApplicationRunner printLocalOperatorToken(OperatorTokens tokens) {
     return arguments -> tokens.madeUpToken().ifPresent(token -> System.out.println("Operator token: " + token));
+  }
+
+  /** The recovery lease's node id when one is configured, else the host name: where an operator action ran. */
+  @Bean
+  OperatorNode operatorNode(Environment environment) {
+    return new OperatorNode(environment.getProperty("payment-router.recovery.node-id",
+        System.getenv().getOrDefault("HOSTNAME", "node")));
+  }
+
+  @Bean
+  OperatorStore operatorStore(DatabaseClient db) {
+    return new OperatorStore(db);
+  }
+
+  @Bean
+  IntentRedrive intentRedrive(IntentRegistry registry, OperatorStore store, OperatorNode node) {
+    return new IntentRedrive(registry, store, node);
+  }
+
+  @Bean
+  ProviderControls providerControls(ProviderDirectory providers, OperatorStore store, OperatorProperties properties) {
+    return new ProviderControls(providers, store, properties.controlsPoll(), Schedulers.boundedElastic());
+  }
+
+  /**
+   * Applies the stored controls once the supervisors run and before the web server takes traffic, so that a
+   * restarted replica never routes to a drained provider; then keeps them in step with the other replicas.
+   */
+  @Bean
+  SmartLifecycle providerControlsLifecycle(ProviderControls controls) {
+    return new PhasedLifecycle(controls::start, controls::stop, PhasedLifecycle.BEFORE_WEB_SERVER + 1);
   }
 
   @Bean

@@ -10,13 +10,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The operators' tokens and the check of an {@code Authorization: Bearer} header against them. Only digests are
- * kept, and a check compares the digest of what was presented with every operator's in constant time, so neither
- * the answer time nor an early exit tells an attacker how much of a token was right, or whose it was.
+ * The operators' tokens and the check of an {@code Authorization} header against them: {@code Bearer <token>}, or
+ * {@code Basic} whose password is the token (the user name is free), so that a browser can open the operator page.
+ * Only digests are kept, and a check compares the digest of what was presented with every operator's in constant
+ * time, so neither the answer time nor an early exit tells an attacker how much of a token was right, or whose it was.
  */
 final class OperatorTokens {
 
   private static final String BEARER = "Bearer ";
+  private static final String BASIC = "Basic ";
 
   private record Entry(String operator, byte[] digest) {}
 
@@ -59,13 +61,17 @@ final class OperatorTokens {
     return entries.stream().map(Entry::operator).toList();
   }
 
-  /** The operator whose token the header carries; empty for no header, another scheme, or an unknown token. */
+  /**
+   * The operator whose token the header carries; empty for no header, another scheme, an unknown token, or a Basic
+   * header that is not base64 of {@code user:password}. The name is always the token's operator, whatever user name
+   * a Basic header gives: who acted is whose token it was.
+   */
   Optional<String> operatorFor(String authorizationHeader) {
-    if (authorizationHeader == null
-        || !authorizationHeader.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+    String token = presentedToken(authorizationHeader);
+    if (token == null) {
       return Optional.empty();
     }
-    byte[] presented = digest(authorizationHeader.substring(BEARER.length()).strip());
+    byte[] presented = digest(token);
     String found = null;
     for (Entry entry : entries) {
       // Every entry is compared, also after a match.
@@ -74,6 +80,28 @@ final class OperatorTokens {
       }
     }
     return Optional.ofNullable(found);
+  }
+
+  /** The token of a Bearer header, the password of a Basic one; null for anything else. */
+  private static String presentedToken(String header) {
+    if (header == null) {
+      return null;
+    }
+    if (header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      return header.substring(BEARER.length()).strip();
+    }
+    if (!header.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
+      return null;
+    }
+    String credentials;
+    try {
+      credentials = new String(Base64.getDecoder().decode(header.substring(BASIC.length()).strip()),
+          StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException notBase64) {
+      return null;
+    }
+    int colon = credentials.indexOf(':');
+    return colon < 0 ? null : credentials.substring(colon + 1).strip();
   }
 
   private static byte[] digest(String token) {

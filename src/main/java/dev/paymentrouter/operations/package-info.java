@@ -1,6 +1,6 @@
 /**
- * The operator surface, outside the merchant's door: the management port's guard (operator tokens, 404 for the
- * endpoints on the API port) and the {@code intents} endpoint that lists intents waiting for an operator and sends
- * them back to reconciliation, naming the operator on each intent's trail.
+ * The operator surface, outside the merchant's door: the management port's guard (operator tokens, Bearer or Basic;
+ * 404 for the endpoints on the API port), the {@code intents} endpoint, and the operator page and actions (breaker,
+ * drain, re-drive) whose provider controls every replica applies and whose every use is recorded with the operator.
  */
 package dev.paymentrouter.operations;

@@ -15,6 +15,9 @@ import org.springframework.http.MediaType;
  */
 class ActuatorTest extends RouterIntegrationTest {
 
+  /** The operator door's challenges, one header each. */
+  static final String[] CHALLENGES = OperatorAuthentication.CHALLENGES.toArray(String[]::new);
+
   @Test
   void theApiPortAnswersNotFoundProblemsForEveryEndpoint() {
     for (String path : List.of("/actuator", "/actuator/health", "/actuator/health/readiness", "/actuator/intents",
@@ -89,11 +92,11 @@ class ActuatorTest extends RouterIntegrationTest {
   }
 
   @Test
-  void operatorEndpointsRefuseCallersWithoutATokenWithAProblemAndABearerChallenge() {
+  void operatorEndpointsRefuseCallersWithoutATokenWithAProblemAndBearerAndBasicChallenges() {
     for (String path : List.of("/actuator", "/actuator/intents", "/actuator/metrics", "/actuator/info")) {
       management.get().uri(path).exchange()
           .expectStatus().isUnauthorized()
-          .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+          .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, CHALLENGES)
           .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
           .expectBody()
           .jsonPath("$.type").isEqualTo("urn:payment-router:problem:unauthorized")
@@ -103,7 +106,7 @@ class ActuatorTest extends RouterIntegrationTest {
     }
     management.post().uri("/actuator/intents/pi_anything").exchange()
         .expectStatus().isUnauthorized()
-        .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, CHALLENGES);
   }
 
   @Test
@@ -112,12 +115,28 @@ class ActuatorTest extends RouterIntegrationTest {
       for (String path : List.of("/actuator/intents", "/actuator/health")) {
         management.get().uri(path).header(HttpHeaders.AUTHORIZATION, "Bearer " + token).exchange()
             .expectStatus().isUnauthorized()
-            .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+            .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, CHALLENGES)
             .expectBody().jsonPath("$.code").isEqualTo("unauthorized");
       }
     }
     management.get().uri("/actuator/intents").header(HttpHeaders.AUTHORIZATION, "Basic " + OPERATOR_TOKEN)
         .exchange().expectStatus().isUnauthorized();
+  }
+
+  @Test
+  void basicWithTheTokenAsPasswordOpensTheDoorAndAWrongOneDoesNot() {
+    management.get().uri("/actuator/intents").header(HttpHeaders.AUTHORIZATION, basic("anyone", OPERATOR_TOKEN))
+        .exchange().expectStatus().isOk();
+    management.get().uri("/actuator/intents").header(HttpHeaders.AUTHORIZATION, basic("anyone", OPERATOR_TOKEN + "x"))
+        .exchange().expectStatus().isUnauthorized()
+        .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, CHALLENGES);
+    management.get().uri("/actuator/intents").header(HttpHeaders.AUTHORIZATION, "Basic %%%")
+        .exchange().expectStatus().isUnauthorized();
+  }
+
+  private static String basic(String user, String password) {
+    return "Basic " + java.util.Base64.getEncoder()
+        .encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Test

@@ -21,6 +21,9 @@ import tools.jackson.databind.JsonNode;
  */
 class OperatorMerchantsApiTest extends RouterIntegrationTest {
 
+  /** The operator door's challenges, one header each. */
+  static final String[] CHALLENGES = OperatorAuthentication.CHALLENGES.toArray(String[]::new);
+
   static final String MERCHANTS = "/operator/v1/merchants";
 
   @Test
@@ -196,7 +199,7 @@ class OperatorMerchantsApiTest extends RouterIntegrationTest {
   @Test
   void theOperatorApiNeedsTheOperatorTokenAndIsNotOnTheApiPort() {
     management.get().uri(MERCHANTS).exchange().expectStatus().isUnauthorized()
-        .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, CHALLENGES);
     String key = create("Shop nine").get("apiKey").stringValue();
     // A merchant's key is no operator credential.
     management.post().uri(MERCHANTS).header(HttpHeaders.AUTHORIZATION, "Bearer " + key)

@@ -45,6 +45,30 @@ class OperatorTokensTest {
   }
 
   @Test
+  void namesTheTokensOperatorForBasicWithTheTokenAsPasswordWhateverTheUserName() {
+    assertThat(tokens.operatorFor("Basic " + basic("op", ALICE))).contains("alice");
+    // The user name proves nothing: who acted is whose token it was.
+    assertThat(tokens.operatorFor("basic " + basic("alice", BOB))).contains("bob");
+    assertThat(tokens.operatorFor("Basic " + basic("", ALICE))).contains("alice");
+  }
+
+  @Test
+  void namesNobodyForBasicWithAWrongTokenOrMalformedCredentials() {
+    assertThat(tokens.operatorFor("Basic " + basic("alice", ALICE.substring(1)))).isEmpty();
+    assertThat(tokens.operatorFor("Basic " + basic("alice", ""))).isEmpty();
+    // The token as the user name, no password: not how Basic carries it.
+    assertThat(tokens.operatorFor("Basic " + java.util.Base64.getEncoder().encodeToString(ALICE.getBytes()))).isEmpty();
+    assertThat(tokens.operatorFor("Basic not*base64!")).isEmpty();
+    assertThat(tokens.operatorFor("Basic ")).isEmpty();
+    assertThat(tokens.operatorFor("Basic " + basic("op", ALICE).substring(1))).isEmpty();
+  }
+
+  private static String basic(String user, String password) {
+    return java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
   void refusesToStartOnTokensTooShortOrBadNamesListingEveryProperty() {
     OperatorProperties properties = new OperatorProperties(Map.of(
         "alice", "short", "bob", "x".repeat(23), "carol", "x".repeat(24), "Dave Smith", ALICE));

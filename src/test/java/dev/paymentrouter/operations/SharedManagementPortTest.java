@@ -36,6 +36,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @AutoConfigureWebTestClient
 class SharedManagementPortTest {
 
+  /** The operator door's challenges, one header each. */
+  static final String[] CHALLENGES = OperatorAuthentication.CHALLENGES.toArray(String[]::new);
+
   static final String TOKEN = "op_shared_port_token_0123456789";
 
   static {
@@ -72,7 +75,7 @@ class SharedManagementPortTest {
   void operatorEndpointsNeedTheOperatorTokenThere() {
     client.get().uri("/actuator/intents").exchange()
         .expectStatus().isUnauthorized()
-        .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+        .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, CHALLENGES)
         .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .expectBody().jsonPath("$.code").isEqualTo("unauthorized");
     client.get().uri("/actuator/intents").header(HttpHeaders.AUTHORIZATION, "Bearer " + merchantKey()).exchange()

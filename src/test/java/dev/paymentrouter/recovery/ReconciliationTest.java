@@ -138,6 +138,10 @@ class ReconciliationTest extends RouterIntegrationTest {
     assertThat(settled.at("/attempts/1/status").stringValue()).isEqualTo("approved");
     // The intent's trail says who re-drove it.
     assertThat(eventsOf(id, "intent_redriven")).containsExactly("{\"operator\": \"" + OPERATOR + "\"}");
+    // And the operators' trail too.
+    assertThat(db.sql("select operator from operator_actions where action = 'redrive' and target = :id")
+        .bind("id", id).map(row -> row.get("operator", String.class)).all().collectList()
+        .block(Duration.ofSeconds(5))).containsExactly(OPERATOR);
   }
 
   @Test

@@ -16,10 +16,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import reactor.core.publisher.Mono;
@@ -34,6 +36,8 @@ public final class ProviderDirectory {
 
   private final Map<String, ProviderSupervisor> supervisors;
   private final ProviderScoreboard scoreboard;
+  // Replaced whole on every change (operators drain rarely), so routing reads it without a lock or a copy.
+  private volatile Set<String> drained = Set.of();
 
   /** Supervisors for every provider, success rates over the last 100 calls from 20 calls on; none is started yet. */
   public ProviderDirectory(
@@ -128,20 +132,45 @@ public final class ProviderDirectory {
     return supervisor != null && supervisor.canUse(token);
   }
 
-  /** Availability and recent success rates of every provider now, for routing. */
+  /**
+   * Takes a provider out of routing ({@code true}) or puts it back. A drained provider gets no new attempt: routing
+   * sees it unavailable, as with an open circuit. Everything about charges it already holds still goes to it
+   * (status queries, captures, cancels, refunds): a charge's follow-ups must reach the provider that holds it.
+   * False for a provider that is not configured.
+   */
+  public synchronized boolean drain(String provider, boolean drain) {
+    if (!supervisors.containsKey(provider)) {
+      return false;
+    }
+    Set<String> next = new HashSet<>(drained);
+    if (drain ? next.add(provider) : next.remove(provider)) {
+      drained = Set.copyOf(next);
+    }
+    return true;
+  }
+
+  /** Whether an operator took this provider out of routing. */
+  public boolean drained(String provider) {
+    return drained.contains(provider);
+  }
+
+  /** Availability and recent success rates of every provider now, for routing; a drained one is unavailable. */
   public HealthSnapshot snapshot() {
     Map<String, ProviderAvailability> availability = new LinkedHashMap<>();
-    supervisors.forEach((name, supervisor) -> availability.put(name, supervisor.availability()));
+    Set<String> out = drained;
+    supervisors.forEach((name, supervisor) -> availability.put(name,
+        out.contains(name) ? ProviderAvailability.UNAVAILABLE : supervisor.availability()));
     return new HealthSnapshot(availability, scoreboard.successRates());
   }
 
   /**
    * The earliest moment from {@code now} the router will itself let a call go to this provider (see
-   * {@link ProviderSupervisor#readyAt}); empty when no moment is known or the provider is not configured.
+   * {@link ProviderSupervisor#readyAt}); empty when no moment is known, the provider is drained (nobody knows when
+   * an operator puts it back, so no intent waits for it) or it is not configured.
    */
   public Optional<Instant> readyAt(String provider, Instant now) {
     ProviderSupervisor supervisor = supervisors.get(provider);
-    return supervisor == null ? Optional.empty() : supervisor.readyAt(now);
+    return supervisor == null || drained.contains(provider) ? Optional.empty() : supervisor.readyAt(now);
   }
 
   /** Sends a request to its provider's supervisor. */

@@ -260,6 +260,31 @@ public final class ProviderGatekeeper {
     };
   }
 
+  /**
+   * Forces the breaker open (an operator's order): every call is refused at once, whatever the failure rate, until
+   * {@link #releaseForcedOpen}. Status queries are not judged by the breaker and go on.
+   */
+  public void forceOpen() {
+    if (breaker.getState() != CircuitBreaker.State.FORCED_OPEN) {
+      breaker.transitionToForcedOpenState();
+    }
+  }
+
+  /**
+   * Ends a forced opening: the breaker starts again closed, with an empty window, and judges the provider by its
+   * calls from now on. A breaker that is not forced open is left as it is.
+   */
+  public void releaseForcedOpen() {
+    if (breaker.getState() == CircuitBreaker.State.FORCED_OPEN) {
+      breaker.transitionToClosedState();
+    }
+  }
+
+  /** Whether an operator forced the breaker open. */
+  public boolean forcedOpen() {
+    return breaker.getState() == CircuitBreaker.State.FORCED_OPEN;
+  }
+
   /** The breaker's state name, for health and metrics. */
   public String circuitState() {
     return breaker.getState().name();

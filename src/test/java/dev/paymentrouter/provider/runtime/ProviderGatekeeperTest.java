@@ -55,6 +55,38 @@ class ProviderGatekeeperTest {
   }
 
   @Test
+  void aForcedOpenBreakerRefusesWhateverTheCallsSayUntilReleasedClosed() {
+    ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", settings(100, 100), clock);
+
+    // 1. An operator forces it open: refused at once, unavailable to routing, and no moment of return is known.
+    gatekeeper.forceOpen();
+    assertThat(gatekeeper.forcedOpen()).isTrue();
+    assertThat(admit(gatekeeper)).isEqualTo(new Admission.Refused(RouterRefusal.CIRCUIT_OPEN));
+    assertThat(gatekeeper.availability()).isEqualTo(ProviderAvailability.UNAVAILABLE);
+    assertThat(gatekeeper.readyAt(clock.instant())).isEmpty();
+
+    // 2. Past the open wait it still refuses: nothing probes a forced breaker.
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(admit(gatekeeper)).isEqualTo(new Admission.Refused(RouterRefusal.CIRCUIT_OPEN));
+
+    // 3. Released: closed, judging calls again.
+    gatekeeper.releaseForcedOpen();
+    assertThat(gatekeeper.circuitState()).isEqualTo("CLOSED");
+    assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
+  }
+
+  @Test
+  void releasingLeavesABreakerThatOpenedByItselfOpen() {
+    ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", settings(100, 100), clock);
+    assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
+    gatekeeper.record(new ProviderOutcome.NotSent("provider_unauthorized", true), FAST);
+
+    // "auto" gives the breaker back to the provider's failures; it does not close one they opened.
+    gatekeeper.releaseForcedOpen();
+    assertThat(gatekeeper.circuitState()).isEqualTo("OPEN");
+  }
+
+  @Test
   void aProvidersRefusalOfOnePaymentDoesNotOpenTheCircuit() {
     ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", settings(100, 100), clock);
 
