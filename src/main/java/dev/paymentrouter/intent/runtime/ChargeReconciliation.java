@@ -92,6 +92,12 @@ final class ChargeReconciliation {
       return end(runtime.clock().instant(), null, owner.checkCount());
     }
     Attempt unknown = owner.state().unknownAttempt().get();
+    logs.log(owner.state(), () -> ask(unknown, mode));
+    return Mono.empty();
+  }
+
+  /** The status query, subscribed with the intent's fields open (see {@link #send}). */
+  private void ask(Attempt unknown, Recovery mode) {
     runtime.providers().status(unknown.provider(), statusQuery(unknown))
         .onErrorResume(error -> Mono.just(new ChargeStatus.Unavailable("status_query_failed")))
         .contextWrite(logs::into)
@@ -102,7 +108,6 @@ final class ChargeReconciliation {
             owner.passivate();
           }
         });
-    return Mono.empty();
   }
 
   /** The question for the provider: the charge as it was sent (to replay under its key) while its token is known. */

@@ -60,7 +60,8 @@ class ProviderCorrelationTest {
     final String answer;
     final Function<ConnectorSettings, ProviderConnector> connector;
 
-    Kind(String token, String path, int status, String answer, Function<ConnectorSettings, ProviderConnector> connector) {
+    Kind(String token, String path, int status, String answer,
+        Function<ConnectorSettings, ProviderConnector> connector) {
       this.token = token;
       this.path = path;
       this.status = status;
@@ -117,8 +118,8 @@ class ProviderCorrelationTest {
     connector = kind.connector.apply(new ConnectorSettings(kind.name().toLowerCase(Locale.ROOT),
         URI.create(provider.baseUrl()), "sk_test_correlation", "PaymentRouterECOM", Duration.ofSeconds(1),
         Duration.ofSeconds(5), 4));
-    ProviderRequest request = new ProviderRequest("pi_3f2a9c", 2, kind.name().toLowerCase(Locale.ROOT), "pi_3f2a9c_2", 1299,
-        "EUR", kind.token);
+    ProviderRequest request = new ProviderRequest("pi_3f2a9c", 2, kind.name().toLowerCase(Locale.ROOT), "pi_3f2a9c_2",
+        1299, "EUR", kind.token);
 
     ProviderOutcome outcome = connector.authorize(request).contextWrite(correlation::into).block(WAIT);
 
