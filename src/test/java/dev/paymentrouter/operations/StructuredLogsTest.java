@@ -7,6 +7,7 @@ import dev.paymentrouter.simulator.ProviderSimulator;
 import dev.paymentrouter.simulator.SimulatorDialect;
 import dev.paymentrouter.simulator.SimulatorSettings;
 import dev.paymentrouter.testsupport.IntentClient;
+import dev.paymentrouter.testsupport.JsonLogCapture;
 import dev.paymentrouter.testsupport.RouterIntegrationTest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,22 +22,17 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * With JSON logs on (Elastic Common Schema), a run of payments through the Stripe connector (alpha), the Adyen
- * connector (beta) and the native simulator (gamma), a refund and an operator's look at the management port logs
- * only JSON lines; the lines about an intent carry its id and the request that created it; and no card token,
- * merchant API key, operator token or provider API key appears anywhere in the output. The router logs at DEBUG
- * here, so that the lines of a normal run (sending an attempt, its answer) are there to check.
+ * With JSON logs (Elastic Common Schema), a run of payments through the Stripe connector (alpha), the Adyen connector
+ * (beta) and the native simulator (gamma), a refund and an operator's look at the management port logs only JSON
+ * lines; the lines about an intent carry its id and the request that created it; and no card token, merchant API key,
+ * operator token or provider API key appears anywhere, neither in those lines nor in anything else the JVM prints.
+ * The router logs at DEBUG here, so that the lines of a normal run (sending an attempt, its answer) are there.
  */
 @ExtendWith(OutputCaptureExtension.class)
-@TestPropertySource(properties = {
-    "logging.structured.format.console=ecs",
-    "logging.level.dev.paymentrouter=debug"
-})
 class StructuredLogsTest extends RouterIntegrationTest {
 
   /** Secrets, each recognisable in any output. */
@@ -71,8 +67,12 @@ class StructuredLogsTest extends RouterIntegrationTest {
 
   @Test
   void aRunLogsJsonLinesThatNameTheIntentAndNoSecret(CapturedOutput output) {
-    // What the context logged while it started (before logging was set up) is not the run's.
-    int before = output.getAll().length();
+    try (JsonLogCapture logs = new JsonLogCapture("dev.paymentrouter")) {
+      run(logs, output);
+    }
+  }
+
+  private void run(JsonLogCapture logs, CapturedOutput output) {
     String apiKey = newMerchant();
     Map<String, String> requestOf = new LinkedHashMap<>();
     String atStripe = create(apiKey, "alpha", STRIPE_CARD, "req-logs-stripe", requestOf);
@@ -89,16 +89,14 @@ class StructuredLogsTest extends RouterIntegrationTest {
         .expectStatus().isCreated();
     operator.get().uri("/actuator/intents").exchange().expectStatus().isOk();
 
-    String all = output.getAll().substring(before);
     List<JsonNode> lines = new ArrayList<>();
-    for (String line : all.split("\\R")) {
-      if (!line.isBlank()) {
-        assertThatCode(() -> lines.add(JSON.readTree(line))).as("a JSON log line: %s", line)
-            .doesNotThrowAnyException();
-      }
+    for (String line : logs.lines()) {
+      assertThatCode(() -> lines.add(JSON.readTree(line))).as("a JSON log line: %s", line)
+          .doesNotThrowAnyException();
     }
     for (String secret : List.of(PROVIDER_KEY, apiKey, OPERATOR_TOKEN, "LOGSECRET")) {
-      assertThat(all).as("the output shows a secret").doesNotContain(secret);
+      assertThat(logs.text()).as("the log shows a secret").doesNotContain(secret);
+      assertThat(output.getAll()).as("the output shows a secret").doesNotContain(secret);
     }
     requestOf.forEach((intentId, requestId) -> {
       List<JsonNode> about = lines.stream().filter(line -> line.path("message").asString("").contains(intentId))

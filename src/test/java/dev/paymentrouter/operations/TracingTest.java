@@ -10,13 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.paymentrouter.testsupport.IntentClient;
+import dev.paymentrouter.testsupport.JsonLogCapture;
 import dev.paymentrouter.testsupport.RouterIntegrationTest;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -32,12 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  * lines about the intent carry the same trace id. Every trace is kept here (sampling 1.0); no exporter is configured,
  * so nothing is sent anywhere.
  */
-@ExtendWith(OutputCaptureExtension.class)
-@TestPropertySource(properties = {
-    "management.tracing.sampling.probability=1.0",
-    "logging.structured.format.console=ecs",
-    "logging.level.dev.paymentrouter.intent.runtime.ChargeReconciliation=debug"
-})
+@TestPropertySource(properties = "management.tracing.sampling.probability=1.0")
 class TracingTest extends RouterIntegrationTest {
 
   static final WireMockServer PROVIDER = started();
@@ -56,8 +49,13 @@ class TracingTest extends RouterIntegrationTest {
   }
 
   @Test
-  void theProviderCallContinuesTheTraceOfTheRequestThatCreatedTheIntent(CapturedOutput output) {
-    int before = output.getAll().length();
+  void theProviderCallContinuesTheTraceOfTheRequestThatCreatedTheIntent() {
+    try (JsonLogCapture logs = new JsonLogCapture("dev.paymentrouter.intent.runtime")) {
+      createTraced(logs);
+    }
+  }
+
+  private void createTraced(JsonLogCapture logs) {
     // As the simulator answers an approved charge (NativeDialect, POST /v1/charges).
     PROVIDER.stubFor(post("/v1/charges").willReturn(aResponse().withStatus(201)
         .withHeader("Content-Type", "application/json")
@@ -86,8 +84,8 @@ class TracingTest extends RouterIntegrationTest {
     assertThat(sent.getFirst().getHeader("X-Request-Id")).isEqualTo("req-traced-1");
 
     String id = intent.path("id").asString("");
-    List<JsonNode> about = output.getAll().substring(before).lines()
-        .filter(line -> line.startsWith("{") && line.contains(id))
+    List<JsonNode> about = logs.lines().stream()
+        .filter(line -> line.contains(id))
         .map(JSON::readTree)
         .toList();
     assertThat(about).isNotEmpty()
