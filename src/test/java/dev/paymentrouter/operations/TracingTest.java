@@ -35,6 +35,7 @@ class TracingTest extends RouterIntegrationTest {
 
   static final WireMockServer PROVIDER = started();
   static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+  static final String REFUND_TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   @DynamicPropertySource
@@ -56,6 +57,7 @@ class TracingTest extends RouterIntegrationTest {
   }
 
   private void createTraced(JsonLogCapture logs) {
+    PROVIDER.resetAll();
     // As the simulator answers an approved charge (NativeDialect, POST /v1/charges).
     PROVIDER.stubFor(post("/v1/charges").willReturn(aResponse().withStatus(201)
         .withHeader("Content-Type", "application/json")
@@ -90,6 +92,47 @@ class TracingTest extends RouterIntegrationTest {
         .toList();
     assertThat(about).isNotEmpty()
         .allSatisfy(line -> assertThat(line.path("trace_id").asString("")).isEqualTo(TRACE_ID));
+  }
+
+  @Test
+  void aRefundCallCarriesTheRefundRequestsIdAndTrace() {
+    PROVIDER.resetAll();
+    PROVIDER.stubFor(post("/v1/charges").willReturn(aResponse().withStatus(201)
+        .withHeader("Content-Type", "application/json")
+        .withBody("{\"id\": \"ch_refunded\", \"status\": \"approved\"}")));
+    // As the simulator answers a refund it made (NativeDialect, POST /v1/charges/{id}/refunds).
+    PROVIDER.stubFor(post("/v1/charges/ch_refunded/refunds").willReturn(aResponse().withStatus(201)
+        .withHeader("Content-Type", "application/json")
+        .withBody("{\"id\": \"re_1\", \"status\": \"succeeded\"}")));
+    String key = newMerchant();
+    JsonNode intent = IntentClient.read(client.post().uri("/v1/payment-intents")
+        .header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+        .header("Idempotency-Key", "traced-" + System.nanoTime())
+        .header("Prefer", "wait=5")
+        .header("X-Request-Id", "req-create-2")
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue("{\"amount\": 1500, \"currency\": \"EUR\", \"paymentMethod\": {\"type\": \"card\", "
+            + "\"tokens\": {\"alpha\": \"tok_visa\"}}}")
+        .exchange()
+        .expectStatus().isCreated()
+        .expectBody().returnResult().getResponseBody());
+
+    client.post().uri("/v1/refunds")
+        .header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+        .header("Idempotency-Key", "traced-refund-" + System.nanoTime())
+        .header("Prefer", "wait=5")
+        .header("X-Request-Id", "req-refund-2")
+        .header("traceparent", "00-" + REFUND_TRACE_ID + "-00f067aa0ba902b7-01")
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue("{\"paymentIntent\": \"" + intent.path("id").asString("") + "\", \"amount\": 500}")
+        .exchange()
+        .expectStatus().isCreated();
+
+    List<LoggedRequest> refunds = PROVIDER.findAll(postRequestedFor(urlPathEqualTo("/v1/charges/ch_refunded/refunds")));
+    assertThat(refunds).hasSize(1);
+    // The refund's own request, not the create's: the intent acts for the request that asked it.
+    assertThat(refunds.getFirst().getHeader("X-Request-Id")).isEqualTo("req-refund-2");
+    assertThat(refunds.getFirst().getHeader("traceparent")).matches("00-" + REFUND_TRACE_ID + "-[0-9a-f]{16}-01");
   }
 
   private static WireMockServer started() {

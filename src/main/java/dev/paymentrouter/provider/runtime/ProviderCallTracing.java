@@ -7,7 +7,6 @@ import reactor.core.publisher.Mono;
  * Gives each call to a provider a span of its own (see {@link ProviderCallSpans}), the child of the request's trace
  * that caused it, and hands the span on to the call's HTTP request. {@link #NONE} when the node does not trace.
  */
-@FunctionalInterface
 public interface ProviderCallTracing {
 
   /** Traces nothing: the call runs as it is. */
