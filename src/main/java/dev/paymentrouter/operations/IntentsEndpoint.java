@@ -3,7 +3,6 @@ package dev.paymentrouter.operations;
 import dev.paymentrouter.intent.runtime.IntentRegistry;
 import dev.paymentrouter.intent.runtime.IntentStore;
 import dev.paymentrouter.intent.runtime.Recovery;
-import dev.paymentrouter.process.LogFields;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -65,8 +64,7 @@ class IntentsEndpoint {
 
   private Mono<Map<String, Object>> redriveAs(String operator, String id) {
     return registry.recover(id, Recovery.redrive(operator))
-        .doOnNext(process -> LogFields.with(log.atInfo(), LogFields.INTENT_ID, id)
-            .log("operator {} re-drove intent {}", operator, id))
+        .doOnNext(process -> log.info("operator {} re-drove intent {}", operator, id))
         .flatMap(process -> process.awaitSettled(REDRIVE_WAIT))
         .map(intent -> {
           Map<String, Object> answer = new LinkedHashMap<>();
@@ -79,8 +77,8 @@ class IntentsEndpoint {
           return answer;
         })
         .switchIfEmpty(Mono.fromSupplier(() -> {
-          LogFields.with(log.atInfo(), LogFields.INTENT_ID, id).log("operator {} asked to re-drive intent {}: not "
-              + "taken (unknown id, final, or held by a live process)", operator, id);
+          log.info("operator {} asked to re-drive intent {}: not taken (unknown id, final, or held by a live "
+              + "process)", operator, id);
           return Map.of("id", id, "redriven", false, "reason", "unknown id, final, or held by a live process");
         }));
   }
