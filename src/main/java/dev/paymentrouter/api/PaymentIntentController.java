@@ -14,6 +14,7 @@ import dev.paymentrouter.intent.runtime.StartResult;
 import dev.paymentrouter.merchant.domain.Merchant;
 import dev.paymentrouter.merchant.runtime.ApiKeyAuthenticator;
 import dev.paymentrouter.platform.EventLoopLag;
+import dev.paymentrouter.process.Correlation;
 import java.net.URI;
 import java.time.Duration;
 import org.springframework.http.HttpHeaders;
@@ -64,9 +65,10 @@ class PaymentIntentController {
 
   private Mono<ResponseEntity<IntentView>> create(IdempotentPost post) {
     IntentRequestParser.ParsedRequest parsed = parser.parse(post.body());
-    CreateRequest request = new CreateRequest(post.merchant().id(), parsed.amount(), parsed.paymentMethod(),
-        parsed.reference(), parsed.metadata(), post.idempotencyKey(), parsed.hash(), parsed.captureMethod());
-    return registry.create(request, properties.storeTimeout())
+    // The request's id and trace (RequestIdFilter) go with the create to the intent's process and its provider call.
+    return Mono.deferContextual(context -> registry.create(new CreateRequest(post.merchant().id(), parsed.amount(),
+            parsed.paymentMethod(), parsed.reference(), parsed.metadata(), post.idempotencyKey(), parsed.hash(),
+            parsed.captureMethod(), Correlation.of(context)), properties.storeTimeout()))
         .flatMap(result -> answer(result, post.merchant(), post.waitFor()))
         .map(post::answer);
   }

@@ -1,6 +1,7 @@
 package dev.paymentrouter.api;
 
 import dev.paymentrouter.intent.runtime.IntentStore;
+import dev.paymentrouter.process.LogFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -36,7 +37,8 @@ class ProblemHandler {
   @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,
       CannotCreateTransactionException.class, IntentStore.ConcurrentUpdateException.class})
   ResponseEntity<Problem> storageUnavailable(RuntimeException error, ServerWebExchange exchange) {
-    log.warn("Request {} failed on storage: {}", exchange.getRequest().getId(), error.toString());
+    LogFields.with(log.atWarn(), LogFields.REQUEST_ID, requestId(exchange))
+        .log("Request {} failed on storage: {}", exchange.getRequest().getId(), error.toString());
     return respond(ApiProblem.unavailable("storage_unavailable", "Storage is unavailable",
         "the request could not be stored now; retry with the same Idempotency-Key", Duration.ofSeconds(1)),
         exchange);
@@ -44,9 +46,15 @@ class ProblemHandler {
 
   @ExceptionHandler(RuntimeException.class)
   ResponseEntity<Problem> unexpected(RuntimeException error, ServerWebExchange exchange) {
-    log.error("Request {} failed", exchange.getRequest().getId(), error);
+    LogFields.with(log.atError(), LogFields.REQUEST_ID, requestId(exchange)).setCause(error)
+        .log("Request {} failed", exchange.getRequest().getId());
     return respond(ApiProblem.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "Internal error",
         "the request failed unexpectedly; retry with the same Idempotency-Key"), exchange);
+  }
+
+  /** The id {@link RequestIdFilter} gave the request, for its log lines. */
+  private static String requestId(ServerWebExchange exchange) {
+    return exchange.getAttribute(RequestIdFilter.ATTRIBUTE);
   }
 
   static ResponseEntity<Problem> respond(ApiProblem problem, ServerWebExchange exchange) {

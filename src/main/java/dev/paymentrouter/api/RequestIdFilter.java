@@ -1,5 +1,6 @@
 package dev.paymentrouter.api;
 
+import dev.paymentrouter.process.Correlation;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -38,7 +39,9 @@ final class RequestIdFilter implements WebFilter, Ordered {
     exchange.getAttributes().put(ATTRIBUTE, id);
     // Set now, not before commit: whatever answers (a controller, a filter, the error handler) keeps the header.
     exchange.getResponse().getHeaders().set(HEADER, id);
-    return chain.filter(exchange).contextWrite(context -> context.put(CONTEXT_KEY, id));
+    // The request's correlation: the id, and its trace when it has one (TraceCorrelation), for the work it starts.
+    return chain.filter(exchange).contextWrite(context -> context.put(CONTEXT_KEY, id)
+        .put(Correlation.CONTEXT_KEY, new Correlation(id, TraceCorrelation.traceparent(context))));
   }
 
   /**

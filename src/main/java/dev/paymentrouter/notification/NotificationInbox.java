@@ -5,6 +5,7 @@ import dev.paymentrouter.intent.domain.RouteOptions;
 import dev.paymentrouter.intent.runtime.IntentLifecycle;
 import dev.paymentrouter.intent.runtime.IntentLifecycle.NotifyResult;
 import dev.paymentrouter.notification.domain.Notice;
+import dev.paymentrouter.process.LogFields;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -103,12 +105,17 @@ final class NotificationInbox {
               : Mono.just(result))
           .flatMap(result -> settled(provider, notification, intentId, result, now));
       case Notice.Dispute dispute -> {
-        log.warn("Provider {}: dispute or chargeback {} ({}) on intent {}; recorded, the intent is unchanged",
-            provider, notification.eventId(), notification.type(), intentId);
+        about(log.atWarn(), provider, intentId).log("Provider {}: dispute or chargeback {} ({}) on intent {}; "
+            + "recorded, the intent is unchanged", provider, notification.eventId(), notification.type(), intentId);
         yield finish(provider, notification, "dispute_recorded", true, now);
       }
       case Notice.Informational info -> finish(provider, notification, "recorded", true, now);
     };
+  }
+
+  /** A line about an intent, with its fields (these lines run where no intent's fields are open). */
+  private static LoggingEventBuilder about(LoggingEventBuilder line, String provider, String intentId) {
+    return LogFields.with(LogFields.with(line, LogFields.INTENT_ID, intentId), LogFields.PROVIDER, provider);
   }
 
   /** The verdict on the notice's attempt, decided as a status query's answer would be. */
@@ -121,16 +128,16 @@ final class NotificationInbox {
       NotifyResult result, Instant now) {
     return switch (result) {
       case NotifyResult.Applied applied -> {
-        log.info("Provider {}: notification {} ({}) resolved intent {}", provider, notification.eventId(),
-            notification.type(), intentId);
+        about(log.atInfo(), provider, intentId).log("Provider {}: notification {} ({}) resolved intent {}", provider,
+            notification.eventId(), notification.type(), intentId);
         yield finish(provider, notification, "applied", true, now);
       }
       // Already known (the call's own answer or a status query got there first): nothing to do, as it should be.
       case NotifyResult.Ignored ignored -> finish(provider, notification, "ignored:" + ignored.code(), true, now);
       case NotifyResult.NotFound notFound -> {
         unknownIntents.increment();
-        log.warn("Provider {}: notification {} ({}) names intent {}, which does not exist here", provider,
-            notification.eventId(), notification.type(), intentId);
+        about(log.atWarn(), provider, intentId).log("Provider {}: notification {} ({}) names intent {}, which does "
+            + "not exist here", provider, notification.eventId(), notification.type(), intentId);
         yield finish(provider, notification, "unknown_intent", true, now);
       }
       // Left open: a retry of the notification is handed over again, and the intent's own reconciliation goes on.

@@ -11,11 +11,14 @@ import dev.paymentrouter.limits.ClusterLimitsProperties;
 import dev.paymentrouter.routing.runtime.RoutingProperties;
 import dev.paymentrouter.webhook.runtime.DeliveryProperties;
 import dev.paymentrouter.webhook.runtime.WebhookProperties;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 
@@ -143,5 +146,30 @@ class HelmChartDefaultsTest extends ChartContract {
         "perEndpoint", "timeout", "retries", "jitter");
     // The simulators of the defaults have no notification secrets: no variable, no entry in the chart's Secret.
     assertThat(chart().envEntries().keySet()).noneMatch(name -> name.contains("_WEBHOOK"));
+  }
+
+  @Test
+  void logsJsonAndTracesWithoutExportingByDefault() {
+    Map<String, String> environment = chart().resolvedEnvironment(Map.of());
+    assertThat(environment).containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs")
+        .containsEntry("MANAGEMENT_TRACING_SAMPLING_PROBABILITY", "0.1")
+        // No collector named: nothing tries to send spans anywhere.
+        .doesNotContainKey("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT");
+  }
+
+  @Test
+  void exportsTracesToTheCollectorItIsGiven(@TempDir Path directory) throws IOException {
+    Path values = Files.writeString(directory.resolve("tracing.yaml"), """
+        logs:
+          format: ""
+        tracing:
+          otlpEndpoint: http://otel-collector.observability:4318/v1/traces
+          samplingProbability: 1
+        """);
+    Map<String, String> environment = RenderedChart.with(values).resolvedEnvironment(Map.of());
+    assertThat(environment).doesNotContainKey("LOGGING_STRUCTURED_FORMAT_CONSOLE")
+        .containsEntry("MANAGEMENT_TRACING_SAMPLING_PROBABILITY", "1")
+        .containsEntry("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT",
+            "http://otel-collector.observability:4318/v1/traces");
   }
 }

@@ -33,11 +33,13 @@ final class ChargeReconciliation {
   private final String id;
   private final IntentProcess.IntentRuntime runtime;
   private final ProcessOwner owner;
+  private final IntentLogs logs;
 
-  ChargeReconciliation(String id, IntentProcess.IntentRuntime runtime, ProcessOwner owner) {
+  ChargeReconciliation(String id, IntentProcess.IntentRuntime runtime, ProcessOwner owner, IntentLogs logs) {
     this.id = id;
     this.runtime = runtime;
     this.owner = owner;
+    this.logs = logs;
   }
 
   /**
@@ -46,7 +48,14 @@ final class ChargeReconciliation {
    * another node may own the intent by then and reconcile the attempt as never sent.
    */
   void send(Attempt attempt, Instant leaseUntil) {
+    // Most often called once a write completed, on the thread that completed it: the intent's fields open again for
+    // the lines of the call's start (here, the gatekeeper's, the pool's, the connector's).
+    logs.log(owner.state(), () -> dispatch(attempt, leaseUntil));
+  }
+
+  private void dispatch(Attempt attempt, Instant leaseUntil) {
     PaymentIntent state = owner.state();
+    log.debug("Intent {}: sending attempt {} to {}", id, attempt.number(), attempt.provider());
     String token = state.paymentMethod().tokenFor(attempt.provider());
     // No token (its stored form could not be decrypted, see IntentStore): no provider may be sent an empty one.
     Mono<ProviderOutcome> sent = token == null
@@ -55,13 +64,22 @@ final class ChargeReconciliation {
             leaseUntil == null ? runtime.clock().instant() : leaseUntil);
     sent
         .onErrorResume(error -> {
-          log.error("Intent {}: dispatch of attempt {} failed", id, attempt.number(), error);
+          logs.log(owner.snapshot(),
+              () -> log.error("Intent {}: dispatch of attempt {} failed", id, attempt.number(), error));
           return Mono.just(new ProviderOutcome.Unknown("dispatch_failed"));
         })
+        // The request that caused the call goes with it (its id and trace on the provider's HTTP request).
+        .contextWrite(logs::into)
         .subscribe(outcome -> {
+          if (log.isDebugEnabled()) {
+            // The outcome names no token (see ProviderOutcome); the fields say which intent and request it is for.
+            logs.log(owner.snapshot(), () -> log.debug("Intent {}: attempt {} at {} answered {}", id,
+                attempt.number(), attempt.provider(), outcome));
+          }
           if (!owner.outcome(attempt.number(), outcome)) {
             // Cannot happen with one attempt in flight; if it does, recovery finds the attempt in flight.
-            log.error("Intent {}: mailbox full, outcome of attempt {} dropped", id, attempt.number());
+            logs.log(owner.snapshot(),
+                () -> log.error("Intent {}: mailbox full, outcome of attempt {} dropped", id, attempt.number()));
             owner.passivate();
           }
         });
@@ -74,15 +92,22 @@ final class ChargeReconciliation {
       return end(runtime.clock().instant(), null, owner.checkCount());
     }
     Attempt unknown = owner.state().unknownAttempt().get();
+    logs.log(owner.state(), () -> ask(unknown, mode));
+    return Mono.empty();
+  }
+
+  /** The status query, subscribed with the intent's fields open (see {@link #send}). */
+  private void ask(Attempt unknown, Recovery mode) {
     runtime.providers().status(unknown.provider(), statusQuery(unknown))
         .onErrorResume(error -> Mono.just(new ChargeStatus.Unavailable("status_query_failed")))
+        .contextWrite(logs::into)
         .subscribe(answer -> {
           if (!owner.statusAnswered(unknown.number(), answer, mode)) {
-            log.error("Intent {}: mailbox full, status of attempt {} dropped", id, unknown.number());
+            logs.log(owner.snapshot(),
+                () -> log.error("Intent {}: mailbox full, status of attempt {} dropped", id, unknown.number()));
             owner.passivate();
           }
         });
-    return Mono.empty();
   }
 
   /** The question for the provider: the charge as it was sent (to replay under its key) while its token is known. */

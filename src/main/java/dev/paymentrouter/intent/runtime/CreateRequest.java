@@ -3,11 +3,15 @@ package dev.paymentrouter.intent.runtime;
 import dev.paymentrouter.intent.domain.CaptureMethod;
 import dev.paymentrouter.intent.domain.Money;
 import dev.paymentrouter.intent.domain.PaymentMethod;
+import dev.paymentrouter.process.Correlation;
 import dev.paymentrouter.routing.domain.RoutingRequest;
 import java.util.Map;
 import java.util.Objects;
 
-/** What a merchant asked for, validated. */
+/**
+ * What a merchant asked for, validated, and the request it came with ({@code correlation}: in memory only, for logs
+ * and the provider call; never stored, and not part of what makes two requests the same).
+ */
 public record CreateRequest(
     String merchantId,
     Money amount,
@@ -16,16 +20,25 @@ public record CreateRequest(
     Map<String, String> metadata,
     String idempotencyKey,
     String requestHash,
-    CaptureMethod captureMethod) {
+    CaptureMethod captureMethod,
+    Correlation correlation) {
 
   public CreateRequest {
     captureMethod = captureMethod == null ? CaptureMethod.AUTOMATIC : captureMethod;
+    correlation = correlation == null ? Correlation.NONE : correlation;
     Objects.requireNonNull(merchantId, "merchantId");
     Objects.requireNonNull(amount, "amount");
     Objects.requireNonNull(paymentMethod, "paymentMethod");
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     Objects.requireNonNull(requestHash, "requestHash");
     metadata = Map.copyOf(metadata);
+  }
+
+  /** A request that came with no correlation. */
+  public CreateRequest(String merchantId, Money amount, PaymentMethod paymentMethod, String reference,
+      Map<String, String> metadata, String idempotencyKey, String requestHash, CaptureMethod captureMethod) {
+    this(merchantId, amount, paymentMethod, reference, metadata, idempotencyKey, requestHash, captureMethod,
+        Correlation.NONE);
   }
 
   /** A request captured at once. */

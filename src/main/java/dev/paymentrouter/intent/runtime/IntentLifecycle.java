@@ -4,6 +4,7 @@ import dev.paymentrouter.intent.domain.IntentCommand;
 import dev.paymentrouter.intent.domain.IntentStatus;
 import dev.paymentrouter.intent.domain.Modification;
 import dev.paymentrouter.intent.domain.PaymentIntent;
+import dev.paymentrouter.process.Correlation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -189,7 +190,9 @@ public final class IntentLifecycle {
   private Mono<CommandResult> deliver(String intentId, IntentCommand command, String modificationId,
       boolean replayed, Duration wait, int tries) {
     AtomicReference<IntentProcess> target = new AtomicReference<>();
-    Mono<CommandReply> reply = toOwner(intentId, target, process -> process.command(command, modificationId));
+    // The merchant's request goes with the command: its id and trace reach the provider call it causes.
+    Mono<CommandReply> reply = Mono.deferContextual(context -> toOwner(intentId, target,
+        process -> process.command(command, modificationId, Correlation.of(context))));
     return reply.flatMap(answer -> switch (answer) {
       case CommandReply.Taken taken -> target.get().awaitModification(modificationId, wait)
           .map(intent -> (CommandResult) new CommandResult.Done(intent,

@@ -46,6 +46,7 @@ final class IntentModifications {
   private final String id;
   private final IntentProcess.IntentRuntime runtime;
   private final ProcessOwner owner;
+  private final IntentLogs logs;
   /** Modifications asked about (sent, or a status query) with no answer yet; touched by messages only. */
   private final Set<String> calling = new HashSet<>();
   /**
@@ -60,10 +61,11 @@ final class IntentModifications {
   private boolean notAsked;
   private boolean stillPending;
 
-  IntentModifications(String id, IntentProcess.IntentRuntime runtime, ProcessOwner owner) {
+  IntentModifications(String id, IntentProcess.IntentRuntime runtime, ProcessOwner owner, IntentLogs logs) {
     this.id = id;
     this.runtime = runtime;
     this.owner = owner;
+    this.logs = logs;
   }
 
   /**
@@ -272,14 +274,23 @@ final class IntentModifications {
 
   private void answerWith(String modificationId, Mono<ModificationOutcome> call, boolean statusQuery) {
     expected.incrementAndGet();
+    // The call is subscribed here, maybe on the thread that completed a write: its start logs with the fields.
+    logs.log(owner.state(), () -> call(modificationId, call, statusQuery));
+  }
+
+  private void call(String modificationId, Mono<ModificationOutcome> call, boolean statusQuery) {
     call.onErrorResume(error -> {
-          log.error("Intent {}: call for modification {} failed", id, modificationId, error);
+          logs.log(owner.snapshot(),
+              () -> log.error("Intent {}: call for modification {} failed", id, modificationId, error));
           return Mono.just(new ModificationOutcome.Unknown("dispatch_failed"));
         })
+        // The request that asked for the modification goes with the call (see ChargeReconciliation#send).
+        .contextWrite(logs::into)
         .subscribe(outcome -> {
           if (!owner.answer(modificationId, outcome, statusQuery)) {
             // The lease runs out and recovery asks the provider again: nothing is decided on a lost answer.
-            log.error("Intent {}: mailbox full, answer for modification {} dropped", id, modificationId);
+            logs.log(owner.snapshot(), () -> log.error("Intent {}: mailbox full, answer for modification {} dropped",
+                id, modificationId));
             owner.passivate();
           }
         });

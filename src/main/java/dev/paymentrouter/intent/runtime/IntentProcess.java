@@ -11,6 +11,7 @@ import dev.paymentrouter.intent.domain.PaymentIntent;
 import dev.paymentrouter.intent.domain.ReconciliationSchedule;
 import dev.paymentrouter.intent.domain.RouteOptions;
 import dev.paymentrouter.intent.runtime.IntentStore.Ownership;
+import dev.paymentrouter.process.Correlation;
 import dev.paymentrouter.process.Mailbox;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ModificationOutcome;
@@ -57,8 +58,8 @@ public final class IntentProcess {
   private record Wake() implements Message {}
 
   /** A merchant's capture, cancel or refund, as the modification {@code modificationId}. */
-  private record Command(IntentCommand command, String modificationId, Sinks.One<CommandReply> reply)
-      implements Message {}
+  private record Command(IntentCommand command, String modificationId, Sinks.One<CommandReply> reply,
+      Correlation correlation) implements Message {}
 
   /**
    * A verified provider notification about an unknown attempt ({@code Reconcile}) or an open modification
@@ -86,6 +87,7 @@ public final class IntentProcess {
   private final IntentModifications modifications;
   private final ChargeReconciliation reconciliation;
   private final IntentNotifications notifications;
+  private final IntentLogs logs;
   /** Claimed for a merchant's command or a provider's notification rather than by recovery: nothing else runs. */
   private boolean claimedForMessage;
   /** Until when this process holds its lease (it claimed the intent, or its last write kept it); null: it does not. */
@@ -95,11 +97,14 @@ public final class IntentProcess {
   IntentProcess(String id, IntentRuntime runtime) {
     this.id = id;
     this.runtime = runtime;
-    this.mailbox = new Mailbox<>(runtime.mailboxCapacity(), this::handle, this::crashed, runtime.metrics().depths());
+    this.logs = new IntentLogs(id);
+    this.mailbox = new Mailbox<>(runtime.mailboxCapacity(), logs.handling(message -> message instanceof Command c
+        ? c.correlation() : null, () -> state, this::handle), logs.logging(() -> snapshot, this::crashed),
+        runtime.metrics().depths());
     this.parking = new IntentParking(runtime.registry());
     Owner owner = new Owner();
-    this.modifications = new IntentModifications(id, runtime, owner);
-    this.reconciliation = new ChargeReconciliation(id, runtime, owner);
+    this.modifications = new IntentModifications(id, runtime, owner, logs);
+    this.reconciliation = new ChargeReconciliation(id, runtime, owner, logs);
     this.notifications = new IntentNotifications(runtime, owner, modifications);
   }
 
@@ -140,6 +145,7 @@ public final class IntentProcess {
 
   Mono<StartResult> start(CreateRequest request) {
     Sinks.One<StartResult> reply = Sinks.one();
+    logs.begin(request.merchantId(), request.correlation());
     if (!mailbox.offer(new Start(request, reply))) {
       return Mono.just(new StartResult.Overloaded());
     }
@@ -162,8 +168,8 @@ public final class IntentProcess {
    * Sends a merchant's capture, cancel or refund to this process, as the modification {@code modificationId} (a
    * command whose modification exists already is taken as done).
    */
-  Mono<CommandReply> command(IntentCommand command, String modificationId) {
-    return admit(reply -> new Command(command, modificationId, reply));
+  Mono<CommandReply> command(IntentCommand command, String modificationId, Correlation correlation) {
+    return admit(reply -> new Command(command, modificationId, reply, correlation));
   }
 
   /** Marks this process as claimed for the command or notification it is sent first (see {@link #command}). */
@@ -258,7 +264,8 @@ public final class IntentProcess {
             })
             .doOnError(error -> {
               // The statement was sent: whether it committed is unknown (a connection can break after COMMIT).
-              log.warn("Intent {}: storing it failed, it may or may not exist: {}", id, error.toString());
+              logs.log(created, () -> log.warn("Intent {}: storing it failed, it may or may not exist: {}", id,
+                  error.toString()));
               start.reply().tryEmitValue(new StartResult.MayExist("storage_error"));
               passivate();
             })

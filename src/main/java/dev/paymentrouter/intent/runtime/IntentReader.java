@@ -10,6 +10,7 @@ import dev.paymentrouter.intent.domain.PaymentIntent;
 import dev.paymentrouter.intent.domain.PaymentMethod;
 import dev.paymentrouter.intent.runtime.IntentStore.StoredIntent;
 import dev.paymentrouter.platform.PageQuery;
+import dev.paymentrouter.process.LogFields;
 import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.tokens.TokenCipher;
 import io.r2dbc.postgresql.codec.Json;
@@ -237,15 +238,16 @@ public final class IntentReader {
         case TokenCipher.Opened.Token token -> token.value();
         case TokenCipher.Opened.Unreadable unreadable -> {
           // unknown_key: the key was removed from payment-router.token-encryption.keys while intents still used it.
-          log.error("Intent {}: its payment token cannot be decrypted with key '{}' ({}); its attempts end not sent "
-              + "(payment_method_unavailable)", intentId, keyId, unreadable.reason());
+          LogFields.with(log.atError(), LogFields.INTENT_ID, intentId).log("Intent {}: its payment token cannot be "
+              + "decrypted with key '{}' ({}); its attempts end not sent (payment_method_unavailable)", intentId, keyId,
+              unreadable.reason());
           yield null;
         }
       };
     }
     if (legacy == null && !status.isFinal()) {
-      log.error("Intent {}: no payment token is stored for this open intent; its attempts end not sent "
-          + "(payment_method_unavailable)", intentId);
+      LogFields.with(log.atError(), LogFields.INTENT_ID, intentId).log("Intent {}: no payment token is stored for "
+          + "this open intent; its attempts end not sent (payment_method_unavailable)", intentId);
     }
     return legacy;
   }

@@ -1,9 +1,11 @@
 package dev.paymentrouter.provider.connector;
 
+import dev.paymentrouter.process.Correlation;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.time.Duration;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
@@ -13,6 +15,11 @@ import reactor.netty.resources.ConnectionProvider;
  * should hold little more than its connection.
  */
 public final class ProviderHttp {
+
+  /** The header that names the merchant's request behind a call, as the router's own API answers it. */
+  public static final String REQUEST_ID = "X-Request-Id";
+  /** W3C Trace Context: the span of the call, so that a provider that traces continues the router's trace. */
+  public static final String TRACEPARENT = "traceparent";
 
   private ProviderHttp() {}
 
@@ -38,11 +45,30 @@ public final class ProviderHttp {
         : client.headers(headers -> headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + key));
   }
 
-  /** A client on those connections, for the settings' base URL, with their connect and read timeouts. */
+  /**
+   * A client on those connections, for the settings' base URL, with their connect and read timeouts, that sends the
+   * {@link Correlation} of the call's Reactor context on every request (see {@link #correlate}).
+   */
   public static HttpClient client(ConnectorSettings settings, ConnectionProvider connections) {
     return HttpClient.create(connections)
         .baseUrl(settings.baseUrl().toString())
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(settings.connectTimeout().toMillis()))
-        .responseTimeout(settings.readTimeout());
+        .responseTimeout(settings.readTimeout())
+        .doOnRequest((request, connection) -> correlate(request));
+  }
+
+  /**
+   * Puts the merchant request's id ({@value #REQUEST_ID}) and the call's trace ({@value #TRACEPARENT}) on a request,
+   * when the call has them: an operator can then follow one payment from the merchant's request to the provider's
+   * logs. Set here, for every connector alike, from the subscriber's context: no connector has to pass them along.
+   */
+  static void correlate(HttpClientRequest request) {
+    Correlation correlation = Correlation.of(request.currentContextView());
+    if (correlation.requestId() != null) {
+      request.header(REQUEST_ID, correlation.requestId());
+    }
+    if (correlation.traceparent() != null) {
+      request.header(TRACEPARENT, correlation.traceparent());
+    }
   }
 }

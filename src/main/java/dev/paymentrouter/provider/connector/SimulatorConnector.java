@@ -50,6 +50,12 @@ public final class SimulatorConnector implements ProviderConnector {
     body.put("currency", request.currency());
     body.put("token", request.paymentToken());
     body.put("reference", request.idempotencyKey());
+    // Labels only (the simulator keeps them out of what makes a replay the same request): the intent and the attempt
+    // the charge belongs to, as Stripe's and Adyen's connectors put them into those providers' metadata.
+    Map<String, String> metadata = new LinkedHashMap<>();
+    metadata.put("payment_router_intent", request.intentId());
+    metadata.put("payment_router_attempt", Integer.toString(request.attemptNumber()));
+    body.put("metadata", metadata);
     if (request.manualCapture()) {
       body.put("captureMethod", "manual");
     }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.Disposable;
 import reactor.core.publisher.MonoSink;
+import reactor.util.context.ContextView;
 
 /**
  * One call submitted to a {@link ProviderWorkerPool}, with its caller. Its state moves QUEUED -> RUNNING -> DONE, or
@@ -33,6 +34,11 @@ final class PoolTask<O> {
     this.sendBy = sendBy;
     this.sink = sink;
     this.notMade = notMade;
+  }
+
+  /** The caller's Reactor context, for the call (it carries the request behind it to the provider's HTTP request). */
+  ContextView context() {
+    return sink.contextView();
   }
 
   /** Takes the call out of the queue to run it; false if it was answered or cancelled meanwhile. */

@@ -16,6 +16,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
@@ -65,7 +67,9 @@ class ProviderConfiguration {
       ProviderScoreboard providerScoreboard,
       MeterRegistry meters,
       Environment environment,
-      ObjectProvider<ClusterBuckets> clusterBuckets) {
+      ObjectProvider<ClusterBuckets> clusterBuckets,
+      ObjectProvider<Tracer> tracer,
+      ObjectProvider<Propagator> propagator) {
     List<ProviderSettings> settings = properties.toSettings(LocalMode.isOn(environment), factories);
     if (settings.isEmpty()) {
       throw new IllegalStateException("no provider configured: set payment-router.providers.<name>.base-url");
@@ -74,8 +78,13 @@ class ProviderConfiguration {
     // The replicas share each provider's buckets unless cluster limits are off (then every replica has its own).
     ClusterBuckets shared = clusterBuckets.getIfAvailable();
     Permits.Source permits = shared == null ? Permits.Source.local(clock) : shared;
+    // A span per provider call when the node traces (Micrometer Tracing on OpenTelemetry; see README "Tracing").
+    Tracer spans = tracer.getIfAvailable(() -> Tracer.NOOP);
+    ProviderCallTracing tracing = spans == Tracer.NOOP || propagator.getIfAvailable() == null
+        ? ProviderCallTracing.NONE
+        : new ProviderCallSpans(spans, propagator.getObject());
     return new ProviderDirectory(settings, factories, clock, Schedulers.parallel(), providerCircuitBreakers,
-        providerScoreboard, calls, permits);
+        providerScoreboard, calls, permits, tracing);
   }
 
   /** Starts supervisors before the web server takes traffic and stops them after it stopped. */

@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -38,6 +39,7 @@ public final class ProviderDirectory {
   private final ProviderScoreboard scoreboard;
   // Replaced whole on every change (operators drain rarely), so routing reads it without a lock or a copy.
   private volatile Set<String> drained = Set.of();
+  private final ProviderCallTracing tracing;
 
   /** Supervisors for every provider, success rates over the last 100 calls from 20 calls on; none is started yet. */
   public ProviderDirectory(
@@ -82,6 +84,20 @@ public final class ProviderDirectory {
       ProviderScoreboard scoreboard,
       ProviderCallListener listener,
       Permits.Source permits) {
+    this(providers, factories, clock, scheduler, breakers, scoreboard, listener, permits, ProviderCallTracing.NONE);
+  }
+
+  /** As above, with every provider call traced by {@code tracing}; none is started yet. */
+  public ProviderDirectory(
+      List<ProviderSettings> providers,
+      Collection<ProviderConnectorFactory> factories,
+      Clock clock,
+      Scheduler scheduler,
+      CircuitBreakerRegistry breakers,
+      ProviderScoreboard scoreboard,
+      ProviderCallListener listener,
+      Permits.Source permits,
+      ProviderCallTracing tracing) {
     Map<String, ProviderConnectorFactory> byType = factories.stream()
         .collect(Collectors.toMap(ProviderConnectorFactory::type, Function.identity()));
     Map<String, ProviderSupervisor> built = new LinkedHashMap<>();
@@ -96,6 +112,7 @@ public final class ProviderDirectory {
     }
     this.supervisors = java.util.Collections.unmodifiableMap(built);
     this.scoreboard = scoreboard;
+    this.tracing = tracing;
   }
 
   /** Starts every supervisor (one-for-one: each on its own). */
@@ -183,7 +200,8 @@ public final class ProviderDirectory {
     ProviderSupervisor supervisor = supervisors.get(request.provider());
     return supervisor == null
         ? Mono.just(new ProviderOutcome.RouterRefused(RouterRefusal.UNKNOWN_PROVIDER))
-        : supervisor.submit(request, sendBy);
+        : tracing.trace(request.provider(), "authorize", request.intentId(), supervisor.submit(request, sendBy),
+            ProviderDirectory::outcomeName);
   }
 
   /** Asks a provider about a charge whose outcome is unknown. */
@@ -191,7 +209,8 @@ public final class ProviderDirectory {
     ProviderSupervisor supervisor = supervisors.get(provider);
     return supervisor == null
         ? Mono.just(new ChargeStatus.NotAsked(RouterRefusal.UNKNOWN_PROVIDER))
-        : supervisor.status(query);
+        : tracing.trace(provider, "status", query.charge() == null ? null : query.charge().intentId(),
+            supervisor.status(query), ProviderDirectory::outcomeName);
   }
 
   /** Sends a capture, cancel or refund to the supervisor of the provider that holds the payment (never another). */
@@ -199,7 +218,8 @@ public final class ProviderDirectory {
     ProviderSupervisor supervisor = supervisors.get(request.provider());
     return supervisor == null
         ? Mono.just(new ModificationOutcome.RouterRefused(RouterRefusal.UNKNOWN_PROVIDER))
-        : supervisor.modify(request);
+        : tracing.trace(request.provider(), request.kind().name().toLowerCase(Locale.ROOT), request.intentId(),
+            supervisor.modify(request), ProviderDirectory::outcomeName);
   }
 
   /** Asks the provider that holds the payment what became of a capture, cancel or refund sent at {@code sentAt}. */
@@ -207,7 +227,8 @@ public final class ProviderDirectory {
     ProviderSupervisor supervisor = supervisors.get(request.provider());
     return supervisor == null
         ? Mono.just(new ModificationOutcome.RouterRefused(RouterRefusal.UNKNOWN_PROVIDER))
-        : supervisor.modificationStatus(request, sentAt);
+        : tracing.trace(request.provider(), "modification_status", request.intentId(),
+            supervisor.modificationStatus(request, sentAt), ProviderDirectory::outcomeName);
   }
 
   /**
@@ -219,5 +240,10 @@ public final class ProviderDirectory {
     return supervisor == null
         ? ProviderSettings.DEFAULT_AUTHORIZATION_VALIDITY
         : supervisor.settings().authorizationValidity();
+  }
+
+  /** An outcome's kind as a span tag: its type's name ({@code Approved}, {@code Unknown}, ...), a bounded set. */
+  private static String outcomeName(Object outcome) {
+    return outcome.getClass().getSimpleName();
   }
 }

@@ -248,6 +248,7 @@ public final class ProviderWorkerPool {
       call = Mono.error(crash);
     }
     task.inFlight = call
+        .contextWrite(task.context())
         .timeout(callTimeout)
         .onErrorResume(TimeoutException.class, timeout -> Mono.just(providerCall.unknown("timeout")))
         .onErrorResume(crash -> {

@@ -26,6 +26,8 @@ record AdyenPaymentRequest(String idempotencyKey, byte[] body) {
    * at most 20 characters, so not {@code payment_router_intent} (21).
    */
   static final String METADATA_INTENT_KEY = "router_intent";
+  /** Names the attempt's number (1-based) beside it, so that an operator finds the charge of one attempt both ways. */
+  static final String METADATA_ATTEMPT_KEY = "router_attempt";
   /** Adyen's limit on a metadata value. */
   static final int METADATA_VALUE_MAX = 80;
 
@@ -55,7 +57,9 @@ record AdyenPaymentRequest(String idempotencyKey, byte[] body) {
     }
     if (request.intentId().length() <= METADATA_VALUE_MAX) {
       // Only a label: a value Adyen would refuse must not cost the payment.
-      body.putObject("metadata").put(METADATA_INTENT_KEY, request.intentId());
+      body.putObject("metadata").put(METADATA_INTENT_KEY, request.intentId())
+          // Adyen's metadata values are strings.
+          .put(METADATA_ATTEMPT_KEY, Integer.toString(request.attemptNumber()));
     }
     if (request.manualCapture()) {
       // Authorize only, for this payment whatever the merchant account's capture setting: the funds are held until a

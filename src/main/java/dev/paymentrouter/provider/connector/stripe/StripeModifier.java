@@ -1,5 +1,6 @@
 package dev.paymentrouter.provider.connector.stripe;
 
+import dev.paymentrouter.process.LogFields;
 import dev.paymentrouter.provider.connector.TransportErrors;
 import dev.paymentrouter.provider.connector.stripe.StripeHttp.Answer;
 import dev.paymentrouter.provider.domain.ModificationOutcome;
@@ -167,7 +168,8 @@ final class StripeModifier {
     if (found.size() > 1) {
       // One key creates one refund while Stripe keeps it; several mean a refund made outside the router under our
       // metadata. Money given back wins, so the router never refunds again on top of it.
-      log.warn("Stripe lists {} refunds for modification {}: {}; taking {}", found.size(), request.idempotencyKey(),
+      LogFields.with(log.atWarn(), LogFields.INTENT_ID, request.intentId()).log(
+          "Stripe lists {} refunds for modification {}: {}; taking {}", found.size(), request.idempotencyKey(),
           found.stream().map(StripeRefund::id).toList(), outcomes.getFirst());
     }
     return outcomes.getFirst();

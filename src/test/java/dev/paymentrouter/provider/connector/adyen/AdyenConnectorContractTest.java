@@ -64,7 +64,7 @@ class AdyenConnectorContractTest {
       + "\"shopperReference\":\"shopper-42\","
       + "\"shopperInteraction\":\"ContAuth\","
       + "\"recurringProcessingModel\":\"UnscheduledCardOnFile\","
-      + "\"metadata\":{\"router_intent\":\"pi_3f2a9c\"}}";
+      + "\"metadata\":{\"router_intent\":\"pi_3f2a9c\",\"router_attempt\":\"1\"}}";
 
   /** The body for {@link #request(String)} with {@link #ENCRYPTED_CARD}: its fields sorted, no ContAuth. */
   static final String ENCRYPTED_CARD_BODY = "{\"merchantAccount\":\"PaymentRouterECOM\","
@@ -73,7 +73,7 @@ class AdyenConnectorContractTest {
       + "\"paymentMethod\":{\"encryptedCardNumber\":\"test_4111111111111111\","
       + "\"encryptedExpiryMonth\":\"test_03\",\"encryptedExpiryYear\":\"test_2030\","
       + "\"encryptedSecurityCode\":\"test_737\",\"type\":\"scheme\"},"
-      + "\"metadata\":{\"router_intent\":\"pi_3f2a9c\"}}";
+      + "\"metadata\":{\"router_intent\":\"pi_3f2a9c\",\"router_attempt\":\"1\"}}";
 
   AdyenConnector connector;
 
