@@ -3,6 +3,7 @@ package dev.paymentrouter.operations;
 import dev.paymentrouter.intent.domain.PaymentIntent;
 import dev.paymentrouter.intent.runtime.IntentRegistry;
 import dev.paymentrouter.intent.runtime.Recovery;
+import dev.paymentrouter.process.LogFields;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,12 +32,14 @@ final class IntentRedrive {
   /** The intent after its first check; empty when it was not taken (unknown id, final, or held by a live process). */
   Mono<PaymentIntent> redrive(String operator, String id) {
     return registry.recover(id, Recovery.redrive(operator))
-        .doOnNext(process -> log.info("operator {} re-drove intent {}", operator, id))
+        .doOnNext(process -> LogFields.with(log.atInfo(), LogFields.INTENT_ID, id)
+            .log("operator {} re-drove intent {}", operator, id))
         .flatMap(process -> process.awaitSettled(WAIT))
         .flatMap(intent -> actions.record(operator, "redrive", id, node,
                 "{\"statusAfter\": \"" + intent.status().wireName() + "\"}")
             .thenReturn(intent))
-        .switchIfEmpty(Mono.fromRunnable(() -> log.info("operator {} asked to re-drive intent {}: not taken (unknown "
-            + "id, final, or held by a live process)", operator, id)));
+        .switchIfEmpty(Mono.fromRunnable(() -> LogFields.with(log.atInfo(), LogFields.INTENT_ID, id).log(
+            "operator {} asked to re-drive intent {}: not taken (unknown id, final, or held by a live process)",
+            operator, id)));
   }
 }

@@ -38,6 +38,9 @@ import reactor.netty.http.client.HttpClient;
     // interface unless told otherwise.
     "management.server.port=0",
     "management.server.address=127.0.0.1",
+    // Cached contexts close together when the test JVM exits; each one's Netty event loops would wait their 2 s
+    // quiet period one after the other, and 30-odd contexts outlast Surefire's 30 s exit timeout.
+    "spring.reactor.netty.shutdown-quiet-period=0s",
     "payment-router.operator.tokens." + RouterIntegrationTest.OPERATOR + "=" + RouterIntegrationTest.OPERATOR_TOKEN,
     "payment-router.providers.alpha.circuit-breaker.sliding-window-size=1000",
     "payment-router.providers.alpha.circuit-breaker.minimum-calls=1000",

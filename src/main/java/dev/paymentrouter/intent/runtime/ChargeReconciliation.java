@@ -31,11 +31,11 @@ final class ChargeReconciliation {
   private static final Duration NOT_ASKED_RETRY = Duration.ofSeconds(1);
 
   private final String id;
-  private final IntentProcess.IntentRuntime runtime;
+  private final IntentRuntime runtime;
   private final ProcessOwner owner;
   private final IntentLogs logs;
 
-  ChargeReconciliation(String id, IntentProcess.IntentRuntime runtime, ProcessOwner owner, IntentLogs logs) {
+  ChargeReconciliation(String id, IntentRuntime runtime, ProcessOwner owner, IntentLogs logs) {
     this.id = id;
     this.runtime = runtime;
     this.owner = owner;

@@ -81,7 +81,7 @@ class IntentConfiguration {
     IntentRegistry registry = new IntentRegistry(properties.maxActive(), general,
         merchantId -> merchants.settings(merchantId).maxActive(properties.maxActive(), general),
         properties.maxParked(), recovery.statusQueryInterval(), ids);
-    registry.bind(new IntentProcess.IntentRuntime(
+    registry.bind(new IntentRuntime(
         store, routing, providers, clock, registry, metrics, properties.mailboxCapacity(), recovery.nodeId(),
         recovery.lease(), recovery.settleTime(), recovery.schedule(), properties.deadline(), properties.maxPark(),
         ids, providers::authorizationValidity, recovery.pendingInterval()));

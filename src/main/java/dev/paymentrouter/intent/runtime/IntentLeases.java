@@ -25,7 +25,7 @@ final class IntentLeases {
    * capture, cancel or refund for one at the pending pace; a held authorization is due when it expires; a final
    * intent with nothing open needs nobody.
    */
-  static Ownership after(IntentProcess.IntentRuntime runtime, List<IntentEvent> events, PaymentIntent after,
+  static Ownership after(IntentRuntime runtime, List<IntentEvent> events, PaymentIntent after,
       int checks, boolean continuing, Instant now) {
     String node = runtime.node();
     Instant held = now.plus(runtime.lease());

@@ -44,7 +44,7 @@ final class IntentModifications {
   private static final Duration NOT_ASKED_RETRY = Duration.ofSeconds(1);
 
   private final String id;
-  private final IntentProcess.IntentRuntime runtime;
+  private final IntentRuntime runtime;
   private final ProcessOwner owner;
   private final IntentLogs logs;
   /** Modifications asked about (sent, or a status query) with no answer yet; touched by messages only. */
@@ -61,7 +61,7 @@ final class IntentModifications {
   private boolean notAsked;
   private boolean stillPending;
 
-  IntentModifications(String id, IntentProcess.IntentRuntime runtime, ProcessOwner owner, IntentLogs logs) {
+  IntentModifications(String id, IntentRuntime runtime, ProcessOwner owner, IntentLogs logs) {
     this.id = id;
     this.runtime = runtime;
     this.owner = owner;

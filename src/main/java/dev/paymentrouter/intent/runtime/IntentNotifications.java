@@ -16,11 +16,11 @@ import reactor.core.publisher.Sinks;
  */
 final class IntentNotifications {
 
-  private final IntentProcess.IntentRuntime runtime;
+  private final IntentRuntime runtime;
   private final ProcessOwner owner;
   private final IntentModifications modifications;
 
-  IntentNotifications(IntentProcess.IntentRuntime runtime, ProcessOwner owner, IntentModifications modifications) {
+  IntentNotifications(IntentRuntime runtime, ProcessOwner owner, IntentModifications modifications) {
     this.runtime = runtime;
     this.owner = owner;
     this.modifications = modifications;

@@ -93,7 +93,7 @@ final class IntentParking {
    * without parking.
    */
   Decision decide(PaymentIntent state, Function<RouteOptions, IntentCommand> command, Instant now,
-      IntentProcess.IntentRuntime runtime, boolean ending) {
+      IntentRuntime runtime, boolean ending) {
     Duration maxPark = runtime.maxPark();
     Decision decision = IntentTransitions.decide(state, command.apply(runtime.routing().route(state, now, maxPark)));
     if (!maxPark.isZero() && !holdsPlace() && parks(decision)) {

@@ -8,7 +8,6 @@ import dev.paymentrouter.intent.domain.IntentState;
 import dev.paymentrouter.intent.domain.IntentStatus;
 import dev.paymentrouter.intent.domain.IntentTransitions;
 import dev.paymentrouter.intent.domain.PaymentIntent;
-import dev.paymentrouter.intent.domain.ReconciliationSchedule;
 import dev.paymentrouter.intent.domain.RouteOptions;
 import dev.paymentrouter.intent.runtime.IntentStore.Ownership;
 import dev.paymentrouter.process.Correlation;
@@ -16,8 +15,6 @@ import dev.paymentrouter.process.Mailbox;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ModificationOutcome;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
-import dev.paymentrouter.provider.runtime.ProviderDirectory;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -527,23 +524,4 @@ public final class IntentProcess {
       return mailbox.offer(new ModificationAnswer(modificationId, outcome, statusQuery));
     }
   }
-
-  /** Everything a process needs from its node. */
-  record IntentRuntime(
-      IntentStore store,
-      IntentRouting routing,
-      ProviderDirectory providers,
-      Clock clock,
-      IntentRegistry registry,
-      IntentMetrics metrics,
-      int mailboxCapacity,
-      String node,
-      Duration lease,
-      Duration settleTime,
-      ReconciliationSchedule schedule,
-      Duration intentDeadline,
-      Duration maxPark,
-      IntentIds ids,
-      Function<String, Duration> authorizationValidity,
-      Duration pendingInterval) {}
 }

@@ -45,7 +45,7 @@ public final class IntentRegistry {
   private final Duration statusQueryInterval;
   private final int maxParked;
   private final IntentIds ids;
-  private volatile IntentProcess.IntentRuntime runtime;
+  private volatile IntentRuntime runtime;
 
   /**
    * @param maxActive            live processes at most
@@ -79,7 +79,7 @@ public final class IntentRegistry {
     this.ids = ids;
   }
 
-  void bind(IntentProcess.IntentRuntime runtime) {
+  void bind(IntentRuntime runtime) {
     this.runtime = runtime;
   }
 
@@ -143,7 +143,7 @@ public final class IntentRegistry {
    */
   public Mono<Recovered> recoverDue(int limit) {
     return Mono.defer(() -> {
-      IntentProcess.IntentRuntime rt = runtime;
+      IntentRuntime rt = runtime;
       return rt.store().claimDue(rt.node(), limit, rt.lease()).collectList().flatMap(claimed -> claimed.isEmpty()
           ? Mono.just(new Recovered(0, 0))
           : rt.store().findAll(claimed).flatMap(found -> {
@@ -169,7 +169,7 @@ public final class IntentRegistry {
   }
 
   /** Starts the process of a claimed intent in a slot already reserved; {@code first} gives it its first message. */
-  private IntentProcess start(IntentStore.StoredIntent stored, IntentProcess.IntentRuntime rt,
+  private IntentProcess start(IntentStore.StoredIntent stored, IntentRuntime rt,
       Predicate<IntentProcess> first) {
     IntentProcess process = new IntentProcess(stored, rt);
     String merchantId = stored.intent().merchantId();
@@ -179,13 +179,13 @@ public final class IntentRegistry {
     return process;
   }
 
-  private Mono<IntentProcess> spawn(String intentId, Function<IntentProcess.IntentRuntime,
+  private Mono<IntentProcess> spawn(String intentId, Function<IntentRuntime,
       Mono<IntentStore.StoredIntent>> claim, Predicate<IntentProcess> first) {
     return Mono.defer(() -> {
       if (live.containsKey(intentId) || !reserve()) {
         return Mono.empty();
       }
-      IntentProcess.IntentRuntime rt = runtime;
+      IntentRuntime rt = runtime;
       Sinks.One<IntentProcess> spawned = Sinks.one();
       claim.apply(rt)
           .map(stored -> start(stored, rt, first))
@@ -211,7 +211,7 @@ public final class IntentRegistry {
    * handed over.
    */
   public Mono<Long> drain(Duration timeout) {
-    IntentProcess.IntentRuntime rt = runtime;
+    IntentRuntime rt = runtime;
     return Flux.interval(Duration.ZERO, Duration.ofMillis(50))
         .takeUntil(tick -> active.get() == 0)
         .take(timeout)

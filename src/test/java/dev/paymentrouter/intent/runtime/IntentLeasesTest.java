@@ -34,7 +34,7 @@ class IntentLeasesTest {
   static final Instant T0 = Instant.parse("2026-11-30T10:00:00Z");
   static final Duration LEASE = Duration.ofSeconds(30);
   static final Duration VALIDITY = Duration.ofDays(7);
-  static final IntentProcess.IntentRuntime RUNTIME = new IntentProcess.IntentRuntime(null, null, null, null, null,
+  static final IntentRuntime RUNTIME = new IntentRuntime(null, null, null, null, null,
       null, 16, "node-a", LEASE, Duration.ofSeconds(60),
       new ReconciliationSchedule(List.of(Duration.ofSeconds(5), Duration.ofSeconds(30))), Duration.ofMinutes(15),
       Duration.ZERO, null, provider -> VALIDITY, Duration.ofMinutes(10));
