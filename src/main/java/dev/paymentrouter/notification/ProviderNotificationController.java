@@ -3,6 +3,7 @@ package dev.paymentrouter.notification;
 import dev.paymentrouter.notification.NotificationParser.AdyenItem;
 import dev.paymentrouter.notification.domain.AdyenHmac;
 import dev.paymentrouter.notification.domain.StripeSignature;
+import dev.paymentrouter.platform.RequestBodies;
 import dev.paymentrouter.provider.runtime.ProviderDirectory;
 import dev.paymentrouter.provider.runtime.ProviderSettings;
 import dev.paymentrouter.provider.runtime.ProviderSupervisor;
@@ -13,7 +14,6 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -21,6 +21,7 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Mono;
 
 /**
@@ -114,18 +115,8 @@ class ProviderNotificationController {
 
   /** The raw body (the exact bytes Stripe signed), at most {@link #MAX_BODY_BYTES}. */
   private static Mono<byte[]> body(ServerHttpRequest request) {
-    return DataBufferUtils.join(request.getBody(), MAX_BODY_BYTES)
-        .map(buffer -> {
-          try {
-            byte[] bytes = new byte[buffer.readableByteCount()];
-            buffer.read(bytes);
-            return bytes;
-          } finally {
-            DataBufferUtils.release(buffer);
-          }
-        })
-        .defaultIfEmpty(new byte[0])
-        .onErrorMap(DataBufferLimitException.class, tooLarge -> new org.springframework.web.server
-            .ResponseStatusException(HttpStatus.CONTENT_TOO_LARGE, "notification body too large"));
+    return RequestBodies.bytes(request, MAX_BODY_BYTES)
+        .onErrorMap(DataBufferLimitException.class,
+            tooLarge -> new ResponseStatusException(HttpStatus.CONTENT_TOO_LARGE, "notification body too large"));
   }
 }

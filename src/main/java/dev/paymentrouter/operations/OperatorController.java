@@ -5,6 +5,7 @@ import dev.paymentrouter.intent.runtime.IntentIds;
 import dev.paymentrouter.intent.runtime.IntentStore;
 import dev.paymentrouter.operations.OperatorStore.Action;
 import dev.paymentrouter.operations.OperatorStore.ProviderControl;
+import dev.paymentrouter.platform.RequestBodies;
 import dev.paymentrouter.provider.runtime.ProviderDirectory;
 import dev.paymentrouter.provider.runtime.ProviderScoreboard;
 import dev.paymentrouter.provider.runtime.ProviderSupervisor;
@@ -23,7 +24,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.autoconfigure.web.server.ConditionalOnManagementPort;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -224,17 +224,7 @@ class OperatorController {
       return Mono.error(new Refused(HttpStatus.valueOf(refusal.get().status()), refusal.get().code(),
           refusal.get().detail()));
     }
-    Mono<JsonNode> body = DataBufferUtils.join(exchange.getRequest().getBody(), MAX_BODY)
-        .map(buffer -> {
-          try {
-            byte[] bytes = new byte[buffer.readableByteCount()];
-            buffer.read(bytes);
-            return bytes;
-          } finally {
-            DataBufferUtils.release(buffer);
-          }
-        })
-        .defaultIfEmpty(new byte[0])
+    Mono<JsonNode> body = RequestBodies.bytes(exchange.getRequest(), MAX_BODY)
         .map(bytes -> {
           if (bytes.length == 0) {
             return json.createObjectNode();

@@ -3,23 +3,19 @@ package dev.paymentrouter.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paymentrouter.deploy.PromQl.LabelMatcher;
-import dev.paymentrouter.merchant.domain.InboundLimit;
-import dev.paymentrouter.merchant.domain.MerchantLimits;
 import dev.paymentrouter.testsupport.RouterIntegrationTest;
+import dev.paymentrouter.testsupport.TightInboundLimits;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 
@@ -28,6 +24,7 @@ import org.springframework.http.MediaType;
  * literal label value in their queries appears in a scrape of a running router's {@code /actuator/prometheus}. A
  * panel or an alert on a metric that does not exist stays empty or silent without anyone noticing.
  */
+@Import(TightInboundLimits.class)
 class DashboardMetricsTest extends RouterIntegrationTest {
 
   private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([^}]*)})? .*$");
@@ -36,20 +33,10 @@ class DashboardMetricsTest extends RouterIntegrationTest {
   /** Metric name to label name to the values seen. */
   private final Map<String, Map<String, Set<String>>> scraped = new LinkedHashMap<>();
 
-  /** Merchants whose id starts with {@code m_tight_} may send one request a second, one at once. */
-  @TestConfiguration
-  static class TightLimits {
-    @Bean
-    @Primary
-    MerchantLimits merchantLimits() {
-      return merchantId -> merchantId.startsWith("m_tight_") ? Optional.of(new InboundLimit(1, 1)) : Optional.empty();
-    }
-  }
-
   @BeforeEach
   void scrape() {
     // Per-merchant meters exist once a merchant has had traffic: one that gets answered and one throttled.
-    String key = newMerchant("m_tight_" + System.nanoTime());
+    String key = newMerchant(TightInboundLimits.PREFIX + System.nanoTime());
     for (int i = 0; i < 3; i++) {
       client.get().uri("/v1/payment-intents").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange();
     }

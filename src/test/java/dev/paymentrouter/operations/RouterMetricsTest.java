@@ -3,22 +3,18 @@ package dev.paymentrouter.operations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.paymentrouter.merchant.domain.InboundLimit;
-import dev.paymentrouter.merchant.domain.MerchantLimits;
 import dev.paymentrouter.provider.runtime.ProviderDirectory;
 import dev.paymentrouter.testsupport.IntentClient;
 import dev.paymentrouter.testsupport.PrometheusScrape;
 import dev.paymentrouter.testsupport.RouterIntegrationTest;
+import dev.paymentrouter.testsupport.TightInboundLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import tools.jackson.databind.JsonNode;
@@ -26,22 +22,13 @@ import tools.jackson.databind.JsonNode;
 /**
  * After a scripted run through the simulators, the meters an operator reads hold what the run did: calls by
  * outcome in a latency histogram, final statuses with their time and attempt counts, each merchant's requests by
- * status (its 429s too), mailbox depths, breaker transitions. The test has a context of its own (its merchant
- * limits), so no other test's intents move its counts.
+ * status (its 429s too), mailbox depths, breaker transitions. Its context (tight merchant limits) is shared only with
+ * DashboardMetricsTest, which creates no intent, so no other test's intents move its counts.
  */
+@Import(TightInboundLimits.class)
 class RouterMetricsTest extends RouterIntegrationTest {
 
   private static final Duration WAIT = Duration.ofSeconds(20);
-
-  /** Merchants whose id starts with {@code m_tight_} may send one request a second, one at once. */
-  @TestConfiguration
-  static class TightLimits {
-    @Bean
-    @Primary
-    MerchantLimits merchantLimits() {
-      return merchantId -> merchantId.startsWith("m_tight_") ? Optional.of(new InboundLimit(1, 1)) : Optional.empty();
-    }
-  }
 
   @Autowired
   ProviderDirectory providers;
@@ -110,7 +97,7 @@ class RouterMetricsTest extends RouterIntegrationTest {
 
   @Test
   void aThrottledMerchantsRequestsAreCountedAs429() {
-    String merchantId = "m_tight_" + System.nanoTime();
+    String merchantId = TightInboundLimits.PREFIX + System.nanoTime();
     String key = newMerchant(merchantId);
 
     int refused = 0;

@@ -71,23 +71,14 @@ public final class ProviderDirectory {
       CircuitBreakerRegistry breakers,
       ProviderScoreboard scoreboard,
       ProviderCallListener listener) {
-    this(providers, factories, clock, scheduler, breakers, scoreboard, listener, Permits.Source.local(clock));
+    this(providers, factories, clock, scheduler, breakers, scoreboard, listener, Permits.Source.local(clock),
+        ProviderCallTracing.NONE);
   }
 
-  /** Supervisors whose gatekeepers take permits from {@code permits} (the cluster's buckets); none is started yet. */
-  public ProviderDirectory(
-      List<ProviderSettings> providers,
-      Collection<ProviderConnectorFactory> factories,
-      Clock clock,
-      Scheduler scheduler,
-      CircuitBreakerRegistry breakers,
-      ProviderScoreboard scoreboard,
-      ProviderCallListener listener,
-      Permits.Source permits) {
-    this(providers, factories, clock, scheduler, breakers, scoreboard, listener, permits, ProviderCallTracing.NONE);
-  }
-
-  /** As above, with every provider call traced by {@code tracing}; none is started yet. */
+  /**
+   * Supervisors whose gatekeepers take permits from {@code permits} (the cluster's buckets), with every provider call
+   * traced by {@code tracing}; none is started yet.
+   */
   public ProviderDirectory(
       List<ProviderSettings> providers,
       Collection<ProviderConnectorFactory> factories,
