@@ -1,0 +1,142 @@
+package dev.paymentrouter.api;
+
+import com.netflix.concurrency.limits.Limit;
+import com.netflix.concurrency.limits.Limiter;
+import com.netflix.concurrency.limits.limit.FixedLimit;
+import com.netflix.concurrency.limits.limit.Gradient2Limit;
+import com.netflix.concurrency.limits.limit.VegasLimit;
+import com.netflix.concurrency.limits.limiter.SimpleLimiter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import reactor.util.context.ContextView;
+
+/**
+ * The gatekeeper at the door: an adaptive limit (Netflix concurrency-limits) on the merchant API's writes in the
+ * router's hands at once, taken before any database, body or provider work, so that overload is refused in
+ * microseconds instead of queueing in front of the database until every answer is late.
+ *
+ * <p><b>What a sample measures.</b> A create that asks {@code Prefer: wait=N} spends most of its time waiting for
+ * the provider, which the router does not control and which costs it nothing while it waits (a parked Mono; the
+ * intents themselves are bounded by {@code intents.max-active}). Fed into the limit, a slow provider would look like
+ * a router queue and shrink the door for every merchant. So a create's permit ends, as a success, when its intent is
+ * stored ({@link #routerPartDone}): the sample is authentication, parsing, the idempotency check and the group
+ * commit, the part where queueing means this node is overloaded. Every other write (capture, cancel, refunds, a
+ * create refused before it was stored) holds its permit until its answer is committed.
+ *
+ * <p><b>Why Gradient2 by default.</b> That sample is dominated by the durable commit, whose latency on a real disk
+ * has a few-millisecond median and flush stalls of hundreds of milliseconds. Vegas compares every sample with the
+ * smallest RTT ever seen, so each stall reads as a long queue and cuts the limit; Gradient2 compares a short average
+ * with a long one and tolerates a ratio ({@code rttTolerance}), so it backs off when latency stays up, not at every
+ * spike. {@code vegas} and {@code fixed} remain settings for deployments whose commits are steadier.
+ *
+ * <p>A permit ends exactly once ({@link Permit}): success with the measured time, dropped (the limit shrinks) on a
+ * 5xx answer, ignored (no sample) on a 4xx or when the client goes away.
+ */
+final class Admission {
+
+  /** Where a request's permit travels in the Reactor context, for {@link #routerPartDone}. */
+  static final String CONTEXT_KEY = Admission.class.getName() + ".permit";
+
+  private final SimpleLimiter<Void> limiter;
+  private final Counter refused;
+
+  Admission(AdmissionProperties properties, MeterRegistry meters) {
+    this.limiter = SimpleLimiter.newBuilder().named("api-admission").limit(limit(properties)).build();
+    Gauge.builder("payment_router.admission.limit", limiter, SimpleLimiter::getLimit)
+        .description("merchant API writes the adaptive admission limit lets in at once now")
+        .register(meters);
+    Gauge.builder("payment_router.admission.in_flight", limiter, SimpleLimiter::getInflight)
+        .description("merchant API writes holding an admission permit now")
+        .register(meters);
+    this.refused = Counter.builder("payment_router.admission.refused")
+        .description("merchant API writes refused 503 overloaded at the door")
+        .register(meters);
+  }
+
+  private static Limit limit(AdmissionProperties properties) {
+    return switch (properties.algorithm()) {
+      case GRADIENT2 -> Gradient2Limit.newBuilder()
+          .initialLimit(properties.initialLimit())
+          .minLimit(properties.minLimit())
+          .maxConcurrency(properties.maxLimit())
+          .build();
+      case VEGAS -> VegasLimit.newBuilder()
+          .initialLimit(properties.initialLimit())
+          .maxConcurrency(properties.maxLimit())
+          .build();
+      case FIXED -> FixedLimit.of(properties.initialLimit());
+    };
+  }
+
+  /** A permit, or empty (and counted as refused) when the limit is reached. Never waits. */
+  Optional<Permit> tryAcquire() {
+    Optional<Limiter.Listener> listener = limiter.acquire(null);
+    if (listener.isEmpty()) {
+      refused.increment();
+      return Optional.empty();
+    }
+    return Optional.of(new Permit(listener.get()));
+  }
+
+  int limit() {
+    return limiter.getLimit();
+  }
+
+  int inFlight() {
+    return limiter.getInflight();
+  }
+
+  /**
+   * Ends the request's permit as a success now, if it has one: the router's part of a create is done (its intent
+   * is stored); what follows is waiting for the provider, which must not teach the limit anything.
+   */
+  static void routerPartDone(ContextView context) {
+    context.<Permit>getOrEmpty(CONTEXT_KEY).ifPresent(Permit::succeeded);
+  }
+
+  /** One request's admission; whichever end comes first counts, the others do nothing. */
+  static final class Permit {
+
+    private final Limiter.Listener listener;
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    private Permit(Limiter.Listener listener) {
+      this.listener = listener;
+    }
+
+    /** The work finished in time: a sample of the time since admission. */
+    void succeeded() {
+      if (ended.compareAndSet(false, true)) {
+        listener.onSuccess();
+      }
+    }
+
+    /** Overload or a timeout: the limit shrinks. */
+    void dropped() {
+      if (ended.compareAndSet(false, true)) {
+        listener.onDropped();
+      }
+    }
+
+    /** Nothing to learn (the client's mistake, or the client left): the permit is given back without a sample. */
+    void ignored() {
+      if (ended.compareAndSet(false, true)) {
+        listener.onIgnore();
+      }
+    }
+
+    /** Ends the permit by the status the answer is committed with. */
+    void answered(int status) {
+      if (status >= 500) {
+        dropped();
+      } else if (status >= 400) {
+        ignored();
+      } else {
+        succeeded();
+      }
+    }
+  }
+}
