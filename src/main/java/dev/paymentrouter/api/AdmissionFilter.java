@@ -55,7 +55,7 @@ final class AdmissionFilter implements WebFilter, Ordered {
     }
     Admission.Permit permit = acquired.get();
     // Whatever answers (a controller, a later filter, the error handler), the answer's status ends the permit when
-    // it is committed; a client that leaves first ends it as ignored. A create ended it earlier (routerPartDone).
+    // it is committed; a client that leaves first ends it as ignored (hold-until: stored ends a create's earlier).
     exchange.getResponse().beforeCommit(() -> {
       HttpStatusCode status = exchange.getResponse().getStatusCode();
       permit.answered(status == null ? 200 : status.value());

@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param initialLimit writes in the router's hands at once before the limit has learned anything
  * @param minLimit     the limit never goes below this, however slow the samples get
  * @param maxLimit     the limit never goes above this, however fast they get
+ * @param holdUntil    when a create gives its permit back: {@code answer} (when its answer is sent, after any
+ *                     {@code Prefer: wait}) or {@code stored} (as soon as its intent is stored)
  */
 @ConfigurationProperties("payment-router.api.admission")
 public record AdmissionProperties(
@@ -20,7 +22,13 @@ public record AdmissionProperties(
     @DefaultValue("gradient2") Algorithm algorithm,
     @DefaultValue("100") int initialLimit,
     @DefaultValue("20") int minLimit,
-    @DefaultValue("1000") int maxLimit) {
+    @DefaultValue("1000") int maxLimit,
+    @DefaultValue("answer") HoldUntil holdUntil) {
+
+  /** How much of a create the limit covers (see {@link Admission}). */
+  public enum HoldUntil {
+    ANSWER, STORED
+  }
 
   /** The limit algorithms of Netflix's concurrency-limits that fit a server's admission. */
   public enum Algorithm {

@@ -28,10 +28,8 @@ class AdmissionFilterTest {
 
   private final MeterRegistry meters = new SimpleMeterRegistry();
   private final AdmissionFilter filter = new AdmissionFilter(
-      new AdmissionProperties(true, AdmissionProperties.Algorithm.FIXED, 1, 1, 1),
-      new ApiProperties(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(5),
-          Duration.ofMillis(200)),
-      meters);
+      new AdmissionProperties(true, AdmissionProperties.Algorithm.FIXED, 1, 1, 1, AdmissionProperties.HoldUntil.STORED),
+      api(), meters);
   private final Sinks.Empty<Void> held = Sinks.empty();
   // What the "application" behind the filter does, chosen per request by a header.
   private final HttpHandler handler = WebHttpHandlerBuilder.webHandler(this::application).filter(filter).build();
@@ -86,7 +84,7 @@ class AdmissionFilterTest {
   }
 
   @Test
-  void aCreateGivesItsPermitBackOnceItsIntentIsStoredNotWhenItsWaitEnds() {
+  void withHoldUntilStoredACreateGivesItsPermitBackOnceItsIntentIsStored() {
     Disposable waiting = send(HttpMethod.POST, "/v1/payment-intents", "stored-then-wait").subscribe();
 
     assertThat(inFlight()).isZero();
@@ -95,6 +93,22 @@ class AdmissionFilterTest {
     held.tryEmitEmpty();
     waiting.dispose();
     assertThat(inFlight()).isZero();
+  }
+
+  @Test
+  void byDefaultACreateHoldsItsPermitUntilItsAnswer() {
+    AdmissionFilter untilAnswer = new AdmissionFilter(new AdmissionProperties(true,
+        AdmissionProperties.Algorithm.FIXED, 1, 1, 1, AdmissionProperties.HoldUntil.ANSWER), api(),
+        new SimpleMeterRegistry());
+    HttpHandler limited = WebHttpHandlerBuilder.webHandler(this::application).filter(untilAnswer).build();
+
+    Disposable waiting = limited.handle(request(HttpMethod.POST, "/v1/payment-intents", "stored-then-wait"),
+        new MockServerHttpResponse()).subscribe();
+    assertThat(untilAnswer.admission().inFlight()).isEqualTo(1);
+
+    held.tryEmitEmpty();
+    assertThat(untilAnswer.admission().inFlight()).isZero();
+    waiting.dispose();
   }
 
   @Test
@@ -116,8 +130,7 @@ class AdmissionFilterTest {
   @Test
   void admissionOffLetsEveryWriteThrough() {
     AdmissionFilter off = new AdmissionFilter(new AdmissionProperties(false, AdmissionProperties.Algorithm.FIXED, 1,
-        1, 1), new ApiProperties(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(1),
-        Duration.ofSeconds(5), Duration.ofMillis(200)), new SimpleMeterRegistry());
+        1, 1, AdmissionProperties.HoldUntil.ANSWER), api(), new SimpleMeterRegistry());
     HttpHandler unlimited = WebHttpHandlerBuilder.webHandler(this::application).filter(off).build();
 
     Disposable first = unlimited.handle(request(HttpMethod.POST, "/v1/payment-intents", "hang"),
@@ -161,6 +174,11 @@ class AdmissionFilterTest {
 
   private static MockServerHttpRequest request(HttpMethod method, String path, String behaviour) {
     return MockServerHttpRequest.method(method, path).header("X-Behaviour", behaviour).build();
+  }
+
+  private static ApiProperties api() {
+    return new ApiProperties(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(1),
+        Duration.ofSeconds(5), Duration.ofMillis(200));
   }
 
   private int inFlight() {
