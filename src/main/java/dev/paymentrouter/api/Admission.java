@@ -15,8 +15,8 @@ import reactor.util.context.ContextView;
 
 /**
  * The gatekeeper at the door: an adaptive limit (Netflix concurrency-limits) on the merchant API's writes in the
- * router's hands at once, taken before any database, body or provider work, so that overload is refused in
- * microseconds instead of queueing in front of the database until every answer is late.
+ * router's hands at once, taken before any database, body or provider work, so that work beyond what the node can
+ * finish quickly is refused at once instead of queueing behind the work already taken on.
  *
  * <p><b>What a sample measures.</b> A create that asks {@code Prefer: wait=N} spends most of its time after its
  * intent is stored: the provider's latency, but also the router's own work on it (the provider call's processing,
@@ -29,8 +29,8 @@ import reactor.util.context.ContextView;
  * stored ({@link #routerPartDone}), for deployments whose providers' latency dwarfs the router's work. Every other
  * write (capture, cancel, refunds, a create refused before it was stored) holds its permit until its answer.
  *
- * <p><b>Why Gradient2 by default.</b> That sample is dominated by the durable commit, whose latency on a real disk
- * has a few-millisecond median and flush stalls of hundreds of milliseconds. Vegas compares every sample with the
+ * <p><b>Why Gradient2 by default.</b> The samples are noisy: the durable commit has a few-millisecond median and
+ * flush stalls of hundreds of milliseconds on a real disk, and a create's answer adds its provider's latency. Vegas compares every sample with the
  * smallest RTT ever seen, so each stall reads as a long queue and cuts the limit; Gradient2 compares a short average
  * with a long one and tolerates a ratio ({@code rttTolerance}), so it backs off when latency stays up, not at every
  * spike. {@code vegas} and {@code fixed} remain settings for deployments whose commits are steadier.

@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param enabled      whether writes on the merchant API pass the limit at all
  * @param algorithm    how the limit adapts: {@code gradient2}, {@code vegas}, or {@code fixed} at {@code initialLimit}
  * @param initialLimit writes in the router's hands at once before the limit has learned anything
- * @param minLimit     the limit never goes below this, however slow the samples get
+ * @param minLimit     the limit never goes below this, however slow the samples get ({@code gradient2}; Vegas has
+ *                     no floor of its own in concurrency-limits 0.5)
  * @param maxLimit     the limit never goes above this, however fast they get
  * @param holdUntil    when a create gives its permit back: {@code answer} (when its answer is sent, after any
  *                     {@code Prefer: wait}) or {@code stored} (as soon as its intent is stored)
