@@ -210,6 +210,22 @@ class Suite:
             return None
         return json.loads(text)["measurements"][0]["value"]
 
+    def router_prometheus(self, prefix):
+        """The router's Prometheus samples whose names start with prefix, {name: value} (labels dropped)."""
+        status, text = http("GET", f"{self.management_url}/actuator/prometheus", timeout=3,
+                            headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"})
+        values = {}
+        if status != 200:
+            return values
+        for line in text.splitlines():
+            if line.startswith(prefix):
+                name, _, value = line.rpartition(" ")
+                try:
+                    values[name.split("{")[0]] = float(value)
+                except ValueError:
+                    pass
+        return values
+
     def wait_router_idle(self, timeout=60):
         try:
             wait_until(lambda: self.router_metric("payment_router.intents.active") == 0, timeout, interval=0.5,
@@ -582,10 +598,20 @@ class Suite:
         prefix = f"ovl-{self.run_id}-"
         self.reset_sims()
         heap = []
+        # The admission limit over time (issue 15): limit, permits held and refusals so far, once a second. A router
+        # without the limit (an older jar) publishes none of these and the series stays empty.
+        admission = []
+        refused_before = self.router_prometheus("payment_router_admission_").get(
+            "payment_router_admission_refused_total", 0.0)
 
         def sample(elapsed):
             if int(elapsed * 4) % 4 == 0:
                 heap.append((round(elapsed, 1), self.router_metric("jvm.memory.used?tag=area:heap")))
+                gauges = self.router_prometheus("payment_router_admission_")
+                if gauges:
+                    admission.append((round(elapsed, 1), gauges.get("payment_router_admission_limit"),
+                                      gauges.get("payment_router_admission_in_flight"),
+                                      gauges.get("payment_router_admission_refused_total", 0.0) - refused_before))
 
         log(f"overload: {rate}/s (3 x {sustainable:.0f}) for {duration} s")
         result = self.generate("overload", [self.stream("router", rate, prefix, expect_final=False,
@@ -619,7 +645,9 @@ class Suite:
                     "storedWithout201": stored - created,
                     "heapUsedMiB": {"max": round(max(heap_values) / 2**20, 1) if heap_values else None,
                                     "series": [(t, round(v / 2**20, 1) if v else None) for t, v in heap]},
-                    "routerRssMiB": result["routerRssMiB"], "cpu": result["cpu"]}
+                    "routerRssMiB": result["routerRssMiB"], "cpu": result["cpu"],
+                    "admission": {"series": [{"t": t, "limit": limit, "inFlight": in_flight, "refused": refused}
+                                             for t, limit, in_flight, refused in admission]}}
         log(f"  overload: 201 x {created}, stored {stored} ({rows}), refused {stream['refused']}, "
             f"lost {scenario['lost']}")
         self.results["scenarios"]["overload"] = scenario

@@ -559,6 +559,15 @@ def markdown(results, chart_name, notes):
             ["CPU " + CORES_HEADER.split(": ")[1], cores(v["cpu"])],
         ]))
         add("")
+        series = (v.get("admission") or {}).get("series") or []
+        if series:
+            add("Admission limit over time (`payment_router_admission_*`, sampled once a second from "
+                "`/actuator/prometheus`; refusals counted from the start of the load):")
+            add("")
+            add(table(["t (s)", "limit", "in flight", "refused so far"],
+                      [[fmt(p["t"]), fmt(p["limit"], 0), fmt(p["inFlight"], 0), fmt(p["refused"], 0)]
+                       for p in series]))
+            add("")
 
     j = s.get("jmh")
     if j:

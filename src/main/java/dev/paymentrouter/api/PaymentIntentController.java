@@ -28,6 +28,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /** {@code /v1/payment-intents}: create (idempotent, waits briefly for a final status) and query. */
 @RestController
@@ -68,9 +69,17 @@ class PaymentIntentController {
     // The request's id and trace (RequestIdFilter) go with the create to the intent's process and its provider call.
     return Mono.deferContextual(context -> registry.create(new CreateRequest(post.merchant().id(), parsed.amount(),
             parsed.paymentMethod(), parsed.reference(), parsed.metadata(), post.idempotencyKey(), parsed.hash(),
-            parsed.captureMethod(), Correlation.of(context)), properties.storeTimeout()))
+            parsed.captureMethod(), Correlation.of(context)), properties.storeTimeout())
+            // Stored: the router's part is done, the rest is the provider's (see Admission).
+            .doOnNext(result -> stored(result, context)))
         .flatMap(result -> answer(result, post.merchant(), post.waitFor()))
         .map(post::answer);
+  }
+
+  private static void stored(StartResult result, ContextView context) {
+    if (result instanceof StartResult.Created || result instanceof StartResult.Duplicate) {
+      Admission.routerPartDone(context);
+    }
   }
 
   @GetMapping(path = PATH + "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)

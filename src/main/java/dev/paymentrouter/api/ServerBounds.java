@@ -1,0 +1,95 @@
+package dev.paymentrouter.api;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.stereotype.Component;
+import reactor.netty.NettyPipeline;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * Everything the HTTP server holds is bounded ({@link ConnectionProperties}), so that overload costs the node a
+ * bounded amount of memory and is refused where it is cheapest: connections beyond {@code max} are closed by Reactor
+ * Netty's acceptor before they get a pipeline (the client sees its connection closed and may try another replica);
+ * a connection that pipelines more than {@code maxPendingRequests} unanswered requests is closed (Reactor Netty
+ * queues pipelined requests without a bound of its own); a request must arrive within {@code requestTimeout}; and an
+ * HTTP/2 connection advertises {@code maxConcurrentStreams}. The admission limit ({@link AdmissionFilter}) then
+ * decides which of the requests that got this far the router takes on.
+ *
+ * <p>Spring Boot applies server customizers to the management server too; these bounds are far above what probes
+ * and scrapes need, so they change nothing there.
+ */
+@Component
+final class ServerBounds implements NettyServerCustomizer {
+
+  static final String PENDING_REQUESTS = "payment-router.pendingRequests";
+
+  private final ConnectionProperties properties;
+
+  ServerBounds(ConnectionProperties properties) {
+    this.properties = properties;
+  }
+
+  @Override
+  public HttpServer apply(HttpServer server) {
+    int maxPending = properties.maxPendingRequests();
+    return server
+        .maxConnections(properties.max())
+        .requestTimeout(properties.requestTimeout())
+        .http2Settings(settings -> settings.maxConcurrentStreams(properties.maxConcurrentStreams()))
+        .doOnChannelInit((observer, channel, remote) -> {
+          // Only where HTTP/1.1 is decoded: HTTP/2 bounds its streams with maxConcurrentStreams instead.
+          if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
+            channel.pipeline().addAfter(NettyPipeline.HttpCodec, PENDING_REQUESTS, new PendingRequests(maxPending));
+          }
+        });
+  }
+
+  /**
+   * Counts one connection's requests received and not yet answered in full; closes the connection when a request
+   * would exceed the bound. Pipelined requests that were never answered were never processed, so a client may send
+   * them again (RFC 9112 section 9.3.2 asks clients not to pipeline non-idempotent requests anyway).
+   */
+  static final class PendingRequests extends ChannelDuplexHandler {
+
+    private final int max;
+    private int pending;
+    private boolean closing;
+
+    PendingRequests(int max) {
+      this.max = max;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object message) {
+      if (closing) {
+        ReferenceCountUtil.release(message);
+        return;
+      }
+      if (message instanceof HttpRequest && ++pending > max) {
+        closing = true;
+        ReferenceCountUtil.release(message);
+        context.close();
+        return;
+      }
+      context.fireChannelRead(message);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext context, Object message, ChannelPromise promise) {
+      // The end of an answer ends a pending request; a 100 Continue is not an answer.
+      boolean interim = message instanceof HttpResponse response
+          && response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+      if (message instanceof LastHttpContent && !interim && pending > 0) {
+        pending--;
+      }
+      context.write(message, promise);
+    }
+  }
+}
