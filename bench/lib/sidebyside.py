@@ -161,18 +161,19 @@ def run(suite, script, step_row):
         suite.save()
         return step
 
-    # The router climbs until some intent is not final within 2 s (or an error): beyond that it only queues.
+    # The router climbs until a step neither has every intent final within 2 s nor holds side by side: beyond that
+    # it only queues. (A database that stalls for 2 s ends the saturation rule, not the headline's climb.)
     rate = args.start_rate
     descending = False
     while rate <= args.max_rate:
         step = measure(rate)
-        if step["verdict"]["finalWithin2s"]:
+        if step["verdict"]["finalWithin2s"] or step["verdict"]["heldSideBySide"]:
             if descending:
                 break
             rate = round(rate * args.ladder_factor)
             continue
         if len(steps) == 1 or descending:
-            # Not even the first rate was final within 2 s: go down until one is.
+            # Not even the first rate held: go down until one does.
             descending = True
             rate = round(rate / args.ladder_factor)
             if rate < 5:
