@@ -327,7 +327,8 @@ def side_by_side_section(t, results, add):
     if warm:
         w = warm[0]
         add("**Warm-up before the ladder** (50/s then 100/s; at each rate windows until the JIT uses under 0.1 "
-            "cores, or its CPU no longer falls — a window above 80 % of the one before — or the time limit): JIT "
+            "cores, or its CPU no longer falls — the mean of the last two windows above 80 % of the two before — "
+            "or the time limit): JIT "
             "cores per window " + ", ".join(f"{fmt(x['jitCores'], 2)} at {x['rate']}/s" for x in w["windows"])
             + "; stopped: " + "; ".join(f"{x['rate']}/s: {x['reason']}" for x in w["stops"])
             + f"; {fmt(w.get('seconds'), 0)} s in all.")
