@@ -64,6 +64,7 @@ def judge(step):
         out["routerP50"] = spread([r["p50"] for r in routers])
         out["routerP99"] = spread([r["p99"] for r in routers])
         out["routerMaxMs"] = max((r["max"] or 0) for r in routers)
+        out["routerSent"] = sum(r["sent"] for r in routers)
         out["routerErrors"] = sum(r["errors"] + r["refused"] + r["unanswered"] for r in routers)
         out["routerAllFinal"] = all(router_round_ok(r) for r in routers)
         out["jitCores"] = spread([r["cpu"].get("routerJitCores") for r in routers])
@@ -72,7 +73,8 @@ def judge(step):
     out["dbP50"] = spread([d.get("p50") for d in dbs])
     out["dbP99"] = spread([d.get("p99") for d in dbs])
     out["dbKeptUp"] = bool(dbs) and all(pgbench_round_ok(d) for d in dbs)
-    pairs = [r for r in rounds if r.get("router") and r.get("db") and r["db"].get("p99") is not None]
+    pairs = [r for r in rounds if r.get("router") and r.get("db") and r["db"].get("p99") is not None
+             and r["router"].get("p99") is not None]
     if pairs:
         out["diffP99"] = spread([r["router"]["p99"] - r["db"]["p99"] for r in pairs])
     diff = (out.get("diffP99") or {}).get("median")
