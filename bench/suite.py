@@ -13,6 +13,7 @@ import shlex
 import math
 import os
 import platform
+import re
 import shutil
 import signal
 import subprocess
@@ -418,7 +419,11 @@ class Suite:
         summary = sqlcapture.summarize(mine)
         # Every writing transaction takes a transaction id, whatever its SQL looks like: the count that decides.
         summary["writeTransactionsPerIntent"] = round((xid_after - xid_before) / len(rows), 2)
-        script = sqlcapture.pgbench_script(mine, [intent_id, key])
+        # Ids the intent's writes create besides its own (its webhook events, the provider's charge reference) are
+        # unique keys too: each pgbench transaction needs fresh ones, or the second one fails on a duplicate key.
+        created_ids = sorted({m for _, _, params in mine for v in params.values() if v
+                              for m in re.findall(r"\b(?:evt|ch)_[0-9A-Za-z]{20,}\b", v)})
+        script = sqlcapture.pgbench_script(mine, [intent_id, key] + created_ids)
         (self.out / "intent.pgbench.sql").write_text(script)
         (self.out / "intent-statements.sql").write_text(
             "\n".join(f"-- backend {pid}\n{sql};  -- {json.dumps(params)}" for pid, sql, params in mine) + "\n")
