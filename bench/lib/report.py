@@ -10,6 +10,18 @@ from pathlib import Path
 
 NOTES_BEGIN = "<!-- BEGIN NOTES: kept when the suite rewrites this file -->"
 NOTES_END = "<!-- END NOTES -->"
+HISTORY_BEGIN = "<!-- BEGIN HISTORY: kept when the suite rewrites this file; each side-by-side run adds a row -->"
+HISTORY_END = "<!-- END HISTORY -->"
+# The headline before issue 15 changed its method: kept so that the change shows.
+HISTORY_SEED = [
+    "| run | method | held rate | ratio | notes |",
+    "|---|---|---|---|---|",
+    "| `20261127-151958` | ladder, one 10 s window per step, router p99 < 100 ms absolute, a failed step repeated once "
+    "| 1,212/s | limit ratio 0.782: 1,212 ÷ 1,550/s (pgbench closed loop, 32 clients) | another run that day held "
+    "1,576/s; pgbench -R at 1,212/s: p99 277 ms |",
+    "| 2026-11-30, fresh clone | the same | 326/s | 0.323: 326 ÷ 1,008/s (computed from issue 15's figures) | 372/s "
+    "failed twice on p99 125 and 162 ms with 0 errors; pgbench -R at 326/s: p99 885 ms |",
+]
 
 # The issue asks overload answers to "stay fast" without a number; this is ten times the ladder's p99 bound.
 OVERLOAD_P99_MS = 1000
@@ -166,8 +178,185 @@ def write(results, run_dir, target_dir, root):
             notes = old[old.index(NOTES_BEGIN):old.index(NOTES_END) + len(NOTES_END)]
     if not notes:
         notes = f"{NOTES_BEGIN}\n_No notes yet._\n{NOTES_END}"
-    doc_path.write_text(markdown(results, chart_path.name, notes))
+    history = history_block(results, [doc_path, Path(root) / "docs" / "benchmarks.md"])
+    doc_path.write_text(markdown(results, chart_path.name, notes, history))
     (run_dir / "summary.json").write_text(json.dumps(summary(results), indent=2))
+
+
+def history_block(results, sources):
+    """The history table from the first of `sources` that has one (else the seed), with this run's row added when
+    it measured the headline side by side and is not in it yet."""
+    lines = None
+    for source in sources:
+        if source.exists():
+            text = source.read_text()
+            if HISTORY_BEGIN in text and HISTORY_END in text:
+                body = text[text.index(HISTORY_BEGIN) + len(HISTORY_BEGIN):text.index(HISTORY_END)]
+                lines = [line for line in body.strip().splitlines() if line.strip()]
+                break
+    if lines is None:
+        lines = list(HISTORY_SEED)
+    t = results["scenarios"].get("throughput", {})
+    if t.get("method") == "side-by-side" and not any(f"`{results['runId']}`" in line for line in lines):
+        at = next((s for s in t.get("steps", []) if s["rate"] == t.get("heldRate")), None)
+        v = at["verdict"] if at else {}
+        lines.append(
+            f"| `{results['runId']}`{' (quick)' if results.get('quick') else ''} | side by side: "
+            f"{t['roundsPerStep']} rounds of {t['windowSeconds']} s per step, median router p99 − database p99 ≤ "
+            f"{fmt(t['boundMs'], 0)} ms, 0 errors | {fmt(t.get('heldRate'), 0)}/s | (a) "
+            f"{fmt(t.get('routerHeldAbsoluteRate'), 0)} ÷ {fmt(t.get('pgbenchHeldRate'), 0)}/s = "
+            f"{fmt(t.get('ratioHeld'), 3)}; (b) {fmt(t.get('saturationRate'), 0)} ÷ "
+            f"{fmt(t.get('pgbenchMax', {}).get('tps', {}).get('median'), 0)}/s = {fmt(t.get('ratioSaturation'), 3)} "
+            f"| at the held rate: router p99 {spread_text(v.get('routerP99'))} ms, database p99 "
+            f"{spread_text(v.get('dbP99'))} ms |")
+    return HISTORY_BEGIN + "\n" + "\n".join(lines) + "\n" + HISTORY_END
+
+
+def spread_text(value, digits=1):
+    """median (min–max) of a step's rounds."""
+    if not value or value.get("median") is None:
+        return "—"
+    return f"{fmt(value['median'], digits)} ({fmt(value['min'], digits)}–{fmt(value['max'], digits)})"
+
+
+def yes(flag):
+    return "yes" if flag else "no"
+
+
+def side_by_side_targets(t, results):
+    """The Targets rows of a side-by-side throughput scenario."""
+    rows = []
+    sql = t.get("sqlPerIntent", {})
+    commits = sql.get("durableCommits")
+    xids = sql.get("writeTransactionsPerIntent")
+    at_held = t.get("atSustainable") or {}
+    rows.append(["database commits per intent, happy path", "≤ 2",
+                 f"{commits} durable commits per intent alone ({sql.get('transactions')} transactions, "
+                 f"{sql.get('statements')} statements; PostgreSQL assigned {fmt(xids, 2)} transaction ids per "
+                 f"intent); at {fmt(t.get('heldRate'), 0)}/s group commit made it "
+                 f"{fmt(at_held.get('commitsPerIntent'), 2)} commits per intent, read-only ones included", "",
+                 met(commits is not None and commits <= TARGETS["commits"]
+                     and (xids is None or xids <= TARGETS["commits"]))])
+    step = next((s for s in t.get("steps", []) if s["rate"] == t.get("heldRate")), None)
+    v = step["verdict"] if step else {}
+    rows.append([f"intents/s to final status held side by side: 0 errors, median router p99 − database p99 ≤ "
+                 f"{fmt(t['boundMs'], 0)} ms ({t['roundsPerStep']} rounds)", "≥ 1,000/s",
+                 f"{fmt(t.get('heldRate'), 0)}/s: router p99 {spread_text(v.get('routerP99'))} ms, database p99 "
+                 f"{spread_text(v.get('dbP99'))} ms, difference {spread_text(v.get('diffP99'))} ms", "",
+                 met((t.get("heldRate") or 0) >= TARGETS["throughput"])])
+    rows.append([f"(a) held rates under one rule: router ÷ pgbench -R, both median p99 ≤ "
+                 f"{fmt(t['absoluteP99Ms'], 0)} ms, 0 errors", f"≥ {TARGETS['limitRatio']}",
+                 f"{fmt(t.get('routerHeldAbsoluteRate'), 0)} ÷ {fmt(t.get('pgbenchHeldRate'), 0)} intents/s",
+                 fmt(t.get("ratioHeld"), 3), met((t.get("ratioHeld") or 0) >= TARGETS["limitRatio"])])
+    pmax = t.get("pgbenchMax", {})
+    rows.append([f"(b) saturation: highest rate with every intent final within {fmt(t['finalWithinMs'] / 1000, 0)} s"
+                 f" ÷ pgbench's maximum (closed loop, {pmax.get('clients')} clients)", f"≥ {TARGETS['limitRatio']}",
+                 f"{fmt(t.get('saturationRate'), 0)} ÷ {spread_text(pmax.get('tps'), 0)} intents/s",
+                 fmt(t.get("ratioSaturation"), 3), met((t.get("ratioSaturation") or 0) >= TARGETS["limitRatio"])])
+    return rows
+
+
+def side_by_side_section(t, results, add):
+    """The throughput section of a side-by-side run."""
+    add("## Throughput to final status, side by side with the database")
+    add("")
+    add(f"Intents with `Prefer: wait=10` (the answer comes when the intent is final) at rising constant rates, 0 ms "
+        f"simulators. At each rate the router and pgbench take turns: {t['roundsPerStep']} rounds, each a "
+        f"{t['windowSeconds']} s window of the router (after {t['routerWarmupSeconds']} s at the rate) and a "
+        f"{t['windowSeconds']} s window of `pgbench -R <rate> -c {t['pgbenchClients']}` (as many clients as the "
+        "router's R2DBC pool) replaying one intent's captured SQL, one intent per pgbench transaction, so its "
+        "latency (from the scheduled start: Poisson arrivals, no coordinated omission) is the database's share of "
+        "one intent. Rounds alternate which side goes first (router, pgbench, then pgbench, router), all within "
+        "about a minute. Figures are the median of the rounds and, in brackets, their spread (min–max).")
+    add("")
+    add("A step is judged by what the router adds over the database at that rate:")
+    add("")
+    add(f"- **held side by side** (the headline): 0 errors and every answer a final 201 in every round, and median"
+        f"(router p99 − database p99) ≤ {fmt(t['boundMs'], 0)} ms. Why {fmt(t['boundMs'], 0)} ms: beyond the SQL "
+        "the router adds two loopback hops (client to router, router to a 0 ms simulator: well under a millisecond "
+        "each), about 0.7 ms of its own CPU per intent, a wait for one of its pooled connections, and on this "
+        "2-core machine shared with PostgreSQL, the simulators and the generator, up to one young-generation pause "
+        "of its JVM (G1, 10–30 ms at these heaps) and one scheduling delay of the kernel with four busy processes "
+        "(12–24 ms). A p99 of a short window sees at most one of each: about 50 ms. More than that is the router's "
+        "own queueing, which the headline must catch. The two windows of a round are seconds apart: a disk flush "
+        "stall in one of them moves that round, not the median of three.")
+    add(f"- **within {fmt(t['absoluteP99Ms'], 0)} ms** (for ratio (a), the same rule for both): median p99 ≤ "
+        f"{fmt(t['absoluteP99Ms'], 0)} ms and 0 errors; pgbench also has to keep up (start at least 95 % of the "
+        "transactions the rate schedules; what is not started when `-T` ends is not in its log). pgbench is given "
+        "the whole budget, not the budget minus the router's bound.")
+    add(f"- **final within {fmt(t['finalWithinMs'] / 1000, 0)} s** (saturation, ratio (b)): every intent of every "
+        "round final within 2 s, 0 errors. The router climbs until a step fails this; pgbench alone climbs on "
+        "while it holds its rule.")
+    add("")
+    rows = []
+    for step in t.get("steps", []):
+        v = step["verdict"]
+        router = "routerP99" in v
+        rows.append([fmt(step["rate"], 0), v["rounds"],
+                     spread_text(v.get("routerP50")) if router else "—",
+                     spread_text(v.get("routerP99")) if router else "—",
+                     spread_text(v.get("dbP50")), spread_text(v.get("dbP99")),
+                     spread_text(v.get("diffP99")) if router else "—",
+                     fmt(v.get("routerErrors"), 0) if router else "—",
+                     fmt(v.get("routerMaxMs"), 0) if router else "—",
+                     spread_text(v.get("jitCores"), 2) if router else "—",
+                     f"{spread_text(v.get('routerCores'), 2)} / {spread_text(v.get('othersCores'), 2)}"
+                     if router else "—",
+                     yes(v.get("heldSideBySide")) if router else "—",
+                     yes(v.get("routerHeldAbsolute")) if router else "—",
+                     yes(v.get("pgbenchHeldAbsolute")),
+                     yes(v.get("finalWithin2s")) if router else "—"])
+    add(table(["rate/s", "rounds", "router p50 ms", "router p99 ms", "DB p50 ms", "DB p99 ms",
+               "router p99 − DB p99 ms", "errors", "router max ms", "router JIT cores", "router / others cores",
+               "held side by side", f"router ≤ {fmt(t['absoluteP99Ms'], 0)} ms",
+               f"pgbench ≤ {fmt(t['absoluteP99Ms'], 0)} ms", "final ≤ 2 s"], rows))
+    add("")
+    add("*router JIT cores* is the CPU of the router's C1 and C2 compiler threads during its windows (issue 15, "
+        "item 4: compilation that does not settle at a steady load). *others* is CPU used outside the suite while "
+        "the router's window ran; pgbench itself counts there during its own windows (in results.json).")
+    add("")
+    pmax = t.get("pgbenchMax", {})
+    if pmax:
+        add(f"**pgbench's maximum:** the same script closed loop (`-c {pmax.get('clients')}`, no `-R`), "
+            f"{len(pmax.get('rounds', []))} rounds of {t['windowSeconds']} s before the ladder: "
+            f"{spread_text(pmax.get('tps'), 0)} intents/s (" + ", ".join(
+                f"{fmt(r['tps'], 0)}/s avg {fmt(r.get('latencyAvgMs'), 1)} ms" for r in pmax.get("rounds", []))
+            + ").")
+        add("")
+    warm = results.get("warmUps") or []
+    if warm:
+        w = warm[0]
+        add("**Warm-up before the ladder** (50/s then 100/s; at each rate windows until the JIT uses under 0.1 "
+            "cores, or its CPU no longer falls — the mean of the last two windows above 80 % of the two before — "
+            "or the time limit): JIT "
+            "cores per window " + ", ".join(f"{fmt(x['jitCores'], 2)} at {x['rate']}/s" for x in w["windows"])
+            + "; stopped: " + "; ".join(f"{x['rate']}/s: {x['reason']}" for x in w["stops"])
+            + f"; {fmt(w.get('seconds'), 0)} s in all.")
+        add("")
+    cpu = (t.get("atSustainable") or {}).get("cpu")
+    if cpu and t.get("heldRate"):
+        per = 1000 * cpu["routerCores"] / t["heldRate"]
+        pg = 1000 * cpu["postgresCores"] / t["heldRate"]
+        add(f"At the held rate (its median round) the router spends **{per:.2f} ms of CPU per intent** and "
+            f"PostgreSQL {pg:.2f} ms; the machine was {fmt(100 * cpu['machineBusy'], 0)} % busy.")
+        add("")
+    sql = t.get("sqlPerIntent", {})
+    add(f"The SQL of one intent, captured with `log_statement = all` while intents were created one at a time "
+        f"({sql.get('statements')} statements in {sql.get('transactions')} transactions, "
+        f"{sql.get('durableCommits')} of which write and so wait for a WAL flush); pgbench (`-M prepared -n`) "
+        "replays it with the captured values, intent id and keys made unique per transaction "
+        "(`target/bench/results/<run>/intent.pgbench.sql`):")
+    add("")
+    add("```sql")
+    for statement in sql.get("sql", []):
+        add(statement if len(statement) < 160 else statement[:157] + "...")
+    add("```")
+    add("")
+    calibration = t.get("singleInsert", {})
+    if calibration:
+        add("For scale, single-row inserts on this machine: " + ", ".join(
+            f"{fmt(v['tps'], 0)}/s with {k} client{'s' if k != '1' else ''}" for k, v in calibration.items()) + ".")
+        add("")
 
 
 def summary(results):
@@ -177,6 +366,10 @@ def summary(results):
     if t:
         out["sustainableRate"] = t.get("sustainableRate")
         out["limitRatio"] = t.get("limitRatio")
+        if t.get("method") == "side-by-side":
+            for key in ("heldRate", "routerHeldAbsoluteRate", "pgbenchHeldRate", "saturationRate", "ratioHeld",
+                        "ratioSaturation"):
+                out[key] = t.get(key)
         out["durableCommitsPerIntent"] = t.get("sqlPerIntent", {}).get("durableCommits")
     if s.get("overhead"):
         out["overheadP99"] = s["overhead"]["overhead_p99"]
@@ -206,7 +399,7 @@ def slow(row):
     return "0" if count == 0 else f"{count} ({fmt(row.get('slowestCommitMs'), 0)} ms)"
 
 
-def markdown(results, chart_name, notes):
+def markdown(results, chart_name, notes, history=None):
     s = results["scenarios"]
     m = results["machine"]
     lines = []
@@ -262,7 +455,10 @@ def markdown(results, chart_name, notes):
     add("")
     rows = []
     t = s.get("throughput")
-    if t:
+    side_by_side = bool(t) and t.get("method") == "side-by-side"
+    if side_by_side:
+        rows.extend(side_by_side_targets(t, results))
+    elif t:
         sql = t.get("sqlPerIntent", {})
         commits = sql.get("durableCommits")
         step = t.get("atSustainable", {})
@@ -342,8 +538,21 @@ def markdown(results, chart_name, notes):
     add(f"![Latency by percentile]({chart_name})")
     add("")
 
+    if history is not None:
+        add("### History of the headline")
+        add("")
+        add("How the headline was measured and what it gave, run by run (kept when the suite rewrites this file). "
+            "Until issue 15 a step held on an absolute p99 < 100 ms, one window each, and the limit ratio set a "
+            "latency-bounded router rate against an unbounded pgbench rate; since then the router is judged side by "
+            "side with the database at the same rate, over repeated rounds.")
+        add("")
+        add(history)
+        add("")
+
     # ---------------- throughput
-    if t:
+    if side_by_side:
+        side_by_side_section(t, results, add)
+    if t and not side_by_side:
         add("## Throughput to final status")
         add("")
         add("Create intents with `Prefer: wait=10` (the answer comes when the intent is final) at rising constant "
@@ -419,6 +628,7 @@ def markdown(results, chart_name, notes):
                 + ".")
             add("")
 
+    if t:
         prof = t.get("profile")
         if prof and prof.get("samples"):
             add("## Where the time goes at saturation")

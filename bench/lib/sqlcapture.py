@@ -180,5 +180,22 @@ def pgbench_script(statements, unique_values):
                 cast = literal[literal.rindex("'") + 1:] if literal.startswith("'") else ""
                 literal = "(" + expression + ")" + cast
             text = re.sub(r"\$" + str(number) + r"(?!\d)", lambda m, lit=literal: lit, text)
-        lines.append(" ".join(text.split()) + ";")
+        lines.append(_hide_colons(" ".join(text.split())) + ";")
     return "\n".join(lines) + "\n"
+
+
+LITERAL = re.compile(r"'(?:[^']|'')*'")
+COLON_NAME = re.compile(r":(?=[A-Za-z_])")
+
+
+def _hide_colons(sql):
+    """pgbench reads `:name` as one of its variables even inside a string literal ('provider:alpha:charges'), and in
+    prepared mode the statement then no longer matches its parameters: such a colon is spelled chr(58) instead, the
+    literal becoming a parenthesized concatenation with the same value."""
+    def hide(match):
+        literal = match.group(0)
+        if not COLON_NAME.search(literal):
+            return literal
+        pieces = COLON_NAME.split(literal[1:-1])
+        return "(" + " || chr(58) || ".join("'" + piece + "'" for piece in pieces) + ")"
+    return LITERAL.sub(hide, sql)
