@@ -69,6 +69,10 @@ def parse_args():
     parser.add_argument("--inflight", type=int, default=5000, help="intents in flight in the many-in-flight run")
     parser.add_argument("--inflight-rate", type=float, default=0,
                         help="their creation rate (default 2 x the sustainable rate, 150..600/s)")
+    parser.add_argument("--provider-http2", action="store_true",
+                        help="the router speaks HTTP/2 (h2c) to the simulators (payment-router.providers.*.http2)")
+    parser.add_argument("--provider-event-loops", type=int, default=0,
+                        help="threads of each provider's own event loops (default 0: Reactor Netty's shared loops)")
     parser.add_argument("--docs", action="store_true", help="write docs/ even for a --quick run")
     parser.add_argument("--no-docs", action="store_true", help="write the report to target/bench only")
     parser.add_argument("--keep-pg", action="store_true", help="leave PostgreSQL running at the end")
@@ -96,7 +100,9 @@ class Suite:
         self.router = None
         self.generator = None
         self.results = {"runId": self.run_id, "quick": self.quick, "machine": machine(), "scenarios": {},
-                        "settings": {"dbPool": args.db_pool, "routerJvm": args.router_jvm}}
+                        "settings": {"dbPool": args.db_pool, "routerJvm": args.router_jvm,
+                                     "providerHttp2": args.provider_http2,
+                                     "providerEventLoops": args.provider_event_loops}}
         self.step = 0
 
     # ------------------------------------------------------------ plumbing
@@ -185,6 +191,10 @@ class Suite:
             env[prefix + "RATELIMIT_BURST"] = 100000
             env[prefix + "POOL_CONCURRENCY"] = 512
             env[prefix + "POOL_QUEUECAPACITY"] = 4096
+            if a.provider_http2:
+                env[prefix + "HTTP2"] = "true"
+            if a.provider_event_loops:
+                env[prefix + "EVENTLOOPS"] = a.provider_event_loops
         env.update({k: str(v) for k, v in overrides.items()})
         return env
 

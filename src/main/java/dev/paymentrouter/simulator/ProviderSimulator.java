@@ -13,6 +13,7 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -35,6 +36,8 @@ public final class ProviderSimulator implements AutoCloseable {
 
   private static final Logger LOG = Loggers.getLogger(ProviderSimulator.class);
   private static final Duration LIFECYCLE_TIMEOUT = Duration.ofSeconds(10);
+  /** Streams one HTTP/2 connection may carry at once: more than a router's client opens (it keeps to fewer). */
+  private static final int MAX_CONCURRENT_STREAMS = 1000;
 
   private final SimulatorSettings settings;
   private final SimulatorEngine engine;
@@ -186,6 +189,9 @@ public final class ProviderSimulator implements AutoCloseable {
           .host(settings.host())
           .port(port)
           .option(ChannelOption.SO_REUSEADDR, true)
+          // HTTP/1.1 as before, and h2c (prior knowledge) for routers told that this provider speaks HTTP/2.
+          .protocol(HttpProtocol.HTTP11, HttpProtocol.H2C)
+          .http2Settings(h2 -> h2.maxConcurrentStreams(MAX_CONCURRENT_STREAMS))
           .doOnConnection(connection -> track(connection.channel()))
           .handle(this::handle)
           .bindNow(LIFECYCLE_TIMEOUT);
@@ -200,8 +206,12 @@ public final class ProviderSimulator implements AutoCloseable {
     }
   }
 
-  private void track(Channel channel) {
-    openChannels.add(channel);
+  private void track(Channel stream) {
+    // Over HTTP/2 each request is a stream of its own channel; an outage must drop the connection that carries it.
+    Channel channel = stream.parent() == null ? stream : stream.parent();
+    if (!openChannels.add(channel)) {
+      return;
+    }
     channel.closeFuture().addListener(future -> openChannels.remove(channel));
   }
 

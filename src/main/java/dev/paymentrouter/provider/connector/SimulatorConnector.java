@@ -13,10 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
-import reactor.netty.ByteBufFlux;
+import reactor.netty.NettyOutbound;
 import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.http.client.HttpClientRequest;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,16 +33,18 @@ import tools.jackson.databind.json.JsonMapper;
 public final class SimulatorConnector implements ProviderConnector {
 
   private static final byte[] EMPTY = new byte[0];
+  private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  private static final String APPLICATION_JSON = HttpHeaderValues.APPLICATION_JSON.toString();
 
-  private final ConnectionProvider connections;
+  private final ProviderChannels channels;
   private final HttpClient client;
   private final JsonMapper json;
 
   /** Opens nothing yet: connections are made on first use. */
   public SimulatorConnector(ConnectorSettings settings, JsonMapper json) {
     this.json = json;
-    this.connections = ProviderHttp.connections(settings);
-    this.client = ProviderHttp.bearerClient(settings, connections);
+    this.channels = ProviderChannels.of(settings);
+    this.client = ProviderHttp.bearerClient(settings, channels);
   }
 
   @Override
@@ -60,13 +64,9 @@ public final class SimulatorConnector implements ProviderConnector {
       body.put("captureMethod", "manual");
     }
     byte[] payload = json.writeValueAsBytes(body);
-    return client
-        .headers(headers -> headers
-            .set("Idempotency-Key", request.idempotencyKey())
-            .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON))
-        .post()
+    return client.post()
         .uri("/v1/charges")
-        .send(ByteBufFlux.fromInbound(Mono.just(payload)))
+        .send(jsonBody(request.idempotencyKey(), payload))
         .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(EMPTY)
             .map(bytes -> classifyCharge(response.status().code(), bytes)))
         .onErrorResume(TransportErrors::isTransportError, error -> Mono.just(TransportErrors.outcome(error)));
@@ -102,13 +102,9 @@ public final class SimulatorConnector implements ProviderConnector {
       body.put("reason", request.reason());
     }
     byte[] payload = json.writeValueAsBytes(body);
-    return client
-        .headers(headers -> headers
-            .set("Idempotency-Key", request.idempotencyKey())
-            .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON))
-        .post()
+    return client.post()
         .uri("/v1/charges/" + pathSegment(request.paymentReference()) + "/" + path)
-        .send(ByteBufFlux.fromInbound(Mono.just(payload)))
+        .send(jsonBody(request.idempotencyKey(), payload))
         .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(EMPTY)
             .map(bytes -> classifyModification(response.status().code(), bytes)))
         .onErrorResume(TransportErrors::isTransportError,
@@ -136,7 +132,20 @@ public final class SimulatorConnector implements ProviderConnector {
 
   @Override
   public void close() {
-    connections.dispose();
+    channels.close();
+  }
+
+  /**
+   * A JSON body under an idempotency key. The headers go on the request itself rather than on a client derived per
+   * call ({@code client.headers(...)} copies the client's whole configuration and default headers for every call, and
+   * a call in flight keeps them); a single-element body is sent as one message with its length, not chunked.
+   */
+  private static BiFunction<HttpClientRequest, NettyOutbound, Publisher<Void>> jsonBody(String idempotencyKey,
+      byte[] payload) {
+    return (outgoing, outbound) -> {
+      outgoing.header(IDEMPOTENCY_KEY, idempotencyKey).header(HttpHeaderNames.CONTENT_TYPE, APPLICATION_JSON);
+      return outbound.sendByteArray(Mono.just(payload));
+    };
   }
 
   private ProviderOutcome classifyCharge(int status, byte[] body) {

@@ -4,11 +4,15 @@ import dev.paymentrouter.provider.domain.ModificationOutcome;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.internal.shaded.reactor.pool.PoolAcquirePendingLimitException;
@@ -20,6 +24,11 @@ import tools.jackson.core.JacksonException;
  * the request left this node (refused connection, connect timeout, unknown host, no pooled connection) proves the
  * provider never saw it; every later failure (read timeout, reset, premature close, unreadable body) may hide a
  * charge and is unknown.
+ *
+ * <p>Over HTTP/2 the same rule holds per stream. A stream reset or a GOAWAY after the request was sent reaches the
+ * connector as a premature close (unknown, like a reset connection). An HTTP/2 error the connector sees itself is
+ * unknown too, but for {@code REFUSED_STREAM}: RFC 9113 section 8.7 defines it as closing the stream before any
+ * processing happened, so the provider cannot have charged and the request may be sent again.
  */
 public final class TransportErrors {
 
@@ -30,7 +39,8 @@ public final class TransportErrors {
     return findCause(error, IOException.class) != null || findCause(error, ChannelException.class) != null
         || findCause(error, TimeoutException.class) != null || findCause(error, JacksonException.class) != null
         || findCause(error, PoolAcquireTimeoutException.class) != null
-        || findCause(error, PoolAcquirePendingLimitException.class) != null;
+        || findCause(error, PoolAcquirePendingLimitException.class) != null
+        || findCause(error, Http2Exception.class) != null || findCause(error, Http2FrameStreamException.class) != null;
   }
 
   /** A transport failure: before the request left us it is not sent, after that the outcome is unknown. */
@@ -51,7 +61,8 @@ public final class TransportErrors {
         || findCause(error, UnknownHostException.class) != null
         || findCause(error, NoRouteToHostException.class) != null
         || findCause(error, PoolAcquireTimeoutException.class) != null
-        || findCause(error, PoolAcquirePendingLimitException.class) != null;
+        || findCause(error, PoolAcquirePendingLimitException.class) != null
+        || http2Error(error) == Http2Error.REFUSED_STREAM;
   }
 
   public static String reason(Throwable error) {
@@ -77,7 +88,21 @@ public final class TransportErrors {
     if (findCause(error, JacksonException.class) != null) {
       return "malformed_response";
     }
+    Http2Error http2 = http2Error(error);
+    if (http2 != null) {
+      return http2 == Http2Error.REFUSED_STREAM ? "stream_refused" : "http2_" + http2.name().toLowerCase(Locale.ROOT);
+    }
     return "transport_error";
+  }
+
+  /** The HTTP/2 error code of an HTTP/2 failure in the chain, or null when there is none. */
+  private static Http2Error http2Error(Throwable error) {
+    Http2Exception exception = findCause(error, Http2Exception.class);
+    if (exception != null) {
+      return exception.error();
+    }
+    Http2FrameStreamException streamException = findCause(error, Http2FrameStreamException.class);
+    return streamException == null ? null : streamException.error();
   }
 
   private static <T extends Throwable> T findCause(Throwable error, Class<T> type) {

@@ -250,9 +250,12 @@ public final class ProviderWorkerPool {
     task.inFlight = call
         .contextWrite(task.context())
         .timeout(callTimeout)
-        .onErrorResume(TimeoutException.class, timeout -> Mono.just(providerCall.unknown("timeout")))
-        .onErrorResume(crash -> {
-          tell(() -> observer.crashed(crash));
+        // One resume for both kinds of error: every operator here is held by each call in flight.
+        .onErrorResume(error -> {
+          if (error instanceof TimeoutException) {
+            return Mono.just(providerCall.unknown("timeout"));
+          }
+          tell(() -> observer.crashed(error));
           return Mono.just(providerCall.unknown("connector_crashed"));
         })
         .defaultIfEmpty(providerCall.unknown("no_response"))

@@ -38,6 +38,10 @@ public record ProvidersProperties(Map<String, Provider> providers) {
       List<String> webhookSecrets,
       List<String> webhookHmacKeys,
       @DefaultValue("false") boolean plainHttp,
+      // HTTP/2 to the provider (see ConnectorSettings): off unless the operator knows the provider speaks it.
+      @DefaultValue("false") boolean http2,
+      // Threads of the provider's own event loops; 0 shares Reactor Netty's loops with every other provider.
+      @DefaultValue("0") int eventLoops,
       @DefaultValue RateLimit rateLimit,
       @DefaultValue CircuitBreaker circuitBreaker,
       @DefaultValue Pool pool,
@@ -113,6 +117,9 @@ public record ProvidersProperties(Map<String, Provider> providers) {
       if (baseUrl == null) {
         problems.add(prefix + ".base-url is required");
       }
+      if (provider.eventLoops() < 0) {
+        problems.add(prefix + ".event-loops must be 0 (shared loops) or positive, not " + provider.eventLoops());
+      }
       Duration validity = provider.authorizationValidity();
       if (validity == null || !validity.isPositive()) {
         problems.add(prefix + ".authorization-validity must be positive, not " + validity);
@@ -128,7 +135,7 @@ public record ProvidersProperties(Map<String, Provider> providers) {
         problems.add(prefix + ".type is required: one of " + knownTypes);
       } else if (!byType.containsKey(type)) {
         problems.add(prefix + ".type '" + type + "' is unknown: one of " + knownTypes);
-      } else if (baseUrl != null) {
+      } else if (baseUrl != null && provider.eventLoops() >= 0) {
         ConnectorSettings connector = connectorSettings(name, baseUrl, provider);
         List<String> lacking = byType.get(type).configurationProblems(connector);
         problems.addAll(lacking);
@@ -146,7 +153,7 @@ public record ProvidersProperties(Map<String, Provider> providers) {
 
   private static ConnectorSettings connectorSettings(String name, URI baseUrl, Provider p) {
     return new ConnectorSettings(name, baseUrl, p.apiKey(), p.merchantAccount(), p.connectTimeout(),
-        p.pool().callTimeout(), p.pool().concurrency(), p.plainHttp());
+        p.pool().callTimeout(), p.pool().concurrency(), p.plainHttp(), p.http2(), p.eventLoops());
   }
 
   private static ProviderSettings toSettings(String name, String type, ConnectorSettings connector, Provider p) {

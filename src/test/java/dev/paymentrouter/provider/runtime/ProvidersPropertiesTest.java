@@ -52,6 +52,32 @@ class ProvidersPropertiesTest {
   }
 
   @Test
+  void speaksHttp11OnSharedLoopsUnlessAProviderAsksForHttp2OrLoopsOfItsOwn() {
+    List<ProviderSettings> settings = bind(ordered(
+        "payment-router.providers.alpha.type", "simulator",
+        "payment-router.providers.alpha.base-url", "http://127.0.0.1:9101",
+        "payment-router.providers.beta.type", "simulator",
+        "payment-router.providers.beta.base-url", "http://127.0.0.1:9102",
+        "payment-router.providers.beta.http2", "true",
+        "payment-router.providers.beta.event-loops", "1")).toSettings(false, List.of(SIMULATOR));
+
+    assertThat(settings).extracting(s -> s.connector().http2(), s -> s.connector().eventLoops())
+        .containsExactly(tuple(false, 0), tuple(true, 1));
+  }
+
+  @Test
+  void refusesNegativeEventLoopsNamingTheProperty() {
+    ProvidersProperties providers = bind(Map.of(
+        "payment-router.providers.alpha.type", "simulator",
+        "payment-router.providers.alpha.base-url", "http://127.0.0.1:9101",
+        "payment-router.providers.alpha.event-loops", "-1"));
+
+    assertThatThrownBy(() -> providers.toSettings(false, List.of(SIMULATOR)))
+        .hasMessageContaining(
+            "payment-router.providers.alpha.event-loops must be 0 (shared loops) or positive, not -1");
+  }
+
+  @Test
   void bindsSeveralWebhookSecretsPerProviderAndNoneByDefault() {
     // In order, as a real property source gives them (Map.of's order changes from one JVM to the next).
     List<ProviderSettings> settings = bind(ordered(

@@ -1,6 +1,7 @@
 package dev.paymentrouter.provider.connector.adyen;
 
 import dev.paymentrouter.provider.connector.ConnectorSettings;
+import dev.paymentrouter.provider.connector.ProviderChannels;
 import dev.paymentrouter.provider.connector.ProviderConnector;
 import dev.paymentrouter.provider.connector.ProviderHttp;
 import dev.paymentrouter.provider.connector.TransportErrors;
@@ -18,9 +19,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
-import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,7 +45,7 @@ public final class AdyenConnector implements ProviderConnector {
 
   private static final byte[] EMPTY = new byte[0];
 
-  private final ConnectionProvider connections;
+  private final ProviderChannels channels;
   private final HttpClient client;
   private final JsonMapper json;
   private final Clock clock;
@@ -57,9 +56,9 @@ public final class AdyenConnector implements ProviderConnector {
     this.json = json;
     this.clock = clock;
     this.merchantAccount = settings.merchantAccount();
-    this.connections = ProviderHttp.connections(settings);
+    this.channels = ProviderChannels.of(settings);
     String apiKey = settings.apiKey();
-    this.client = ProviderHttp.client(settings, connections)
+    this.client = ProviderHttp.client(settings, channels)
         .headers(headers -> {
           if (apiKey != null && !apiKey.isBlank()) {
             headers.set("X-API-Key", apiKey);
@@ -144,7 +143,7 @@ public final class AdyenConnector implements ProviderConnector {
 
   @Override
   public void close() {
-    connections.dispose();
+    channels.close();
   }
 
   private <T> Mono<T> send(AdyenPaymentRequest payment, Function<Answer, T> classify) {
@@ -152,13 +151,15 @@ public final class AdyenConnector implements ProviderConnector {
   }
 
   private <T> Mono<T> send(String path, String idempotencyKey, byte[] body, Function<Answer, T> classify) {
-    return client
-        .headers(headers -> headers
-            .set("Idempotency-Key", idempotencyKey)
-            .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON))
-        .post()
+    // Headers on the request, not on a client derived per call: that would copy the client's configuration and
+    // default headers for every call, and a call in flight keeps them. A single-element body goes with its length.
+    return client.post()
         .uri(path)
-        .send(ByteBufFlux.fromInbound(Mono.just(body)))
+        .send((outgoing, outbound) -> {
+          outgoing.header("Idempotency-Key", idempotencyKey)
+              .header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+          return outbound.sendByteArray(Mono.just(body));
+        })
         .responseSingle((response, content) -> content.asByteArray().defaultIfEmpty(EMPTY)
             .map(bytes -> classify.apply(new Answer(response.status().code(), bytes))));
   }

@@ -1,15 +1,14 @@
 package dev.paymentrouter.provider.connector.stripe;
 
 import dev.paymentrouter.provider.connector.ConnectorSettings;
+import dev.paymentrouter.provider.connector.ProviderChannels;
 import dev.paymentrouter.provider.connector.ProviderHttp;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import reactor.core.publisher.Mono;
-import reactor.netty.ByteBufFlux;
 import reactor.netty.ByteBufMono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
-import reactor.netty.resources.ConnectionProvider;
 
 /**
  * The HTTP exchanges with one Stripe account: every request with the pinned {@code Stripe-Version} and the secret
@@ -25,25 +24,25 @@ final class StripeHttp {
   /** One answer: its status, whether Stripe replayed a stored one ({@code Idempotent-Replayed}), its body. */
   record Answer(int status, boolean replayed, byte[] body) {}
 
-  private final ConnectionProvider connections;
+  private final ProviderChannels channels;
   private final HttpClient client;
 
   /** Opens nothing yet: connections are made on first use. */
   StripeHttp(ConnectorSettings settings) {
-    this.connections = ProviderHttp.connections(settings);
-    this.client = ProviderHttp.bearerClient(settings, connections)
+    this.channels = ProviderChannels.of(settings);
+    this.client = ProviderHttp.bearerClient(settings, channels)
         .headers(headers -> headers.set("Stripe-Version", StripeConnector.STRIPE_VERSION));
   }
 
   Mono<Answer> post(String path, String idempotencyKey, byte[] form) {
-    return client
-        .headers(headers -> headers
-            .set("Idempotency-Key", idempotencyKey)
-            .set(HttpHeaderNames.CONTENT_TYPE, FORM)
-            .set(HttpHeaderNames.CONTENT_LENGTH, form.length))
-        .post()
+    // Headers on the request, not on a client derived per call: that would copy the client's configuration and
+    // default headers for every call, and a call in flight keeps them. A single-element body goes with its length.
+    return client.post()
         .uri(path)
-        .send(ByteBufFlux.fromInbound(Mono.just(form)))
+        .send((outgoing, outbound) -> {
+          outgoing.header("Idempotency-Key", idempotencyKey).header(HttpHeaderNames.CONTENT_TYPE, FORM);
+          return outbound.sendByteArray(Mono.just(form));
+        })
         .responseSingle(StripeHttp::answer);
   }
 
@@ -52,7 +51,7 @@ final class StripeHttp {
   }
 
   void close() {
-    connections.dispose();
+    channels.close();
   }
 
   private static Mono<Answer> answer(HttpClientResponse response, ByteBufMono content) {
