@@ -21,8 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record AdmissionProperties(
     @DefaultValue("true") boolean enabled,
     @DefaultValue("gradient2") Algorithm algorithm,
-    @DefaultValue("100") int initialLimit,
-    @DefaultValue("20") int minLimit,
+    @DefaultValue("200") int initialLimit,
+    @DefaultValue("100") int minLimit,
     @DefaultValue("1000") int maxLimit,
     @DefaultValue("answer") HoldUntil holdUntil) {
 

@@ -6,9 +6,7 @@ import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
 import dev.paymentrouter.provider.domain.StatusQuery;
-import dev.paymentrouter.simulator.ProviderSimulator;
 import dev.paymentrouter.simulator.SimulatorBehaviour;
-import dev.paymentrouter.simulator.SimulatorSettings;
 import io.netty.channel.Channel;
 import java.net.URI;
 import java.time.Duration;
@@ -17,38 +15,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Provider calls over HTTP/2 (h2c with prior knowledge) to the simulator, which still speaks HTTP/1.1 too. */
-class ProviderHttp2Test {
-
-  static final Duration WAIT = Duration.ofSeconds(10);
-  static ProviderSimulator simulator;
-  SimulatorConnector connector;
-
-  @BeforeAll
-  static void startSimulator() {
-    simulator = ProviderSimulator.start(SimulatorSettings.local("sim").withApiKey("psp_secret"));
-  }
-
-  @AfterAll
-  static void stopSimulator() {
-    simulator.close();
-  }
-
-  @AfterEach
-  void closeConnector() {
-    if (connector != null) {
-      connector.close();
-    }
-    simulator.update(SimulatorBehaviour.reliable());
-  }
+class ProviderHttp2Test extends SimulatorConnectorFixture {
 
   @Test
   void chargesThroughTheSimulatorOverH2c() {

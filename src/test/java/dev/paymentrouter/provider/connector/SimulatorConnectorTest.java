@@ -8,46 +8,19 @@ import dev.paymentrouter.provider.domain.ModificationRequest;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
 import dev.paymentrouter.provider.domain.StatusQuery;
-import dev.paymentrouter.simulator.ProviderSimulator;
 import dev.paymentrouter.simulator.SimulatorBehaviour;
-import dev.paymentrouter.simulator.SimulatorSettings;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The connector's classification of every answer the simulator can give, over real HTTP. */
-class SimulatorConnectorTest {
-
-  static final Duration WAIT = Duration.ofSeconds(10);
-  static ProviderSimulator simulator;
-  SimulatorConnector connector;
-
-  @BeforeAll
-  static void startSimulator() {
-    simulator = ProviderSimulator.start(SimulatorSettings.local("sim").withApiKey("psp_secret"));
-  }
-
-  @AfterAll
-  static void stopSimulator() {
-    simulator.close();
-  }
-
-  @AfterEach
-  void closeConnector() {
-    if (connector != null) {
-      connector.close();
-    }
-    simulator.update(SimulatorBehaviour.reliable());
-  }
+class SimulatorConnectorTest extends SimulatorConnectorFixture {
 
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({
