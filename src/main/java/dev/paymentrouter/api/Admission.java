@@ -22,18 +22,21 @@ import reactor.util.context.ContextView;
  * intent is stored: the provider's latency, but also the router's own work on it (the provider call's processing,
  * the second commit), and under overload that work is what queues. Measured on this 2-core bench at three times the
  * sustainable rate, the node held 8,400 creates at once, nearly all of them stored and waiting, with p50 14 s: a
- * limit that let a create go once stored would bound only the cheap part. So by default ({@code hold-until:
- * answer}) a permit is held until the answer is committed and the sample is the whole answer; a provider that turns
- * slow then shrinks the limit until Gradient2's long average has learned its new latency, which is the price of
- * bounding the work in flight. {@code hold-until: stored} ends a create's permit, as a success, once its intent is
- * stored ({@link #routerPartDone}), for deployments whose providers' latency dwarfs the router's work. Every other
- * write (capture, cancel, refunds, a create refused before it was stored) holds its permit until its answer.
+ * limit that lets a create go once stored bounds only the cheap part. Holding the permit until the answer
+ * ({@code hold-until: answer}) bounds it all, but then a sick provider's slow creates hold the permits: in the
+ * isolation run (a healthy lane at 200/s beside a lane whose provider times out after 5 s) the healthy lane had 583
+ * of 1,000 creates refused, a failure that did not stay with its provider. So by default ({@code hold-until:
+ * stored}) a create's permit ends, as a success, once its intent is stored ({@link #routerPartDone}); what waits
+ * after that is bounded by the node's live intents ({@code intents.max-active}, per merchant shares) and by each
+ * provider's own pool and queue. Every other write (capture, cancel, refunds, a create refused before it was stored)
+ * holds its permit until its answer.
  *
  * <p><b>Why Gradient2 by default.</b> The samples are noisy: the durable commit has a few-millisecond median and
- * flush stalls of hundreds of milliseconds on a real disk, and a create's answer adds its provider's latency. Vegas compares every sample with the
- * smallest RTT ever seen, so each stall reads as a long queue and cuts the limit; Gradient2 compares a short average
- * with a long one and tolerates a ratio ({@code rttTolerance}), so it backs off when latency stays up, not at every
- * spike. {@code vegas} and {@code fixed} remain settings for deployments whose commits are steadier.
+ * flush stalls of hundreds of milliseconds on a real disk, and a write's answer may add its provider's latency.
+ * Vegas compares every sample with the smallest RTT ever seen, so each stall reads as a long queue and cuts the
+ * limit; Gradient2 compares a short average with a long one and tolerates a ratio ({@code rttTolerance}), so it backs
+ * off when latency stays up, not at every spike. {@code vegas} and {@code fixed} remain settings for deployments
+ * whose commits are steadier.
  *
  * <p>A permit ends exactly once ({@link Permit}): success with the measured time, dropped (the limit shrinks) on a
  * 5xx answer, ignored (no sample) on a 4xx or when the client goes away.

@@ -14,8 +14,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param minLimit     the limit never goes below this, however slow the samples get ({@code gradient2}; Vegas has
  *                     no floor of its own in concurrency-limits 0.5)
  * @param maxLimit     the limit never goes above this, however fast they get
- * @param holdUntil    when a create gives its permit back: {@code answer} (when its answer is sent, after any
- *                     {@code Prefer: wait}) or {@code stored} (as soon as its intent is stored)
+ * @param holdUntil    when a create gives its permit back: {@code stored} (as soon as its intent is stored, the
+ *                     default: a slow provider cannot take the permits) or {@code answer} (when its answer is
+ *                     sent, after any {@code Prefer: wait})
  */
 @ConfigurationProperties("payment-router.api.admission")
 public record AdmissionProperties(
@@ -24,7 +25,7 @@ public record AdmissionProperties(
     @DefaultValue("200") int initialLimit,
     @DefaultValue("100") int minLimit,
     @DefaultValue("1000") int maxLimit,
-    @DefaultValue("answer") HoldUntil holdUntil) {
+    @DefaultValue("stored") HoldUntil holdUntil) {
 
   /** How much of a create the limit covers (see {@link Admission}). */
   public enum HoldUntil {
