@@ -223,20 +223,23 @@ def yes(flag):
     return "yes" if flag else "no"
 
 
-def side_by_side_targets(t, results):
-    """The Targets rows of a side-by-side throughput scenario."""
-    rows = []
-    sql = t.get("sqlPerIntent", {})
+def commits_row(sql, rate, at_rate):
+    """The Targets row of durable commits per intent: one intent's captured SQL alone, and what group commit made
+    of it at `rate` (the step measured there is `at_rate`)."""
     commits = sql.get("durableCommits")
     xids = sql.get("writeTransactionsPerIntent")
-    at_held = t.get("atSustainable") or {}
-    rows.append(["database commits per intent, happy path", "≤ 2",
-                 f"{commits} durable commits per intent alone ({sql.get('transactions')} transactions, "
-                 f"{sql.get('statements')} statements; PostgreSQL assigned {fmt(xids, 2)} transaction ids per "
-                 f"intent); at {fmt(t.get('heldRate'), 0)}/s group commit made it "
-                 f"{fmt(at_held.get('commitsPerIntent'), 2)} commits per intent, read-only ones included", "",
-                 met(commits is not None and commits <= TARGETS["commits"]
-                     and (xids is None or xids <= TARGETS["commits"]))])
+    return ["database commits per intent, happy path", "≤ 2",
+            f"{commits} durable commits per intent alone ({sql.get('transactions')} transactions, "
+            f"{sql.get('statements')} statements; PostgreSQL assigned {fmt(xids, 2)} transaction ids per "
+            f"intent); at {fmt(rate, 0)}/s group commit made it "
+            f"{fmt(at_rate.get('commitsPerIntent'), 2)} commits per intent, read-only ones included", "",
+            met(commits is not None and commits <= TARGETS["commits"]
+                and (xids is None or xids <= TARGETS["commits"]))]
+
+
+def side_by_side_targets(t, results):
+    """The Targets rows of a side-by-side throughput scenario."""
+    rows = [commits_row(t.get("sqlPerIntent", {}), t.get("heldRate"), t.get("atSustainable") or {})]
     step = next((s for s in t.get("steps", []) if s["rate"] == t.get("heldRate")), None)
     v = step["verdict"] if step else {}
     rows.append([f"intents/s to final status held side by side: 0 errors, median router p99 − database p99 ≤ "
@@ -459,17 +462,8 @@ def markdown(results, chart_name, notes, history=None):
     if side_by_side:
         rows.extend(side_by_side_targets(t, results))
     elif t:
-        sql = t.get("sqlPerIntent", {})
-        commits = sql.get("durableCommits")
         step = t.get("atSustainable", {})
-        xids = sql.get("writeTransactionsPerIntent")
-        rows.append(["database commits per intent, happy path", "≤ 2",
-                     f"{commits} durable commits per intent alone ({sql.get('transactions')} transactions, "
-                     f"{sql.get('statements')} statements; PostgreSQL assigned {fmt(xids, 2)} transaction ids per "
-                     f"intent); at {fmt(t.get('sustainableRate'), 0)}/s group commit made it "
-                     f"{fmt(step.get('commitsPerIntent'), 2)} commits per intent, read-only ones included", "",
-                     met(commits is not None and commits <= TARGETS["commits"]
-                         and (xids is None or xids <= TARGETS["commits"]))])
+        rows.append(commits_row(t.get("sqlPerIntent", {}), t.get("sustainableRate"), step))
         limit = t.get("databaseLimit", {}).get(str(results["settings"]["dbPool"]), {})
         rows.append(["intents/s to final status, p99 < 100 ms, no errors", "≥ 1,000/s",
                      f"{fmt(t.get('sustainableRate'), 0)}/s (p50 {fmt(step.get('p50'))} ms, p99 "
