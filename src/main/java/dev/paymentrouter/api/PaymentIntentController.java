@@ -13,7 +13,6 @@ import dev.paymentrouter.intent.runtime.RecoveryProperties;
 import dev.paymentrouter.intent.runtime.StartResult;
 import dev.paymentrouter.merchant.domain.Merchant;
 import dev.paymentrouter.merchant.runtime.ApiKeyAuthenticator;
-import dev.paymentrouter.platform.EventLoopLag;
 import dev.paymentrouter.process.Correlation;
 import java.net.URI;
 import java.time.Duration;
@@ -42,11 +41,9 @@ class PaymentIntentController {
   private final ApiProperties properties;
   private final Duration janitorWait;
   private final IntentRequestParser parser;
-  private final EventLoopLag lag;
 
   PaymentIntentController(ApiKeyAuthenticator authenticator, IntentRegistry registry, IntentStore store,
-      ApiProperties properties, RecoveryProperties recovery, EventLoopLag lag, IntentRouting routing) {
-    this.lag = lag;
+      ApiProperties properties, RecoveryProperties recovery, IntentRouting routing) {
     this.parser = new IntentRequestParser(routing.tokenKeys());
     this.authenticator = authenticator;
     this.registry = registry;
@@ -57,11 +54,9 @@ class PaymentIntentController {
 
   @PostMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)
   Mono<ResponseEntity<IntentView>> create(ServerHttpRequest httpRequest) {
-    // While the node's CPU cannot keep up, new payments are refused first thing (once the body is read), before
-    // any other work is spent on them.
-    return IdempotentPost.body(httpRequest).flatMap(raw -> lag.current().compareTo(properties.maxEventLoopLag()) > 0
-        ? Mono.error(overloaded())
-        : IdempotentPost.admit(raw, httpRequest, authenticator, properties).flatMap(this::create));
+    // While the node's CPU cannot keep up, AdmissionFilter has already refused it.
+    return IdempotentPost.body(httpRequest)
+        .flatMap(raw -> IdempotentPost.admit(raw, httpRequest, authenticator, properties).flatMap(this::create));
   }
 
   private Mono<ResponseEntity<IntentView>> create(IdempotentPost post) {

@@ -34,14 +34,18 @@ final class RequestIdFilter implements WebFilter, Ordered {
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    String sent = exchange.getRequest().getHeaders().getFirst(HEADER);
-    String id = sent != null && USABLE.matcher(sent).matches() ? sent : newId();
+    String id = idFor(exchange.getRequest().getHeaders().getFirst(HEADER));
     exchange.getAttributes().put(ATTRIBUTE, id);
     // Set now, not before commit: whatever answers (a controller, a filter, the error handler) keeps the header.
     exchange.getResponse().getHeaders().set(HEADER, id);
     // The request's correlation: the id, and its trace when it has one (TraceCorrelation), for the work it starts.
     return chain.filter(exchange).contextWrite(context -> context.put(CONTEXT_KEY, id)
         .put(Correlation.CONTEXT_KEY, new Correlation(id, TraceCorrelation.traceparent(context))));
+  }
+
+  /** The caller's id when it is usable, otherwise a new one. */
+  static String idFor(String sent) {
+    return sent != null && USABLE.matcher(sent).matches() ? sent : newId();
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.paymentrouter.api;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -19,7 +20,7 @@ import reactor.netty.http.server.HttpServer;
  * Netty's acceptor before they get a pipeline (the client sees its connection closed and may try another replica);
  * a connection that pipelines more than {@code maxPendingRequests} unanswered requests is closed (Reactor Netty
  * queues pipelined requests without a bound of its own); a request must arrive within {@code requestTimeout}; and an
- * HTTP/2 connection advertises {@code maxConcurrentStreams}. The admission limit ({@link AdmissionFilter}) then
+ * HTTP/2 connection advertises {@code maxConcurrentStreams}. The admission decision ({@link AdmissionDoor}) then
  * decides which of the requests that got this far the router takes on.
  *
  * <p>Spring Boot applies server customizers to the management server too; these bounds are far above what probes
@@ -29,24 +30,37 @@ import reactor.netty.http.server.HttpServer;
 final class ServerBounds implements NettyServerCustomizer {
 
   static final String PENDING_REQUESTS = "payment-router.pendingRequests";
+  static final int ACCEPTS_PER_WAKE_UP = 1024;
+
+  static final String ADMISSION_GATE = "payment-router.admissionGate";
 
   private final ConnectionProperties properties;
+  private final AdmissionDoor door;
 
-  ServerBounds(ConnectionProperties properties) {
+  ServerBounds(ConnectionProperties properties, AdmissionDoor door) {
     this.properties = properties;
+    this.door = door;
   }
 
   @Override
   public HttpServer apply(HttpServer server) {
     int maxPending = properties.maxPendingRequests();
     return server
+        // Netty's acceptor takes 16 connections per wake-up; on a saturated node it wakes rarely, and a burst of
+        // connections can then overflow the kernel's accept queue (each dropped connection costs its client a SYN
+        // retransmission, 1 s or more). Up to 1,024 per wake-up.
+        .option(ChannelOption.MAX_MESSAGES_PER_READ, ACCEPTS_PER_WAKE_UP)
         .maxConnections(properties.max())
         .requestTimeout(properties.requestTimeout())
         .http2Settings(settings -> settings.maxConcurrentStreams(properties.maxConcurrentStreams()))
         .doOnChannelInit((observer, channel, remote) -> {
           // Only where HTTP/1.1 is decoded: HTTP/2 bounds its streams with maxConcurrentStreams instead.
           if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
-            channel.pipeline().addAfter(NettyPipeline.HttpCodec, PENDING_REQUESTS, new PendingRequests(maxPending));
+            PendingRequests pending = new PendingRequests(maxPending);
+            channel.pipeline().addAfter(NettyPipeline.HttpCodec, PENDING_REQUESTS, pending);
+            if (door != null) {
+              channel.pipeline().addAfter(PENDING_REQUESTS, ADMISSION_GATE, new AdmissionGate(door, pending));
+            }
           }
         });
   }
@@ -64,6 +78,11 @@ final class ServerBounds implements NettyServerCustomizer {
 
     PendingRequests(int max) {
       this.max = max;
+    }
+
+    /** Whether the request just read is the only one on its connection not yet answered. */
+    boolean alone() {
+      return pending == 1;
     }
 
     @Override

@@ -4,28 +4,49 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import org.springframework.beans.factory.ObjectProvider;
+import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
+import reactor.netty.http.HttpResources;
 import reactor.netty.resources.LoopResources;
+import reactor.netty.tcp.TcpResources;
 
 /** Beans every module shares. */
 @Configuration(proxyBeanMethods = false)
 class PlatformConfiguration {
 
-  /** How late the HTTP event loops run: the API sheds new payments while they lag (see {@link EventLoopLag}). */
+  /** The merchant API's own acceptor and event loops (see {@link ServerLoops}). */
   @Bean
-  EventLoopLag eventLoopLag(ObjectProvider<ReactorResourceFactory> resources, MeterRegistry meters) {
-    EventLoopLag lag = new EventLoopLag(() -> {
-      ReactorResourceFactory factory = resources.getIfAvailable();
-      return factory == null || factory.getLoopResources() == null
-          ? null
-          : factory.getLoopResources().onServer(LoopResources.DEFAULT_NATIVE);
-    }, Duration.ofMillis(20));
+  ServerLoops serverLoops() {
+    return new ServerLoops();
+  }
+
+  /**
+   * Spring Boot runs its web servers on this factory's loops (it calls {@code runOn} after every customizer): here
+   * the {@link ServerLoops}, which it does not own. Clients keep Reactor Netty's global loops (provider connections
+   * their own pools, and their own loops where configured).
+   */
+  @Bean
+  ReactorResourceFactory reactorResourceFactory(ServerLoops loops) {
+    ReactorResourceFactory factory = new ReactorResourceFactory();
+    factory.setUseGlobalResources(false);
+    factory.setLoopResources(loops.resources());
+    return factory;
+  }
+
+  /**
+   * How late the node's event loops run: the API's, the provider clients' (Reactor Netty's global HTTP loops) and the
+   * database driver's (its global TCP loops). The API sheds new payments while they lag (see {@link EventLoopLag}).
+   */
+  @Bean
+  EventLoopLag eventLoopLag(ServerLoops loops, MeterRegistry meters) {
+    EventLoopLag lag = new EventLoopLag(Duration.ofMillis(20), () -> List.of(loops.workers(),
+        HttpResources.get().onClient(LoopResources.DEFAULT_NATIVE),
+        TcpResources.get().onClient(LoopResources.DEFAULT_NATIVE)));
     Gauge.builder("payment_router.event_loop.lag", lag, watched -> watched.current().toNanos() / 1e9)
         .baseUnit("seconds")
-        .description("how late the HTTP event loops run a task scheduled on them (the smallest lag of any loop)")
+        .description("how late the event loops run a task scheduled on them (the latest group, by its least late loop)")
         .register(meters);
     return lag;
   }

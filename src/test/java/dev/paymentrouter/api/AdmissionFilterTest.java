@@ -2,6 +2,7 @@ package dev.paymentrouter.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.paymentrouter.platform.EventLoopLag;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -27,9 +28,9 @@ import reactor.core.publisher.Sinks;
 class AdmissionFilterTest {
 
   private final MeterRegistry meters = new SimpleMeterRegistry();
-  private final AdmissionFilter filter = new AdmissionFilter(
+  private final AdmissionFilter filter = new AdmissionFilter(new AdmissionDoor(
       new AdmissionProperties(true, AdmissionProperties.Algorithm.FIXED, 1, 1, 1, AdmissionProperties.HoldUntil.STORED),
-      api(), meters);
+      api(), notLagging(), meters));
   private final Sinks.Empty<Void> held = Sinks.empty();
   // What the "application" behind the filter does, chosen per request by a header.
   private final HttpHandler handler = WebHttpHandlerBuilder.webHandler(this::application).filter(filter).build();
@@ -96,10 +97,10 @@ class AdmissionFilterTest {
   }
 
   @Test
-  void byDefaultACreateHoldsItsPermitUntilItsAnswer() {
-    AdmissionFilter untilAnswer = new AdmissionFilter(new AdmissionProperties(true,
-        AdmissionProperties.Algorithm.FIXED, 1, 1, 1, AdmissionProperties.HoldUntil.ANSWER), api(),
-        new SimpleMeterRegistry());
+  void withHoldUntilAnswerACreateHoldsItsPermitUntilItsAnswer() {
+    AdmissionFilter untilAnswer = new AdmissionFilter(new AdmissionDoor(new AdmissionProperties(true,
+        AdmissionProperties.Algorithm.FIXED, 1, 1, 1, AdmissionProperties.HoldUntil.ANSWER), api(), notLagging(),
+        new SimpleMeterRegistry()));
     HttpHandler limited = WebHttpHandlerBuilder.webHandler(this::application).filter(untilAnswer).build();
 
     Disposable waiting = limited.handle(request(HttpMethod.POST, "/v1/payment-intents", "stored-then-wait"),
@@ -129,8 +130,8 @@ class AdmissionFilterTest {
 
   @Test
   void admissionOffLetsEveryWriteThrough() {
-    AdmissionFilter off = new AdmissionFilter(new AdmissionProperties(false, AdmissionProperties.Algorithm.FIXED, 1,
-        1, 1, AdmissionProperties.HoldUntil.ANSWER), api(), new SimpleMeterRegistry());
+    AdmissionFilter off = new AdmissionFilter(new AdmissionDoor(new AdmissionProperties(false, AdmissionProperties.Algorithm.FIXED, 1,
+        1, 1, AdmissionProperties.HoldUntil.ANSWER), api(), notLagging(), new SimpleMeterRegistry()));
     HttpHandler unlimited = WebHttpHandlerBuilder.webHandler(this::application).filter(off).build();
 
     Disposable first = unlimited.handle(request(HttpMethod.POST, "/v1/payment-intents", "hang"),
@@ -183,5 +184,10 @@ class AdmissionFilterTest {
 
   private int inFlight() {
     return filter.admission().inFlight();
+  }
+
+  /** Never started, so its lag is zero: these tests are about the limit, LoadSheddingTest about the lag. */
+  private static EventLoopLag notLagging() {
+    return new EventLoopLag(() -> null, Duration.ofMillis(20));
   }
 }

@@ -73,7 +73,7 @@ class ServerBoundsTest {
 
   private void start(int maxConnections, int maxPending) {
     ServerBounds bounds = new ServerBounds(new ConnectionProperties(maxConnections, maxPending, Duration.ofSeconds(10),
-        100));
+        100), null);
     server = bounds.apply(HttpServer.create().host("127.0.0.1").port(0))
         .route(routes -> routes
             .get("/ok", (request, response) -> response.sendString(Mono.just("ok")))
