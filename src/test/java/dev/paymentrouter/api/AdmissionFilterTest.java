@@ -130,8 +130,9 @@ class AdmissionFilterTest {
 
   @Test
   void admissionOffLetsEveryWriteThrough() {
-    AdmissionFilter off = new AdmissionFilter(new AdmissionDoor(new AdmissionProperties(false, AdmissionProperties.Algorithm.FIXED, 1,
-        1, 1, AdmissionProperties.HoldUntil.ANSWER), api(), notLagging(), new SimpleMeterRegistry()));
+    AdmissionFilter off = new AdmissionFilter(new AdmissionDoor(new AdmissionProperties(false,
+        AdmissionProperties.Algorithm.FIXED, 1, 1, 1, AdmissionProperties.HoldUntil.ANSWER), api(), notLagging(),
+        new SimpleMeterRegistry()));
     HttpHandler unlimited = WebHttpHandlerBuilder.webHandler(this::application).filter(off).build();
 
     Disposable first = unlimited.handle(request(HttpMethod.POST, "/v1/payment-intents", "hang"),
