@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -28,6 +29,8 @@ final class ProviderControls {
   private final ProviderDirectory providers;
   private final OperatorStore store;
   private final Rounds rounds;
+  // Changes this replica applied at once; a round that read the table before one of them does not apply its read.
+  private final AtomicLong localChanges = new AtomicLong();
 
   ProviderControls(ProviderDirectory providers, OperatorStore store, Duration poll, Scheduler scheduler) {
     this.providers = providers;
@@ -56,16 +59,24 @@ final class ProviderControls {
   }
 
   /**
-   * Applies one provider's control now, then asks for a round: a round that read the table before this change
-   * committed may apply the old control once more, and the round after it puts the new one back.
+   * Applies one provider's control now (called once it is committed), then asks for a round. A round whose read
+   * began before this change drops what it read: applied, it would put the old control back until the next round
+   * (an operator's "auto" undone for up to a poll interval).
    */
   void applyNow(ProviderControl control) {
+    localChanges.incrementAndGet();
     apply(control.provider(), control.drained(), control.forcedOpen());
     rounds.wake();
   }
 
   private Mono<Void> round() {
-    return store.controls().collectList().doOnNext(this::applyAll).then();
+    return Mono.defer(() -> {
+      long changesBefore = localChanges.get();
+      return store.controls().collectList()
+          .filter(read -> localChanges.get() == changesBefore)
+          .doOnNext(this::applyAll)
+          .then();
+    });
   }
 
   private void applyAll(List<ProviderControl> controls) {
