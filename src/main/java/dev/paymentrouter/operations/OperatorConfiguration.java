@@ -75,7 +75,7 @@ class OperatorConfiguration {
 
   @Bean
   ProviderControls providerControls(ProviderDirectory providers, OperatorStore store, OperatorProperties properties) {
-    return new ProviderControls(providers, store, properties.controlsPoll(), Schedulers.boundedElastic());
+    return new ProviderControls(providers, store::controls, properties.controlsPoll(), Schedulers.boundedElastic());
   }
 
   /**

@@ -10,8 +10,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -27,14 +29,16 @@ final class ProviderControls {
   private static final Duration FIRST_READ = Duration.ofSeconds(10);
 
   private final ProviderDirectory providers;
-  private final OperatorStore store;
+  private final Supplier<Flux<ProviderControl>> stored;
   private final Rounds rounds;
   // Changes this replica applied at once; a round that read the table before one of them does not apply its read.
   private final AtomicLong localChanges = new AtomicLong();
 
-  ProviderControls(ProviderDirectory providers, OperatorStore store, Duration poll, Scheduler scheduler) {
+  /** {@code stored} reads the controls table (each call a new read). */
+  ProviderControls(ProviderDirectory providers, Supplier<Flux<ProviderControl>> stored, Duration poll,
+      Scheduler scheduler) {
     this.providers = providers;
-    this.store = store;
+    this.stored = stored;
     this.rounds = new Rounds("Provider controls", poll, this::round, scheduler);
   }
 
@@ -44,9 +48,9 @@ final class ProviderControls {
    */
   void start() {
     try {
-      List<ProviderControl> stored = store.controls().collectList().block(FIRST_READ);
-      if (stored != null) {
-        applyAll(stored);
+      List<ProviderControl> first = stored.get().collectList().block(FIRST_READ);
+      if (first != null) {
+        applyAll(first);
       }
     } catch (RuntimeException unreadable) {
       log.warn("Provider controls not read at start-up, the next round applies them: {}", unreadable.toString());
@@ -72,7 +76,7 @@ final class ProviderControls {
   private Mono<Void> round() {
     return Mono.defer(() -> {
       long changesBefore = localChanges.get();
-      return store.controls().collectList()
+      return stored.get().collectList()
           .filter(read -> localChanges.get() == changesBefore)
           .doOnNext(this::applyAll)
           .then();
