@@ -44,7 +44,7 @@ public final class IntentReader {
   private static final String INTENT_COLUMNS = """
       id, merchant_id, status, amount, currency, payment_method, payment_token, payment_token_key, reference,
       metadata, failure_code, unresolved_reason, deadline, version, check_count, next_check_at, created_at,
-      updated_at, capture_method,
+      updated_at, capture_method, description,
       (select e.payload ->> 'parkedSince' from intent_events e
         where e.intent_id = payment_intents.id and e.sequence = payment_intents.version
           and e.type = 'intent_parked') as parked_since""";
@@ -306,7 +306,8 @@ public final class IntentReader {
         row.get("created_at", Instant.class),
         row.get("updated_at", Instant.class),
         parseInstant(row.get("parked_since", String.class)),
-        CaptureMethod.valueOf(row.get("capture_method", String.class).toUpperCase(Locale.ROOT)));
+        CaptureMethod.valueOf(row.get("capture_method", String.class).toUpperCase(Locale.ROOT)),
+        row.get("description", String.class));
   }
 
   private static Instant parseInstant(String text) {
@@ -330,11 +331,12 @@ public final class IntentReader {
       Instant createdAt,
       Instant updatedAt,
       Instant parkedSince,
-      CaptureMethod captureMethod) {
+      CaptureMethod captureMethod,
+      String description) {
 
     PaymentIntent toIntent(List<Attempt> attempts, List<Modification> modifications) {
       return new PaymentIntent(id, merchantId, amount, method, reference, metadata, status, attempts, failureCode,
-          unresolvedReason, deadline, createdAt, updatedAt, parkedSince, captureMethod, modifications);
+          unresolvedReason, deadline, createdAt, updatedAt, parkedSince, captureMethod, modifications, description);
     }
   }
 }
