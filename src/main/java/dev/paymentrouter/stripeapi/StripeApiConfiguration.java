@@ -54,7 +54,8 @@ class StripeApiConfiguration {
         ids, clock, properties.confirmWait(), api.retryAfter());
     RefundsHandler refunds = new RefundsHandler(requests, lifecycle, ids, properties.confirmWait(), api.retryAfter());
     HttpHandler handler = WebHttpHandlerBuilder
-        .webHandler(RouterFunctions.toWebHandler(StripeRoutes.routes(intents, refunds), HandlerStrategies.withDefaults()))
+        .webHandler(RouterFunctions.toWebHandler(StripeRoutes.routes(intents, refunds),
+            HandlerStrategies.withDefaults()))
         // The door's own first, so that the shared ones word their refusals its way; then the merchant API's.
         .filters(filters -> {
           filters.add(new StripeDoorFilter());

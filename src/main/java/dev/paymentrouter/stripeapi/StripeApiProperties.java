@@ -29,7 +29,8 @@ public record StripeApiProperties(
       problems.append("payment-router.stripe-api.port must be 0 to 65535, was ").append(port).append("; ");
     }
     if (confirmWait.isNegative()) {
-      problems.append("payment-router.stripe-api.confirm-wait must not be negative, was ").append(confirmWait).append("; ");
+      problems.append("payment-router.stripe-api.confirm-wait must not be negative, was ").append(confirmWait)
+          .append("; ");
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(problems.substring(0, problems.length() - 2));

@@ -12,10 +12,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * What the door does before the merchant API's shared filters see a request: their refusals are to be worded as
- * Stripe's errors, every POST counts as a write under the admission limit, Basic credentials (how Stripe's clients
- * and {@code curl -u sk_...:} send the key) become the Bearer ones the router reads, so that the inbound limit and
- * authentication see the same key. Every answer carries Stripe's {@code Request-Id} (the router's request id) and echoes the client's
- * {@code Stripe-Version} and {@code Idempotency-Key}.
+ * Stripe's errors, every POST counts as a write under the admission limit, Basic credentials (how {@code curl -u
+ * sk_...:} and some clients send the key) become the Bearer ones the router reads, so that the inbound limit and
+ * authentication see the same key. Every answer carries Stripe's {@code Request-Id} (the router's request id) and
+ * echoes the client's {@code Stripe-Version} and {@code Idempotency-Key}.
  */
 final class StripeDoorFilter implements WebFilter {
 

@@ -8,6 +8,7 @@ import com.stripe.exception.AuthenticationException;
 import com.stripe.exception.CardException;
 import com.stripe.exception.IdempotencyException;
 import com.stripe.exception.InvalidRequestException;
+import com.stripe.exception.RateLimitException;
 import com.stripe.exception.StripeException;
 import com.stripe.model.PaymentIntent;
 import com.stripe.model.Refund;
@@ -24,6 +25,7 @@ import com.stripe.param.RefundCreateParams;
 import com.stripe.param.RefundListParams;
 import dev.paymentrouter.testsupport.IntentClient;
 import dev.paymentrouter.testsupport.RouterIntegrationTest;
+import dev.paymentrouter.testsupport.TightInboundLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
@@ -42,6 +45,7 @@ import tools.jackson.databind.JsonNode;
  * payments, declines, captures, cancels, refunds, lists, idempotency and a retry after a lost answer, routed to the
  * simulators by the router's rules.
  */
+@Import(TightInboundLimits.class)
 @TestPropertySource(properties = {
     "payment-router.stripe-api.enabled=true",
     "payment-router.stripe-api.port=0"
@@ -279,6 +283,24 @@ class StripeJavaClientTest extends RouterIntegrationTest {
     assertThatThrownBy(() -> stripe.v1().customers().create(CustomerCreateParams.builder().setName("Ann").build()))
         .isInstanceOfSatisfying(InvalidRequestException.class,
             unserved -> assertThat(unserved.getStatusCode()).isEqualTo(404));
+  }
+
+  @Test
+  void aMerchantOverItsInboundLimitGetsRateLimitExceptionAsOnTheNativeApi() {
+    String key = newMerchant(TightInboundLimits.PREFIX + System.nanoTime());
+    StripeClient throttled = StripeClient.builder().setApiKey(key).setApiBase("http://127.0.0.1:" + stripePort)
+        .setMaxNetworkRetries(0).build();
+    List<Throwable> refused = new ArrayList<>();
+    // One request a second, one at once: of three sent together at least one is over the limit.
+    for (int i = 0; i < 3; i++) {
+      try {
+        throttled.v1().paymentIntents().list();
+      } catch (StripeException e) {
+        refused.add(e);
+      }
+    }
+    assertThat(refused).isNotEmpty().allSatisfy(error -> assertThat(error).isInstanceOfSatisfying(
+        RateLimitException.class, limited -> assertThat(limited.getStatusCode()).isEqualTo(429)));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.paymentrouter.stripeapi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.paymentrouter.testsupport.RouterIntegrationTest;
+import dev.paymentrouter.testsupport.TightInboundLimits;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -20,6 +22,7 @@ import org.springframework.test.context.TestPropertySource;
  * {@code target/stripe-node} on first use. Where {@code node} or {@code npm} is missing, or the package cannot be
  * installed (no registry), the test is skipped and says why: never a silent pass.
  */
+@Import(TightInboundLimits.class)
 @TestPropertySource(properties = {
     "payment-router.stripe-api.enabled=true",
     "payment-router.stripe-api.port=0"
