@@ -29,7 +29,9 @@ import dev.paymentrouter.testsupport.TightInboundLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,6 +95,7 @@ class StripeJavaClientTest extends RouterIntegrationTest {
     assertThat(asNative.path("description").stringValue()).isEqualTo("Order 6735");
     assertThat(asNative.path("attempts").get(0).path("provider").stringValue()).isEqualTo("alpha");
     assertThat(stripe.v1().paymentIntents().retrieve(intent.getId()).getStatus()).isEqualTo("succeeded");
+    assertThat(stored(intent.getId())).containsEntry("description", "Order 6735");
   }
 
   @Test
@@ -258,6 +261,16 @@ class StripeJavaClientTest extends RouterIntegrationTest {
             refused -> assertThat(refused.getCode()).isEqualTo("payment_intent_unexpected_state"));
     assertThat(new IntentClient(client, apiKey).get(draft.getId()).path("metadata").path("shipped").stringValue())
         .isEqualTo("yes");
+    // Stored as they are shown: the events that stated them set the intent's columns.
+    assertThat(stored(draft.getId())).containsEntry("description", "Cart c-9").containsEntry("shipped", "yes")
+        .containsEntry("cart", "c-9");
+  }
+
+  private Map<String, Object> stored(String intentId) {
+    return db.sql("""
+            select description, metadata ->> 'shipped' as shipped, metadata ->> 'cart' as cart
+              from payment_intents where id = :id""")
+        .bind("id", intentId).fetch().one().block(Duration.ofSeconds(10));
   }
 
   @Test

@@ -57,6 +57,7 @@ final class EventPayloads {
         payload.put("deadline", e.deadline().toString());
         payload.put("captureMethod", e.captureMethod().wireName());
         if (e.description() != null) {
+          // Also what sets the intent's description column (V19's trigger).
           payload.put("description", e.description());
         }
       }
@@ -115,6 +116,7 @@ final class EventPayloads {
       case IntentEvent.IntentUnresolved e -> payload.put("reason", e.reason());
       case IntentEvent.IntentRedriven e -> payload.put("operator", e.operator());
       case IntentEvent.IntentAnnotated e -> {
+        // What the intent's metadata and description columns become (V19's trigger), both always written.
         payload.put("metadata", e.metadata());
         payload.put("description", e.description());
       }

@@ -76,7 +76,6 @@ final class IntentBatchEncoder {
         out.writeStringProperty("created_at", text(intent.createdAt()));
         out.writeStringProperty("updated_at", text(intent.updatedAt()));
         out.writeStringProperty("capture_method", intent.captureMethod().wireName());
-        out.writeStringProperty("description", intent.description());
         out.writeEndObject();
       }
       out.writeEndArray();
@@ -107,13 +106,6 @@ final class IntentBatchEncoder {
         out.writeNumber(w.expectedVersion() + w.events().size());
         out.writeStringProperty("updated_at", text(after.updatedAt()));
         ownership(out, w.ownership());
-        // Only a change of the merchant's details writes them (V19): a transition of the charge carries no metadata.
-        if (annotated(w.events())) {
-          out.writeBooleanProperty("details", true);
-          out.writeName("metadata");
-          out.writePOJO(after.metadata());
-          out.writeStringProperty("description", after.description());
-        }
         out.writeEndObject();
       }
       out.writeEndArray();
@@ -124,15 +116,6 @@ final class IntentBatchEncoder {
       out.writeEndObject();
     }
     return text.toString();
-  }
-
-  private static boolean annotated(List<IntentEvent> events) {
-    for (IntentEvent event : events) {
-      if (event instanceof IntentEvent.IntentAnnotated) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static void ownership(JsonGenerator out, Ownership ownership) {
