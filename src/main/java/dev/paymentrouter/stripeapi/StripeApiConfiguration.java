@@ -18,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.boot.web.server.Shutdown;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -71,6 +72,7 @@ class StripeApiConfiguration {
       factory.setAddress(InetAddress.getByName(address));
     }
     factory.setResourceFactory(resources.getIfAvailable());
+    factory.setShutdown(environment.getProperty("server.shutdown", Shutdown.class, Shutdown.GRACEFUL));
     factory.setServerCustomizers(customizers.orderedStream().toList());
     return new StripeApiServer(factory, handler, environment);
   }

@@ -13,7 +13,7 @@ import org.springframework.http.server.reactive.HttpHandler;
 
 /**
  * The door's own HTTP server: Reactor Netty on the API's event loops, with the API server's bounds (its
- * {@code NettyServerCustomizer}s), started and stopped with the API's own server. The port it bound to is
+ * {@code NettyServerCustomizer}s) and shutdown mode, started and stopped with the API's own server. The port it bound to is
  * {@link #port()} and the property {@code local.stripe-api.port} (the one to read when it was configured as 0).
  */
 final class StripeApiServer implements SmartLifecycle {
@@ -52,6 +52,23 @@ final class StripeApiServer implements SmartLifecycle {
       running.stop();
       server = null;
     }
+  }
+
+  /**
+   * As the API's own server stops (with {@code server.shutdown: graceful}, Spring Boot's default): no new requests,
+   * those in flight answered first, within the shutdown phase's time.
+   */
+  @Override
+  public void stop(Runnable callback) {
+    WebServer running = server;
+    if (running == null) {
+      callback.run();
+      return;
+    }
+    running.shutDownGracefully(result -> {
+      stop();
+      callback.run();
+    });
   }
 
   @Override
