@@ -5,15 +5,15 @@ import dev.paymentrouter.intent.domain.AttemptStatus;
 import dev.paymentrouter.intent.domain.Decision.Rejection;
 import dev.paymentrouter.intent.domain.IntentCommand;
 import dev.paymentrouter.intent.domain.IntentStatus;
+import dev.paymentrouter.intent.domain.IntentTransitions;
 import dev.paymentrouter.intent.domain.Modification;
 import dev.paymentrouter.intent.domain.Money;
 import dev.paymentrouter.intent.domain.PaymentIntent;
 import dev.paymentrouter.intent.domain.PaymentMethod;
-import dev.paymentrouter.intent.domain.IntentTransitions;
 import dev.paymentrouter.intent.runtime.CreateRequest;
 import dev.paymentrouter.intent.runtime.IntentIds;
-import dev.paymentrouter.intent.runtime.IntentLifecycle;
 import dev.paymentrouter.intent.runtime.IntentLifecycle.CommandResult;
+import dev.paymentrouter.intent.runtime.IntentLifecycle;
 import dev.paymentrouter.intent.runtime.IntentLookup;
 import dev.paymentrouter.intent.runtime.IntentReader;
 import dev.paymentrouter.intent.runtime.IntentStore;
@@ -233,9 +233,25 @@ final class PaymentIntentsHandler {
     return starter.start(correlation -> new CreateRequest(merchant.id(), new Money(draft.amount(), draft.currency()),
             card(token), null, draft.metadata(), CONFIRM_KEY + draft.id(), draft.confirmHash(),
             draft.captureMethod(), correlation, draft.description()), draft.id())
-        .flatMap(result -> result instanceof StartResult.Created || result instanceof StartResult.Duplicate
-            ? drafts.eraseToken(draft.id()).thenReturn(result) : Mono.just(result))
+        .flatMap(result -> afterStart(draft, result).thenReturn(result))
         .flatMap(result -> started(result, merchant));
+  }
+
+  /**
+   * What a confirmation's create leaves on its draft: the intent exists, so the payment method goes; or nothing was
+   * stored (refused, overloaded), so the draft is free for another confirmation, with another key or payment method;
+   * or it may exist, so the draft stays taken by this confirmation, whose retry finds out.
+   */
+  private Mono<Void> afterStart(StripeDrafts.Draft draft, StartResult result) {
+    return switch (result) {
+      case StartResult.Created created -> drafts.eraseToken(draft.id());
+      case StartResult.Duplicate duplicate -> drafts.eraseToken(draft.id());
+      case StartResult.Rejected rejected -> drafts.releaseConfirm(draft.id(), draft.confirmKey());
+      case StartResult.Overloaded overloaded -> drafts.releaseConfirm(draft.id(), draft.confirmKey());
+      case StartResult.MerchantLimited limited -> drafts.releaseConfirm(draft.id(), draft.confirmKey());
+      case StartResult.NotStored notStored -> drafts.releaseConfirm(draft.id(), draft.confirmKey());
+      case StartResult.MayExist mayExist -> Mono.empty();
+    };
   }
 
   /**

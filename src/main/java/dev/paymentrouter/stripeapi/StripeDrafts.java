@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -184,6 +184,22 @@ final class StripeDrafts {
             update stripe_payment_intent_drafts set payment_token = null, payment_token_key = null
              where id = :id and payment_token is not null""")
         .bind("id", id)
+        .fetch()
+        .rowsUpdated()
+        .then();
+  }
+
+  /**
+   * Frees a draft the confirmation {@code confirmKey} took but whose intent was not stored (and never will be), for
+   * another confirmation.
+   */
+  Mono<Void> releaseConfirm(String id, String confirmKey) {
+    return db.sql("""
+            update stripe_payment_intent_drafts d set confirm_key = null, confirm_hash = null
+             where d.id = :id and d.confirm_key = :key
+               and not exists (select 1 from payment_intents p where p.id = d.id)""")
+        .bind("id", id)
+        .bind("key", confirmKey)
         .fetch()
         .rowsUpdated()
         .then();
