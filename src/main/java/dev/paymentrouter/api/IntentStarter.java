@@ -3,36 +3,25 @@ package dev.paymentrouter.api;
 import dev.paymentrouter.intent.runtime.CreateRequest;
 import dev.paymentrouter.intent.runtime.IntentRegistry;
 import dev.paymentrouter.intent.runtime.StartResult;
-import dev.paymentrouter.platform.EventLoopLag;
 import dev.paymentrouter.process.Correlation;
 import java.util.function.Function;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * How every door of the merchant API starts a new intent: refused first thing while the node's event loops lag,
- * handed to the registry with the request's correlation, and its admission permit ended once it is stored. The doors
- * differ only in how they read the request and word the answer.
+ * How every door of the merchant API starts a new intent (let in by the admission door, {@link AdmissionDoor}): handed
+ * to the registry with the request's correlation, and its admission permit ended once it is stored. The doors differ
+ * only in how they read the request and word the answer.
  */
 @Component
 public final class IntentStarter {
 
   private final IntentRegistry registry;
   private final ApiProperties properties;
-  private final EventLoopLag lag;
 
-  IntentStarter(IntentRegistry registry, ApiProperties properties, EventLoopLag lag) {
+  IntentStarter(IntentRegistry registry, ApiProperties properties) {
     this.registry = registry;
     this.properties = properties;
-    this.lag = lag;
-  }
-
-  /**
-   * Whether new payments are refused now: the CPU cannot keep up (the event loops run later than
-   * {@code max-event-loop-lag}), and taking more work would only make every answer slower.
-   */
-  public boolean lagging() {
-    return lag.current().compareTo(properties.maxEventLoopLag()) > 0;
   }
 
   /**

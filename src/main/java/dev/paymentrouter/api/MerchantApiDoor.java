@@ -1,6 +1,7 @@
 package dev.paymentrouter.api;
 
 import java.util.List;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
@@ -9,9 +10,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * The merchant API's door as another door of it reuses it (the Stripe-compatible one, on a port of its own): the
- * same filters in the same order (an id on every request, the admission limit on writes, each merchant's inbound
- * limit), so that a merchant gets the same bounds whichever door it knocks on; their refusals written in that door's
- * own shape; and which of that door's requests are writes the admission limit counts.
+ * same server bounds and filters in the same order (an id on every request, the admission decision on writes, each
+ * merchant's inbound limit), so that a merchant gets the same bounds whichever door it knocks on; their refusals
+ * written in that door's own shape; and which of that door's requests are writes the admission decision counts.
  */
 @Component
 public final class MerchantApiDoor {
@@ -31,14 +32,24 @@ public final class MerchantApiDoor {
   static final String WRITE = MerchantApiDoor.class.getName() + ".write";
 
   private final List<WebFilter> filters;
+  private final NettyServerCustomizer serverBounds;
 
-  MerchantApiDoor(RequestIdFilter requestIds, AdmissionFilter admission, InboundLimitFilter inboundLimits) {
+  MerchantApiDoor(RequestIdFilter requestIds, AdmissionFilter admission, InboundLimitFilter inboundLimits,
+      ConnectionProperties connections) {
     this.filters = List.of(requestIds, admission, inboundLimits);
+    // Without the admission gate of the API's own pipeline: it answers in the API's own words, and knows only its
+    // paths. Another door's writes are decided by the filter (the same AdmissionDoor), in that door's words.
+    this.serverBounds = new ServerBounds(connections, null);
   }
 
   /** The shared filters, in the order they run on the merchant API's own port. */
   public List<WebFilter> filters() {
     return filters;
+  }
+
+  /** The HTTP server's bounds ({@link ServerBounds}) for another door's server. */
+  public NettyServerCustomizer serverBounds() {
+    return serverBounds;
   }
 
   /** Has the shared filters' refusals of this exchange written by {@code writer} instead of as problem+json. */

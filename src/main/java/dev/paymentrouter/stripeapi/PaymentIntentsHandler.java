@@ -83,9 +83,6 @@ final class PaymentIntentsHandler {
       if (create.paymentMethod() == null) {
         throw StripeApiError.missing("payment_method");
       }
-      if (starter.lagging()) {
-        throw overloaded();
-      }
       Merchant merchant = post.merchant();
       String key = KEY_PREFIX + key(post);
       return starter.start(correlation -> new CreateRequest(merchant.id(),
@@ -129,9 +126,6 @@ final class PaymentIntentsHandler {
     String id = request.pathVariable("id");
     return requests.post(request).flatMap(post -> {
       PaymentIntentParams.Confirm confirm = PaymentIntentParams.confirm(id, post.params());
-      if (starter.lagging()) {
-        throw overloaded();
-      }
       Merchant merchant = post.merchant();
       String key = key(post);
       return drafts.reserveConfirm(merchant.id(), id, key, confirm.hash(), confirm.paymentMethod(), clock.instant())

@@ -13,11 +13,11 @@ import io.micrometer.observation.ObservationRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
-import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.web.server.Shutdown;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -48,8 +48,8 @@ class StripeApiConfiguration {
   StripeApiServer stripeApiServer(StripeApiProperties properties, ConfigurableEnvironment environment,
       ApiKeyAuthenticator authenticator, IntentStarter starter, IntentLookup lookup, IntentLifecycle lifecycle,
       IntentStore store, StripeDrafts drafts, IntentIds ids, Clock clock, ApiProperties api, MerchantApiDoor door,
-      ObjectProvider<ReactorResourceFactory> resources, ObjectProvider<NettyServerCustomizer> customizers,
-      ObjectProvider<ObservationRegistry> observations) throws UnknownHostException {
+      ObjectProvider<ReactorResourceFactory> resources, ObjectProvider<ObservationRegistry> observations)
+      throws UnknownHostException {
     StripeRequests requests = new StripeRequests(authenticator);
     PaymentIntentsHandler intents = new PaymentIntentsHandler(requests, starter, lookup, lifecycle, store, drafts,
         ids, clock, properties.confirmWait(), api.retryAfter());
@@ -73,7 +73,7 @@ class StripeApiConfiguration {
     }
     factory.setResourceFactory(resources.getIfAvailable());
     factory.setShutdown(environment.getProperty("server.shutdown", Shutdown.class, Shutdown.GRACEFUL));
-    factory.setServerCustomizers(customizers.orderedStream().toList());
+    factory.setServerCustomizers(List.of(door.serverBounds()));
     return new StripeApiServer(factory, handler, environment);
   }
 }

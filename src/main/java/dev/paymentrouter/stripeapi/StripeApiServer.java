@@ -12,8 +12,8 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.http.server.reactive.HttpHandler;
 
 /**
- * The door's own HTTP server: Reactor Netty on the API's event loops, with the API server's bounds (its
- * {@code NettyServerCustomizer}s) and shutdown mode, started and stopped with the API's own server. The port it bound to is
+ * The door's own HTTP server: Reactor Netty on the API's event loops, with the API server's bounds
+ * ({@code MerchantApiDoor#serverBounds}) and shutdown mode, started and stopped with the API's own server. The port it bound to is
  * {@link #port()} and the property {@code local.stripe-api.port} (the one to read when it was configured as 0).
  */
 final class StripeApiServer implements SmartLifecycle {
