@@ -97,6 +97,8 @@ out.
 {{- $_ := set $router $section . }}
 {{- end }}
 {{- end }}
+{{- $_ := set $router "stripeApi" (dict "enabled" .Values.stripeApi.enabled "port" 8082
+  "confirmWait" .Values.stripeApi.confirmWait) }}
 {{- $config := dict "payment-router" $router }}
 {{- toYaml (mergeOverwrite $config (deepCopy .Values.extraConfig)) }}
 {{- end }}

@@ -53,6 +53,17 @@ class ArchitectureTest {
       .should().dependOnClassesThat().resideInAnyPackage("..provider.connector..", "..provider.runtime..")
       .because("provider calls belong to intent processes through the provider supervisors");
 
+  /**
+   * The Stripe-compatible door translates Stripe's requests into the router's intent commands: a payment it takes
+   * goes wherever the router's rules send it, never straight to Stripe.
+   */
+  @ArchTest
+  static final ArchRule stripeDoorDoesNotCallProviders = noClasses()
+      .that().resideInAPackage("..stripeapi..")
+      .should().dependOnClassesThat().resideInAnyPackage("..provider.connector..", "..provider.runtime..",
+          "..simulator..", "..routing..")
+      .because("routing stays the router's: the door hands payments to the intent runtime like the native API");
+
   /** No *Service or *Manager god classes. */
   @ArchTest
   static final ArchRule noGodClasses = noClasses()

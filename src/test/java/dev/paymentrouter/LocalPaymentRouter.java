@@ -28,8 +28,9 @@ import org.springframework.core.env.StandardEnvironment;
  * {@code target/local-token-encryption.key}), three simulated providers of different character on ports 9101-9103,
  * one per dialect (alpha speaks Stripe's API and is reached through the Stripe connector, beta Adyen's through the
  * Adyen connector, gamma the simulator's own), a demo merchant whose API key is printed, a local operator whose token
- * is printed, and the router on port 8080 or {@code server.port} (its management port, 8081, on 127.0.0.1 only); the
- * Stripe and Adyen simulators send their webhooks to the router's port. Lives on the test classpath
+ * is printed, and the router on port 8080 or {@code server.port} (its management port, 8081, on 127.0.0.1 only, and its
+ * Stripe-compatible API on 8082, whose base URL is printed); the Stripe and Adyen simulators send their webhooks to the
+ * router's port. Lives on the test classpath
  * so that the packaged application never contains an embedded database.
  */
 public final class LocalPaymentRouter {
@@ -143,5 +144,11 @@ public final class LocalPaymentRouter {
     System.out.println("payment-router is listening on http://127.0.0.1:"
         + context.getEnvironment().getProperty("local.server.port") + " (operators: http://127.0.0.1:"
         + context.getEnvironment().getProperty("local.management.port") + "/actuator)");
+    String stripePort = context.getEnvironment().getProperty("local.stripe-api.port");
+    if (stripePort != null) {
+      System.out.println("Stripe-compatible API on http://127.0.0.1:" + stripePort + " with the same API key: "
+          + "Java setApiBase(\"http://127.0.0.1:" + stripePort + "\"), Node {host: '127.0.0.1', port: " + stripePort
+          + ", protocol: 'http'}, Python stripe.api_base = \"http://127.0.0.1:" + stripePort + "\"");
+    }
   }
 }

@@ -28,15 +28,17 @@ final class IntentRequestParser {
 
   /** A valid create request, normalized, and the hash that identifies it for idempotency. */
   record ParsedRequest(Money amount, PaymentMethod paymentMethod, String reference, Map<String, String> metadata,
-      CaptureMethod captureMethod, String hash) {}
+      CaptureMethod captureMethod, String description, String hash) {}
 
   static final int MAX_REFERENCE = 255;
+  /** As long as Stripe lets a PaymentIntent's description be. */
+  static final int MAX_DESCRIPTION = 1000;
   static final int MAX_TOKEN = 255;
   /** Provider tokens may carry the provider's own payment-method fields (Adyen's encrypted card fields are long). */
   static final int MAX_PROVIDER_TOKEN = 8192;
 
   private static final Set<String> FIELDS =
-      Set.of("amount", "currency", "paymentMethod", "reference", "metadata", "captureMethod");
+      Set.of("amount", "currency", "paymentMethod", "reference", "metadata", "captureMethod", "description");
   private static final Set<String> METHOD_FIELDS = Set.of("type", "token", "tokens", "country");
   private static final Set<String> METHOD_TYPES = Set.of("card");
   private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
@@ -64,10 +66,11 @@ final class IntentRequestParser {
     String reference = optionalString(root.get("reference"), "reference", MAX_REFERENCE, errors);
     Map<String, String> metadata = metadata(root.get("metadata"), errors);
     CaptureMethod captureMethod = captureMethod(root.get("captureMethod"), errors);
+    String description = JsonFields.optionalText(root.get("description"), "description", MAX_DESCRIPTION, errors);
     JsonFields.refuseAny(errors);
     Money money = new Money(amount, currency);
-    return new ParsedRequest(money, method, reference, metadata, captureMethod,
-        hash(money, method, reference, metadata, captureMethod));
+    return new ParsedRequest(money, method, reference, metadata, captureMethod, description,
+        hash(money, method, reference, metadata, captureMethod, description));
   }
 
   /** {@code automatic} (also when absent) or {@code manual}, exactly as spelled: a typo must not charge at once. */
@@ -170,7 +173,7 @@ final class IntentRequestParser {
 
   /** Identifies the request's meaning, not its spelling: key order and whitespace do not change it. */
   private static String hash(Money amount, PaymentMethod method, String reference, Map<String, String> metadata,
-      CaptureMethod captureMethod) {
+      CaptureMethod captureMethod, String description) {
     Map<String, Object> canonical = new LinkedHashMap<>();
     canonical.put("amount", amount.amountMinor());
     canonical.put("currency", amount.currency());
@@ -186,6 +189,10 @@ final class IntentRequestParser {
     if (captureMethod == CaptureMethod.MANUAL) {
       // Likewise: a key stored before capture methods existed, replayed, still matches its automatic request.
       canonical.put("captureMethod", captureMethod.wireName());
+    }
+    if (description != null) {
+      // Likewise: only when given.
+      canonical.put("description", description);
     }
     return JsonFields.hash(canonical);
   }

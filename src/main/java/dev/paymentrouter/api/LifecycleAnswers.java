@@ -99,7 +99,7 @@ final class LifecycleAnswers {
       case AMOUNT_TOO_LARGE -> HttpStatus.UNPROCESSABLE_CONTENT;
       // The request is fine, the intent's state is not (yet or any more): a conflict with the resource.
       case INTENT_NOT_CAPTURABLE, INTENT_NOT_CANCELABLE, INTENT_NOT_REFUNDABLE, MODIFICATION_IN_PROGRESS,
-          MODIFICATION_EXISTS, INTENT_FINAL, INTENT_UNRESOLVED -> HttpStatus.CONFLICT;
+          MODIFICATION_EXISTS, INTENT_FINAL, INTENT_UNRESOLVED, INTENT_PROCESSING -> HttpStatus.CONFLICT;
       // Rejections of the router's own commands (outcomes, reconciliation, parking, create); should one ever answer
       // a merchant's command, the intent's state refused it, which is a conflict too.
       case INTENT_EXISTS, INTENT_NOT_FOUND, NO_PROVIDER_AVAILABLE, NO_USABLE_PAYMENT_METHOD, ATTEMPT_NOT_IN_FLIGHT,

@@ -2,18 +2,12 @@ package dev.paymentrouter.api;
 
 import dev.paymentrouter.intent.domain.Decision.Rejection;
 import dev.paymentrouter.intent.domain.IntentTransitions;
-import dev.paymentrouter.intent.domain.PaymentIntent;
 import dev.paymentrouter.intent.runtime.CreateRequest;
-import dev.paymentrouter.intent.runtime.IntentIds;
-import dev.paymentrouter.intent.runtime.IntentRegistry;
+import dev.paymentrouter.intent.runtime.IntentLookup;
 import dev.paymentrouter.intent.runtime.IntentRouting;
-import dev.paymentrouter.intent.runtime.IntentStore;
-import dev.paymentrouter.intent.runtime.Recovery;
-import dev.paymentrouter.intent.runtime.RecoveryProperties;
 import dev.paymentrouter.intent.runtime.StartResult;
 import dev.paymentrouter.merchant.domain.Merchant;
 import dev.paymentrouter.merchant.runtime.ApiKeyAuthenticator;
-import dev.paymentrouter.process.Correlation;
 import java.net.URI;
 import java.time.Duration;
 import org.springframework.http.HttpHeaders;
@@ -27,7 +21,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
-import reactor.util.context.ContextView;
 
 /** {@code /v1/payment-intents}: create (idempotent, waits briefly for a final status) and query. */
 @RestController
@@ -36,20 +29,18 @@ class PaymentIntentController {
   static final String PATH = "/v1/payment-intents";
 
   private final ApiKeyAuthenticator authenticator;
-  private final IntentRegistry registry;
-  private final IntentStore store;
+  private final IntentStarter starter;
+  private final IntentLookup lookup;
   private final ApiProperties properties;
-  private final Duration janitorWait;
   private final IntentRequestParser parser;
 
-  PaymentIntentController(ApiKeyAuthenticator authenticator, IntentRegistry registry, IntentStore store,
-      ApiProperties properties, RecoveryProperties recovery, IntentRouting routing) {
+  PaymentIntentController(ApiKeyAuthenticator authenticator, IntentStarter starter, IntentLookup lookup,
+      ApiProperties properties, IntentRouting routing) {
     this.parser = new IntentRequestParser(routing.tokenKeys());
     this.authenticator = authenticator;
-    this.registry = registry;
-    this.store = store;
+    this.starter = starter;
+    this.lookup = lookup;
     this.properties = properties;
-    this.janitorWait = recovery.janitorWait();
   }
 
   @PostMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -61,20 +52,11 @@ class PaymentIntentController {
 
   private Mono<ResponseEntity<IntentView>> create(IdempotentPost post) {
     IntentRequestParser.ParsedRequest parsed = parser.parse(post.body());
-    // The request's id and trace (RequestIdFilter) go with the create to the intent's process and its provider call.
-    return Mono.deferContextual(context -> registry.create(new CreateRequest(post.merchant().id(), parsed.amount(),
+    return starter.start(correlation -> new CreateRequest(post.merchant().id(), parsed.amount(),
             parsed.paymentMethod(), parsed.reference(), parsed.metadata(), post.idempotencyKey(), parsed.hash(),
-            parsed.captureMethod(), Correlation.of(context)), properties.storeTimeout())
-            // Stored: the router's part is done, the rest is the provider's (see Admission).
-            .doOnNext(result -> stored(result, context)))
+            parsed.captureMethod(), correlation, parsed.description()), null)
         .flatMap(result -> answer(result, post.merchant(), post.waitFor()))
         .map(post::answer);
-  }
-
-  private static void stored(StartResult result, ContextView context) {
-    if (result instanceof StartResult.Created || result instanceof StartResult.Duplicate) {
-      Admission.routerPartDone(context);
-    }
   }
 
   @GetMapping(path = PATH + "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -82,7 +64,7 @@ class PaymentIntentController {
       @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
       @PathVariable String id) {
     return authenticate(authorization)
-        .flatMap(merchant -> current(id, merchant))
+        .flatMap(merchant -> lookup.current(id, merchant.id()))
         .map(intent -> ResponseEntity.ok(IntentView.of(intent)))
         .switchIfEmpty(Mono.error(() -> notFound(id)));
   }
@@ -96,7 +78,7 @@ class PaymentIntentController {
         if (!duplicate.sameRequest()) {
           yield Mono.error(IdempotentPost.keyReused());
         }
-        yield settled(duplicate.existingIntentId(), merchant, wait)
+        yield lookup.settled(duplicate.existingIntentId(), merchant.id(), wait)
             .map(intent -> ResponseEntity.ok()
                 .location(URI.create(PATH + "/" + intent.id()))
                 .header(IdempotentPost.IDEMPOTENT_REPLAYED, "true")
@@ -115,7 +97,7 @@ class PaymentIntentController {
       case StartResult.Overloaded overloaded -> Mono.error(overloaded());
       case StartResult.MerchantLimited limited -> Mono.error(ApiProblem.tooManyRequests(
           "too_many_active_intents", "Too many payments in flight for this merchant",
-          "this merchant already has " + registry.capacityPerMerchant() + " payments in flight on this node; "
+          "this merchant already has " + starter.capacityPerMerchant() + " payments in flight on this node; "
               + "nothing was stored, retry later", properties.retryAfter()));
       case StartResult.NotStored notStored -> Mono.error(ApiProblem.unavailable("timeout",
           "The payment could not be recorded in time",
@@ -132,41 +114,6 @@ class PaymentIntentController {
   private ApiProblem overloaded() {
     return ApiProblem.unavailable("overloaded", "Too many payments in flight",
         "the router is at capacity; nothing was stored, retry later", properties.retryAfter());
-  }
-
-  /** The intent after waiting for its live process to settle, or as stored when no process is live. */
-  private Mono<PaymentIntent> settled(String id, Merchant merchant, Duration wait) {
-    return registry.find(id)
-        .map(process -> process.awaitSettled(wait))
-        .orElseGet(Mono::empty)
-        .switchIfEmpty(Mono.defer(() -> store.find(id).map(IntentStore.StoredIntent::intent)))
-        .filter(intent -> intent.merchantId().equals(merchant.id()));
-  }
-
-  /**
-   * The intent as it is now. An intent whose outcome is unknown and that no process holds gets an on-the-fly
-   * status check with its provider first (Kill Bill's janitor), within {@code janitor-wait}.
-   */
-  private Mono<PaymentIntent> current(String id, Merchant merchant) {
-    if (!IntentIds.isWellFormed(id)) {
-      return Mono.empty();
-    }
-    return registry.find(id)
-        .map(process -> Mono.justOrEmpty(process.snapshot()))
-        .orElseGet(Mono::empty)
-        .switchIfEmpty(Mono.defer(() -> store.find(id).map(IntentStore.StoredIntent::intent)
-            .filter(intent -> intent.merchantId().equals(merchant.id()))
-            .flatMap(this::checkedOnTheFly)))
-        .filter(intent -> intent.merchantId().equals(merchant.id()));
-  }
-
-  private Mono<PaymentIntent> checkedOnTheFly(PaymentIntent intent) {
-    if (intent.status().isFinal() || intent.unknownAttempt().isEmpty() || intent.isUnresolved()) {
-      return Mono.just(intent);
-    }
-    return registry.recover(intent.id(), Recovery.RECONCILE_NOW)
-        .flatMap(process -> process.awaitSettled(janitorWait))
-        .defaultIfEmpty(intent);
   }
 
   private Mono<Merchant> authenticate(String authorization) {

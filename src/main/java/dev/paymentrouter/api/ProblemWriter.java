@@ -18,9 +18,16 @@ public final class ProblemWriter {
 
   private ProblemWriter() {}
 
-  /** Ends the exchange with this problem; a 401 also carries {@code WWW-Authenticate: Bearer}. */
+  /**
+   * Ends the exchange with this problem; a 401 also carries {@code WWW-Authenticate: Bearer}. On another door of the
+   * API, that door's own writer words it ({@link MerchantApiDoor#refusalsWrittenBy}).
+   */
   public static Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String code, String title,
       String detail) {
+    MerchantApiDoor.RefusalWriter door = exchange.getAttribute(MerchantApiDoor.REFUSALS);
+    if (door != null) {
+      return door.write(exchange, status, code, detail);
+    }
     Problem problem = Problem.of(ApiProblem.of(status, code, title, detail), exchange.getRequest().getPath().value());
     ServerHttpResponse response = exchange.getResponse();
     response.setStatusCode(status);

@@ -69,6 +69,8 @@ class WebhookRunTest {
   /** Leases and reconciliation scaled down as in the chaos run, so the killed router's intents are taken over. */
   private static final Map<String, String> PROPERTIES = Map.ofEntries(
       Map.entry("payment-router.local-mode", "true"),
+      // Local mode would open the Stripe-compatible door on its fixed port, once per router.
+      Map.entry("payment-router.stripe-api.enabled", "false"),
       Map.entry("payment-router.operator.tokens.webhook-run", OPERATOR_TOKEN),
       Map.entry("payment-router.webhooks.delivery.interval", "200ms"),
       Map.entry("payment-router.webhooks.delivery.timeout", "2s"),

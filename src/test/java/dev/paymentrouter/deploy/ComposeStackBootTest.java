@@ -1,5 +1,6 @@
 package dev.paymentrouter.deploy;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,6 +121,20 @@ class ComposeStackBootTest {
     JsonNode intent = IntentClient.read(response.body().getBytes());
     assertThat(intent.path("status").asString()).isEqualTo("succeeded");
     assertThat(intent.at("/attempts/0/provider").asString()).isEqualTo("alpha");
+  }
+
+  @Test
+  void theStripeCompatibleApiTakesAPaymentWithTheDemoKeyAsCurlSendsIt() {
+    String key = COMPOSE.environment("router").get("PAYMENTROUTER_DEMOMERCHANT_APIKEY");
+    HttpResponse<String> response = router.postStripe("/v1/payment_intents", Map.of(
+            "Authorization", "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(UTF_8)),
+            "Idempotency-Key", "compose-stripe-" + System.nanoTime(),
+            "Content-Type", "application/x-www-form-urlencoded"),
+        "amount=1299&currency=eur&payment_method=pm_card_visa&confirm=true");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode intent = IntentClient.read(response.body().getBytes());
+    assertThat(intent.path("status").asString()).isEqualTo("succeeded");
+    assertThat(intent.at("/metadata/router_provider").asString()).isEqualTo("alpha");
   }
 
   @Test

@@ -163,7 +163,10 @@ class DockerComposeTest {
       assertThat(compose.service(service).get("build")).as(service).isEqualTo(".");
       assertThat(compose.service(service).get("image")).as(service).isEqualTo("payment-router:local");
     }
-    assertThat(compose.publishedContainerPorts("router")).containsExactly(serverPort(), managementPort());
+    assertThat(compose.publishedContainerPorts("router")).containsExactly(serverPort(), managementPort(),
+        stripeApiPort());
+    assertThat(ApplicationSettings.resolve("payment-router.stripe-api.enabled", Boolean.class, routerSources(),
+        false)).isTrue();
   }
 
   @Test
@@ -210,6 +213,10 @@ class DockerComposeTest {
 
   private int serverPort() {
     return ApplicationSettings.resolve("server.port", Integer.class, routerSources(), 8080);
+  }
+
+  private int stripeApiPort() {
+    return ApplicationSettings.resolve("payment-router.stripe-api.port", Integer.class, routerSources(), 8082);
   }
 
   private int managementPort() {

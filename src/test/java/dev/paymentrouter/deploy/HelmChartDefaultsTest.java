@@ -9,6 +9,7 @@ import dev.paymentrouter.intent.runtime.IntentProperties;
 import dev.paymentrouter.intent.runtime.RecoveryProperties;
 import dev.paymentrouter.limits.ClusterLimitsProperties;
 import dev.paymentrouter.routing.runtime.RoutingProperties;
+import dev.paymentrouter.stripeapi.StripeApiProperties;
 import dev.paymentrouter.webhook.runtime.DeliveryProperties;
 import dev.paymentrouter.webhook.runtime.WebhookProperties;
 import java.io.IOException;
@@ -53,6 +54,14 @@ class HelmChartDefaultsTest extends ChartContract {
         "ConfigMap", "Deployment", "PodDisruptionBudget", "Secret", "Secret", "Service", "ServiceAccount");
     assertThat(chart().dashboardConfigMap()).isEmpty();
     assertThat(Yaml.at(chart().one("Deployment"), "spec", "replicas")).isEqualTo(2);
+  }
+
+  @Test
+  void theStripeCompatibleApiIsOffWithNoPortOfItsOwn() {
+    Binder binder = new Binder(ConfigurationPropertySources.from(sources()));
+    assertThat(binder.bindOrCreate("payment-router.stripe-api", StripeApiProperties.class).enabled()).isFalse();
+    assertThat(Yaml.list(chart().container().get("ports"))).extracting(port -> Yaml.map(port).get("name"))
+        .containsExactlyInAnyOrder("http", "management");
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.paymentrouter.provider.runtime.ProvidersProperties;
 import dev.paymentrouter.routing.domain.RoutingPolicy;
 import dev.paymentrouter.routing.domain.RoutingRule;
 import dev.paymentrouter.routing.runtime.RoutingProperties;
+import dev.paymentrouter.stripeapi.StripeApiProperties;
 import dev.paymentrouter.webhook.runtime.DeliveryProperties;
 import dev.paymentrouter.webhook.runtime.WebhookProperties;
 import java.nio.file.Files;
@@ -59,6 +60,18 @@ class HelmChartProductionValuesTest extends ChartContract {
     assertThat(policy.rules()).extracting(RoutingRule::name).containsExactly("usd-split", "gold");
     assertThat(policy.defaultProviders()).containsExactly("alpha", "delta", "beta", "gamma");
     assertThat(policy.maxAttempts()).isEqualTo(4);
+  }
+
+  @Test
+  void theStripeCompatibleApiListensOnItsOwnPortWhichTheMerchantsServiceCarries() {
+    Binder binder = new Binder(ConfigurationPropertySources.from(sources()));
+    StripeApiProperties stripeApi = binder.bindOrCreate("payment-router.stripe-api", StripeApiProperties.class);
+    assertThat(stripeApi.enabled()).isTrue();
+    assertThat(stripeApi.confirmWait()).isEqualTo(Duration.ofSeconds(8));
+    assertThat(chart().containerPort("stripe").get("containerPort")).isEqualTo(stripeApi.port());
+    assertThat(Yaml.list(Yaml.at(chart().merchantService(), "spec", "ports"))).extracting(Yaml::map)
+        .anySatisfy(port -> assertThat(port).containsEntry("name", "stripe").containsEntry("port", 8443)
+            .containsEntry("targetPort", "stripe"));
   }
 
   @Test

@@ -73,7 +73,9 @@ final class RouterInstance implements AutoCloseable {
     sources.addLast(ApplicationSettings.environment(environmentVariables));
     sources.addFirst(new MapPropertySource("testHarness",
         Map.of("server.port", String.valueOf(port), "server.address", "127.0.0.1",
-            "management.server.port", "0", "management.server.address", "127.0.0.1")));
+            "management.server.port", "0", "management.server.address", "127.0.0.1",
+            // Where the environment opens the Stripe-compatible door: on a free port too.
+            "payment-router.stripe-api.port", "0")));
     SpringApplication application = new SpringApplication(PaymentRouterApplication.class);
     application.setEnvironment(environment);
     application.setRegisterShutdownHook(false);
@@ -249,7 +251,17 @@ final class RouterInstance implements AutoCloseable {
   }
 
   HttpResponse<String> post(String path, Map<String, String> headers, String body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
+    return post(uri(path), headers, body);
+  }
+
+  /** A POST to its Stripe-compatible API, which must be open. */
+  HttpResponse<String> postStripe(String path, Map<String, String> headers, String body) {
+    String stripePort = context.getEnvironment().getRequiredProperty("local.stripe-api.port");
+    return post(URI.create("http://127.0.0.1:" + stripePort + path), headers, body);
+  }
+
+  private static HttpResponse<String> post(URI uri, Map<String, String> headers, String body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
         .POST(HttpRequest.BodyPublishers.ofString(body));
     new LinkedHashMap<>(headers).forEach(request::header);
     return send(request.build());

@@ -73,7 +73,9 @@ public sealed interface Decision {
     /** An answer for a modification that is not waiting for one. */
     MODIFICATION_NOT_IN_FLIGHT,
     /** A status answer for a modification that is neither unknown nor pending. */
-    MODIFICATION_NOT_OPEN;
+    MODIFICATION_NOT_OPEN,
+    /** A change of the merchant's details while the intent is being charged. */
+    INTENT_PROCESSING;
 
     /** The wire form, e.g. {@code too_early_to_tell}. */
     public String code() {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /** What an intent's owner is asked to do. Each command is complete: ids, numbers and time come in as data. */
 public sealed interface IntentCommand {
@@ -26,8 +27,15 @@ public sealed interface IntentCommand {
       Instant deadline,
       RouteOptions route,
       CaptureMethod captureMethod,
-      Instant at)
+      Instant at,
+      String description)
       implements IntentCommand {
+
+    /** A create without a description. */
+    public Create(String intentId, String merchantId, Money amount, PaymentMethod paymentMethod, String reference,
+        Map<String, String> metadata, Instant deadline, RouteOptions route, CaptureMethod captureMethod, Instant at) {
+      this(intentId, merchantId, amount, paymentMethod, reference, metadata, deadline, route, captureMethod, at, null);
+    }
 
     /** A create captured at once. */
     public Create(String intentId, String merchantId, Money amount, PaymentMethod paymentMethod, String reference,
@@ -131,6 +139,21 @@ public sealed interface IntentCommand {
     /** A refund without the merchant's metadata. */
     public Refund(String modificationId, long amountMinor, String reason, Instant at) {
       this(modificationId, amountMinor, reason, Map.of(), at);
+    }
+  }
+
+  /**
+   * Change the merchant's details of the intent, relative to what they are when the owner decides (so that two
+   * changes one after the other both count): {@code clearMetadata} empties the metadata first, then
+   * {@code removedKeys} go and {@code metadata} is put; {@code description} replaces the description when not null,
+   * {@code clearDescription} removes it.
+   */
+  record Annotate(Map<String, String> metadata, Set<String> removedKeys, boolean clearMetadata, String description,
+      boolean clearDescription, Instant at) implements IntentCommand {
+    public Annotate {
+      metadata = Map.copyOf(metadata);
+      removedKeys = Set.copyOf(removedKeys);
+      Objects.requireNonNull(at, "at");
     }
   }
 

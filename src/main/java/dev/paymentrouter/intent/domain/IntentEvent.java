@@ -25,13 +25,20 @@ public sealed interface IntentEvent {
       Map<String, String> metadata,
       Instant deadline,
       CaptureMethod captureMethod,
-      Instant at)
+      Instant at,
+      String description)
       implements IntentEvent {
     public IntentCreated {
       Objects.requireNonNull(intentId, "intentId");
       Objects.requireNonNull(deadline, "deadline");
       metadata = Map.copyOf(metadata);
       captureMethod = captureMethod == null ? CaptureMethod.AUTOMATIC : captureMethod;
+    }
+
+    /** An intent without a description. */
+    public IntentCreated(String intentId, String merchantId, Money amount, PaymentMethod paymentMethod,
+        String reference, Map<String, String> metadata, Instant deadline, CaptureMethod captureMethod, Instant at) {
+      this(intentId, merchantId, amount, paymentMethod, reference, metadata, deadline, captureMethod, at, null);
     }
 
     /** An intent captured at once. */
@@ -176,6 +183,16 @@ public sealed interface IntentEvent {
 
   /** Reconciliation gave up; an operator has to look. */
   record IntentUnresolved(String reason, Instant at) implements IntentEvent {}
+
+  /**
+   * The merchant changed the intent's details: its metadata and description are now these. Money, status and
+   * attempts are untouched.
+   */
+  record IntentAnnotated(Map<String, String> metadata, String description, Instant at) implements IntentEvent {
+    public IntentAnnotated {
+      metadata = Map.copyOf(metadata);
+    }
+  }
 
   /** An operator, named, sent an unresolved intent back to reconciliation. */
   record IntentRedriven(String operator, Instant at) implements IntentEvent {

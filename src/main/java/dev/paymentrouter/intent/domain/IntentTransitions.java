@@ -36,8 +36,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -83,6 +85,7 @@ public final class IntentTransitions {
         case IntentCommand.RecordModification record -> notFound();
         case IntentCommand.ReconcileModification reconcile -> notFound();
         case IntentCommand.ReconcileAuthorization reconcile -> notFound();
+        case IntentCommand.Annotate annotate -> notFound();
       };
       case PaymentIntent intent -> switch (command) {
         case Create create -> new Decision.Rejected(Rejection.INTENT_EXISTS,
@@ -98,6 +101,7 @@ public final class IntentTransitions {
         case IntentCommand.RecordModification record -> LifecycleTransitions.record(intent, record);
         case IntentCommand.ReconcileModification reconcile -> LifecycleTransitions.reconcile(intent, reconcile);
         case IntentCommand.ReconcileAuthorization reconcile -> LifecycleTransitions.reconcile(intent, reconcile);
+        case IntentCommand.Annotate annotate -> annotate(intent, annotate);
       };
     };
   }
@@ -110,7 +114,8 @@ public final class IntentTransitions {
           yield new PaymentIntent(
               created.intentId(), created.merchantId(), created.amount(), created.paymentMethod(),
               created.reference(), created.metadata(), IntentStatus.PENDING, List.of(), null, null,
-              created.deadline(), created.at(), created.at(), null, created.captureMethod(), List.of());
+              created.deadline(), created.at(), created.at(), null, created.captureMethod(), List.of(),
+              created.description());
         }
         throw new IllegalTransitionException(state, event, "the intent does not exist yet");
       }
@@ -163,8 +168,25 @@ public final class IntentTransitions {
     return new Decision.Accepted(List.of(
         new IntentCreated(
             create.intentId(), create.merchantId(), create.amount(), create.paymentMethod(), create.reference(),
-            create.metadata(), create.deadline(), create.captureMethod(), create.at()),
+            create.metadata(), create.deadline(), create.captureMethod(), create.at(), create.description()),
         started(create.intentId(), 1, first.get(), create.route(), create.at())));
+  }
+
+  /**
+   * The merchant's details change on any intent but one being charged: its provider call was sent with the details it
+   * had, and the answer to that call comes first (the change is refused; nothing about the money depends on it).
+   */
+  private static Decision annotate(PaymentIntent intent, IntentCommand.Annotate command) {
+    if (intent.status() == IntentStatus.PENDING || intent.status() == IntentStatus.PROCESSING) {
+      return new Decision.Rejected(Rejection.INTENT_PROCESSING,
+          "intent " + intent.id() + " is being charged; change its details once it is no longer processing");
+    }
+    Map<String, String> metadata = new TreeMap<>(command.clearMetadata() ? Map.of() : intent.metadata());
+    command.removedKeys().forEach(metadata::remove);
+    metadata.putAll(command.metadata());
+    String description = command.clearDescription() ? null
+        : command.description() != null ? command.description() : intent.description();
+    return new Decision.Accepted(List.of(new IntentEvent.IntentAnnotated(metadata, description, command.at())));
   }
 
   private static Decision recordOutcome(PaymentIntent intent, RecordOutcome command) {
@@ -509,6 +531,12 @@ public final class IntentTransitions {
           throw new IllegalTransitionException(intent, event, "only an intent reconciling can be unresolved");
         }
         yield intent.with(intent.status(), intent.failureCode(), unresolved.reason(), unresolved.at());
+      }
+      case IntentEvent.IntentAnnotated annotated -> {
+        if (intent.status() == IntentStatus.PENDING || intent.status() == IntentStatus.PROCESSING) {
+          throw new IllegalTransitionException(intent, event, "the intent is being charged");
+        }
+        yield intent.annotated(annotated.metadata(), annotated.description(), annotated.at());
       }
       case IntentRedriven redriven -> {
         if (!intent.isUnresolved()) {

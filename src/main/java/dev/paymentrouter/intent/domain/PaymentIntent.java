@@ -32,6 +32,7 @@ import java.util.function.Predicate;
  *                         through the attempts it starts when it wakes, until a provider answers one); else null
  * @param captureMethod    whether an approval is captured at once or held for a capture
  * @param modifications    captures, cancels and refunds, in the order they started
+ * @param description      the merchant's description of the payment, or null
  */
 public record PaymentIntent(
     String id,
@@ -49,7 +50,8 @@ public record PaymentIntent(
     Instant updatedAt,
     Instant parkedSince,
     CaptureMethod captureMethod,
-    List<Modification> modifications)
+    List<Modification> modifications,
+    String description)
     implements IntentState {
 
   public PaymentIntent {
@@ -65,6 +67,15 @@ public record PaymentIntent(
     attempts = List.copyOf(attempts);
     captureMethod = captureMethod == null ? CaptureMethod.AUTOMATIC : captureMethod;
     modifications = modifications == null ? List.of() : List.copyOf(modifications);
+  }
+
+  /** An intent without a description. */
+  public PaymentIntent(String id, String merchantId, Money amount, PaymentMethod paymentMethod, String reference,
+      Map<String, String> metadata, IntentStatus status, List<Attempt> attempts, String failureCode,
+      String unresolvedReason, Instant deadline, Instant createdAt, Instant updatedAt, Instant parkedSince,
+      CaptureMethod captureMethod, List<Modification> modifications) {
+    this(id, merchantId, amount, paymentMethod, reference, metadata, status, attempts, failureCode,
+        unresolvedReason, deadline, createdAt, updatedAt, parkedSince, captureMethod, modifications, null);
   }
 
   /** An intent captured at once, with no modification yet. */
@@ -169,12 +180,13 @@ public record PaymentIntent(
 
   PaymentIntent with(IntentStatus newStatus, String newFailureCode, String newUnresolvedReason, Instant at) {
     return new PaymentIntent(id, merchantId, amount, paymentMethod, reference, metadata, newStatus, attempts,
-        newFailureCode, newUnresolvedReason, deadline, createdAt, at, parkedSince, captureMethod, modifications);
+        newFailureCode, newUnresolvedReason, deadline, createdAt, at, parkedSince, captureMethod, modifications,
+        description);
   }
 
   PaymentIntent parked(Instant since, Instant at) {
     return new PaymentIntent(id, merchantId, amount, paymentMethod, reference, metadata, status, attempts,
-        failureCode, unresolvedReason, deadline, createdAt, at, since, captureMethod, modifications);
+        failureCode, unresolvedReason, deadline, createdAt, at, since, captureMethod, modifications, description);
   }
 
   /** With this attempt changed; {@code answered}: a provider answered it, which ends any wait. */
@@ -187,7 +199,7 @@ public record PaymentIntent(
     }
     return new PaymentIntent(id, merchantId, amount, paymentMethod, reference, metadata, IntentStatus.PROCESSING,
         updated, failureCode, unresolvedReason, deadline, createdAt, at, answered ? null : parkedSince,
-        captureMethod, modifications);
+        captureMethod, modifications, description);
   }
 
   /** With this modification added (a new id) or changed (a known one). */
@@ -205,6 +217,13 @@ public record PaymentIntent(
       updated.set(index, modification);
     }
     return new PaymentIntent(id, merchantId, amount, paymentMethod, reference, metadata, status, attempts,
-        failureCode, unresolvedReason, deadline, createdAt, at, parkedSince, captureMethod, updated);
+        failureCode, unresolvedReason, deadline, createdAt, at, parkedSince, captureMethod, updated, description);
+  }
+
+  /** With the merchant's details (metadata, description) as they now are. */
+  PaymentIntent annotated(Map<String, String> newMetadata, String newDescription, Instant at) {
+    return new PaymentIntent(id, merchantId, amount, paymentMethod, reference, newMetadata, status, attempts,
+        failureCode, unresolvedReason, deadline, createdAt, at, parkedSince, captureMethod, modifications,
+        newDescription);
   }
 }

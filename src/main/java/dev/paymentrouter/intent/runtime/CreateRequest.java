@@ -21,7 +21,8 @@ public record CreateRequest(
     String idempotencyKey,
     String requestHash,
     CaptureMethod captureMethod,
-    Correlation correlation) {
+    Correlation correlation,
+    String description) {
 
   public CreateRequest {
     captureMethod = captureMethod == null ? CaptureMethod.AUTOMATIC : captureMethod;
@@ -32,6 +33,14 @@ public record CreateRequest(
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     Objects.requireNonNull(requestHash, "requestHash");
     metadata = Map.copyOf(metadata);
+  }
+
+  /** A request without a description. */
+  public CreateRequest(String merchantId, Money amount, PaymentMethod paymentMethod, String reference,
+      Map<String, String> metadata, String idempotencyKey, String requestHash, CaptureMethod captureMethod,
+      Correlation correlation) {
+    this(merchantId, amount, paymentMethod, reference, metadata, idempotencyKey, requestHash, captureMethod,
+        correlation, null);
   }
 
   /** A request that came with no correlation. */

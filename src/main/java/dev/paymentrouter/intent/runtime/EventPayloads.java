@@ -32,6 +32,7 @@ final class EventPayloads {
       case IntentEvent.IntentFailed e -> "intent_failed";
       case IntentEvent.IntentUnresolved e -> "intent_unresolved";
       case IntentEvent.IntentRedriven e -> "intent_redriven";
+      case IntentEvent.IntentAnnotated e -> "intent_annotated";
       case IntentEvent.IntentAuthorized e -> "intent_authorized";
       case IntentEvent.IntentCanceled e -> "intent_canceled";
       case IntentEvent.ModificationStarted e -> "modification_started";
@@ -55,6 +56,10 @@ final class EventPayloads {
         payload.put("metadata", e.metadata());
         payload.put("deadline", e.deadline().toString());
         payload.put("captureMethod", e.captureMethod().wireName());
+        if (e.description() != null) {
+          // Also what sets the intent's description column (V19's trigger).
+          payload.put("description", e.description());
+        }
       }
       case IntentEvent.AttemptStarted e -> {
         payload.put("attempt", e.attemptNumber());
@@ -110,6 +115,11 @@ final class EventPayloads {
       case IntentEvent.IntentFailed e -> payload.put("failureCode", e.failureCode());
       case IntentEvent.IntentUnresolved e -> payload.put("reason", e.reason());
       case IntentEvent.IntentRedriven e -> payload.put("operator", e.operator());
+      case IntentEvent.IntentAnnotated e -> {
+        // What the intent's metadata and description columns become (V19's trigger), both always written.
+        payload.put("metadata", e.metadata());
+        payload.put("description", e.description());
+      }
       case IntentEvent.IntentAuthorized e -> {
         // the event itself is the fact
       }

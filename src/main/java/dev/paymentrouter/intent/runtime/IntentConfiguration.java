@@ -61,6 +61,11 @@ class IntentConfiguration {
   }
 
   @Bean
+  IntentLookup intentLookup(IntentRegistry registry, IntentStore store, RecoveryProperties recovery) {
+    return new IntentLookup(registry, store, recovery.janitorWait());
+  }
+
+  @Bean
   IntentMetrics intentMetrics(MeterRegistry registry) {
     return new IntentMetrics(registry);
   }

@@ -112,6 +112,37 @@ public final class IntentLifecycle {
   }
 
   /**
+   * Changes the merchant's details of an intent (metadata, description) through its process, like any other command,
+   * so that the intent keeps its one writer. No key is reserved: the change is the same however often it is sent.
+   * Answered with the intent as changed, or as the state refusing it.
+   */
+  public Mono<CommandResult> annotate(String merchantId, String intentId, IntentCommand.Annotate annotate) {
+    if (!IntentIds.isWellFormed(intentId)) {
+      return Mono.just(new CommandResult.NotFound());
+    }
+    return current(intentId)
+        .filter(intent -> intent.merchantId().equals(merchantId))
+        .flatMap(intent -> annotate(intentId, annotate, DELIVERY_TRIES))
+        .defaultIfEmpty(new CommandResult.NotFound());
+  }
+
+  private Mono<CommandResult> annotate(String intentId, IntentCommand.Annotate annotate, int tries) {
+    AtomicReference<IntentProcess> target = new AtomicReference<>();
+    Mono<CommandReply> reply = Mono.deferContextual(context -> toOwner(intentId, target,
+        process -> process.command(annotate, null, Correlation.of(context))));
+    return reply.flatMap(answer -> switch (answer) {
+      // Taken means written: the process replies once the event is persisted, so its snapshot has the change.
+      case CommandReply.Taken taken -> Mono.justOrEmpty(target.get().snapshot())
+          .switchIfEmpty(Mono.defer(() -> current(intentId)))
+          .map(intent -> (CommandResult) new CommandResult.Done(intent, null, false));
+      case CommandReply.Rejected rejected -> Mono.just(new CommandResult.Rejected(rejected.code(), rejected.message()));
+      case CommandReply.Gone gone -> tries > 1
+          ? Mono.delay(DELIVERY_PAUSE).then(annotate(intentId, annotate, tries - 1))
+          : Mono.just(new CommandResult.Unavailable("intent_busy"));
+    });
+  }
+
+  /**
    * Hands a verified provider notification to the intent's process, as {@code reconcileCommand}: a
    * {@link IntentCommand.Reconcile} for an unknown attempt, an {@link IntentCommand.ReconcileModification} for a
    * modification that is unknown or pending, or an {@link IntentCommand.ReconcileAuthorization} for the intent's open

@@ -190,6 +190,7 @@ public final class IntentMetrics {
           }
         }
         case IntentEvent.IntentCreated e -> { }
+        case IntentEvent.IntentAnnotated e -> { }
       }
     }
   }

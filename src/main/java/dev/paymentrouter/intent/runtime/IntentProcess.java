@@ -226,7 +226,7 @@ public final class IntentProcess {
         id, request.merchantId(), request.amount(), request.paymentMethod(), request.reference(),
         request.metadata(), now.plus(runtime.intentDeadline()),
         runtime.routing().route(request.routingRequest(id), request.paymentMethod()),
-        request.captureMethod(), now);
+        request.captureMethod(), now, request.description());
     return switch (IntentTransitions.decide(IntentState.NONE, command)) {
       case Decision.Rejected rejected -> {
         start.reply().tryEmitValue(new StartResult.Rejected(rejected.code(), rejected.message()));

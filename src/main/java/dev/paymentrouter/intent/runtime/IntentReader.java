@@ -44,7 +44,7 @@ public final class IntentReader {
   private static final String INTENT_COLUMNS = """
       id, merchant_id, status, amount, currency, payment_method, payment_token, payment_token_key, reference,
       metadata, failure_code, unresolved_reason, deadline, version, check_count, next_check_at, created_at,
-      updated_at, capture_method,
+      updated_at, capture_method, description,
       (select e.payload ->> 'parkedSince' from intent_events e
         where e.intent_id = payment_intents.id and e.sequence = payment_intents.version
           and e.type = 'intent_parked') as parked_since""";
@@ -69,15 +69,26 @@ public final class IntentReader {
    * @param reference     only intents with this merchant reference, or null
    * @param createdGte    only intents created at or after this moment, or null
    * @param createdLt     only intents created before this moment, or null
+   * @param endingBefore  an intent id: the page is the one just before it (the newer intents nearest to it, still
+   *                      newest first), or null; not with {@code startingAfter}
    */
   public record Query(String merchantId, int limit, String startingAfter, IntentStatus status, String reference,
-      Instant createdGte, Instant createdLt) {
+      Instant createdGte, Instant createdLt, String endingBefore) {
 
     public Query {
       Objects.requireNonNull(merchantId, "merchantId");
       if (limit < 1 || limit > MAX_PAGE) {
         throw new IllegalArgumentException("limit must be between 1 and " + MAX_PAGE);
       }
+      if (startingAfter != null && endingBefore != null) {
+        throw new IllegalArgumentException("a page starts after one intent or ends before one, not both");
+      }
+    }
+
+    /** A page newest first from the newest, or after {@code startingAfter}. */
+    public Query(String merchantId, int limit, String startingAfter, IntentStatus status, String reference,
+        Instant createdGte, Instant createdLt) {
+      this(merchantId, limit, startingAfter, status, reference, createdGte, createdLt, null);
     }
 
     /**
@@ -91,6 +102,10 @@ public final class IntentReader {
       if (startingAfter != null) {
         values.add(startingAfter);
         where.append(" and id < $").append(values.size());
+      }
+      if (endingBefore != null) {
+        values.add(endingBefore);
+        where.append(" and id > $").append(values.size());
       }
       if (status != null) {
         values.add(status.wireName());
@@ -108,9 +123,10 @@ public final class IntentReader {
         values.add(createdLt);
         where.append(" and created_at < $").append(values.size());
       }
-      // One more than the page, to know whether another page follows.
-      return "select " + INTENT_COLUMNS + " from payment_intents where " + where + " order by id desc limit "
-          + (limit + 1);
+      // One more than the page, to know whether another page follows. Before a cursor, the range runs the other way
+      // (the nearest newer ones first), and the page is turned round once read.
+      return "select " + INTENT_COLUMNS + " from payment_intents where " + where + " order by id "
+          + (endingBefore == null ? "desc" : "asc") + " limit " + (limit + 1);
     }
   }
 
@@ -140,7 +156,7 @@ public final class IntentReader {
     String sql = query.sql(values);
     return PageQuery.read(db, sql, values, query.limit(), row -> intentRow(row, false)).flatMap(slice -> {
       boolean hasMore = slice.hasMore();
-      List<IntentRow> page = slice.rows();
+      List<IntentRow> page = query.endingBefore() == null ? slice.rows() : slice.rows().reversed();
       if (page.isEmpty()) {
         return Mono.just(new Page(List.of(), false));
       }
@@ -306,7 +322,8 @@ public final class IntentReader {
         row.get("created_at", Instant.class),
         row.get("updated_at", Instant.class),
         parseInstant(row.get("parked_since", String.class)),
-        CaptureMethod.valueOf(row.get("capture_method", String.class).toUpperCase(Locale.ROOT)));
+        CaptureMethod.valueOf(row.get("capture_method", String.class).toUpperCase(Locale.ROOT)),
+        row.get("description", String.class));
   }
 
   private static Instant parseInstant(String text) {
@@ -330,11 +347,12 @@ public final class IntentReader {
       Instant createdAt,
       Instant updatedAt,
       Instant parkedSince,
-      CaptureMethod captureMethod) {
+      CaptureMethod captureMethod,
+      String description) {
 
     PaymentIntent toIntent(List<Attempt> attempts, List<Modification> modifications) {
       return new PaymentIntent(id, merchantId, amount, method, reference, metadata, status, attempts, failureCode,
-          unresolvedReason, deadline, createdAt, updatedAt, parkedSince, captureMethod, modifications);
+          unresolvedReason, deadline, createdAt, updatedAt, parkedSince, captureMethod, modifications, description);
     }
   }
 }

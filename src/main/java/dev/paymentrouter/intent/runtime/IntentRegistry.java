@@ -89,6 +89,19 @@ public final class IntentRegistry {
    * before it was sent) or may be ({@code MayExist}: the write was sent and may still commit).
    */
   public Mono<StartResult> create(CreateRequest request, Duration storeTimeout) {
+    return create(request, ids.next(), storeTimeout);
+  }
+
+  /**
+   * As {@link #create(CreateRequest, Duration)}, for an intent whose id was given out before it existed (a Stripe
+   * PaymentIntent created unconfirmed, confirmed now). Two creates of one such id must use one idempotency key: the
+   * store then keeps one of them; while the first one's process is live here, the second is answered as its
+   * duplicate at once.
+   */
+  public Mono<StartResult> create(CreateRequest request, String intentId, Duration storeTimeout) {
+    if (live.containsKey(intentId)) {
+      return Mono.just(new StartResult.Duplicate(intentId, true));
+    }
     if (!runtime.store().acceptsNewIntents() || !reserve()) {
       return Mono.just(new StartResult.Overloaded());
     }
@@ -96,8 +109,12 @@ public final class IntentRegistry {
       active.decrementAndGet();
       return Mono.just(new StartResult.MerchantLimited());
     }
-    IntentProcess process = new IntentProcess(ids.next(), runtime);
-    live.put(process.id(), new Live(process, request.merchantId()));
+    IntentProcess process = new IntentProcess(intentId, runtime);
+    if (live.putIfAbsent(process.id(), new Live(process, request.merchantId())) != null) {
+      releaseShare(request.merchantId());
+      active.decrementAndGet();
+      return Mono.just(new StartResult.Duplicate(intentId, true));
+    }
     return process.start(request)
         .timeout(storeTimeout, Mono.fromSupplier(() -> process.withdrawCreate()
             ? new StartResult.NotStored("timeout")

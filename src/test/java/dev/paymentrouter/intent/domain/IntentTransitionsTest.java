@@ -3,6 +3,7 @@ package dev.paymentrouter.intent.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.paymentrouter.intent.domain.IntentCommand.Annotate;
 import dev.paymentrouter.intent.domain.IntentCommand.Cancel;
 import dev.paymentrouter.intent.domain.IntentCommand.Capture;
 import dev.paymentrouter.intent.domain.IntentCommand.Create;
@@ -23,6 +24,7 @@ import dev.paymentrouter.intent.domain.IntentEvent.AttemptNotSent;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptRefused;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptStarted;
 import dev.paymentrouter.intent.domain.IntentEvent.AttemptUnknown;
+import dev.paymentrouter.intent.domain.IntentEvent.IntentAnnotated;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentAuthorized;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentCanceled;
 import dev.paymentrouter.intent.domain.IntentEvent.IntentCreated;
@@ -140,7 +142,8 @@ class IntentTransitionsTest {
     UNRESOLVED(new IntentUnresolved("reconciliation_exhausted", T1)),
     REDRIVEN(new IntentRedriven("alice", T1)),
     CANCELED(new IntentCanceled("abandoned", T1)),
-    CAPTURE_STARTED_EVENT(CAPTURE_STARTED);
+    CAPTURE_STARTED_EVENT(CAPTURE_STARTED),
+    ANNOTATED(new IntentAnnotated(Map.of("order", "o-1"), "Order o-1", T1));
 
     final IntentEvent event;
 
@@ -189,10 +192,15 @@ class IntentTransitionsTest {
         S.CAPTURE_IN_FLIGHT, Map.of(),
         S.CANCELED, Map.of());
     List<Arguments> rows = new ArrayList<>();
+    // The merchant's details change on any intent that is not being charged, and nothing else with them.
+    Set<S> annotatable = Set.of(S.SUCCEEDED, S.FAILED, S.REQUIRES_ACTION, S.REQUIRES_CAPTURE, S.CAPTURE_IN_FLIGHT,
+        S.CANCELED);
     for (S state : S.values()) {
       for (E event : E.values()) {
-        rows.add(Arguments.of(state, event, legal.getOrDefault(state, lifecycle.getOrDefault(state, Map.of()))
-            .get(event)));
+        IntentStatus expected = event == E.ANNOTATED
+            ? annotatable.contains(state) ? ((PaymentIntent) state.build()).status() : null
+            : legal.getOrDefault(state, lifecycle.getOrDefault(state, Map.of())).get(event);
+        rows.add(Arguments.of(state, event, expected));
       }
     }
     return rows.stream();
@@ -256,7 +264,8 @@ class IntentTransitionsTest {
     RECORD_CAPTURED(new RecordModification("m1", new ModificationOutcome.Succeeded("ch_1"), T1)),
     RECONCILE_CAPTURED(new ReconcileModification("m1", new ModificationOutcome.Succeeded("ch_1"), T1)),
     CAPTURED_AT_PROVIDER(new ReconcileAuthorization(ModificationRequest.Kind.CAPTURE, 1299, null, "ch_1", T1)),
-    RELEASED_AT_PROVIDER(new ReconcileAuthorization(ModificationRequest.Kind.CANCEL, 0, null, "pi_1", T1));
+    RELEASED_AT_PROVIDER(new ReconcileAuthorization(ModificationRequest.Kind.CANCEL, 0, null, "pi_1", T1)),
+    ANNOTATE(new Annotate(Map.of("order", "o-1"), Set.of(), false, "Order o-1", false, T1));
 
     final IntentCommand command;
 
@@ -282,6 +291,13 @@ class IntentTransitionsTest {
     }
     if (command == C.CREATE) {
       return "rejected:intent_exists";
+    }
+    if (command == C.ANNOTATE) {
+      // Whatever the intent's state, its details may change, except while a provider call is out with them.
+      return switch (state) {
+        case PENDING, IN_FLIGHT, UNKNOWN_ATTEMPT, UNRESOLVED, PARKED -> "rejected:intent_processing";
+        default -> "IntentAnnotated";
+      };
     }
     Set<C> lifecycle = Set.of(C.CAPTURE_ALL, C.CAPTURE_TOO_MUCH, C.CANCEL, C.REFUND_HALF, C.REFUND_TOO_MUCH,
         C.RECORD_CAPTURED, C.RECONCILE_CAPTURED, C.CAPTURED_AT_PROVIDER, C.RELEASED_AT_PROVIDER);
@@ -416,6 +432,24 @@ class IntentTransitionsTest {
       // Whatever decide accepts, evolve must be able to apply.
       assertThat(IntentTransitions.evolveAll(before, accepted.events())).isNotNull();
     }
+  }
+
+  @Test
+  void anAnnotationChangesOnlyTheKeysItNamesAndKeepsTheMoney() {
+    PaymentIntent paid = (PaymentIntent) S.SUCCEEDED.build();
+    PaymentIntent first = IntentTransitions.evolveAll(paid, accepted(IntentTransitions.decide(paid,
+        new Annotate(Map.of("order", "o-1", "note", "gift"), Set.of(), false, "Order o-1", false, T1))));
+    PaymentIntent second = IntentTransitions.evolveAll(first, accepted(IntentTransitions.decide(first,
+        new Annotate(Map.of("shipped", "yes"), Set.of("note"), false, null, false, T1))));
+
+    assertThat(second.metadata()).containsExactlyInAnyOrderEntriesOf(Map.of("order", "o-1", "shipped", "yes"));
+    assertThat(second.description()).isEqualTo("Order o-1");
+    assertThat(second.status()).isEqualTo(IntentStatus.SUCCEEDED);
+    assertThat(second.amountReceived()).isEqualTo(paid.amountReceived());
+    PaymentIntent cleared = IntentTransitions.evolveAll(second, accepted(IntentTransitions.decide(second,
+        new Annotate(Map.of(), Set.of(), true, null, true, T1))));
+    assertThat(cleared.metadata()).isEmpty();
+    assertThat(cleared.description()).isNull();
   }
 
   @Test

@@ -42,6 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @TestPropertySource(properties = {
     "payment-router.local-mode=true",
+    // Local mode would open the Stripe-compatible door on its fixed port; these runs are about webhooks.
+    "payment-router.stripe-api.enabled=false",
     "payment-router.webhooks.delivery.interval=100ms",
     "payment-router.webhooks.delivery.retries=200ms,200ms,200ms",
     "payment-router.webhooks.delivery.timeout=2s"
