@@ -13,12 +13,10 @@ import org.springframework.context.SmartLifecycle;
  * How late the node's event loops run a task scheduled on them: the sign that this node's CPU cannot keep up. Every
  * loop runs a probe every {@code interval}; its lag is how much later than planned the probe ran, or, while a probe
  * is overdue, how overdue it is. A group's lag is the smallest of its loops' lags: when every loop is late, the CPU
- * is short, while one late loop only has a slow task of its own. The node's lag is the largest of its groups' lags,
- * because the work of a payment is spread over several groups (the API's loops, the database driver's, the provider
- * clients'), and the API's own loops, mostly idle when refusals are cheap, are favoured by the OS scheduler and stay
- * on time while the loops that do the work fall behind. When the loops lag, every payment waits that long: the API
- * refuses new payments while the lag is above its limit, so that the work already accepted and the refusals
- * themselves get the CPU back (the idea of Node's toobusy and of Envoy's overload manager).
+ * is short, while one late loop only has a slow task of its own. Given several groups, the lag is the largest of
+ * their lags (a group whose every loop is late is a part of the node that cannot keep up). When the loops lag, every
+ * request waits that long: the API refuses new payments while the lag is above its limit, so that the work already
+ * accepted and the refusals themselves get the CPU back (the idea of Node's toobusy and of Envoy's overload manager).
  */
 public final class EventLoopLag implements SmartLifecycle {
 

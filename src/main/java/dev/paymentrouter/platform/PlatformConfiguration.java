@@ -4,13 +4,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
-import reactor.netty.http.HttpResources;
-import reactor.netty.resources.LoopResources;
-import reactor.netty.tcp.TcpResources;
 
 /** Beans every module shares. */
 @Configuration(proxyBeanMethods = false)
@@ -36,17 +32,16 @@ class PlatformConfiguration {
   }
 
   /**
-   * How late the node's event loops run: the API's, the provider clients' (Reactor Netty's global HTTP loops) and the
-   * database driver's (its global TCP loops). The API sheds new payments while they lag (see {@link EventLoopLag}).
+   * How late the API's event loops run: the API sheds new payments while they lag (see {@link EventLoopLag}). Only
+   * the API's own loops: probing the database driver's and the provider clients' loops as well left parked intents
+   * unwoken in ParkingRunsOutTest (2 runs in 7, none without), for a reason not found yet.
    */
   @Bean
   EventLoopLag eventLoopLag(ServerLoops loops, MeterRegistry meters) {
-    EventLoopLag lag = new EventLoopLag(Duration.ofMillis(20), () -> List.of(loops.workers(),
-        HttpResources.get().onClient(LoopResources.DEFAULT_NATIVE),
-        TcpResources.get().onClient(LoopResources.DEFAULT_NATIVE)));
+    EventLoopLag lag = new EventLoopLag(loops::workers, Duration.ofMillis(20));
     Gauge.builder("payment_router.event_loop.lag", lag, watched -> watched.current().toNanos() / 1e9)
         .baseUnit("seconds")
-        .description("how late the event loops run a task scheduled on them (the latest group, by its least late loop)")
+        .description("how late the API's event loops run a task scheduled on them (the least late loop)")
         .register(meters);
     return lag;
   }

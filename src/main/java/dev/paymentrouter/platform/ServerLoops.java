@@ -11,7 +11,7 @@ import reactor.netty.resources.LoopResources;
  * {@code ReactorResourceFactory} in {@link PlatformConfiguration}); provider calls keep Reactor Netty's global loops
  * (or their own, per provider) and the database driver its TCP loops. So a burst of merchant requests does not
  * queue behind provider answers or the reverse, an acceptor never waits behind request work, and
- * {@link EventLoopLag} can tell a late API loop from a late provider or database loop.
+ * {@link EventLoopLag} measures the loops that take the merchants' requests.
  */
 public final class ServerLoops implements DisposableBean {
 
