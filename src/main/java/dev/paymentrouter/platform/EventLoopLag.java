@@ -10,13 +10,13 @@ import java.util.function.Supplier;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * How late the node's event loops run a task scheduled on them: the sign that this node's CPU cannot keep up. Every
+ * How late the HTTP event loops run a task scheduled on them: the sign that this node's CPU cannot keep up. Every
  * loop runs a probe every {@code interval}; its lag is how much later than planned the probe ran, or, while a probe
- * is overdue, how overdue it is. A group's lag is the smallest of its loops' lags: when every loop is late, the CPU
- * is short, while one late loop only has a slow task of its own. Given several groups, the lag is the largest of
- * their lags (a group whose every loop is late is a part of the node that cannot keep up). When the loops lag, every
- * request waits that long: the API refuses new payments while the lag is above its limit, so that the work already
- * accepted and the refusals themselves get the CPU back (the idea of Node's toobusy and of Envoy's overload manager).
+ * is overdue, how overdue it is. The node's lag is the smallest of the loops' lags: when every loop is late, the CPU
+ * is short, while one late loop only has a slow task of its own. When the loops lag, every request waits that long
+ * before its first line of code runs, refusals included: the API refuses new payments while the lag is above its
+ * limit, so that the work already accepted and the refusals themselves get the CPU back (the idea of Node's toobusy
+ * and of Envoy's overload manager).
  */
 public final class EventLoopLag implements SmartLifecycle {
 
@@ -34,9 +34,9 @@ public final class EventLoopLag implements SmartLifecycle {
     }
   }
 
-  private final Supplier<List<EventLoopGroup>> groups;
+  private final Supplier<EventLoopGroup> group;
   private final long intervalNanos;
-  private volatile List<List<Probe>> probes = List.of();
+  private volatile List<Probe> probes = List.of();
   private volatile boolean running;
 
   /**
@@ -44,43 +44,25 @@ public final class EventLoopLag implements SmartLifecycle {
    * @param interval how often each loop is probed
    */
   public EventLoopLag(Supplier<EventLoopGroup> group, Duration interval) {
-    this(interval, () -> {
-      EventLoopGroup loops = group.get();
-      return loops == null ? List.of() : List.of(loops);
-    });
-  }
-
-  /**
-   * @param interval how often each loop is probed
-   * @param groups   the groups of event loops to watch, looked up at start (they may not exist before)
-   */
-  public EventLoopLag(Duration interval, Supplier<List<EventLoopGroup>> groups) {
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("interval must be positive");
     }
-    this.groups = groups;
+    this.group = group;
     this.intervalNanos = interval.toNanos();
   }
 
-  /**
-   * The largest of the groups' lags (each the smallest lag among its loops) now; zero before start or when there are
-   * no loops to watch.
-   */
+  /** The smallest lag among the loops now; zero before start or when there are no loops to watch. */
   public Duration current() {
-    List<List<Probe>> watched = probes;
+    List<Probe> watched = probes;
     if (!running || watched.isEmpty()) {
       return Duration.ZERO;
     }
     long now = System.nanoTime();
-    long most = 0;
-    for (List<Probe> group : watched) {
-      long least = Long.MAX_VALUE;
-      for (Probe probe : group) {
-        least = Math.min(least, probe.lag(now));
-      }
-      most = Math.max(most, least);
+    long least = Long.MAX_VALUE;
+    for (Probe probe : watched) {
+      least = Math.min(least, probe.lag(now));
     }
-    return Duration.ofNanos(most);
+    return Duration.ofNanos(least);
   }
 
   @Override
@@ -88,22 +70,17 @@ public final class EventLoopLag implements SmartLifecycle {
     if (running) {
       return;
     }
-    List<List<Probe>> started = new ArrayList<>();
-    for (EventLoopGroup loops : groups.get()) {
-      List<Probe> group = new ArrayList<>();
-      for (EventExecutor loop : loops) {
-        group.add(new Probe(loop));
-      }
-      if (!group.isEmpty()) {
-        started.add(List.copyOf(group));
-      }
-    }
-    if (started.isEmpty()) {
+    EventLoopGroup loops = group.get();
+    if (loops == null) {
       return;
+    }
+    List<Probe> started = new ArrayList<>();
+    for (EventExecutor loop : loops) {
+      started.add(new Probe(loop));
     }
     probes = List.copyOf(started);
     running = true;
-    probes.forEach(group -> group.forEach(this::schedule));
+    probes.forEach(this::schedule);
   }
 
   private void schedule(Probe probe) {
