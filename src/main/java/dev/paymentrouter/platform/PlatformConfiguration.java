@@ -31,11 +31,7 @@ class PlatformConfiguration {
     return factory;
   }
 
-  /**
-   * How late the API's event loops run: the API sheds new payments while they lag (see {@link EventLoopLag}). Only
-   * the API's own loops: probing the database driver's and the provider clients' loops as well left parked intents
-   * unwoken in ParkingRunsOutTest (2 runs in 7, none without), for a reason not found yet.
-   */
+  /** How late the API's event loops run: the API sheds new payments while they lag (see {@link EventLoopLag}). */
   @Bean
   EventLoopLag eventLoopLag(ServerLoops loops, MeterRegistry meters) {
     EventLoopLag lag = new EventLoopLag(loops::workers, Duration.ofMillis(20));
