@@ -259,6 +259,16 @@ def side_by_side_targets(t, results):
     return rows
 
 
+def cpu_per_intent(add, cpu, rate, where):
+    """The paragraph on CPU per intent at `rate`, from the CPU measured there (nothing without either)."""
+    if cpu and rate:
+        per = 1000 * cpu["routerCores"] / rate
+        pg = 1000 * cpu["postgresCores"] / rate
+        add(f"At {where} the router spends **{per:.2f} ms of CPU per intent** and PostgreSQL {pg:.2f} ms; the "
+            f"machine was {fmt(100 * cpu['machineBusy'], 0)} % busy.")
+        add("")
+
+
 def side_by_side_section(t, results, add):
     """The throughput section of a side-by-side run."""
     add("## Throughput to final status, side by side with the database")
@@ -336,13 +346,8 @@ def side_by_side_section(t, results, add):
             + "; stopped: " + "; ".join(f"{x['rate']}/s: {x['reason']}" for x in w["stops"])
             + f"; {fmt(w.get('seconds'), 0)} s in all.")
         add("")
-    cpu = (t.get("atSustainable") or {}).get("cpu")
-    if cpu and t.get("heldRate"):
-        per = 1000 * cpu["routerCores"] / t["heldRate"]
-        pg = 1000 * cpu["postgresCores"] / t["heldRate"]
-        add(f"At the held rate (its median round) the router spends **{per:.2f} ms of CPU per intent** and "
-            f"PostgreSQL {pg:.2f} ms; the machine was {fmt(100 * cpu['machineBusy'], 0)} % busy.")
-        add("")
+    cpu_per_intent(add, (t.get("atSustainable") or {}).get("cpu"), t.get("heldRate"),
+                   "the held rate (its median round)")
     sql = t.get("sqlPerIntent", {})
     add(f"The SQL of one intent, captured with `log_statement = all` while intents were created one at a time "
         f"({sql.get('statements')} statements in {sql.get('transactions')} transactions, "
@@ -584,13 +589,8 @@ def markdown(results, chart_name, notes, history=None):
                 f"{fmt(half['p90'])} ms, p99 {fmt(half['p99'])} ms, p99.9 {fmt(half['p999'])} ms, "
                 f"{half['errors']} errors. CPU {CORES_HEADER.split(': ')[1]}: {cores(half['cpu'])}.")
             add("")
-        cpu = t.get("atSustainable", {}).get("cpu")
-        if cpu and t.get("sustainableRate"):
-            per = 1000 * cpu["routerCores"] / t["sustainableRate"]
-            pg = 1000 * cpu["postgresCores"] / t["sustainableRate"]
-            add(f"At the sustainable rate the router spends **{per:.2f} ms of CPU per intent** and PostgreSQL "
-                f"{pg:.2f} ms; the machine was {fmt(100 * cpu['machineBusy'], 0)} % busy.")
-            add("")
+        cpu_per_intent(add, t.get("atSustainable", {}).get("cpu"), t.get("sustainableRate"),
+                       "the sustainable rate")
 
         add("## Limit ratio: the same SQL straight into PostgreSQL")
         add("")
