@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one admission decision for a merchant API write, taken where it is cheapest: in the Netty pipeline
@@ -19,8 +18,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 final class AdmissionDoor {
-
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   /** What the door decided: refused, or let in with a permit (none when the adaptive limit is off). */
   sealed interface Decision {}
@@ -69,7 +66,7 @@ final class AdmissionDoor {
 
   /** The refusal's problem+json body for a request to this path, as {@link ProblemWriter} writes it. */
   byte[] refusalBody(String path) {
-    return JSON.writeValueAsBytes(Problem.of(refusal(), path));
+    return ProblemWriter.body(refusal(), path);
   }
 
   ApiProblem refusal() {

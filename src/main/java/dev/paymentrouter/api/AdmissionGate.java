@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -53,7 +54,9 @@ final class AdmissionGate extends ChannelInboundHandlerAdapter {
       context.read();
       return;
     }
-    if (message instanceof HttpRequest request && request.decoderResult().isSuccess() && pending.alone()) {
+    // Only a POST can be a limited write: the URI of any other request is not decoded here.
+    if (message instanceof HttpRequest request && HttpMethod.POST.equals(request.method())
+        && request.decoderResult().isSuccess() && pending.alone()) {
       String path = new QueryStringDecoder(request.uri()).path();
       if (AdmissionDoor.limited(request.method().name(), path)) {
         AdmissionDoor.Decision decision = door.decide();

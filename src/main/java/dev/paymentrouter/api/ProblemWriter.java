@@ -28,14 +28,19 @@ public final class ProblemWriter {
     if (door != null) {
       return door.write(exchange, status, code, detail);
     }
-    Problem problem = Problem.of(ApiProblem.of(status, code, title, detail), exchange.getRequest().getPath().value());
+    byte[] problem = body(ApiProblem.of(status, code, title, detail), exchange.getRequest().getPath().value());
     ServerHttpResponse response = exchange.getResponse();
     response.setStatusCode(status);
     response.getHeaders().setContentType(ProblemHandler.PROBLEM_JSON);
     if (status == HttpStatus.UNAUTHORIZED) {
       response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
     }
-    DataBuffer body = response.bufferFactory().wrap(JSON.writeValueAsBytes(problem));
+    DataBuffer body = response.bufferFactory().wrap(problem);
     return response.writeWith(Mono.just(body));
+  }
+
+  /** The problem+json body of this problem about the request at {@code instance}. */
+  static byte[] body(ApiProblem problem, String instance) {
+    return JSON.writeValueAsBytes(Problem.of(problem, instance));
   }
 }
