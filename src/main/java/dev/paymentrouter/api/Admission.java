@@ -10,7 +10,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import reactor.util.context.ContextView;
 
 /**
@@ -39,7 +42,13 @@ import reactor.util.context.ContextView;
  * whose commits are steadier.
  *
  * <p>A permit ends exactly once ({@link Permit}): success with the measured time, dropped (the limit shrinks) on a
- * 5xx answer, ignored (no sample) on a 4xx or when the client goes away.
+ * 5xx answer, ignored (no sample) on a 4xx or when the client goes away, and ignored as well when it has been held
+ * for {@code hold-max} without an answer: what a write still waits for then is its provider or the work queued
+ * behind the ones let in before it, and either way a permit it keeps longer bounds nothing the limit should learn
+ * from. That is how {@code hold-until: answer} keeps a sick provider from taking the permits: its writes hold at
+ * most its rate times {@code hold-max} of them. Permits past their time are given back by the next acquire, in the
+ * order they were taken (no timer per request); the queue of held permits holds those taken within the last
+ * {@code hold-max}.
  */
 final class Admission {
 
@@ -48,10 +57,21 @@ final class Admission {
 
   private final SimpleLimiter<Void> limiter;
   private final Counter refused;
+  private final Counter heldTooLong;
   private final boolean releasedWhenStored;
+  private final long holdMaxNanos;
+  private final LongSupplier nanoTime;
+  private final Queue<Permit> held = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean sweeping = new AtomicBoolean();
 
   Admission(AdmissionProperties properties, MeterRegistry meters) {
+    this(properties, meters, System::nanoTime);
+  }
+
+  Admission(AdmissionProperties properties, MeterRegistry meters, LongSupplier nanoTime) {
     this.releasedWhenStored = properties.holdUntil() == AdmissionProperties.HoldUntil.STORED;
+    this.holdMaxNanos = properties.holdMax().toNanos();
+    this.nanoTime = nanoTime;
     this.limiter = SimpleLimiter.newBuilder().named("api-admission").limit(limit(properties)).build();
     Gauge.builder("payment_router.admission.limit", limiter, SimpleLimiter::getLimit)
         .description("merchant API writes the adaptive admission limit lets in at once now")
@@ -61,6 +81,9 @@ final class Admission {
         .register(meters);
     this.refused = Counter.builder("payment_router.admission.refused")
         .description("merchant API writes refused 503 overloaded at the door")
+        .register(meters);
+    this.heldTooLong = Counter.builder("payment_router.admission.held_too_long")
+        .description("admission permits given back unanswered after hold-max (writes waiting on a provider or queue)")
         .register(meters);
   }
 
@@ -81,12 +104,42 @@ final class Admission {
 
   /** A permit, or empty (and counted as refused) when the limit is reached. Never waits. */
   Optional<Permit> tryAcquire() {
+    long now = nanoTime.getAsLong();
+    giveBackExpired(now);
     Optional<Limiter.Listener> listener = limiter.acquire(null);
     if (listener.isEmpty()) {
       refused.increment();
       return Optional.empty();
     }
-    return Optional.of(new Permit(listener.get(), releasedWhenStored));
+    Permit permit = new Permit(listener.get(), releasedWhenStored, now);
+    held.offer(permit);
+    return Optional.of(permit);
+  }
+
+  /**
+   * Ends the permits held for {@code hold-max} without an answer, oldest first, and forgets the ended ones ahead of
+   * them. One caller sweeps at a time (the others go on at once); only the sweeper takes from the queue's head.
+   */
+  private void giveBackExpired(long now) {
+    if (!sweeping.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      Permit oldest;
+      while ((oldest = held.peek()) != null) {
+        if (!oldest.ended()) {
+          if (now - oldest.takenAt < holdMaxNanos) {
+            return;
+          }
+          if (oldest.ignored()) {
+            heldTooLong.increment();
+          }
+        }
+        held.poll();
+      }
+    } finally {
+      sweeping.set(false);
+    }
   }
 
   int limit() {
@@ -95,6 +148,11 @@ final class Admission {
 
   int inFlight() {
     return limiter.getInflight();
+  }
+
+  /** For tests: permits in the queue of held ones, ended but not yet forgotten included. */
+  int heldQueued() {
+    return held.size();
   }
 
   /**
@@ -110,11 +168,17 @@ final class Admission {
 
     private final Limiter.Listener listener;
     private final boolean releasedWhenStored;
+    private final long takenAt;
     private final AtomicBoolean ended = new AtomicBoolean();
 
-    private Permit(Limiter.Listener listener, boolean releasedWhenStored) {
+    private Permit(Limiter.Listener listener, boolean releasedWhenStored, long takenAt) {
       this.listener = listener;
       this.releasedWhenStored = releasedWhenStored;
+      this.takenAt = takenAt;
+    }
+
+    boolean ended() {
+      return ended.get();
     }
 
     /** The work finished in time: a sample of the time since admission. */
@@ -131,11 +195,16 @@ final class Admission {
       }
     }
 
-    /** Nothing to learn (the client's mistake, or the client left): the permit is given back without a sample. */
-    void ignored() {
+    /**
+     * Nothing to learn (the client's mistake, the client left, or held too long): the permit is given back without a
+     * sample. True when this call ended it.
+     */
+    boolean ignored() {
       if (ended.compareAndSet(false, true)) {
         listener.onIgnore();
+        return true;
       }
+      return false;
     }
 
     /** Ends the permit by the status the answer is committed with. */

@@ -1,5 +1,6 @@
 package dev.paymentrouter.api;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -17,6 +18,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param holdUntil    when a create gives its permit back: {@code stored} (as soon as its intent is stored, the
  *                     default: a slow provider cannot take the permits) or {@code answer} (when its answer is
  *                     sent, after any {@code Prefer: wait})
+ * @param holdMax      the longest one write holds its permit: one still unanswered then gives it back without a
+ *                     sample, so that writes waiting on a slow provider hold at most its rate times this many permits
+ *                     (with {@code hold-until: answer}; a stored create's permit ends sooner anyway)
  */
 @ConfigurationProperties("payment-router.api.admission")
 public record AdmissionProperties(
@@ -25,7 +29,8 @@ public record AdmissionProperties(
     @DefaultValue("200") int initialLimit,
     @DefaultValue("100") int minLimit,
     @DefaultValue("1000") int maxLimit,
-    @DefaultValue("stored") HoldUntil holdUntil) {
+    @DefaultValue("stored") HoldUntil holdUntil,
+    @DefaultValue("1s") Duration holdMax) {
 
   /** How much of a create the limit covers (see {@link Admission}). */
   public enum HoldUntil {
@@ -49,6 +54,9 @@ public record AdmissionProperties(
     }
     if (initialLimit < minLimit || initialLimit > maxLimit) {
       problems.add(prefix + "initial-limit (" + initialLimit + ") must lie within min-limit and max-limit");
+    }
+    if (holdMax.isNegative() || holdMax.isZero()) {
+      problems.add(prefix + "hold-max must be positive, was " + holdMax);
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));

@@ -29,7 +29,8 @@ class AdmissionFilterTest {
 
   private final MeterRegistry meters = new SimpleMeterRegistry();
   private final AdmissionFilter filter = new AdmissionFilter(new AdmissionDoor(
-      new AdmissionProperties(true, AdmissionProperties.Algorithm.FIXED, 1, 1, 1, AdmissionProperties.HoldUntil.STORED),
+      new AdmissionProperties(true, AdmissionProperties.Algorithm.FIXED, 1, 1, 1, AdmissionProperties.HoldUntil.STORED,
+          Duration.ofSeconds(1)),
       api(), notLagging(), meters));
   private final Sinks.Empty<Void> held = Sinks.empty();
   // What the "application" behind the filter does, chosen per request by a header.
@@ -99,8 +100,8 @@ class AdmissionFilterTest {
   @Test
   void withHoldUntilAnswerACreateHoldsItsPermitUntilItsAnswer() {
     AdmissionFilter untilAnswer = new AdmissionFilter(new AdmissionDoor(new AdmissionProperties(true,
-        AdmissionProperties.Algorithm.FIXED, 1, 1, 1, AdmissionProperties.HoldUntil.ANSWER), api(), notLagging(),
-        new SimpleMeterRegistry()));
+        AdmissionProperties.Algorithm.FIXED, 1, 1, 1, AdmissionProperties.HoldUntil.ANSWER, Duration.ofSeconds(1)),
+        api(), notLagging(), new SimpleMeterRegistry()));
     HttpHandler limited = WebHttpHandlerBuilder.webHandler(this::application).filter(untilAnswer).build();
 
     Disposable waiting = limited.handle(request(HttpMethod.POST, "/v1/payment-intents", "stored-then-wait"),
@@ -131,8 +132,8 @@ class AdmissionFilterTest {
   @Test
   void admissionOffLetsEveryWriteThrough() {
     AdmissionFilter off = new AdmissionFilter(new AdmissionDoor(new AdmissionProperties(false,
-        AdmissionProperties.Algorithm.FIXED, 1, 1, 1, AdmissionProperties.HoldUntil.ANSWER), api(), notLagging(),
-        new SimpleMeterRegistry()));
+        AdmissionProperties.Algorithm.FIXED, 1, 1, 1, AdmissionProperties.HoldUntil.ANSWER, Duration.ofSeconds(1)),
+        api(), notLagging(), new SimpleMeterRegistry()));
     HttpHandler unlimited = WebHttpHandlerBuilder.webHandler(this::application).filter(off).build();
 
     Disposable first = unlimited.handle(request(HttpMethod.POST, "/v1/payment-intents", "hang"),

@@ -35,8 +35,8 @@ import reactor.netty.http.server.HttpServer;
 class AdmissionGateTest {
 
   private final AdmissionDoor door = new AdmissionDoor(new AdmissionProperties(true,
-      AdmissionProperties.Algorithm.FIXED, 1, 1, 1, AdmissionProperties.HoldUntil.ANSWER), api(),
-      new EventLoopLag(() -> null, Duration.ofMillis(20)), new SimpleMeterRegistry());
+      AdmissionProperties.Algorithm.FIXED, 1, 1, 1, AdmissionProperties.HoldUntil.ANSWER, Duration.ofSeconds(1)),
+      api(), new EventLoopLag(() -> null, Duration.ofMillis(20)), new SimpleMeterRegistry());
   private final Sinks.Empty<Void> held = Sinks.empty();
   private final AtomicInteger reachedWebFlux = new AtomicInteger();
   private DisposableServer server;
