@@ -239,13 +239,16 @@ timezone = 'UTC'
         self.psql(f"create database {self.database} owner {owner}", database="postgres")
 
     def counters(self):
-        """Commits, rollbacks and WAL activity so far (cluster-wide WAL, this database's transactions)."""
+        """Commits, rollbacks and WAL activity so far (cluster-wide WAL, this database's transactions), and the
+        transaction ids assigned so far: only a transaction that writes takes one, so their difference counts the
+        writing commits (and rollbacks) that xact_commit mixes with read-only ones. Reading it assigns none."""
         row = self.psql(f"""
-            select d.xact_commit, d.xact_rollback, w.wal_records, w.wal_sync, w.wal_write, w.wal_bytes
+            select d.xact_commit, d.xact_rollback, w.wal_records, w.wal_sync, w.wal_write, w.wal_bytes,
+                   pg_snapshot_xmax(pg_current_snapshot())
               from pg_stat_database d, pg_stat_wal w where d.datname = '{self.database}'""")
-        commit, rollback, records, sync, write, wal_bytes = row.split("|")
+        commit, rollback, records, sync, write, wal_bytes, xids = row.split("|")
         return {"commits": int(commit), "rollbacks": int(rollback), "walRecords": int(records),
-                "walSyncs": int(sync), "walWrites": int(write), "walBytes": int(float(wal_bytes))}
+                "walSyncs": int(sync), "walWrites": int(write), "walBytes": int(float(wal_bytes)), "xids": int(xids)}
 
     def active_backends(self):
         return int(self.psql(f"""select count(*) from pg_stat_activity
