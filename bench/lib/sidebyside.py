@@ -21,7 +21,7 @@ that is the router's own queueing, which is what the headline must catch. The tw
 apart, not simultaneous: a stall in one of them moves that round's difference, the median of three rounds does not
 follow one such round.
 
-The replay commits no more often than the router did (it must be a lower bound on the database's own share, or
+The replay commits about as often as the router did (it must be a lower bound on the database's own share, or
 router - database goes negative and judges nothing). The captured SQL runs in autocommit, two writing commits per
 intent, while the router group-commits: its batch functions take the intents that are ready together in one
 statement, and under load it made well under one commit per intent (0.8 at 372/s in run 20261201-063555, where the
@@ -30,7 +30,8 @@ N intents (each with ids of its own), COMMIT, at `-R rate/N`, with N = max(1, ro
 writing commits per intent in the same step: the transaction ids PostgreSQL assigned during its windows per intent
 sent (only a writing transaction takes one; xact_commit would count its read-only commits too). Round 1 runs the
 router first (ABBA), so c is the median of the router windows measured so far in the step; the steps pgbench climbs
-alone keep the N of the router's last step. At c >= 0.67 that is N = 1: one commit per intent instead of two.
+alone keep the N of the router's last step. At c >= 0.67 that is N = 1: one commit per intent instead of two
+(between 0.67 and 1 that is still more than the router made: N is rounded, not rounded up).
 pgbench's closed-loop maximum (ratio (b)) runs N = 1 too, one transaction per intent.
 
 The approximation: pgbench starts the N intents of a transaction together (Poisson arrivals of groups at rate/N,
