@@ -34,6 +34,10 @@ alone keep the N of the router's last step. At c >= 0.67 that is N = 1: one comm
 (between 0.67 and 1 that is still more than the router made: N is rounded, not rounded up).
 pgbench's closed-loop maximum (ratio (b)) runs N = 1 too, one transaction per intent.
 
+Each pgbench window runs at the rate for the router's warm-up seconds before the window it counts, as the load
+generator does before a router window: pgbench opens fresh connections whose backends first load their caches and
+plan the script, while the router's pooled ones are warm.
+
 The approximation: pgbench starts the N intents of a transaction together (Poisson arrivals of groups at rate/N,
 not of intents at rate), and each intent's latency is its transaction's - from the scheduled start to the COMMIT,
 as the router's intents wait for the group commit that carries them - so an intent run first in its group counts
@@ -188,7 +192,8 @@ def run(suite, script, step_row):
         counters = suite.pg.counters()
         tx_rate = round(rate / n, 3)
         try:
-            db = suite.pg.pgbench_at_rate(script_of(n), clients, tx_rate, window, suite.out / "pgbench-rate" / label)
+            db = suite.pg.pgbench_at_rate(script_of(n), clients, tx_rate, window, suite.out / "pgbench-rate" / label,
+                                          warmup=warmup)
         except RuntimeError as error:
             db = {"error": str(error)[:500], "transactions": 0, "expected": round(tx_rate * window)}
         # pgbench itself is not one of the suite's processes: its CPU shows under "others".
