@@ -324,7 +324,7 @@ timezone = 'UTC'
         # Transactions scheduled (Poisson, rate x seconds on average) but not started when -T ended are not logged:
         # a database that falls behind shows as fewer transactions than expected and a growing schedule lag.
         return {"rate": rate, "clients": clients, "seconds": seconds, "warmupSeconds": warmup,
-                "transactions": len(latencies),
+                "transactions": len(latencies), "transactionsWithWarmup": len(logged),
                 "expected": round(rate * seconds), "maxLagMs": round(max_lag, 2),
                 "p50": at(50), "p90": at(90), "p99": at(99), "p999": at(99.9),
                 "max": round(latencies[-1], 2) if latencies else None}

@@ -199,8 +199,10 @@ def run(suite, script, step_row):
         # pgbench itself is not one of the suite's processes: its CPU shows under "others".
         db["cpu"] = procs.CpuMeter.delta(before, meter.sample())
         after = suite.pg.counters()
-        intents = db["transactions"] * n
-        db.update({"rate": rate, "transactionRate": tx_rate, "intentsPerTransaction": n, "intents": intents,
+        # The counters ran through pgbench's warm-up too: per intent of the whole run.
+        intents = db.get("transactionsWithWarmup", db["transactions"]) * n
+        db.update({"rate": rate, "transactionRate": tx_rate, "intentsPerTransaction": n,
+                   "intents": db["transactions"] * n,
                    "commitsPerIntent": round((after["commits"] - counters["commits"]) / intents, 3)
                    if intents else None,
                    "writeCommitsPerIntent": round((after["xids"] - counters["xids"]) / intents, 3)
