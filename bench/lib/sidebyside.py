@@ -119,7 +119,7 @@ def judge(step):
 
 def intents_per_transaction(commits_per_intent):
     """N for the replay: as many intents per pgbench transaction as the router had per commit, at least one (the
-    brief's rule round(1 / c): between 0.67 and 1 commits per intent this is still one commit per intent)."""
+    rule of issue 15: round(1 / c), so between 0.67 and 1 commits per intent this is still one commit per intent)."""
     if not commits_per_intent or commits_per_intent <= 0:
         return 1
     return max(1, int(1 / commits_per_intent + 0.5))
