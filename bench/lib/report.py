@@ -216,10 +216,10 @@ def replay_method(t):
     """How the run's replay committed, for its history row (nothing for runs from before it was grouped)."""
     if not t.get("replayGrouping"):
         return ""
-    ns = sorted({s["verdict"].get("replayIntentsPerTransaction", {}).get("median") for s in t.get("steps", [])}
-                - {None})
-    return (f"; replay grouped as the router commits ({', '.join(fmt(n, 0) for n in ns) or '—'} intents per "
-            "transaction), maximum at 1")
+    ns = [n for s in t.get("steps", []) for key in ("min", "max")
+          if (n := s["verdict"].get("replayIntentsPerTransaction", {}).get(key)) is not None]
+    used = f"{fmt(min(ns), 0)}–{fmt(max(ns), 0)}" if ns and min(ns) != max(ns) else fmt(ns[0] if ns else None, 0)
+    return f"; replay grouped as the router commits (N = {used} intents per transaction), maximum at N = 1"
 
 
 def spread_text(value, digits=1):
