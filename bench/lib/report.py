@@ -283,14 +283,14 @@ def grouped_replay_text(t):
     """The method sentence on a replay grouped as the router commits (results from 2026-12-01 on)."""
     return (f"{t['windowSeconds']} s window of `pgbench -R <rate/N> -c {t['pgbenchClients']}` (as many clients as "
             "the router's R2DBC pool) replaying one intent's captured SQL with N intents per pgbench transaction "
-            "(`BEGIN`, N intents' statements with ids of their own, `COMMIT`), so that the replay commits about as "
-            "often as the router: the captured statements alone commit twice per intent, while the router's batch "
-            "functions group-commit the intents that are ready together. N = max(1, round(1 / c)), c the "
+            "(`BEGIN`, N intents' statements with ids of their own, `COMMIT`), so that the replay's commits follow "
+            "the router's group commits: the captured statements alone commit twice per intent, while the router's "
+            "batch functions commit the intents that are ready together at once. N = max(1, round(1 / c)), c the "
             "router's writing commits per intent (transaction ids PostgreSQL assigned per intent) in its windows "
             "of the same step so far; steps pgbench climbs alone keep the last router step's N. pgbench, too, runs "
             f"{t['routerWarmupSeconds']} s at the rate before the window it counts (its connections are new). Each "
             "intent's latency is its transaction's (from the scheduled start: Poisson arrivals, no coordinated "
-            "omission; runs before 2026-12-01 08:50 added pgbench's schedule lag to it a second time), the "
+            "omission; earlier runs, up to 20261201-063555, added pgbench's schedule lag to it a second time), the "
             "database's share of one intent; at N > 1 its N intents arrive together and the first waits for the "
             "others, which makes the replay a little slower, not faster.")
 
