@@ -239,13 +239,16 @@ timezone = 'UTC'
         self.psql(f"create database {self.database} owner {owner}", database="postgres")
 
     def counters(self):
-        """Commits, rollbacks and WAL activity so far (cluster-wide WAL, this database's transactions)."""
+        """Commits, rollbacks and WAL activity so far (cluster-wide WAL, this database's transactions), and the
+        transaction ids assigned so far: only a transaction that writes takes one, so their difference counts the
+        writing commits (and rollbacks) that xact_commit mixes with read-only ones. Reading it assigns none."""
         row = self.psql(f"""
-            select d.xact_commit, d.xact_rollback, w.wal_records, w.wal_sync, w.wal_write, w.wal_bytes
+            select d.xact_commit, d.xact_rollback, w.wal_records, w.wal_sync, w.wal_write, w.wal_bytes,
+                   pg_snapshot_xmax(pg_current_snapshot())
               from pg_stat_database d, pg_stat_wal w where d.datname = '{self.database}'""")
-        commit, rollback, records, sync, write, wal_bytes = row.split("|")
+        commit, rollback, records, sync, write, wal_bytes, xids = row.split("|")
         return {"commits": int(commit), "rollbacks": int(rollback), "walRecords": int(records),
-                "walSyncs": int(sync), "walWrites": int(write), "walBytes": int(float(wal_bytes))}
+                "walSyncs": int(sync), "walWrites": int(write), "walBytes": int(float(wal_bytes)), "xids": int(xids)}
 
     def active_backends(self):
         return int(self.psql(f"""select count(*) from pg_stat_activity
@@ -281,28 +284,36 @@ timezone = 'UTC'
                 others += 1
         return commits, slowest, others
 
-    def pgbench_at_rate(self, script, clients, rate, seconds, log_dir, user="router"):
+    def pgbench_at_rate(self, script, clients, rate, seconds, log_dir, user="router", warmup=0):
         """The script at a fixed rate (pgbench -R: Poisson arrivals, latency counted from the scheduled start, so
-        no coordinated omission): the database's own latency distribution at that load."""
+        no coordinated omission): the database's own latency distribution at that load. The first `warmup` seconds
+        run at the rate too but are not counted, as the load generator's warm-up before a router window: pgbench
+        opens fresh connections, whose backends first load their caches and plan the script's statements."""
         log_dir.mkdir(parents=True, exist_ok=True)
         for old in log_dir.glob("pgb*"):
             old.unlink()
         threads = min(clients, os.cpu_count() or 2)
         result = subprocess.run(
             [str(self.bindir / "pgbench"), "-h", HOST, "-p", str(self.port), "-U", user, "-n", "-M", "prepared",
-             "-c", str(clients), "-j", str(threads), "-T", str(seconds), "-R", str(rate), "-l",
+             "-c", str(clients), "-j", str(threads), "-T", str(warmup + seconds), "-R", str(rate), "-l",
              f"--log-prefix={log_dir}/pgb", "-f", str(script), self.database], text=True, capture_output=True)
         if result.returncode != 0:
             raise RuntimeError(f"pgbench -R failed ({result.returncode}): {result.stdout}\n{result.stderr}")
-        latencies = []
-        max_lag = 0.0
+        logged = []
         for log_file in log_dir.glob("pgb*"):
             for line in log_file.read_text().splitlines():
                 parts = line.split()
                 if len(parts) >= 7 and parts[2].isdigit():
-                    latencies.append((int(parts[2]) + int(parts[6])) / 1000.0)
-                    max_lag = max(max_lag, int(parts[6]) / 1000.0)
-        latencies.sort()
+                    # pgbench logs a throttled transaction's time from its scheduled start already (end minus
+                    # scheduled; schedule_lag, the 7th field, is the part of it before the transaction began):
+                    # adding the lag again counted every delay twice.
+                    latency_us = int(parts[2])
+                    scheduled_us = int(parts[4]) * 1_000_000 + int(parts[5]) - latency_us
+                    logged.append((scheduled_us, latency_us / 1000.0, int(parts[6]) / 1000.0))
+        first = min((t for t, _, _ in logged), default=0)
+        measured = [(latency, lag) for t, latency, lag in logged if t >= first + warmup * 1_000_000]
+        latencies = sorted(latency for latency, _ in measured)
+        max_lag = max((lag for _, lag in measured), default=0.0)
         # The per-transaction logs are large at high rates and their figures are kept below.
         for old in log_dir.glob("pgb*"):
             old.unlink()
@@ -312,7 +323,8 @@ timezone = 'UTC'
 
         # Transactions scheduled (Poisson, rate x seconds on average) but not started when -T ended are not logged:
         # a database that falls behind shows as fewer transactions than expected and a growing schedule lag.
-        return {"rate": rate, "clients": clients, "seconds": seconds, "transactions": len(latencies),
+        return {"rate": rate, "clients": clients, "seconds": seconds, "warmupSeconds": warmup,
+                "transactions": len(latencies), "transactionsWithWarmup": len(logged),
                 "expected": round(rate * seconds), "maxLagMs": round(max_lag, 2),
                 "p50": at(50), "p90": at(90), "p99": at(99), "p999": at(99.9),
                 "max": round(latencies[-1], 2) if latencies else None}

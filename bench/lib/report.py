@@ -203,13 +203,23 @@ def history_block(results, sources):
         lines.append(
             f"| `{results['runId']}`{' (quick)' if results.get('quick') else ''} | side by side: "
             f"{t['roundsPerStep']} rounds of {t['windowSeconds']} s per step, median router p99 − database p99 ≤ "
-            f"{fmt(t['boundMs'], 0)} ms, 0 errors | {fmt(t.get('heldRate'), 0)}/s | (a) "
+            f"{fmt(t['boundMs'], 0)} ms, 0 errors{replay_method(t)} | {fmt(t.get('heldRate'), 0)}/s | (a) "
             f"{fmt(t.get('routerHeldAbsoluteRate'), 0)} ÷ {fmt(t.get('pgbenchHeldRate'), 0)}/s = "
             f"{fmt(t.get('ratioHeld'), 3)}; (b) {fmt(t.get('saturationRate'), 0)} ÷ "
             f"{fmt(t.get('pgbenchMax', {}).get('tps', {}).get('median'), 0)}/s = {fmt(t.get('ratioSaturation'), 3)} "
             f"| at the held rate: router p99 {spread_text(v.get('routerP99'))} ms, database p99 "
             f"{spread_text(v.get('dbP99'))} ms |")
     return HISTORY_BEGIN + "\n" + "\n".join(lines) + "\n" + HISTORY_END
+
+
+def replay_method(t):
+    """How the run's replay committed, for its history row (nothing for runs from before it was grouped)."""
+    if not t.get("replayGrouping"):
+        return ""
+    ns = [n for s in t.get("steps", []) for key in ("min", "max")
+          if (n := s["verdict"].get("replayIntentsPerTransaction", {}).get(key)) is not None]
+    used = f"{fmt(min(ns), 0)}–{fmt(max(ns), 0)}" if ns and min(ns) != max(ns) else fmt(ns[0] if ns else None, 0)
+    return f"; replay grouped as the router commits (N = {used} intents per transaction), maximum at N = 1"
 
 
 def spread_text(value, digits=1):
@@ -269,6 +279,22 @@ def cpu_per_intent(add, cpu, rate, where):
         add("")
 
 
+def grouped_replay_text(t):
+    """The method sentence on a replay grouped as the router commits (results from 2026-12-01 on)."""
+    return (f"{t['windowSeconds']} s window of `pgbench -R <rate/N> -c {t['pgbenchClients']}` (as many clients as "
+            "the router's R2DBC pool) replaying one intent's captured SQL with N intents per pgbench transaction "
+            "(`BEGIN`, N intents' statements with ids of their own, `COMMIT`), so that the replay's commits follow "
+            "the router's group commits: the captured statements alone commit twice per intent, while the router's "
+            "batch functions commit the intents that are ready together at once. N = max(1, round(1 / c)), c the "
+            "router's writing commits per intent (transaction ids PostgreSQL assigned per intent) in its windows "
+            "of the same step so far; steps pgbench climbs alone keep the last router step's N. pgbench, too, runs "
+            f"{t['routerWarmupSeconds']} s at the rate before the window it counts (its connections are new). Each "
+            "intent's latency is its transaction's (from the scheduled start: Poisson arrivals, no coordinated "
+            "omission; earlier runs, up to 20261201-063555, added pgbench's schedule lag to it a second time), the "
+            "database's share of one intent; at N > 1 its N intents arrive together and the first waits for the "
+            "others, which makes the replay a little slower, not faster.")
+
+
 def side_by_side_section(t, results, add):
     """The throughput section of a side-by-side run."""
     add("## Throughput to final status, side by side with the database")
@@ -276,10 +302,12 @@ def side_by_side_section(t, results, add):
     add(f"Intents with `Prefer: wait=10` (the answer comes when the intent is final) at rising constant rates, 0 ms "
         f"simulators. At each rate the router and pgbench take turns: {t['roundsPerStep']} rounds, each a "
         f"{t['windowSeconds']} s window of the router (after {t['routerWarmupSeconds']} s at the rate) and a "
-        f"{t['windowSeconds']} s window of `pgbench -R <rate> -c {t['pgbenchClients']}` (as many clients as the "
-        "router's R2DBC pool) replaying one intent's captured SQL, one intent per pgbench transaction, so its "
-        "latency (from the scheduled start: Poisson arrivals, no coordinated omission) is the database's share of "
-        "one intent. Rounds alternate which side goes first (router, pgbench, then pgbench, router), all within "
+        + (grouped_replay_text(t) if t.get("replayGrouping") else
+           f"{t['windowSeconds']} s window of `pgbench -R <rate> -c {t['pgbenchClients']}` (as many clients as the "
+           "router's R2DBC pool) replaying one intent's captured SQL, one intent per pgbench transaction, so its "
+           "latency (from the scheduled start: Poisson arrivals, no coordinated omission) is the database's share of "
+           "one intent.")
+        + " Rounds alternate which side goes first (router, pgbench, then pgbench, router), all within "
         "about a minute. Figures are the median of the rounds and, in brackets, their spread (min–max).")
     add("")
     add("A step is judged by what the router adds over the database at that rate:")
@@ -302,6 +330,7 @@ def side_by_side_section(t, results, add):
         "while it holds its rule.")
     add("")
     rows = []
+    grouped = bool(t.get("replayGrouping"))
     for step in t.get("steps", []):
         v = step["verdict"]
         router = "routerP99" in v
@@ -319,18 +348,33 @@ def side_by_side_section(t, results, add):
                      yes(v.get("routerHeldAbsolute")) if router else "—",
                      yes(v.get("pgbenchHeldAbsolute")),
                      yes(v.get("finalWithin2s")) if router else "—"])
-    add(table(["rate/s", "rounds", "router p50 ms", "router p99 ms", "DB p50 ms", "DB p99 ms",
-               "router p99 − DB p99 ms", "errors", "router max ms", "router JIT cores", "router / others cores",
-               "held side by side", f"router ≤ {fmt(t['absoluteP99Ms'], 0)} ms",
-               f"pgbench ≤ {fmt(t['absoluteP99Ms'], 0)} ms", "final ≤ 2 s"], rows))
+        if grouped:
+            rows[-1][6:6] = [spread_text(v.get("replayIntentsPerTransaction"), 0),
+                             f"{spread_text(v.get('routerWriteCommitsPerIntent'), 2)} / "
+                             f"{spread_text(v.get('replayWriteCommitsPerIntent'), 2)}" if router else
+                             f"— / {spread_text(v.get('replayWriteCommitsPerIntent'), 2)}"]
+    header = ["rate/s", "rounds", "router p50 ms", "router p99 ms", "DB p50 ms", "DB p99 ms",
+              "router p99 − DB p99 ms", "errors", "router max ms", "router JIT cores", "router / others cores",
+              "held side by side", f"router ≤ {fmt(t['absoluteP99Ms'], 0)} ms",
+              f"pgbench ≤ {fmt(t['absoluteP99Ms'], 0)} ms", "final ≤ 2 s"]
+    if grouped:
+        header[6:6] = ["N (intents per DB transaction)", "writing commits per intent: router / DB"]
+    add(table(header, rows))
     add("")
+    if grouped:
+        add("*N* is the replay's intents per pgbench transaction, *writing commits per intent* the transaction ids "
+            "PostgreSQL assigned per intent during each side's windows (a writing transaction takes one; "
+            "results.json also has all commits per intent, read-only ones included).")
+        add("")
     add("*router JIT cores* is the CPU of the router's C1 and C2 compiler threads during its windows (issue 15, "
         "item 4: compilation that does not settle at a steady load). *others* is CPU used outside the suite while "
         "the router's window ran; pgbench itself counts there during its own windows (in results.json).")
     add("")
     pmax = t.get("pgbenchMax", {})
     if pmax:
-        add(f"**pgbench's maximum:** the same script closed loop (`-c {pmax.get('clients')}`, no `-R`), "
+        how = ("one intent per transaction (N = 1: `BEGIN`, its statements, `COMMIT`)"
+               if pmax.get("intentsPerTransaction") else "the same script")
+        add(f"**pgbench's maximum:** {how} closed loop (`-c {pmax.get('clients')}`, no `-R`), "
             f"{len(pmax.get('rounds', []))} rounds of {t['windowSeconds']} s before the ladder: "
             f"{spread_text(pmax.get('tps'), 0)} intents/s (" + ", ".join(
                 f"{fmt(r['tps'], 0)}/s avg {fmt(r.get('latencyAvgMs'), 1)} ms" for r in pmax.get("rounds", []))
@@ -352,8 +396,11 @@ def side_by_side_section(t, results, add):
     add(f"The SQL of one intent, captured with `log_statement = all` while intents were created one at a time "
         f"({sql.get('statements')} statements in {sql.get('transactions')} transactions, "
         f"{sql.get('durableCommits')} of which write and so wait for a WAL flush); pgbench (`-M prepared -n`) "
-        "replays it with the captured values, intent id and keys made unique per transaction "
-        "(`target/bench/results/<run>/intent.pgbench.sql`):")
+        + ("replays it with the captured values, intent id and keys made unique per intent, N intents per "
+           "transaction (`target/bench/results/<run>/intent.pgbench.sql`, grouped in `intent.pgbench.x<N>.sql`):"
+           if t.get("replayGrouping") else
+           "replays it with the captured values, intent id and keys made unique per transaction "
+           "(`target/bench/results/<run>/intent.pgbench.sql`):"))
     add("")
     add("```sql")
     for statement in sql.get("sql", []):

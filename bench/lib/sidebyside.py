@@ -1,9 +1,9 @@
 """The throughput headline measured side by side with the database (issue 15, item 1).
 
-For each rate of a rising ladder the router and pgbench (one intent's captured SQL per pgbench transaction, `-R` at
-the same rate, as many clients as the router's R2DBC pool) take turns in short windows, a few rounds each, within
-about a minute. A disk flush stall or another process's burst then hits both sides alike, and the median of the
-rounds with its spread (min-max) is what the step is judged on:
+For each rate of a rising ladder the router and pgbench (replaying one intent's captured SQL at the same rate of
+intents, as many clients as the router's R2DBC pool) take turns in short windows, a few rounds each, within about a
+minute. A disk flush stall or another process's burst then hits both sides alike, and the median of the rounds with
+its spread (min-max) is what the step is judged on:
 
 - held side by side (the headline): 0 errors in every round, every answer a final 201, and
   median(router p99 - database p99) <= BOUND_MS;
@@ -19,12 +19,35 @@ at these heaps) and one scheduling delay of the kernel with four busy processes 
 latency period, 12-24 ms). A p99 sees at most one of each in a 5-10 s window; the sum is about 50 ms. More than
 that is the router's own queueing, which is what the headline must catch. The two windows of a round are seconds
 apart, not simultaneous: a stall in one of them moves that round's difference, the median of three rounds does not
-follow one such round."""
+follow one such round.
+
+The replay commits about as often as the router did (it must be a lower bound on the database's own share, or
+router - database goes negative and judges nothing). The captured SQL runs in autocommit, two writing commits per
+intent, while the router group-commits: its batch functions take the intents that are ready together in one
+statement, and under load it made well under one commit per intent (0.8 at 372/s in run 20261201-063555, where the
+ungrouped replay was slower than the router from 130/s on). So one pgbench transaction is BEGIN, the statements of
+N intents (each with ids of its own), COMMIT, at `-R rate/N`, with N = max(1, round(1 / c)) and c the router's
+writing commits per intent in the same step: the transaction ids PostgreSQL assigned during its windows per intent
+sent (only a writing transaction takes one; xact_commit would count its read-only commits too). Round 1 runs the
+router first (ABBA), so c is the median of the router windows measured so far in the step; the steps pgbench climbs
+alone keep the N of the router's last step. At c >= 0.67 that is N = 1: one commit per intent instead of two
+(between 0.67 and 1 that is still more than the router made: N is rounded, not rounded up).
+pgbench's closed-loop maximum (ratio (b)) runs N = 1 too, one transaction per intent.
+
+Each pgbench window runs at the rate for the router's warm-up seconds before the window it counts, as the load
+generator does before a router window: pgbench opens fresh connections whose backends first load their caches and
+plan the script, while the router's pooled ones are warm.
+
+The approximation: pgbench starts the N intents of a transaction together (Poisson arrivals of groups at rate/N,
+not of intents at rate), and each intent's latency is its transaction's - from the scheduled start to the COMMIT,
+as the router's intents wait for the group commit that carries them - so an intent run first in its group counts
+the time of the ones after it. Both make the replay's latency a little higher at N > 1, never lower."""
 
 import math
 import statistics
 
 import procs
+import sqlcapture
 from procs import log
 
 BOUND_MS = 50.0
@@ -82,10 +105,33 @@ def judge(step):
     router_p99 = (out.get("routerP99") or {}).get("median")
     out["routerHeldAbsolute"] = bool(routers) and out["routerAllFinal"] and router_p99 is not None \
         and router_p99 <= ABSOLUTE_P99_MS
+    if routers:
+        out["routerCommitsPerIntent"] = spread([r.get("commitsPerIntent") for r in routers])
+        out["routerWriteCommitsPerIntent"] = spread([r.get("writeCommitsPerIntent") for r in routers])
+    out["replayIntentsPerTransaction"] = spread([d.get("intentsPerTransaction") for d in dbs])
+    out["replayCommitsPerIntent"] = spread([d.get("commitsPerIntent") for d in dbs])
+    out["replayWriteCommitsPerIntent"] = spread([d.get("writeCommitsPerIntent") for d in dbs])
     db_p99 = out["dbP99"]["median"]
     out["pgbenchHeldAbsolute"] = out["dbKeptUp"] and db_p99 is not None and db_p99 <= ABSOLUTE_P99_MS
     out["finalWithin2s"] = bool(routers) and out["routerAllFinal"] and out["routerMaxMs"] <= FINAL_WITHIN_MS
     return out
+
+
+def intents_per_transaction(commits_per_intent):
+    """N for the replay: as many intents per pgbench transaction as the router had per commit, at least one (the
+    rule of issue 15: round(1 / c), so between 0.67 and 1 commits per intent this is still one commit per intent)."""
+    if not commits_per_intent or commits_per_intent <= 0:
+        return 1
+    return max(1, int(1 / commits_per_intent + 0.5))
+
+
+def router_commits_per_intent(rounds):
+    """The median writing commits per intent of these rounds' router windows (all commits in rows from before the
+    suite counted transaction ids), or None when none of them has one yet."""
+    values = [r["router"].get("writeCommitsPerIntent", r["router"].get("commitsPerIntent"))
+              for r in rounds if r.get("router")]
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
 
 
 def highest(steps, key):
@@ -94,25 +140,42 @@ def highest(steps, key):
 
 
 def run(suite, script, step_row):
-    """The ladder, side by side, into the throughput scenario's results; `step_row(rate, result, passed)` makes a
-    router window's row as the rest of the suite does."""
+    """The ladder, side by side, into the throughput scenario's results; `script` is the one-intent replay
+    (sqlcapture.pgbench_script), `step_row(rate, result, passed)` makes a router window's row as the rest of the
+    suite does."""
     args = suite.args
     rounds = args.rounds
     warmup, window = suite.durations()
     clients = args.db_pool
     scenario = {"method": "side-by-side", "roundsPerStep": rounds, "windowSeconds": window,
                 "routerWarmupSeconds": warmup, "pgbenchClients": clients, "boundMs": BOUND_MS,
-                "absoluteP99Ms": ABSOLUTE_P99_MS, "finalWithinMs": FINAL_WITHIN_MS, "steps": []}
+                "absoluteP99Ms": ABSOLUTE_P99_MS, "finalWithinMs": FINAL_WITHIN_MS, "steps": [],
+                "replayGrouping": {"rule": "N = max(1, round(1 / c)) intents per pgbench transaction, c = the router's "
+                                           "writing commits per intent in the step",
+                                   "commitsFrom": "transaction ids assigned per intent (writeCommitsPerIntent)",
+                                   "maximumIntentsPerTransaction": 1}}
     suite.results["scenarios"]["throughput"].update(scenario)
     steps = suite.results["scenarios"]["throughput"]["steps"]
+    single = script.read_text()
+    grouped = {}
 
-    # pgbench's maximum: the same script, closed loop, as many clients as the router's pool, repeated as well.
+    def script_of(n):
+        """The replay script with n intents per transaction, written once per n next to the one-intent script."""
+        if n not in grouped:
+            grouped[n] = script.with_name(f"{script.stem}.x{n}.sql")
+            grouped[n].write_text(sqlcapture.grouped_script(single, n))
+        return grouped[n]
+
+    # pgbench's maximum: one intent per transaction (N = 1), closed loop, as many clients as the router's pool,
+    # repeated as well.
     maxima = []
     for n in range(rounds):
-        log(f"pgbench maximum, round {n + 1}: one intent's SQL, {clients} clients, closed loop, {window} s")
-        maxima.append(suite.pg.pgbench(script, clients, window))
+        log(f"pgbench maximum, round {n + 1}: one intent's SQL in one transaction, {clients} clients, closed loop, "
+            f"{window} s")
+        maxima.append(suite.pg.pgbench(script_of(1), clients, window))
         log(f"  {maxima[-1]['tps']:.0f} intents/s")
-    pgbench_max = {"rounds": maxima, "tps": spread([m["tps"] for m in maxima]), "clients": clients}
+    pgbench_max = {"rounds": maxima, "tps": spread([m["tps"] for m in maxima]), "clients": clients,
+                   "intentsPerTransaction": 1}
     suite.results["scenarios"]["throughput"]["pgbenchMax"] = pgbench_max
     suite.save()
 
@@ -121,18 +184,36 @@ def run(suite, script, step_row):
         suite.wait_router_idle()
         return result
 
-    def db_window(rate, label):
+    def db_window(rate, label, n):
+        """pgbench at `rate` intents/s, n of them per transaction; its figures per transaction stand for each of its
+        intents (rate, intents and commits per intent are per intent, transactions and expected per transaction)."""
         meter = suite.cpu_meter()
         before = meter.sample()
+        counters = suite.pg.counters()
+        tx_rate = round(rate / n, 3)
         try:
-            db = suite.pg.pgbench_at_rate(script, clients, rate, window, suite.out / "pgbench-rate" / label)
+            db = suite.pg.pgbench_at_rate(script_of(n), clients, tx_rate, window, suite.out / "pgbench-rate" / label,
+                                          warmup=warmup)
         except RuntimeError as error:
-            db = {"rate": rate, "error": str(error)[:500], "transactions": 0, "expected": round(rate * window)}
+            db = {"error": str(error)[:500], "transactions": 0, "expected": round(tx_rate * window)}
         # pgbench itself is not one of the suite's processes: its CPU shows under "others".
         db["cpu"] = procs.CpuMeter.delta(before, meter.sample())
-        log(f"  {label}/pgbench -R {rate:.0f}: {db['transactions']} of ~{db['expected']} transactions, "
-            f"p50 {db.get('p50')} p99 {db.get('p99')} max {db.get('max')} ms, lag up to {db.get('maxLagMs')} ms")
+        after = suite.pg.counters()
+        # The counters ran through pgbench's warm-up too: per intent of the whole run.
+        intents = db.get("transactionsWithWarmup", db["transactions"]) * n
+        db.update({"rate": rate, "transactionRate": tx_rate, "intentsPerTransaction": n,
+                   "intents": db["transactions"] * n,
+                   "commitsPerIntent": round((after["commits"] - counters["commits"]) / intents, 3)
+                   if intents else None,
+                   "writeCommitsPerIntent": round((after["xids"] - counters["xids"]) / intents, 3)
+                   if intents else None})
+        log(f"  {label}/pgbench -R {tx_rate:g} x {n} intents: {db['transactions']} of ~{db['expected']} "
+            f"transactions, p50 {db.get('p50')} p99 {db.get('p99')} max {db.get('max')} ms, lag up to "
+            f"{db.get('maxLagMs')} ms; {db['commitsPerIntent']} commits per intent ({db['writeCommitsPerIntent']} "
+            f"writing)")
         return db
+
+    carried = {"n": 1}
 
     def measure(rate, with_router=True):
         step = {"rate": rate, "rounds": []}
@@ -150,7 +231,11 @@ def run(suite, script, step_row):
                     result = router_window(rate, label)
                     entry["router"] = step_row(rate, result, None) | {"label": label}
                 else:
-                    entry["db"] = db_window(rate, label)
+                    # The router's grouping at this rate so far; pgbench alone keeps that of the last router step.
+                    commits = router_commits_per_intent(step["rounds"] + [entry])
+                    n = intents_per_transaction(commits) if commits is not None else carried["n"]
+                    carried["n"] = n
+                    entry["db"] = db_window(rate, label, n)
             step["rounds"].append(entry)
             suite.save()
         step["verdict"] = judge(step)
@@ -159,7 +244,10 @@ def run(suite, script, step_row):
             f"{v['dbP99']['median']} ms, difference {v.get('diffP99', {}).get('median')} ms (medians of {rounds}); "
             f"side by side {'held' if v['heldSideBySide'] else 'not held'}, pgbench within "
             f"{ABSOLUTE_P99_MS:.0f} ms {'yes' if v['pgbenchHeldAbsolute'] else 'no'}, all final within 2 s "
-            f"{'yes' if v.get('finalWithin2s') else 'no'}, JIT {v.get('jitCores', {}).get('median')} cores")
+            f"{'yes' if v.get('finalWithin2s') else 'no'}, JIT {v.get('jitCores', {}).get('median')} cores; "
+            f"commits per intent: router {v.get('routerCommitsPerIntent', {}).get('median')} "
+            f"({v.get('routerWriteCommitsPerIntent', {}).get('median')} writing), replay "
+            f"{v['replayCommitsPerIntent']['median']} at N = {v['replayIntentsPerTransaction']['median']}")
         suite.save()
         return step
 

@@ -230,3 +230,27 @@ def _hide_colons(sql):
         pieces = COLON_NAME.split(literal[1:-1])
         return "(" + " || chr(58) || ".join("'" + piece + "'" for piece in pieces) + ")"
     return LITERAL.sub(hide, sql)
+
+
+UID = re.compile(r":uid(?![A-Za-z0-9_])")
+TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|START\s+TRANSACTION|COMMIT|END)\b", re.I)
+
+
+def grouped_script(single, intents):
+    """The replay of `intents` intents per pgbench transaction, from the one-intent script `single` (as
+    pgbench_script writes it): BEGIN, every intent's statements with random ids of its own (uid1..uidN), COMMIT.
+    One COMMIT then stands for `intents` intents, as one of the router's group commits does for many; a BEGIN or
+    COMMIT the captured SQL had itself is dropped, since a nested one would end the group early."""
+    if intents < 1:
+        raise ValueError(f"intents per transaction must be at least 1, not {intents}")
+    lines = single.splitlines()
+    comments = [line for line in lines if line.startswith("--")]
+    statements = [line for line in lines if line.strip() and not line.startswith(("--", "\\"))
+                  and not TRANSACTION_CONTROL.match(line)]
+    out = comments + [f"-- Grouped: {intents} intent(s) per transaction, one COMMIT for all of them."]
+    out += [f"\\set uid{k} random(1, 999999999999999)" for k in range(1, intents + 1)]
+    out.append("BEGIN;")
+    for k in range(1, intents + 1):
+        out += [UID.sub(f":uid{k}", statement) for statement in statements]
+    out.append("COMMIT;")
+    return "\n".join(out) + "\n"
