@@ -285,7 +285,7 @@ def grouped_replay_text(t):
             "the router's R2DBC pool) replaying one intent's captured SQL with N intents per pgbench transaction "
             "(`BEGIN`, N intents' statements with ids of their own, `COMMIT`), so that the replay's commits follow "
             "the router's group commits: the captured statements alone commit twice per intent, while the router's "
-            "batch functions commit the intents that are ready together at once. N = max(1, round(1 / c)), c the "
+            "batch functions commit the intents that are ready together at once. N = max(1, ceil(1 / c)), c the "
             "router's writing commits per intent (transaction ids PostgreSQL assigned per intent) in its windows "
             "of the same step so far; steps pgbench climbs alone keep the last router step's N. pgbench, too, runs "
             f"{t['routerWarmupSeconds']} s at the rate before the window it counts (its connections are new). Each "

@@ -26,12 +26,12 @@ router - database goes negative and judges nothing). The captured SQL runs in au
 intent, while the router group-commits: its batch functions take the intents that are ready together in one
 statement, and under load it made well under one commit per intent (0.8 at 372/s in run 20261201-063555, where the
 ungrouped replay was slower than the router from 130/s on). So one pgbench transaction is BEGIN, the statements of
-N intents (each with ids of its own), COMMIT, at `-R rate/N`, with N = max(1, round(1 / c)) and c the router's
+N intents (each with ids of its own), COMMIT, at `-R rate/N`, with N = max(1, ceil(1 / c)) and c the router's
 writing commits per intent in the same step: the transaction ids PostgreSQL assigned during its windows per intent
 sent (only a writing transaction takes one; xact_commit would count its read-only commits too). Round 1 runs the
 router first (ABBA), so c is the median of the router windows measured so far in the step; the steps pgbench climbs
-alone keep the N of the router's last step. At c >= 0.67 that is N = 1: one commit per intent instead of two
-(between 0.67 and 1 that is still more than the router made: N is rounded, not rounded up).
+alone keep the N of the router's last step. N is rounded up, so that the replay never commits more often per intent
+than the router did: at c >= 1 that is N = 1, one commit per intent instead of two; at 0.8, N = 2.
 pgbench's closed-loop maximum (ratio (b)) runs N = 1 too, one transaction per intent.
 
 Each pgbench window runs at the rate for the router's warm-up seconds before the window it counts, as the load
@@ -118,11 +118,11 @@ def judge(step):
 
 
 def intents_per_transaction(commits_per_intent):
-    """N for the replay: as many intents per pgbench transaction as the router had per commit, at least one (the
-    rule of issue 15: round(1 / c), so between 0.67 and 1 commits per intent this is still one commit per intent)."""
+    """N for the replay: at least as many intents per pgbench transaction as the router had per commit, at least
+    one: ceil(1 / c), so that the replay never commits more often than the router (a lower bound, not a match)."""
     if not commits_per_intent or commits_per_intent <= 0:
         return 1
-    return max(1, int(1 / commits_per_intent + 0.5))
+    return max(1, math.ceil(1 / commits_per_intent - 1e-9))
 
 
 def router_commits_per_intent(rounds):
@@ -150,7 +150,7 @@ def run(suite, script, step_row):
     scenario = {"method": "side-by-side", "roundsPerStep": rounds, "windowSeconds": window,
                 "routerWarmupSeconds": warmup, "pgbenchClients": clients, "boundMs": BOUND_MS,
                 "absoluteP99Ms": ABSOLUTE_P99_MS, "finalWithinMs": FINAL_WITHIN_MS, "steps": [],
-                "replayGrouping": {"rule": "N = max(1, round(1 / c)) intents per pgbench transaction, c = the router's "
+                "replayGrouping": {"rule": "N = max(1, ceil(1 / c)) intents per pgbench transaction, c = the router's "
                                            "writing commits per intent in the step",
                                    "commitsFrom": "transaction ids assigned per intent (writeCommitsPerIntent)",
                                    "maximumIntentsPerTransaction": 1}}
