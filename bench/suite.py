@@ -682,6 +682,13 @@ class Suite:
         profile_dir = self.out / "isolation-sick-profile"
         profile_dir.mkdir(exist_ok=True)
         scenario["sickProfile"] = profile.analyse(self.tools, jfr_file, profile_dir, self.classpath)
+        # The same again at once: the first sick phase is also the first time the router's JIT compilers meet the
+        # failure paths (timeouts, unknown outcomes, an open breaker, refusals, reconciliation), which no warm-up
+        # takes; the second shows what a sick lane costs once they are compiled (its ratio is not the headline).
+        log("isolation sick-again: the same, the failure paths now compiled")
+        measure("sick-again", lambda attempt: [
+            self.stream("healthy", healthy_rate, f"isicka{attempt}-{self.run_id}-"),
+            self.stream("sick", sick_rate, f"isickal{attempt}-{self.run_id}-", lane="sick", expect_final=False)])
         self.configure_sim("gamma", latencyMs=50, errorRate=0.0)
         if not self.quick:
             control("control-after")
@@ -691,6 +698,21 @@ class Suite:
         scenario["controlP99"] = round(sum(controls) / len(controls), 2)
         scenario["sickP99"] = sick_p99
         scenario["ratio"] = round(sick_p99 / scenario["controlP99"], 3)
+        again = [p for p in kept if p["phase"] == "sick-again"]
+        if again:
+            scenario["sickAgainP99"] = again[0]["healthy"]["p99"]
+            scenario["sickAgainRatio"] = round(again[0]["healthy"]["p99"] / scenario["controlP99"], 3)
+        # The router's CPU a sick lane's intent costs (ms per intent offered), with and without its JIT compilers,
+        # against the first control phase.
+        control_cpu = next(p["cpu"] for p in kept if not p["sickProvider"])
+        scenario["cpuPerSickIntentMs"] = {
+            p["phase"]: {"all": round(1000 * (p["cpu"]["routerCores"] - control_cpu["routerCores"]) / sick_rate, 2),
+                         "withoutJit": round(1000 * ((p["cpu"]["routerCores"] - p["cpu"]["routerJitCores"])
+                                                     - (control_cpu["routerCores"] - control_cpu["routerJitCores"]))
+                                             / sick_rate, 2)}
+            for p in kept if p["sickProvider"]}
+        log(f"  isolation: ratio {scenario['ratio']}, again {scenario.get('sickAgainRatio')}, CPU per sick intent "
+            f"{scenario['cpuPerSickIntentMs']}")
         self.reset_sims()
         self.save()
 
