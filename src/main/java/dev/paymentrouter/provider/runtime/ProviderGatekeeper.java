@@ -45,6 +45,7 @@ public final class ProviderGatekeeper {
   private final CircuitBreaker breaker;
   private final Permits bucket;
   private final Permits statusBucket;
+  private final StatusQueryTurns statusTurns;
   private final Clock clock;
   private final Duration waitInOpenState;
   private volatile Instant openedAt = Instant.MIN;
@@ -100,6 +101,7 @@ public final class ProviderGatekeeper {
         settings.burst());
     this.statusBucket = permits.permits("provider:" + provider + ":status", settings.statusPermitsPerSecond(),
         settings.statusBurst());
+    this.statusTurns = new StatusQueryTurns(settings.statusPermitsPerSecond());
   }
 
   /**
@@ -137,6 +139,14 @@ public final class ProviderGatekeeper {
    */
   public Mono<Boolean> admitStatusQuery() {
     return statusBucket.take().map(take -> take.taken());
+  }
+
+  /**
+   * When a status query its rate turned away at {@code now} may be asked again: a turn of its own, so that the
+   * waiters come back at the pace the rate admits (see {@link StatusQueryTurns}).
+   */
+  public Instant statusQueryTurn(Instant now) {
+    return statusTurns.next(now);
   }
 
   /** {@link #admitStatusQuery} on the calling thread, for buckets in this replica's memory only (tests). */

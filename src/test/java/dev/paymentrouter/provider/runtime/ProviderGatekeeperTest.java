@@ -131,6 +131,28 @@ class ProviderGatekeeperTest {
   }
 
   @Test
+  void statusQueriesItsRateTurnedAwayComeBackOnePerStatusIntervalNotAllTogether() {
+    GatekeeperSettings base = settings(100, 100);
+    // Status queries: 4 per second, 1 at once.
+    ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", new GatekeeperSettings(
+        base.permitsPerSecond(), base.burst(), base.failureRateThreshold(), base.slowCallRateThreshold(),
+        base.slowCallDuration(), base.waitInOpenState(), base.slidingWindowSize(), base.minimumCalls(),
+        base.permittedCallsInHalfOpen(), 4, 1), clock);
+    Instant now = clock.instant();
+
+    // The one token goes; the next three queries are turned away and each gets a turn of its own, 250 ms apart.
+    assertThat(gatekeeper.tryAdmitStatusQuery()).isTrue();
+    assertThat(gatekeeper.tryAdmitStatusQuery()).isFalse();
+    assertThat(gatekeeper.statusQueryTurn(now)).isEqualTo(now.plusMillis(250));
+    assertThat(gatekeeper.statusQueryTurn(now)).isEqualTo(now.plusMillis(500));
+    assertThat(gatekeeper.statusQueryTurn(now)).isEqualTo(now.plusMillis(750));
+
+    // At the first turn the bucket has a token for it: the rate and the turns agree.
+    clock.advance(Duration.ofMillis(250));
+    assertThat(gatekeeper.tryAdmitStatusQuery()).isTrue();
+  }
+
+  @Test
   void statusQueriesHaveABudgetOfTheirOwnAndNeverTakeChargeTokens() {
     GatekeeperSettings base = settings(2, 2);
     // Charges: 2 per second, 2 at once. Status queries: 1 per second, 3 at once.
