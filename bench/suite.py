@@ -8,6 +8,7 @@ baseline in the same run, so that ratios survive a noisy machine. Raw results go
 docs/benchmarks.md and docs/benchmarks-latency.svg (or target/bench/ for --quick runs)."""
 
 import argparse
+import collections
 import json
 import shlex
 import math
@@ -628,6 +629,9 @@ class Suite:
         sick_rate = max(5, round(healthy_rate / 4))
         warmup, duration = self.durations()
         duration += 0 if self.quick else 5
+        # The sick provider answers after 5 s: the measured window starts once its first answers (and what they
+        # set off: status queries, failovers) arrive, so that it shows the sick lane's steady cost (quick runs too).
+        warmup = max(warmup, 6)
         self.reset_sims()
         for provider in PROVIDERS:
             self.configure_sim(provider, latencyMs=50)
@@ -665,9 +669,31 @@ class Suite:
         control("control")
         self.configure_sim("gamma", latencyMs=5000, errorRate=0.5)
         log(f"isolation sick: healthy lane {healthy_rate}/s + sick lane {sick_rate}/s to gamma (5 s, 50 % errors)")
+        # What the sick phase costs the router, kept in every run: a JFR profile (as throughput's) and counts of
+        # what the sick lane's intents did (provider calls by outcome, status queries, events, connection errors).
+        jfr_file = self.out / "isolation-sick.jfr"
+        calls_before = self.provider_calls()
+        sims_before = {p: self.sim_stats(p) for p in PROVIDERS}
+        log_offset = self.router.logfile.stat().st_size
+        self.tools.jcmd_run(self.router.pid, "JFR.start", "name=isolation-sick", "settings=profile",
+                            f"filename={jfr_file}", "jdk.CPUTimeSample#enabled=true",
+                            "jdk.CPUTimeSample#throttle=2ms")
         measure("sick", lambda attempt: [
             self.stream("healthy", healthy_rate, f"isick{attempt}-{self.run_id}-"),
             self.stream("sick", sick_rate, f"isickl{attempt}-{self.run_id}-", lane="sick", expect_final=False)])
+        self.tools.jcmd_run(self.router.pid, "JFR.stop", "name=isolation-sick")
+        scenario["sickPhaseCounts"] = self.sick_phase_counts(calls_before, sims_before, log_offset,
+                                                             f"isickl%-{self.run_id}-%")
+        profile_dir = self.out / "isolation-sick-profile"
+        profile_dir.mkdir(exist_ok=True)
+        scenario["sickProfile"] = profile.analyse(self.tools, jfr_file, profile_dir, self.classpath)
+        # The same again at once: the first sick phase is also the first time the router's JIT compilers meet the
+        # failure paths (timeouts, unknown outcomes, an open breaker, refusals, reconciliation), which no warm-up
+        # takes; the second shows what a sick lane costs once they are compiled (its ratio is not the headline).
+        log("isolation sick-again: the same, the failure paths now compiled")
+        measure("sick-again", lambda attempt: [
+            self.stream("healthy", healthy_rate, f"isicka{attempt}-{self.run_id}-"),
+            self.stream("sick", sick_rate, f"isickal{attempt}-{self.run_id}-", lane="sick", expect_final=False)])
         self.configure_sim("gamma", latencyMs=50, errorRate=0.0)
         if not self.quick:
             control("control-after")
@@ -677,8 +703,86 @@ class Suite:
         scenario["controlP99"] = round(sum(controls) / len(controls), 2)
         scenario["sickP99"] = sick_p99
         scenario["ratio"] = round(sick_p99 / scenario["controlP99"], 3)
+        again = [p for p in kept if p["phase"] == "sick-again"]
+        if again:
+            scenario["sickAgainP99"] = again[0]["healthy"]["p99"]
+            scenario["sickAgainRatio"] = round(again[0]["healthy"]["p99"] / scenario["controlP99"], 3)
+        # The router's CPU a sick lane's intent costs (ms per intent offered), with and without its JIT compilers,
+        # against the first control phase.
+        control_cpu = next(p["cpu"] for p in kept if not p["sickProvider"])
+        scenario["cpuPerSickIntentMs"] = {
+            p["phase"]: {"all": round(1000 * (p["cpu"]["routerCores"] - control_cpu["routerCores"]) / sick_rate, 2),
+                         "withoutJit": round(1000 * ((p["cpu"]["routerCores"] - p["cpu"]["routerJitCores"])
+                                                     - (control_cpu["routerCores"] - control_cpu["routerJitCores"]))
+                                             / sick_rate, 2)}
+            for p in kept if p["sickProvider"]}
+        log(f"  isolation: ratio {scenario['ratio']}, again {scenario.get('sickAgainRatio')}, CPU per sick intent "
+            f"{scenario['cpuPerSickIntentMs']}")
         self.reset_sims()
         self.save()
+
+    def provider_calls(self):
+        """The router's counters so far (provider calls by outcome, refusals, breaker transitions, parks,
+        reconciliations...), {"name{labels}": count}: every payment_router_ series ending in _total or _count."""
+        status, text = http("GET", f"{self.management_url}/actuator/prometheus", timeout=3,
+                            headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"})
+        counts = collections.Counter()
+        if status != 200:
+            return counts
+        for line in text.splitlines():
+            name, _, value = line.rpartition(" ")
+            if line.startswith("payment_router_") and name.split("{")[0].endswith(("_total", "_count")):
+                try:
+                    counts[name] += float(value)
+                except ValueError:
+                    pass
+        return counts
+
+    def sim_stats(self, provider):
+        status, text = http("GET", self.sim_url(provider) + "/_sim/stats")
+        return json.loads(text) if status == 200 else {}
+
+    def sick_phase_counts(self, calls_before, sims_before, log_offset, key_pattern):
+        """What happened during the sick phase: provider calls and refusals (router's view), requests and status
+        queries (each simulator's view), the sick lane's intents by status and their events by type, and the
+        router's log lines by logger and message start."""
+        calls = self.provider_calls()
+        calls.subtract(calls_before)
+        sims = {}
+        for provider in PROVIDERS:
+            after, before = self.sim_stats(provider), sims_before.get(provider, {})
+            sims[provider] = {k: v - before.get(k, 0) for k, v in after.items() if isinstance(v, (int, float))}
+
+        def grouped(sql):
+            return {k: int(v) for k, v in (line.split("|") for line in self.pg.psql(sql).splitlines() if line)}
+
+        intents = grouped(f"select status, count(*) from payment_intents where idempotency_key like '{key_pattern}' "
+                          "group by status")
+        events = grouped("select e.type, count(*) from intent_events e join payment_intents i on i.id = e.intent_id "
+                         f"where i.idempotency_key like '{key_pattern}' group by e.type order by 2 desc")
+        attempts = grouped("select a.provider, count(*) from payment_attempts a join payment_intents i "
+                           f"on i.id = a.intent_id where i.idempotency_key like '{key_pattern}' group by a.provider")
+        lines = collections.Counter()
+        with open(self.router.logfile, "rb") as f:
+            f.seek(log_offset)
+            for raw in f:
+                line = raw.decode("utf-8", "replace")
+                match = re.search(r"\b(TRACE|DEBUG|INFO|WARN|ERROR)\s+.*?\s([\w.$]+)\s*:\s(.*)", line)
+                if match:
+                    # Ids, connection names and numbers vary per line: one key per kind of message.
+                    message = re.sub(r"\[[^\]]*\]|\b\w*\d\w*\b", "#", match.group(3))[:70]
+                    lines[f"{match.group(1)} {match.group(2)}: {message}"] += 1
+                elif line.strip():
+                    lines["(lines without a level: exception names, stack frames)"] += 1
+        counts = {"routerCalls": {k: v for k, v in sorted(calls.items()) if v},
+                  "simulators": {p: {k: v for k, v in s.items() if v} for p, s in sims.items()},
+                  "sickIntents": intents, "sickEvents": events, "sickAttempts": attempts,
+                  "routerLog": dict(lines.most_common(25))}
+        log(f"  sick phase: router calls {counts['routerCalls']}")
+        log(f"  sick phase: simulators {counts['simulators']}")
+        log(f"  sick lane: intents {intents}, attempts {attempts}, events {events}")
+        log(f"  sick phase: router log {counts['routerLog']}")
+        return counts
 
     def inflight(self):
         """Thousands of intents waiting on a 20 s provider: live heap per in-flight intent, and no errors."""

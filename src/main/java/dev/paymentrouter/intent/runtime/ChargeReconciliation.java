@@ -9,6 +9,7 @@ import dev.paymentrouter.intent.domain.PaymentIntent;
 import dev.paymentrouter.provider.domain.ChargeStatus;
 import dev.paymentrouter.provider.domain.ProviderOutcome;
 import dev.paymentrouter.provider.domain.ProviderRequest;
+import dev.paymentrouter.provider.domain.RouterRefusal;
 import dev.paymentrouter.provider.domain.StatusQuery;
 import java.time.Duration;
 import java.time.Instant;
@@ -135,7 +136,7 @@ final class ChargeReconciliation {
           yield end(now, settledAt.isAfter(now) ? settledAt : now, owner.checkCount());
         }
         case STATUS_UNAVAILABLE -> inconclusive(attemptNumber, status, mode, now);
-        case STATUS_NOT_ASKED -> notAsked(status, mode, now);
+        case STATUS_NOT_ASKED -> notAsked(attemptNumber, status, mode, now);
         case INTENT_EXISTS, INTENT_NOT_FOUND, NO_PROVIDER_AVAILABLE, NO_USABLE_PAYMENT_METHOD, INTENT_FINAL,
             ATTEMPT_NOT_IN_FLIGHT, ATTEMPT_NOT_UNKNOWN, INTENT_UNRESOLVED, INTENT_NOT_UNRESOLVED, INTENT_NOT_PARKED,
             INTENT_NOT_CAPTURABLE, INTENT_NOT_CANCELABLE, INTENT_NOT_REFUNDABLE, AMOUNT_TOO_LARGE,
@@ -152,15 +153,25 @@ final class ChargeReconciliation {
   /**
    * The router itself did not ask (its status queries for the provider were used up, or the provider is not
    * running): back-pressure, not a failed check. Ask again soon, spread over a second so that intents held back
-   * together do not come back together, without moving the reconciliation schedule.
+   * together do not come back together, without moving the reconciliation schedule. When the provider's status rate
+   * turned it away, not before its own turn at that rate: a backlog of unknown outcomes (a sick provider leaves
+   * hundreds) then comes back at the pace the rate admits, each about once, instead of all of it every second or
+   * two, each time a write, a claim and a load of the intent for nothing.
    */
-  private Mono<Void> notAsked(ChargeStatus status, Recovery mode, Instant now) {
+  private Mono<Void> notAsked(int attemptNumber, ChargeStatus status, Recovery mode, Instant now) {
     runtime.metrics().reconciled(status);
     if (mode == Recovery.RECONCILE_NOW) {
       return end(now, owner.nextCheckAt(), owner.checkCount());
     }
     Duration again = NOT_ASKED_RETRY.plusMillis(ThreadLocalRandom.current().nextLong(NOT_ASKED_RETRY.toMillis()));
-    return end(now, now.plus(again), owner.checkCount());
+    Instant next = now.plus(again);
+    if (status instanceof ChargeStatus.NotAsked notAsked && notAsked.refusal() == RouterRefusal.RATE_LIMITED) {
+      Instant turn = owner.state().attempt(attemptNumber)
+          .flatMap(attempt -> runtime.providers().statusQueryTurn(attempt.provider(), now))
+          .orElse(next);
+      next = turn.isAfter(next) ? turn : next;
+    }
+    return end(now, next, owner.checkCount());
   }
 
   /** The provider could not say. Try later, on the schedule; when the schedule is over, an operator decides. */

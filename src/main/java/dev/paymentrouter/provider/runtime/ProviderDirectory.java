@@ -181,6 +181,15 @@ public final class ProviderDirectory {
     return supervisor == null || drained.contains(provider) ? Optional.empty() : supervisor.readyAt(now);
   }
 
+  /**
+   * When a status query to {@code provider} that its status rate turned away at {@code now} may be asked again (see
+   * {@link ProviderGatekeeper#statusQueryTurn}); empty for a provider not configured.
+   */
+  public Optional<Instant> statusQueryTurn(String provider, Instant now) {
+    ProviderSupervisor supervisor = supervisors.get(provider);
+    return supervisor == null ? Optional.empty() : Optional.of(supervisor.gatekeeper().statusQueryTurn(now));
+  }
+
   /** Sends a request to its provider's supervisor. */
   public Mono<ProviderOutcome> dispatch(ProviderRequest request) {
     return dispatch(request, null);

@@ -38,6 +38,8 @@ public final class ProviderGatekeeper {
     record Refused(RouterRefusal reason) implements Admission {}
   }
 
+  /** How long a half-open circuit whose probes are out counts as not ready, at most, from each question. */
+  static final Duration PROBES_RECHECK = Duration.ofSeconds(1);
   private static final Admission ADMITTED = new Admission.Admitted();
   private static final Admission CIRCUIT_OPEN = new Admission.Refused(RouterRefusal.CIRCUIT_OPEN);
   private static final Admission RATE_LIMITED = new Admission.Refused(RouterRefusal.RATE_LIMITED);
@@ -45,9 +47,13 @@ public final class ProviderGatekeeper {
   private final CircuitBreaker breaker;
   private final Permits bucket;
   private final Permits statusBucket;
+  private final StatusQueryTurns statusTurns;
   private final Clock clock;
   private final Duration waitInOpenState;
   private volatile Instant openedAt = Instant.MIN;
+  private volatile Instant halfOpenedAt = Instant.MIN;
+  /** A call was turned away in the current half-open period: its probes are all out. */
+  private volatile boolean probesTaken;
   private volatile String lastConfigurationError;
 
   /** A gatekeeper for {@code provider} on the given clock (a fake one in tests). */
@@ -86,6 +92,10 @@ public final class ProviderGatekeeper {
       if (transition.getToState() == CircuitBreaker.State.OPEN) {
         openedAt = clock.instant();
       }
+      if (transition.getToState() == CircuitBreaker.State.HALF_OPEN) {
+        probesTaken = false;
+        halfOpenedAt = clock.instant();
+      }
       // Nothing happens silently: an opening turns payments away from this provider on this replica.
       if (transition.getToState() == CircuitBreaker.State.OPEN) {
         log.warn("Provider {}: circuit breaker {} -> {} (failure rate {}%, slow calls {}%)", provider,
@@ -100,6 +110,7 @@ public final class ProviderGatekeeper {
         settings.burst());
     this.statusBucket = permits.permits("provider:" + provider + ":status", settings.statusPermitsPerSecond(),
         settings.statusBurst());
+    this.statusTurns = new StatusQueryTurns(settings.statusPermitsPerSecond());
   }
 
   /**
@@ -108,6 +119,9 @@ public final class ProviderGatekeeper {
    */
   public Mono<Admission> admit() {
     if (!breaker.tryAcquirePermission()) {
+      if (!probesTaken && breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
+        probesTaken = true;
+      }
       return Mono.just(CIRCUIT_OPEN);
     }
     return bucket.take()
@@ -137,6 +151,14 @@ public final class ProviderGatekeeper {
    */
   public Mono<Boolean> admitStatusQuery() {
     return statusBucket.take().map(take -> take.taken());
+  }
+
+  /**
+   * When a status query its rate turned away at {@code now} may be asked again: a turn of its own, so that the
+   * waiters come back at the pace the rate admits (see {@link StatusQueryTurns}).
+   */
+  public Instant statusQueryTurn(Instant now) {
+    return statusTurns.next(now);
   }
 
   /** {@link #admitStatusQuery} on the calling thread, for buckets in this replica's memory only (tests). */
@@ -216,9 +238,21 @@ public final class ProviderGatekeeper {
    * it would admit one now;
    * with its circuit open, once the open wait is over (the next call then probes); with its bucket empty, when the
    * next token has refilled. Empty when no moment is known (the circuit is forced open). A half-open circuit whose
-   * probes are taken counts as ready: how long the probes take is not known here.
+   * probes are taken counts as ready: how long the probes take is not known here (see the overload that knows).
    */
   public Optional<Instant> readyAt(Instant now) {
+    return readyAt(now, Duration.ZERO);
+  }
+
+  /**
+   * As {@link #readyAt(Instant)}, for calls that answer within {@code probesAnswerWithin} (the call timeout): once a
+   * half-open circuit has turned a call away, its probes are all out and it decides when they answer, at the latest
+   * that long after it half-opened; until then it is ready {@link #PROBES_RECHECK} from now at the soonest. Counted
+   * as ready at once instead, every intent parked for the provider would wake every {@code MIN_PARK} (100 ms) for as
+   * long as the probes of a slow provider take (seconds), to be turned away each time: a start, a refusal and a park
+   * written per intent each time, for nothing.
+   */
+  public Optional<Instant> readyAt(Instant now, Duration probesAnswerWithin) {
     Instant ready = now;
     switch (breaker.getState()) {
       case OPEN -> {
@@ -231,7 +265,16 @@ public final class ProviderGatekeeper {
       case FORCED_OPEN -> {
         return Optional.empty();
       }
-      case CLOSED, HALF_OPEN, METRICS_ONLY, DISABLED -> { }
+      case HALF_OPEN -> {
+        // Not later than a second from now: probes of a provider that has recovered answer in milliseconds, and
+        // the intents waiting for it should not wait for the slowest case; a second apart, they cost nothing.
+        Instant decided = halfOpenedAt.plus(probesAnswerWithin);
+        Instant recheck = now.plus(PROBES_RECHECK);
+        if (probesTaken && decided.isAfter(ready)) {
+          ready = decided.isAfter(recheck) ? recheck : decided;
+        }
+      }
+      case CLOSED, METRICS_ONLY, DISABLED -> { }
     }
     Duration refillIn = bucket.waitForOne(now);
     if (!refillIn.isZero()) {

@@ -275,7 +275,8 @@ public final class ProviderSupervisor {
         yield Optional.of(retry != null && retry.isAfter(now) ? retry : now.plus(SOON));
       }
       case STARTING, STOPPED -> Optional.empty();
-      case RUNNING -> gatekeeper.readyAt(now).map(ready -> {
+      // A probe answers within the call timeout (or is unknown then): the half-open circuit has decided by then.
+      case RUNNING -> gatekeeper.readyAt(now, settings.pool().callTimeout()).map(ready -> {
         if (current != null && current.pool().isFull()) {
           Instant freed = now.plus(settings.pool().queueTimeout());
           return freed.isAfter(ready) ? freed : ready;

@@ -131,6 +131,62 @@ class ProviderGatekeeperTest {
   }
 
   @Test
+  void aHalfOpenCircuitWhoseProbesAreOutIsReadyWhenTheyMustHaveAnsweredNotAtOnce() {
+    Duration callTimeout = Duration.ofSeconds(5);
+    ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", settings(100, 100), clock);
+    for (int i = 0; i < 4; i++) {
+      fail(gatekeeper, new ProviderOutcome.NotSent("connection_refused"));
+    }
+
+    // 1. The open wait is over: the next two calls are the half-open circuit's probes (settings: 2 probes).
+    clock.advance(Duration.ofSeconds(11));
+    Instant halfOpened = clock.instant();
+    assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
+    assertThat(gatekeeper.circuitState()).isEqualTo("HALF_OPEN");
+    // While a probe may still be free, the circuit counts as ready: a caller may be that probe.
+    assertThat(gatekeeper.readyAt(clock.instant(), callTimeout)).contains(clock.instant());
+    assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
+
+    // 2. A third call is turned away: the probes are out, and they answer within the call timeout of the half-open.
+    //    Until then the circuit is ready a second from each question (a recovered provider's probes answer fast).
+    clock.advance(Duration.ofMillis(300));
+    assertThat(admit(gatekeeper)).isEqualTo(new Admission.Refused(RouterRefusal.CIRCUIT_OPEN));
+    assertThat(gatekeeper.readyAt(clock.instant(), callTimeout)).contains(clock.instant().plusSeconds(1));
+    clock.advance(Duration.ofMillis(4_200));
+    assertThat(gatekeeper.readyAt(clock.instant(), callTimeout)).contains(halfOpened.plus(callTimeout));
+    // Without a call timeout to go by, as before: ready at once.
+    assertThat(gatekeeper.readyAt(clock.instant())).contains(clock.instant());
+
+    // 3. The probes answer: closed again, ready now.
+    gatekeeper.record(new ProviderOutcome.Approved("ch_1"), FAST);
+    gatekeeper.record(new ProviderOutcome.Approved("ch_2"), FAST);
+    assertThat(gatekeeper.circuitState()).isEqualTo("CLOSED");
+    assertThat(gatekeeper.readyAt(clock.instant(), callTimeout)).contains(clock.instant());
+  }
+
+  @Test
+  void statusQueriesItsRateTurnedAwayComeBackOnePerStatusIntervalNotAllTogether() {
+    GatekeeperSettings base = settings(100, 100);
+    // Status queries: 4 per second, 1 at once.
+    ProviderGatekeeper gatekeeper = new ProviderGatekeeper("alpha", new GatekeeperSettings(
+        base.permitsPerSecond(), base.burst(), base.failureRateThreshold(), base.slowCallRateThreshold(),
+        base.slowCallDuration(), base.waitInOpenState(), base.slidingWindowSize(), base.minimumCalls(),
+        base.permittedCallsInHalfOpen(), 4, 1), clock);
+    Instant now = clock.instant();
+
+    // The one token goes; the next three queries are turned away and each gets a turn of its own, 250 ms apart.
+    assertThat(gatekeeper.tryAdmitStatusQuery()).isTrue();
+    assertThat(gatekeeper.tryAdmitStatusQuery()).isFalse();
+    assertThat(gatekeeper.statusQueryTurn(now)).isEqualTo(now.plusMillis(250));
+    assertThat(gatekeeper.statusQueryTurn(now)).isEqualTo(now.plusMillis(500));
+    assertThat(gatekeeper.statusQueryTurn(now)).isEqualTo(now.plusMillis(750));
+
+    // At the first turn the bucket has a token for it: the rate and the turns agree.
+    clock.advance(Duration.ofMillis(250));
+    assertThat(gatekeeper.tryAdmitStatusQuery()).isTrue();
+  }
+
+  @Test
   void statusQueriesHaveABudgetOfTheirOwnAndNeverTakeChargeTokens() {
     GatekeeperSettings base = settings(2, 2);
     // Charges: 2 per second, 2 at once. Status queries: 1 per second, 3 at once.
