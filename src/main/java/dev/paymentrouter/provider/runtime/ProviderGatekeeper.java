@@ -234,23 +234,15 @@ public final class ProviderGatekeeper {
   }
 
   /**
-   * The earliest moment from {@code now} this gatekeeper will admit a call, as far as it can tell: {@code now} when
-   * it would admit one now;
-   * with its circuit open, once the open wait is over (the next call then probes); with its bucket empty, when the
-   * next token has refilled. Empty when no moment is known (the circuit is forced open). A half-open circuit whose
-   * probes are taken counts as ready: how long the probes take is not known here (see the overload that knows).
-   */
-  public Optional<Instant> readyAt(Instant now) {
-    return readyAt(now, Duration.ZERO);
-  }
-
-  /**
-   * As {@link #readyAt(Instant)}, for calls that answer within {@code probesAnswerWithin} (the call timeout): once a
-   * half-open circuit has turned a call away, its probes are all out and it decides when they answer, at the latest
-   * that long after it half-opened; until then it is ready {@link #PROBES_RECHECK} from now at the soonest. Counted
-   * as ready at once instead, every intent parked for the provider would wake every {@code MIN_PARK} (100 ms) for as
-   * long as the probes of a slow provider take (seconds), to be turned away each time: a start, a refusal and a park
-   * written per intent each time, for nothing.
+   * The earliest moment from {@code now} this gatekeeper will admit a call, as far as it can tell, for calls that
+   * answer within {@code probesAnswerWithin} (the call timeout): {@code now} when it would admit one now; with its
+   * circuit open, once the open wait is over (the next call then probes); with its bucket empty, when the next token
+   * has refilled. Empty when no moment is known (the circuit is forced open). Once a half-open circuit has turned a
+   * call away, its probes are all out and it decides when they answer, at the latest {@code probesAnswerWithin}
+   * after it half-opened; until then it is ready {@link #PROBES_RECHECK} from now at the soonest. Counted as ready
+   * at once instead, every intent parked for the provider would wake every {@code MIN_PARK} (100 ms) for as long as
+   * the probes of a slow provider take (seconds), to be turned away each time: a start, a refusal and a park written
+   * per intent each time, for nothing.
    */
   public Optional<Instant> readyAt(Instant now, Duration probesAnswerWithin) {
     Instant ready = now;

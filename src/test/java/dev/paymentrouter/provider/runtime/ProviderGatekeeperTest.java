@@ -63,7 +63,7 @@ class ProviderGatekeeperTest {
     assertThat(gatekeeper.forcedOpen()).isTrue();
     assertThat(admit(gatekeeper)).isEqualTo(new Admission.Refused(RouterRefusal.CIRCUIT_OPEN));
     assertThat(gatekeeper.availability()).isEqualTo(ProviderAvailability.UNAVAILABLE);
-    assertThat(gatekeeper.readyAt(clock.instant())).isEmpty();
+    assertThat(gatekeeper.readyAt(clock.instant(), Duration.ZERO)).isEmpty();
 
     // 2. Past the open wait it still refuses: nothing probes a forced breaker.
     clock.advance(Duration.ofMinutes(5));
@@ -103,16 +103,16 @@ class ProviderGatekeeperTest {
     Instant start = clock.instant();
 
     // 1. A token in the bucket: ready now.
-    assertThat(gatekeeper.readyAt(clock.instant())).contains(start);
+    assertThat(gatekeeper.readyAt(clock.instant(), Duration.ZERO)).contains(start);
     // 2. The only token taken: ready when the next one has refilled, a second later (one per second), with a
     //    millisecond to spare.
     Instant refilled = start.plusSeconds(1).plusMillis(1);
     assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
-    assertThat(gatekeeper.readyAt(clock.instant())).contains(refilled);
+    assertThat(gatekeeper.readyAt(clock.instant(), Duration.ZERO)).contains(refilled);
     // 3. Asking does not take a token: the same moment, and the bucket admits once it has come.
-    assertThat(gatekeeper.readyAt(clock.instant())).contains(refilled);
+    assertThat(gatekeeper.readyAt(clock.instant(), Duration.ZERO)).contains(refilled);
     clock.advance(Duration.ofMillis(1_001));
-    assertThat(gatekeeper.readyAt(clock.instant())).contains(clock.instant());
+    assertThat(gatekeeper.readyAt(clock.instant(), Duration.ZERO)).contains(clock.instant());
     assertThat(admit(gatekeeper)).isInstanceOf(Admission.Admitted.class);
   }
 
@@ -125,9 +125,9 @@ class ProviderGatekeeperTest {
     Instant opened = clock.instant();
 
     // Open for 10 s: the first probe goes just after.
-    assertThat(gatekeeper.readyAt(clock.instant())).contains(opened.plusSeconds(10).plusMillis(1));
+    assertThat(gatekeeper.readyAt(clock.instant(), Duration.ZERO)).contains(opened.plusSeconds(10).plusMillis(1));
     clock.advance(Duration.ofSeconds(11));
-    assertThat(gatekeeper.readyAt(clock.instant())).contains(clock.instant());
+    assertThat(gatekeeper.readyAt(clock.instant(), Duration.ZERO)).contains(clock.instant());
   }
 
   @Test
@@ -155,7 +155,7 @@ class ProviderGatekeeperTest {
     clock.advance(Duration.ofMillis(4_200));
     assertThat(gatekeeper.readyAt(clock.instant(), callTimeout)).contains(halfOpened.plus(callTimeout));
     // Without a call timeout to go by, as before: ready at once.
-    assertThat(gatekeeper.readyAt(clock.instant())).contains(clock.instant());
+    assertThat(gatekeeper.readyAt(clock.instant(), Duration.ZERO)).contains(clock.instant());
 
     // 3. The probes answer: closed again, ready now.
     gatekeeper.record(new ProviderOutcome.Approved("ch_1"), FAST);
