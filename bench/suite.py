@@ -225,21 +225,26 @@ class Suite:
             return None
         return json.loads(text)["measurements"][0]["value"]
 
-    def router_prometheus(self, prefix):
-        """The router's Prometheus samples whose names start with prefix, {name: value} (labels dropped)."""
+    def prometheus_samples(self, prefix):
+        """The router's Prometheus samples whose names start with prefix, [(name with its labels, value)]; none when
+        the endpoint does not answer."""
         status, text = http("GET", f"{self.management_url}/actuator/prometheus", timeout=3,
                             headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"})
-        values = {}
+        samples = []
         if status != 200:
-            return values
+            return samples
         for line in text.splitlines():
             if line.startswith(prefix):
                 name, _, value = line.rpartition(" ")
                 try:
-                    values[name.split("{")[0]] = float(value)
+                    samples.append((name, float(value)))
                 except ValueError:
                     pass
-        return values
+        return samples
+
+    def router_prometheus(self, prefix):
+        """The router's Prometheus samples whose names start with prefix, {name: value} (labels dropped)."""
+        return {name.split("{")[0]: value for name, value in self.prometheus_samples(prefix)}
 
     def wait_router_idle(self, timeout=60):
         try:
@@ -724,18 +729,10 @@ class Suite:
     def provider_calls(self):
         """The router's counters so far (provider calls by outcome, refusals, breaker transitions, parks,
         reconciliations...), {"name{labels}": count}: every payment_router_ series ending in _total or _count."""
-        status, text = http("GET", f"{self.management_url}/actuator/prometheus", timeout=3,
-                            headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"})
         counts = collections.Counter()
-        if status != 200:
-            return counts
-        for line in text.splitlines():
-            name, _, value = line.rpartition(" ")
-            if line.startswith("payment_router_") and name.split("{")[0].endswith(("_total", "_count")):
-                try:
-                    counts[name] += float(value)
-                except ValueError:
-                    pass
+        for name, value in self.prometheus_samples("payment_router_"):
+            if name.split("{")[0].endswith(("_total", "_count")):
+                counts[name] += value
         return counts
 
     def sim_stats(self, provider):
