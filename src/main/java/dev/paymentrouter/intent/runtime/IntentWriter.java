@@ -171,11 +171,15 @@ final class IntentWriter<C extends IntentWriter.Keyed, T extends IntentWriter.Ke
     for (Pending<W> pending : batch) {
       writes.add(pending.write());
     }
-    statement.apply(writes)
+    // Deferred: a statement that fails while it is built (encoding a write) fails like one the database refused,
+    // so that its writes are answered and the writer's slot is given back. Thrown from here, it would have reached
+    // only the append that happened to start this statement, leaving the batch's other writes unanswered for good
+    // and the slot taken.
+    Mono.defer(() -> statement.apply(writes))
         .onErrorResume(error -> batch.size() > 1, error -> {
           log.warn("A batch of {} intent writes failed ({}); writing each alone", batch.size(), error.toString());
           return Flux.fromIterable(batch)
-              .concatMap(pending -> statement.apply(List.of(pending.write()))
+              .concatMap(pending -> Mono.defer(() -> statement.apply(List.of(pending.write())))
                   .doOnNext(written -> answer(pending, written))
                   .doOnError(pending.done()::error)
                   .onErrorResume(alone -> Mono.empty()))

@@ -134,6 +134,56 @@ class IntentWriterTest {
         "pi_also_good"), List.of("pi_good"), List.of("poison"), List.of("pi_also_good"));
   }
 
+  /**
+   * A statement can fail before it reaches the database, while it is built (a write that cannot be encoded, an error
+   * thrown on the way): the batch's writes are then tried alone as after any failed batch, each learns its own
+   * answer, and the writer goes on with the next writes. Thrown past the writer instead, it reached only the write
+   * that started the statement: the others waited for good, and the writer's slot stayed taken.
+   */
+  @Test
+  void aStatementThatFailsWhileItIsBuiltAnswersEveryWriteAndFreesItsWriter() {
+    Recorded recorded = new Recorded();
+    recorded.gate = Sinks.empty();
+    java.util.concurrent.atomic.AtomicInteger builds = new java.util.concurrent.atomic.AtomicInteger();
+    IntentWriter.Statements<Write, Write> statements = new IntentWriter.Statements<>() {
+      @Override
+      public Mono<Set<String>> insertAll(List<Write> writes) {
+        return recorded.insertAll(writes);
+      }
+
+      @Override
+      public Mono<Set<String>> appendAll(List<Write> writes) {
+        // The first statement built for the batch fails as it is built (a lock its encoding may not wait for, in a
+        // test run); so does every one that holds the write nothing can encode.
+        if (builds.incrementAndGet() == 2 || writes.stream().anyMatch(w -> w.intentId().startsWith("unencodable"))) {
+          throw new IllegalStateException("cannot build a statement for " + writes.stream().map(Write::intentId)
+              .toList());
+        }
+        return recorded.appendAll(writes);
+      }
+    };
+    IntentWriter<Write, Write> writer = new IntentWriter<>(statements, 1, 64, 100);
+    writer.append(new Write("pi_first")).subscribe();
+    Mono<Boolean> good = writer.append(new Write("pi_good")).cache();
+    Mono<Boolean> unencodable = writer.append(new Write("unencodable")).cache();
+    Mono<Boolean> alsoGood = writer.append(new Write("pi_also_good")).cache();
+    good.subscribe();
+    unencodable.subscribe(ok -> {}, error -> {});
+    alsoGood.subscribe();
+    Sinks.Empty<Void> gate = recorded.gate;
+    recorded.gate = null;
+    gate.tryEmitEmpty();
+
+    assertThat(good.block(Duration.ofSeconds(1))).isTrue();
+    assertThat(alsoGood.block(Duration.ofSeconds(1))).isTrue();
+    assertThatThrownBy(() -> unencodable.block(Duration.ofSeconds(1)))
+        .hasMessageContaining("cannot build a statement for [unencodable]");
+    // The one writer is free again: a later write goes out.
+    assertThat(writer.append(new Write("pi_later")).block(Duration.ofSeconds(1))).isTrue();
+    assertThat(recorded.batches).containsExactly(List.of("pi_first"), List.of("pi_good"), List.of("pi_also_good"),
+        List.of("pi_later"));
+  }
+
   /** A new intent whose creator may give up waiting before it is sent. */
   record Withdrawable(String intentId, java.util.concurrent.atomic.AtomicInteger state) implements IntentWriter.Keyed {
     static final int WAITING = 0;
