@@ -205,6 +205,12 @@ public final class IntentProcess {
   }
 
   private Mono<Void> handle(Message message) {
+    if (passivated && !(message instanceof Command || message instanceof Notified)) {
+      // Ended (finished, handed over or crashed): what was still queued is for whoever owns the intent now, which
+      // recovery reads from the database. Commands and notifications are answered "gone", to be sent again.
+      log.debug("Intent {}: {} after the process ended, dropped", id, message.getClass().getSimpleName());
+      return Mono.empty();
+    }
     return switch (message) {
       case Start start -> create(start);
       case Outcome outcome -> recordOutcome(outcome);
@@ -441,7 +447,14 @@ public final class IntentProcess {
     if (error instanceof IntentStore.ConcurrentUpdateException) {
       log.warn("Intent {}: another writer won, this process stops: {}", id, error.getMessage());
     } else {
-      log.error("Intent {}: process crashed; its state is safe in the database", id, error);
+      log.error("Intent {}: process crashed; its state is safe in the database, recovery takes it up", id, error);
+      if (leaseUntil != null) {
+        // Handed over now rather than when the lease runs out: the sentinel's next scan takes the intent up from
+        // its stored state, as after a node's death.
+        runtime.store().release(List.of(id), runtime.node()).subscribe(released -> { },
+            failed -> log.warn("Intent {}: its lease could not be let go ({}); it is taken up once it runs out", id,
+                failed.toString()));
+      }
     }
     passivate();
   }
