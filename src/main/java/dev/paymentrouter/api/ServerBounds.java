@@ -105,10 +105,18 @@ final class ServerBounds implements NettyServerCustomizer {
       // The end of an answer ends a pending request; a 100 Continue is not an answer.
       boolean interim = message instanceof HttpResponse response
           && response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
-      if (message instanceof LastHttpContent && !interim && pending > 0) {
+      boolean answered = message instanceof LastHttpContent && !interim;
+      if (answered && pending > 0) {
         pending--;
       }
       context.write(message, promise);
+      if (answered && pending == 0 && !closing) {
+        // Reactor Netty reads on demand. After answering a request it had queued (one that arrived while the request
+        // before it was still finishing), it does not always ask for more (reactor/reactor-netty#4361), and the
+        // client's next request waits unread until the client gives up. With every request answered, asking for
+        // more is always right.
+        context.read();
+      }
     }
   }
 }

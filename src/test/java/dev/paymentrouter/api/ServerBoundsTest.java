@@ -71,12 +71,36 @@ class ServerBoundsTest {
     }
   }
 
+  /**
+   * A request that arrives while the one before it is still finishing is queued by Reactor Netty and answered after
+   * it; when that queued request is answered at once, Reactor Netty 1.3.6 no longer asks the connection for more, and
+   * the client's next request on it waits forever (reactor/reactor-netty#4361). The bounds ask for more after every
+   * answer, so the connection goes on being read.
+   */
+  @Test
+  void goesOnReadingAfterAQueuedRequestAnsweredAtOnce() throws IOException {
+    start(100, 16);
+    try (Socket socket = connect()) {
+      socket.setSoTimeout(3_000);
+      for (int round = 0; round < 5; round++) {
+        // The second arrives while the first, answered late, is still under way: it is queued, then answered at once.
+        send(socket, get("/late") + get("/ok"));
+        assertThat(readAnswers(socket.getInputStream(), 2).split("HTTP/1.1 200 OK", -1)).hasSize(3);
+        // The next request on the same connection is read and answered.
+        send(socket, get("/ok"));
+        assertThat(readAnswers(socket.getInputStream(), 1)).contains("HTTP/1.1 200 OK");
+      }
+    }
+  }
+
   private void start(int maxConnections, int maxPending) {
     ServerBounds bounds = new ServerBounds(new ConnectionProperties(maxConnections, maxPending, Duration.ofSeconds(10),
         100), null);
     server = bounds.apply(HttpServer.create().host("127.0.0.1").port(0))
         .route(routes -> routes
             .get("/ok", (request, response) -> response.sendString(Mono.just("ok")))
+            .get("/late", (request, response) -> response.sendString(Mono.delay(Duration.ofMillis(50))
+                .thenReturn("ok")))
             .get("/hang", (request, response) -> Mono.never()))
         .bindNow();
   }
