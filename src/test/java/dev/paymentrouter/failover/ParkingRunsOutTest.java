@@ -3,6 +3,7 @@ package dev.paymentrouter.failover;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.paymentrouter.intent.runtime.IntentRegistry;
 import dev.paymentrouter.testsupport.IntentClient;
 import dev.paymentrouter.testsupport.RouterIntegrationTest;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
@@ -29,6 +31,9 @@ import tools.jackson.databind.JsonNode;
     "payment-router.intents.max-park=1400ms"
 })
 class ParkingRunsOutTest extends RouterIntegrationTest {
+
+  @Autowired
+  IntentRegistry registry;
 
   @Test
   void anIntentStillHeldBackWhenItsMaxParkRunsOutFailsNoProviderAvailable() throws InterruptedException {
@@ -64,12 +69,18 @@ class ParkingRunsOutTest extends RouterIntegrationTest {
         .block(Duration.ofSeconds(10))).isPositive();
   }
 
-  /** Each intent's events with the time they happened: what a failure here needs to be understood. */
+  /**
+   * Each intent's events with the time they happened, and whether this node still runs its process: what a failure
+   * here needs to be understood. Computed when a poll fails; a poll that hangs (a GET never answered, as CI once saw)
+   * leaves the last one's, so the times say how old it is.
+   */
   private String events(List<String> ids) {
     return ids.stream().map(id -> id + ": " + db.sql("select string_agg(type || ' ' || to_char(occurred_at, "
         + "'HH24:MI:SS.MS'), ', ' order by sequence) as events from intent_events where intent_id = :id")
-        .bind("id", id).map(row -> row.get("events", String.class)).one().block(Duration.ofSeconds(10)))
-        .collect(Collectors.joining("\n", "events:\n", ""));
+        .bind("id", id).map(row -> row.get("events", String.class)).one().block(Duration.ofSeconds(10))
+        + registry.find(id).map(process -> " (process live)").orElse(" (no process)"))
+        .collect(Collectors.joining("\n", "events at " + db.sql("select to_char(clock_timestamp(), 'HH24:MI:SS.MS') "
+            + "as at").map(row -> row.get("at", String.class)).one().block(Duration.ofSeconds(10)) + ":\n", ""));
   }
 
   private static String id(IntentClient intents, long amount) {
