@@ -86,6 +86,20 @@ final class ChargeReconciliation {
         });
   }
 
+  /**
+   * Taken up after the last owner died with a call in flight: whether it charged is unknown until the provider says,
+   * so the attempt is recorded as unknown ({@code owner_lost}) and the provider is asked.
+   */
+  Mono<Void> resumeInFlight(Recovery mode) {
+    PaymentIntent state = owner.state();
+    Instant now = runtime.clock().instant();
+    IntentCommand.RecordOutcome lost = new IntentCommand.RecordOutcome(state.inFlightAttempt().orElseThrow().number(),
+        new ProviderOutcome.Unknown("owner_lost"), runtime.routing().route(state), now);
+    Mono<Void> recorded = IntentTransitions.decide(state, lost) instanceof Decision.Accepted accepted
+        ? owner.persist(accepted.events(), owner.checkCount(), true, now) : Mono.empty();
+    return recorded.then(Mono.defer(() -> askProvider(mode)));
+  }
+
   /** Sends a status query for the unknown attempt; its answer comes back as a message. */
   Mono<Void> askProvider(Recovery mode) {
     if (owner.state().unknownAttempt().isEmpty() || owner.state().isUnresolved()) {

@@ -1,6 +1,5 @@
 package dev.paymentrouter.intent.runtime;
 
-import dev.paymentrouter.intent.domain.Attempt;
 import dev.paymentrouter.intent.domain.Decision;
 import dev.paymentrouter.intent.domain.IntentCommand;
 import dev.paymentrouter.intent.domain.IntentEvent;
@@ -284,15 +283,7 @@ public final class IntentProcess {
         message.attemptNumber(), message.outcome(), route, now);
     // Only an outcome after which the intent may move on to another attempt needs to know what the router holds
     // back; an approval (the common case) or an unknown outcome does not ask the providers.
-    boolean mayMoveOn = switch (message.outcome()) {
-      case ProviderOutcome.Approved approved -> false;
-      case ProviderOutcome.Unknown unknown -> false;
-      case ProviderOutcome.ActionRequired actionRequired -> false;
-      case ProviderOutcome.Declined declined -> declined.retryableElsewhere();
-      case ProviderOutcome.NotSent notSent -> true;
-      case ProviderOutcome.RouterRefused refused -> true;
-    };
-    Decision decision = mayMoveOn
+    Decision decision = message.outcome().mayMoveOn()
         ? decideParking(command, now)
         : IntentTransitions.decide(state, command.apply(runtime.routing().route(state)));
     return switch (decision) {
@@ -343,17 +334,8 @@ public final class IntentProcess {
         // The last owner died while the intent waited (or let it go at shutdown): try again now.
         return retry();
       }
-      if (state.inFlightAttempt().isPresent()) {
-        // The last owner died with this call in flight: whether it charged is unknown until the provider says.
-        Attempt inFlight = state.inFlightAttempt().get();
-        IntentCommand.RecordOutcome lost = new IntentCommand.RecordOutcome(inFlight.number(),
-            new ProviderOutcome.Unknown("owner_lost"), runtime.routing().route(state), runtime.clock().instant());
-        if (IntentTransitions.decide(state, lost) instanceof Decision.Accepted accepted) {
-          return persist(accepted.events(), checkCount, true, runtime.clock().instant())
-              .then(Mono.defer(() -> reconciliation.askProvider(resume.mode())));
-        }
-      }
-      return reconciliation.askProvider(resume.mode());
+      return state.inFlightAttempt().isPresent() ? reconciliation.resumeInFlight(resume.mode())
+          : reconciliation.askProvider(resume.mode());
     }));
   }
 

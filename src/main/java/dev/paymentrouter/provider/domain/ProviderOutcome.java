@@ -10,6 +10,22 @@ import java.util.Objects;
  */
 public sealed interface ProviderOutcome {
 
+  /**
+   * Whether the intent may move on to another attempt after this outcome: the call is proven not to have charged and
+   * another provider may take it (not sent, refused by the router, a soft decline). An approval, an unknown outcome
+   * or an action the customer must take keeps the intent with this attempt.
+   */
+  default boolean mayMoveOn() {
+    return switch (this) {
+      case Approved approved -> false;
+      case Unknown unknown -> false;
+      case ActionRequired actionRequired -> false;
+      case Declined declined -> declined.retryableElsewhere();
+      case NotSent notSent -> true;
+      case RouterRefused refused -> true;
+    };
+  }
+
   /** The provider charged; {@code providerReference} is its id for the charge. */
   record Approved(String providerReference) implements ProviderOutcome {
     public Approved {
